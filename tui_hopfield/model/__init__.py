@@ -1,0 +1,24 @@
+"""The model: pure numpy and Pillow, never Textual."""
+
+from tui_hopfield.model.analysis import Kind, Verdict, classify
+from tui_hopfield.model.dynamics import Asynchronous, Flip, SweepDone, settle
+from tui_hopfield.model.network import CAPACITY, Memory, ModelError, Network
+from tui_hopfield.model.patterns import Picture, PictureError, library, load_picture
+
+__all__ = [
+    "CAPACITY",
+    "Asynchronous",
+    "Flip",
+    "Kind",
+    "Memory",
+    "ModelError",
+    "Network",
+    "Picture",
+    "PictureError",
+    "SweepDone",
+    "Verdict",
+    "classify",
+    "library",
+    "load_picture",
+    "settle",
+]

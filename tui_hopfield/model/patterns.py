@@ -1,0 +1,153 @@
+"""Pictures and spins: load an image onto the grid, the built-in library, ways to break.
+
+A picture becomes spins the way the classic Python code does it: grayscale,
+resize to the grid, then threshold at 127 (brighter is north, +1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from tui_hopfield.model.network import ModelError
+
+THRESHOLD = 127
+"""Gray levels above this become north (+1)."""
+
+LIBRARY_ORDER = ("smile", "heart", "star", "house", "cat", "note", "tree", "moon", "a", "b")
+"""The built-in pictures that come first, in this order; any others follow by name."""
+
+
+class PictureError(ModelError):
+    """An image that cannot become a picture; the message says why."""
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A named picture as spins."""
+
+    name: str
+    """The name shown on its button and in the memory list."""
+    spins: np.ndarray
+    """int8 (rows, cols) of +-1."""
+
+
+def image_to_spins(
+    image: Image.Image, rows: int, cols: int, threshold: int = THRESHOLD
+) -> np.ndarray:
+    """Grayscale, resize to ``cols x rows`` and threshold an image into +-1 spins."""
+    image = ImageOps.exif_transpose(image)
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        # Transparent pixels count as white paper, not as black.
+        background = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(background, image.convert("RGBA"))
+    gray = image.convert("L")
+    if gray.size != (cols, rows):
+        gray = gray.resize((cols, rows), Image.Resampling.LANCZOS)
+    levels = np.asarray(gray, dtype=np.int16)
+    return np.where(levels > threshold, 1, -1).astype(np.int8)
+
+
+def load_picture(source: str | Path | BinaryIO, rows: int, cols: int) -> np.ndarray:
+    """Read an image file that Pillow understands and turn it into spins.
+
+    Raises ``PictureError`` with a plain message for anything unreadable.
+    """
+    try:
+        with Image.open(source) as image:
+            image.load()
+            return image_to_spins(image, rows, cols)
+    except FileNotFoundError as error:
+        raise PictureError(f"no such file: {error.filename}") from None
+    except IsADirectoryError:
+        raise PictureError(f"{source} is a folder, not an image") from None
+    except PermissionError:
+        raise PictureError(f"no permission to read {source}") from None
+    except Image.DecompressionBombError:
+        raise PictureError(f"{source} is too large to be opened safely") from None
+    except UnidentifiedImageError:
+        raise PictureError(f"{source} is not an image Pillow can read") from None
+    except (OSError, SyntaxError, ValueError) as error:
+        raise PictureError(f"{source} could not be read: {error}") from None
+
+
+def library_folder() -> Path:
+    """Where the built-in pictures live: inside the installed package, or ``assets/``."""
+    packaged = resources.files("tui_hopfield") / "assets" / "pictures"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "assets" / "pictures"
+
+
+def library(rows: int, cols: int, folder: Path | None = None) -> list[Picture]:
+    """The built-in pictures, loaded onto a ``rows x cols`` grid."""
+    folder = library_folder() if folder is None else folder
+    paths = {path.stem: path for path in folder.glob("*.png")}
+    ranked = [name for name in LIBRARY_ORDER if name in paths]
+    ranked += sorted(name for name in paths if name not in LIBRARY_ORDER)
+    return [Picture(name, load_picture(paths[name], rows, cols)) for name in ranked]
+
+
+def random_spins(n: int, rng: np.random.Generator) -> np.ndarray:
+    """A random pattern: each spin +1 or -1 with probability one half."""
+    return rng.choice(np.array([-1, 1], dtype=np.int8), size=n)
+
+
+# -- ways to break a picture ------------------------------------------------
+
+
+def scramble_half(spins: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A random half of the spins each get a random value (about a quarter flip)."""
+    flat = spins.reshape(-1).copy()
+    chosen = rng.choice(flat.size, size=flat.size // 2, replace=False)
+    flat[chosen] = random_spins(chosen.size, rng)
+    return flat.reshape(spins.shape)
+
+
+def flip_fraction(spins: np.ndarray, fraction: float, rng: np.random.Generator) -> np.ndarray:
+    """Flip exactly ``round(fraction * N)`` spins chosen at random."""
+    if not 0.0 <= fraction <= 1.0:
+        raise ModelError(f"the fraction to flip is between 0 and 1, not {fraction}")
+    flat = spins.reshape(-1).copy()
+    chosen = rng.choice(flat.size, size=round(fraction * flat.size), replace=False)
+    flat[chosen] *= -1
+    return flat.reshape(spins.shape)
+
+
+def wipe_half(spins: np.ndarray) -> np.ndarray:
+    """Set the bottom half of the rows to south (-1)."""
+    grid = np.array(spins, dtype=np.int8, copy=True)
+    grid[grid.shape[0] // 2 :] = -1
+    return grid
+
+
+def invert(spins: np.ndarray) -> np.ndarray:
+    """Turn every spin over."""
+    return (-np.asarray(spins)).astype(np.int8)
+
+
+BREAKS = {
+    "scramble": "scramble a random half",
+    "flip": "flip 20% of the spins",
+    "wipe": "wipe the bottom half",
+    "invert": "invert every spin",
+}
+"""The ways to break a picture, with their descriptions."""
+
+
+def break_spins(spins: np.ndarray, how: str, rng: np.random.Generator) -> np.ndarray:
+    """Break a picture in one of the ways named in ``BREAKS``."""
+    if how == "scramble":
+        return scramble_half(spins, rng)
+    if how == "flip":
+        return flip_fraction(spins, 0.2, rng)
+    if how == "wipe":
+        return wipe_half(spins)
+    if how == "invert":
+        return invert(spins)
+    raise ModelError(f"unknown way to break a picture: {how!r}")
