@@ -1,0 +1,37 @@
+"""Shared helpers for the app's tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui_hopfield.ui.app import HopfieldApp
+from tui_hopfield.ui.magnets_screen import SPEEDS, MagnetsScreen
+
+
+def cell_of(screen: MagnetsScreen, row: int, col: int) -> tuple[int, int]:
+    """The (x, y) offset inside the grid widget of the cell that shows spin (row, col)."""
+    grid = screen.grid
+    pad_x, pad_y = grid._padding
+    return pad_x + col * grid.zoom, pad_y + (row * grid.zoom) // 2
+
+
+async def finish_recall(pilot, timeout: float = 20.0) -> None:
+    """Wait until the running recall has ended."""
+    screen = pilot.app.screen
+    waited = 0.0
+    while screen.recalling and waited < timeout:
+        await pilot.pause(0.05)
+        waited += 0.05
+    assert not screen.recalling, "recall did not finish"
+    await pilot.pause()
+
+
+def set_instant(screen: MagnetsScreen) -> None:
+    """Make recall as fast as frames allow."""
+    screen.speed_index = SPEEDS.index(0)
+
+
+@pytest.fixture
+def app() -> HopfieldApp:
+    """A 32x32 app with a fixed seed."""
+    return HopfieldApp(32, 32, seed=1)

@@ -1,0 +1,54 @@
+"""Snapshots of the screen at 80x24 and 120x40 (look at each before accepting it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import finish_recall, set_instant
+from tui_hopfield.ui.app import HopfieldApp
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+async def imprint_three(pilot) -> None:
+    await pilot.press("1", "2", "3")
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+async def broken(pilot) -> None:
+    await pilot.press("1", "2", "3", "1", "b")
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+async def recalled(pilot) -> None:
+    await broken(pilot)
+    set_instant(pilot.app.screen)
+    await pilot.press("r")
+    await finish_recall(pilot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_start(snap_compare, size):
+    assert snap_compare(HopfieldApp(seed=1), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_after_imprints(snap_compare, size):
+    assert snap_compare(HopfieldApp(seed=1), terminal_size=size, run_before=imprint_three)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_broken(snap_compare, size):
+    assert snap_compare(HopfieldApp(seed=1), terminal_size=size, run_before=broken)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_recalled(snap_compare, size):
+    assert snap_compare(HopfieldApp(seed=1), terminal_size=size, run_before=recalled)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help(snap_compare, size):
+    assert snap_compare(HopfieldApp(seed=1), terminal_size=size, press=["question_mark"])

@@ -1,0 +1,89 @@
+"""The help screen: every key and mouse action, and the science behind them."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+HELP = """\
+# tui-hopfield: brain magnets
+
+Every square is a magnet (a *spin*): **red is north (+1)**, **blue is south (-1)**.
+Imprinting a picture carves a valley in the network's energy. Break the picture,
+press recall, and the magnets flip one at a time, the energy only ever falling,
+until the grid settles at the bottom of a valley: the picture it remembers.
+
+## Keys
+
+| key | what it does |
+| --- | --- |
+| `1` ... `9`, `0` | show built-in picture 1 to 10 and imprint it |
+| `i` | imprint my drawing (whatever is on the grid) |
+| `b` | break: scramble a random half of the spins (about a quarter flip) |
+| `f` / `w` / `v` | break: flip 20 % of the spins / wipe the bottom half / invert |
+| `r` | recall, or stop the recall that is running |
+| `c` / `x` | clear the grid (all south) / random spins |
+| arrows or `h` `j` `k` `l` | move the cursor on the grid |
+| `space` | turn over the spin under the cursor |
+| `n` / `s` | brush north / south: the cursor paints as it moves (same key lifts it) |
+| `[` / `]` / `t` | temperature down / up / back to 0 |
+| `-` / `+` | recall slower / faster (1 to 1000 flips per second, then instant) |
+| `F` | forget every memory |
+| `tab` | move the focus (grid, temperature slider) |
+| `ctrl+p` | command palette: every action by name, the other break fractions too |
+| `?` | this help; `escape` closes it |
+| `ctrl+q` | quit |
+
+## Mouse
+
+| action | what it does |
+| --- | --- |
+| left button | paints the opposite of the first spin pressed; drag to draw |
+| right button | paints south; drag to draw |
+| picture buttons | show and imprint that picture |
+| temperature slider | click or drag to set it |
+
+At 80x24 a 32x32 grid is drawn in the **half-block view**: two spins share one
+character cell, one above the other. Terminals that report the pointer finer
+than a cell (kitty, WezTerm, foot, Ghostty) paint exactly the spin under it;
+elsewhere (tmux, most others) a click paints **both spins of the cell**. A larger
+window gives every spin cells of its own, and clicks land exactly.
+
+## What you see
+
+- **Status bar**: memories, energy, the state (empty, drawing, broken, recalling,
+  recalled *name*, recalled inverse of *name*, spurious, melting) and the load
+  P/N against the classic capacity of about 0.138.
+- **Overlap** of the grid with each memory, from -1 (its inverse) to +1 (it).
+- **Energy** of the current recall: at temperature 0 it never rises, because a
+  spin only flips when that lowers the energy, by exactly 2|h|.
+- **Temperature** T > 0 uses Glauber dynamics: a spin points along its field
+  with probability 1 / (1 + exp(-2h/T)). Past T = 1 the memories melt.
+
+## The science
+
+Hopfield (1982, PNAS 79:2554) stored pictures in the connections of a network
+of binary neurons with the Hebbian rule W = sum of xi xi^T / N. Amit,
+Gutfreund & Sompolinsky (1985) showed that recall breaks down past about
+0.138 N random pictures; McEliece et al. (1987) found N / (4 ln N) for
+error-free recall. Glauber (1963) gave the dynamics at temperature T.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key and mouse action, and a few lines of the science."""
+
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Markdown(HELP)
+
+    def action_dismiss(self) -> None:
+        """Close the help."""
+        self.dismiss()

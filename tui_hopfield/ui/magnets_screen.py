@@ -1,0 +1,406 @@
+"""The main screen: the spin grid, the imprint bar, recall and temperature."""
+
+from __future__ import annotations
+
+import asyncio
+from time import monotonic
+
+import numpy as np
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Grid, Horizontal, VerticalScroll
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Label, Sparkline
+
+from tui_hopfield.model import Asynchronous, Flip, Kind, Network, Picture, classify
+from tui_hopfield.model.patterns import BREAKS, break_spins, flip_fraction, random_spins
+from tui_hopfield.ui.memory_list import MemoryList
+from tui_hopfield.ui.messages import SliderChanged, SpinsPainted
+from tui_hopfield.ui.slider import Slider
+from tui_hopfield.ui.spin_grid import SpinGrid
+from tui_hopfield.ui.status_bar import StatusBar
+
+SPEEDS = (1, 3, 10, 30, 100, 300, 1000, 0)
+"""Recall speeds in flips per second; 0 is instant (as fast as frames allow)."""
+DEFAULT_SPEED = 4
+"""Index into ``SPEEDS`` of the speed at start (100 flips per second)."""
+FPS = 30
+"""Frames per second at most while recalling."""
+FRAME_BUDGET = 0.02
+"""Seconds of model work per frame at most, so keys and the mouse stay live."""
+MAX_TEMPERATURE = 2.0
+"""The right end of the temperature slider (memories melt near T = 1)."""
+TRACE_LENGTH = 400
+"""Energy samples kept for the sparkline of the current recall."""
+
+
+class ToolButton(Button, can_focus=False):
+    """A button for the mouse that leaves the keyboard focus on the grid."""
+
+
+def speed_label(speed: int) -> str:
+    """``100 flips/s`` or ``instant``."""
+    return f"{speed} flips/s" if speed else "instant"
+
+
+class MagnetsScreen(Screen):
+    """Draw, imprint, break and recall on one grid of magnets."""
+
+    AUTO_FOCUS = "#grid"
+
+    BINDINGS = [
+        Binding("i", "imprint_drawing", "Imprint"),
+        Binding("b", "break('scramble')", "Break"),
+        Binding("r", "recall", "Recall/stop"),
+        Binding("c", "clear", "Clear"),
+        Binding("x", "randomize", "Random", show=False),
+        Binding("f", "break('flip')", "Flip 20%", show=False),
+        Binding("w", "break('wipe')", "Wipe half", show=False),
+        Binding("v", "break('invert')", "Invert", show=False),
+        Binding("plus,equals_sign", "speed(1)", "Faster", show=False),
+        Binding("minus", "speed(-1)", "Slower", show=False),
+        Binding("right_square_bracket", "temperature(0.05)", "Hotter", show=False),
+        Binding("left_square_bracket", "temperature(-0.05)", "Colder", show=False),
+        Binding("t", "freeze", "T = 0", show=False),
+        Binding("F", "forget_all", "Forget all", show=False),
+        *[
+            Binding(str((k + 1) % 10), f"picture({k})", f"Picture {k + 1}", show=False)
+            for k in range(10)
+        ],
+    ]
+
+    memories: reactive[int] = reactive(0)
+    """Mirror of the number of memories."""
+    energy: reactive[float] = reactive(0.0)
+    """Mirror of the grid's energy."""
+    state: reactive[str] = reactive("empty")
+    """The named state shown in the status bar."""
+    load: reactive[float] = reactive(0.0)
+    """Mirror of the load P / N."""
+    temperature: reactive[float] = reactive(0.0)
+    """Temperature of recall; T > 0 is Glauber dynamics and melts memories."""
+    speed_index: reactive[int] = reactive(DEFAULT_SPEED)
+    """Index into ``SPEEDS``."""
+
+    def __init__(self, network: Network, pictures: list[Picture], rng: np.random.Generator):
+        super().__init__()
+        self.network = network
+        """The model everything on this screen shows."""
+        self.pictures = pictures
+        """The built-in pictures, on this grid's size."""
+        self.rng = rng
+        """Randomness for breaking, randomizing and the recall order."""
+        self._dynamics: Asynchronous | None = None
+        self._trace: list[float] = []
+
+    # -- layout -------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            with Container(id="board"):
+                yield SpinGrid(self.network.grid(), id="grid")
+            with VerticalScroll(id="side"):
+                yield Label("imprint a picture", classes="section")
+                with Grid(id="pictures"):
+                    for k, picture in enumerate(self.pictures):
+                        key = f"{(k + 1) % 10} " if k < 10 else ""
+                        yield ToolButton(
+                            f"{key}{picture.name}",
+                            id=f"picture-{k}",
+                            compact=True,
+                            classes="picture",
+                            tooltip=f"Show and imprint {picture.name}",
+                        )
+                with Grid(classes="buttons three"):
+                    yield ToolButton("i my drawing", id="imprint", compact=True)
+                    yield ToolButton("b break", id="break", compact=True)
+                    yield ToolButton("r recall", id="recall", compact=True)
+                with Grid(classes="buttons four"):
+                    yield ToolButton("c clear", id="clear", compact=True)
+                    yield ToolButton("x random", id="randomize", compact=True)
+                    yield ToolButton("- slower", id="slower", compact=True)
+                    yield ToolButton("+ faster", id="faster", compact=True)
+                with Horizontal(classes="setting"):
+                    yield Label("temperature", classes="setting-name")
+                    yield Slider(
+                        0.0, minimum=0.0, maximum=MAX_TEMPERATURE, step=0.05, id="temperature"
+                    )
+                with Horizontal(classes="setting"):
+                    yield Label("speed", classes="setting-name")
+                    yield Label(speed_label(SPEEDS[DEFAULT_SPEED]), id="speed")
+                yield Label("energy", classes="section", id="trace-title")
+                yield Sparkline([], id="trace")
+                yield Label("memories          overlap with the grid", classes="section")
+                yield MemoryList(id="memories")
+        yield StatusBar().data_bind(
+            MagnetsScreen.memories, MagnetsScreen.energy, MagnetsScreen.state, MagnetsScreen.load
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        board = self.query_one("#board")
+        board.border_title = f"{self.network.rows}\u00d7{self.network.cols} magnets"
+        self._sync()
+
+    @property
+    def grid(self) -> SpinGrid:
+        """The spin grid widget."""
+        return self.query_one(SpinGrid)
+
+    @property
+    def recalling(self) -> bool:
+        """Whether a recall is running."""
+        return self._dynamics is not None
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._describe_zoom)
+
+    def _describe_zoom(self) -> None:
+        grid = self.grid
+        view = "half-block view" if grid.zoom == 1 else f"zoom {grid.zoom}"
+        if not grid.fits:
+            view += ", scroll to pan"
+        self.query_one("#board").border_subtitle = view
+
+    # -- keeping the mirror up to date --------------------------------------
+
+    def _sync(self) -> None:
+        """Copy the model's numbers into the reactive mirror and the memory list."""
+        network = self.network
+        self.memories = network.count
+        self.energy = network.energy()
+        self.load = network.load
+        self.query_one(MemoryList).rows = tuple(
+            zip(network.names, network.overlaps().tolist(), strict=True)
+        )
+
+    def _name_state(self, unsettled: str) -> None:
+        """Set the state from what the grid is, or ``unsettled`` if it is near nothing."""
+        verdict = classify(self.network, self.temperature if self.recalling else 0.0)
+        self.state = unsettled if verdict.kind is Kind.UNSETTLED else verdict.label
+
+    def _edited(self, state: str, changed: list[int] | None = None) -> None:
+        """After the user changed the grid: stop recall, repaint, name the state."""
+        if changed is None:
+            self.grid.refresh_all()
+        else:
+            self.grid.refresh_spins(changed)
+        self._sync()
+        self.state = state if self.network.count else "empty"
+
+    def _stop_recall(self) -> None:
+        if self.recalling:
+            self.workers.cancel_group(self, "recall")
+            self._dynamics = None
+
+    # -- drawing ------------------------------------------------------------
+
+    @on(SpinsPainted)
+    def paint(self, message: SpinsPainted) -> None:
+        self._stop_recall()
+        changed = [i for i in message.indices if self.network.set_spin(i, message.value)]
+        self._edited("drawing", changed)
+
+    def action_clear(self) -> None:
+        """Set every spin to south."""
+        self._stop_recall()
+        self.network.set_state(-np.ones(self.network.n, dtype=np.int8))
+        self._edited("drawing")
+
+    def action_randomize(self) -> None:
+        """Give every spin a random value."""
+        self._stop_recall()
+        self.network.set_state(random_spins(self.network.n, self.rng))
+        self._edited("drawing")
+
+    def action_break(self, how: str, fraction: float = 0.2) -> None:
+        """Break the picture on the grid: scramble, flip, wipe or invert."""
+        self._stop_recall()
+        spins = self.network.grid()
+        if how == "flip":
+            broken = flip_fraction(spins, fraction, self.rng)
+        else:
+            broken = break_spins(spins, how, self.rng)
+        self.network.set_state(broken)
+        self._edited("broken")
+        described = f"flip {fraction:.0%} of the spins" if how == "flip" else BREAKS[how]
+        self.notify(f"Broken: {described}. Press r to recall.", timeout=3)
+
+    # -- memories -----------------------------------------------------------
+
+    def _stored_as(self, spins: np.ndarray) -> str | None:
+        """The name of a memory equal to ``spins``, if there is one."""
+        flat = spins.reshape(-1)
+        for name, pattern in zip(self.network.names, self.network.patterns, strict=True):
+            if np.array_equal(pattern, flat):
+                return name
+        return None
+
+    def _imprint(self, spins: np.ndarray, stem: str) -> None:
+        existing = self._stored_as(spins)
+        if existing is not None:
+            self._sync()
+            self._name_state("drawing")
+            self.notify(f"{existing} is already a memory.", timeout=3)
+            return
+        name = self.network.unique_name(stem)
+        self.network.imprint(spins, name)
+        self._sync()
+        self._name_state("drawing")
+        self.notify(f"Imprinted {name}: memory {self.network.count}.", timeout=3)
+
+    def action_picture(self, k: int) -> None:
+        """Show built-in picture ``k`` on the grid and imprint it."""
+        if k >= len(self.pictures):
+            return
+        self._stop_recall()
+        picture = self.pictures[k]
+        self.network.set_state(picture.spins)
+        self.grid.refresh_all()
+        self._imprint(picture.spins, picture.name)
+
+    def action_imprint_drawing(self) -> None:
+        """Imprint whatever is on the grid as a new memory."""
+        self._stop_recall()
+        self._imprint(self.network.grid().copy(), "drawing")
+
+    def action_forget_all(self) -> None:
+        """Remove every memory (the grid stays as it is)."""
+        self._stop_recall()
+        self.network.forget_all()
+        self._sync()
+        self.state = "empty"
+        self.notify("Every memory forgotten.", timeout=3)
+
+    # -- recall -------------------------------------------------------------
+
+    def action_recall(self) -> None:
+        """Start recall, or stop the one running."""
+        if self.recalling:
+            self._stop_recall()
+            self._name_state("stopped")
+            return
+        if not self.network.count:
+            self.notify("Imprint a picture first: with no memories no spin wants to flip.")
+            return
+        self._dynamics = Asynchronous(self.network, self.rng, self.temperature)
+        self._recall(self._dynamics)
+
+    @work(exclusive=True, group="recall")
+    async def _recall(self, dynamics: Asynchronous) -> None:
+        """Apply flips one at a time, paced by the speed, repainting only their cells."""
+        events = dynamics.events()
+        network = self.network
+        start_energy = network.energy()
+        self._trace = [start_energy]
+        self.query_one("#trace-title", Label).update(f"energy {start_energy:.1f}")
+        self.state = "recalling"
+        flips = 0
+        credit = 0.0
+        last = monotonic()
+        finished = False
+        try:
+            while not finished:
+                now = monotonic()
+                speed = SPEEDS[self.speed_index]
+                credit = min(credit + speed * (now - last), 1 + speed / FPS * 2)
+                last = now
+                deadline = now + FRAME_BUDGET
+                changed: list[int] = []
+                while speed == 0 or credit >= 1:
+                    try:
+                        event = next(events)
+                    except StopIteration:
+                        finished = True
+                        break
+                    if isinstance(event, Flip):
+                        changed.append(event.index)
+                        credit -= 1
+                    if monotonic() > deadline:
+                        break
+                flips += len(changed)
+                if changed:
+                    self.grid.refresh_spins(changed)
+                    self._sync()
+                    self._trace.append(self.energy)
+                    del self._trace[:-TRACE_LENGTH]
+                    self.query_one(Sparkline).data = list(self._trace)
+                if dynamics.temperature > 0:
+                    self._name_state("recalling")
+                if not finished:
+                    await asyncio.sleep(max(0.0, 1 / FPS - (monotonic() - now)))
+        finally:
+            if self._dynamics is dynamics:
+                self._dynamics = None
+        self._sync()
+        self._name_state("stopped")
+        sweeps = dynamics.sweeps
+        self.query_one("#trace-title", Label).update(
+            f"energy {start_energy:.1f} \u2192 {self.energy:.1f}:"
+            f" {flips} flips in {sweeps} sweep{'s' if sweeps != 1 else ''}"
+        )
+
+    # -- settings -----------------------------------------------------------
+
+    @on(SliderChanged, "#temperature")
+    def temperature_changed(self, message: SliderChanged) -> None:
+        self.temperature = message.value
+
+    def watch_temperature(self, temperature: float) -> None:
+        self.query_one("#temperature", Slider).value = temperature
+        if self._dynamics is not None:
+            self._dynamics.temperature = temperature
+
+    def action_temperature(self, delta: float) -> None:
+        """Raise or lower the temperature."""
+        slider = self.query_one("#temperature", Slider)
+        slider.value = slider.value + delta
+
+    def action_freeze(self) -> None:
+        """Set the temperature to zero: recall becomes pure descent."""
+        self.query_one("#temperature", Slider).value = 0.0
+
+    def action_speed(self, step: int) -> None:
+        """Recall faster (+1) or slower (-1)."""
+        self.speed_index = min(max(self.speed_index + step, 0), len(SPEEDS) - 1)
+
+    def watch_speed_index(self, index: int) -> None:
+        self.query_one("#speed", Label).update(speed_label(SPEEDS[index]))
+
+    # -- buttons ------------------------------------------------------------
+
+    @on(Button.Pressed, ".picture")
+    def picture_pressed(self, event: Button.Pressed) -> None:
+        assert event.button.id is not None
+        self.action_picture(int(event.button.id.removeprefix("picture-")))
+
+    @on(Button.Pressed, "#imprint")
+    def imprint_pressed(self) -> None:
+        self.action_imprint_drawing()
+
+    @on(Button.Pressed, "#break")
+    def break_pressed(self) -> None:
+        self.action_break("scramble")
+
+    @on(Button.Pressed, "#recall")
+    def recall_pressed(self) -> None:
+        self.action_recall()
+
+    @on(Button.Pressed, "#clear")
+    def clear_pressed(self) -> None:
+        self.action_clear()
+
+    @on(Button.Pressed, "#randomize")
+    def randomize_pressed(self) -> None:
+        self.action_randomize()
+
+    @on(Button.Pressed, "#slower")
+    def slower_pressed(self) -> None:
+        self.action_speed(-1)
+
+    @on(Button.Pressed, "#faster")
+    def faster_pressed(self) -> None:
+        self.action_speed(1)

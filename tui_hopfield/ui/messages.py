@@ -1,0 +1,37 @@
+"""Every message the widgets post, in one place."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from tui_hopfield.ui.slider import Slider
+
+
+class SpinsPainted(Message):
+    """The user painted spins on the grid, with the mouse or the keyboard."""
+
+    def __init__(self, indices: tuple[int, ...], value: int) -> None:
+        super().__init__()
+        self.indices = indices
+        """Flat indices of the spins painted."""
+        self.value = value
+        """The value painted: +1 (north) or -1 (south)."""
+
+
+class SliderChanged(Message):
+    """A slider's value changed."""
+
+    def __init__(self, slider: Slider, value: float) -> None:
+        super().__init__()
+        self.slider = slider
+        """The slider that changed."""
+        self.value = value
+        """Its new value."""
+
+    @property
+    def control(self) -> Slider:
+        """The slider that changed (for ``@on(SliderChanged, "#id")``)."""
+        return self.slider

@@ -1,0 +1,48 @@
+"""The status bar: a reactive mirror of the numbers the model reports."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from tui_hopfield.model.network import CAPACITY
+
+
+class StatusBar(Widget):
+    """``memories 3 · energy -498.2 · recalled smile · load 0.003 / ~0.138``.
+
+    A load past the classic capacity is drawn in ``status-bar--warning``.
+    """
+
+    COMPONENT_CLASSES = {"status-bar--key", "status-bar--state", "status-bar--warning"}
+    """Labels, the named state, and a load over capacity."""
+
+    memories: reactive[int] = reactive(0)
+    """How many memories are stored."""
+    energy: reactive[float] = reactive(0.0)
+    """The energy of the grid."""
+    state: reactive[str] = reactive("empty")
+    """The named state: empty, drawing, broken, recalling, recalled <name>..."""
+    load: reactive[float] = reactive(0.0)
+    """The load P / N."""
+
+    def render(self) -> Text:
+        key = self.get_component_rich_style("status-bar--key")
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(" memories ", key)
+        text.append(str(self.memories))
+        text.append(" \u00b7 energy ", key)
+        text.append(f"{self.energy:.1f}")
+        text.append(" \u00b7 ", key)
+        text.append(self.state, self.get_component_rich_style("status-bar--state"))
+        text.append(" \u00b7 load ", key)
+        over = self.load > CAPACITY
+        text.append(
+            f"{self.load:.3f}",
+            self.get_component_rich_style("status-bar--warning") if over else "",
+        )
+        text.append(f" / ~{CAPACITY}", key)
+        if over:
+            text.append(" (over capacity)", self.get_component_rich_style("status-bar--warning"))
+        return text
