@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual import events
 
 from tui_hopfield.ui.app import HopfieldApp
 from tui_hopfield.ui.magnets_screen import SPEEDS, MagnetsScreen
@@ -35,3 +36,27 @@ def set_instant(screen: MagnetsScreen) -> None:
 def app() -> HopfieldApp:
     """A 32x32 app with a fixed seed."""
     return HopfieldApp(32, 32, seed=1)
+
+
+class Terminal:
+    """Sends input the way a terminal does: through the driver, without waiting.
+
+    Unlike the pilot, which waits for the app to go idle after each event, a
+    fuzz sends events as fast as a frantic user would and lets them pile up.
+    """
+
+    def __init__(self, app: HopfieldApp) -> None:
+        self.app = app
+        self.x = self.y = 0
+
+    def key(self, key: str) -> None:
+        character = key if len(key) == 1 else {"space": " ", "enter": "\r"}.get(key)
+        self.send(events.Key(key, character))
+
+    def mouse(self, kind: type[events.MouseEvent], x: int, y: int, button: int) -> None:
+        self.send(kind(None, x, y, x - self.x, y - self.y, button, False, False, False, x, y))
+        self.x, self.y = x, y
+
+    def send(self, event) -> None:
+        event.set_sender(self.app)
+        self.app._driver.send_message(event)

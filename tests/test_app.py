@@ -33,6 +33,7 @@ async def test_bigger_terminal_gives_bigger_zoom(app):
 async def test_mouse_drag_draws_a_line_without_gaps(app):
     async with app.run_test(size=(120, 40)) as pilot:
         screen = pilot.app.screen
+        await pilot.press("1", "c")  # a memory, then a clean grid
         await pilot.mouse_down("#grid", offset=cell_of(screen, 5, 3))
         # A fast drag: one jump of 20 columns and 6 rows.
         await pilot.hover("#grid", offset=cell_of(screen, 11, 23))
@@ -258,6 +259,7 @@ async def test_speed_keys_and_buttons(app):
         await pilot.press("+")
         assert screen.speed_index == start + 1
         await pilot.click("#slower")
+        await pilot.pause(0.3)  # a button ignores a second press while it flashes
         await pilot.click("#slower")
         assert screen.speed_index == start - 1
         for _ in range(20):

@@ -1,13 +1,19 @@
-"""The command line: help, version, size and seed."""
+"""The command line: options, bad arguments, and files that cannot be opened."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from tui_hopfield import __version__, cli
+from tui_hopfield.model import Network
+from tui_hopfield.model.store import Session, save
+from tui_hopfield.paths import autosave_path
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -62,3 +68,88 @@ def test_main_starts_the_app_with_the_options(monkeypatch):
     first = started["first"]
     cli.main(["--size", "12x20", "--seed", "5"])
     assert started["first"] == first  # the same seed, the same randomness
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--temperature", "-0.5"],
+        ["--temperature", "nan"],
+        ["--temperature", "99"],
+        ["--rule", "telepathy"],
+        ["--seed", "many"],
+        ["--load", "a.hopfield", "--resume"],
+    ],
+    ids=["negative temperature", "nan temperature", "too hot", "unknown rule", "bad seed", "both"],
+)
+def test_bad_arguments_exit_with_status_2(args):
+    result = run(*args)
+    assert result.returncode == 2
+    assert "usage:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert result.returncode == 1
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("tui-hopfield: ")
+    for word in words:
+        assert word in lines[0]
+
+
+def test_a_missing_or_bad_load_file_is_one_line_and_status_1(tmp_path):
+    one_line_error(run("--load", str(tmp_path / "gone.hopfield")), "gone.hopfield", "no such file")
+    bad = tmp_path / "bad.hopfield"
+    bad.write_text("hello")
+    one_line_error(run("--load", str(bad)), "bad.hopfield", "not a readable session")
+
+
+def test_a_bad_imprint_file_is_one_line_and_status_1(tmp_path):
+    text = tmp_path / "notes.png"
+    text.write_text("hello")
+    one_line_error(run("--imprint", str(text)), "notes.png", "not an image")
+    one_line_error(run("--imprint", str(tmp_path / "gone.png")), "gone.png", "no such file")
+
+
+def test_resume_without_an_autosave_says_so(tmp_path):
+    env = {**os.environ, "TUI_HOPFIELD_DATA": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "tui_hopfield", "--resume"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    one_line_error(result, "nothing to resume")
+
+
+def test_load_imprint_and_resume_reach_the_app(tmp_path, monkeypatch):
+    from tui_hopfield.ui.app import HopfieldApp
+
+    started = {}
+
+    def fake_run(self):
+        started["names"] = self.network.names
+        started["size"] = (self.network.rows, self.network.cols)
+        started["temperature"] = self.temperature
+        started["autosave"] = self.autosave
+
+    monkeypatch.setattr(HopfieldApp, "run", fake_run)
+    monkeypatch.setenv("TUI_HOPFIELD_DATA", str(tmp_path))
+    network = Network(10, 12)
+    network.imprint(np.ones(120), "bright")
+    session = save(Session.of(network), tmp_path / "s.hopfield")
+    image = tmp_path / "dark.png"
+    Image.new("L", (30, 30), 0).save(image)
+    assert cli.main(["--load", str(session), "--imprint", str(image), "--temperature", "0.5"]) == 0
+    assert started == {
+        "names": ("bright", "dark"),
+        "size": (10, 12),
+        "temperature": 0.5,
+        "autosave": True,
+    }
+    save(Session.of(network), autosave_path())
+    assert cli.main(["--resume", "--no-autosave"]) == 0
+    assert started["names"] == ("bright",) and started["autosave"] is False

@@ -6,8 +6,16 @@ import argparse
 import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from tui_hopfield import __version__
+from tui_hopfield.model import ModelError, Network, load_picture
+from tui_hopfield.model.dynamics import MAX_TEMPERATURE
+from tui_hopfield.model.store import SessionError, load
+from tui_hopfield.paths import autosave_path
+
+RULES = ("hebbian",)
+"""The learning rules the app knows."""
 
 MIN_SIDE = 4
 """The smallest number of rows or columns."""
@@ -41,6 +49,19 @@ def seed(text: str) -> int:
     return value
 
 
+def temperature(text: str) -> float:
+    """Parse a temperature from 0 to the slider's maximum."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= MAX_TEMPERATURE:
+        raise argparse.ArgumentTypeError(
+            f"the temperature must be from 0 to {MAX_TEMPERATURE:g}, not {text}"
+        )
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line parser."""
     parser = argparse.ArgumentParser(
@@ -66,16 +87,82 @@ def parser() -> argparse.ArgumentParser:
         metavar="N",
         help="seed for breaking, random grids and the recall order (default: random)",
     )
+    parser.add_argument(
+        "--temperature",
+        type=temperature,
+        default=0.0,
+        metavar="T",
+        help=f"temperature of recall at start, 0 to {MAX_TEMPERATURE:g} (default: 0)",
+    )
+    parser.add_argument(
+        "--rule",
+        choices=RULES,
+        default="hebbian",
+        help="learning rule (default: hebbian)",
+    )
+    opening = parser.add_mutually_exclusive_group()
+    opening.add_argument(
+        "--load", type=Path, metavar="FILE", help="open a saved session (.hopfield file)"
+    )
+    opening.add_argument(
+        "--resume",
+        action="store_true",
+        help=f"open the session autosaved when the app last quit ({autosave_path()})",
+    )
+    parser.add_argument(
+        "--imprint",
+        type=Path,
+        nargs="+",
+        default=[],
+        metavar="FILE",
+        help="imprint these images (PNG, JPEG, GIF, BMP, WebP...) at start, named by file",
+    )
+    parser.add_argument(
+        "--no-autosave",
+        dest="autosave",
+        action="store_false",
+        help="do not save the session to the data folder on quit",
+    )
     return parser
+
+
+def prepare(args: argparse.Namespace) -> Network:
+    """The network the app starts with: opened, resumed or new, plus ``--imprint`` images.
+
+    Raises ``ModelError`` (a session or picture error) naming the file and the reason.
+    """
+    if args.resume:
+        path = autosave_path()
+        if not path.exists():
+            raise SessionError(f"nothing to resume: no autosaved session at {path}")
+        network = load(path).network()
+    elif args.load is not None:
+        network = load(args.load).network()
+    else:
+        network = Network(*args.size)
+    for image in args.imprint:
+        spins = load_picture(image, network.rows, network.cols)
+        network.set_state(spins)
+        network.imprint(spins, network.unique_name(image.stem or "image"))
+    return network
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return the exit status."""
     args = parser().parse_args(argv)
+    try:
+        network = prepare(args)
+    except ModelError as error:
+        print(f"tui-hopfield: {error}", file=sys.stderr)
+        return 1
     from tui_hopfield.ui.app import HopfieldApp
 
-    rows, cols = args.size
-    HopfieldApp(rows, cols, seed=args.seed).run()
+    HopfieldApp(
+        network=network,
+        seed=args.seed,
+        temperature=args.temperature,
+        autosave=args.autosave,
+    ).run()
     return 0
 
 

@@ -18,6 +18,9 @@ import numpy as np
 
 from tui_hopfield.model.network import ModelError, Network
 
+MAX_TEMPERATURE = 2.0
+"""The hottest temperature offered: one memory melts at T = 1."""
+
 
 @dataclass(frozen=True)
 class Flip:

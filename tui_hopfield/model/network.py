@@ -60,6 +60,8 @@ class Network:
 
         Read it freely (views of it stay live); change it only through the methods.
         """
+        self.revision = 0
+        """Counts changes to the memories (imprint, forget); the state does not count."""
         self._names: list[str] = []
         self._patterns = np.empty((0, self.n), dtype=np.int8)
         self._columns = np.empty((self.n, 0), dtype=np.int8)  # xi^T, rows contiguous
@@ -122,6 +124,7 @@ class Network:
         self._strengths = np.append(self._strengths, float(strength))
         self._dots = np.append(self._dots, float(xi.astype(np.int64) @ self.state))
         self._reweigh()
+        self.revision += 1
         return self.count - 1
 
     def forget(self, index: int) -> None:
@@ -132,6 +135,7 @@ class Network:
         self._strengths = np.delete(self._strengths, index)
         self._dots = np.delete(self._dots, index)
         self._reweigh()
+        self.revision += 1
 
     def forget_all(self) -> None:
         """Remove every memory."""

@@ -14,10 +14,13 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from tui_hopfield.model.files import write_atomically
 from tui_hopfield.model.network import ModelError
 
 THRESHOLD = 127
 """Gray levels above this become north (+1)."""
+MAX_PIXELS = 40_000_000
+"""Images with more pixels than this are refused before they are decoded."""
 
 LIBRARY_ORDER = ("smile", "heart", "star", "house", "cat", "note", "tree", "moon", "a", "b")
 """The built-in pictures that come first, in this order; any others follow by name."""
@@ -42,6 +45,11 @@ def image_to_spins(
 ) -> np.ndarray:
     """Grayscale, resize to ``cols x rows`` and threshold an image into +-1 spins."""
     image = ImageOps.exif_transpose(image)
+    if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
+        # Deep images: scale the full range onto 0..255 before thresholding.
+        levels = np.asarray(image, dtype=np.float64)
+        top = 65535.0 if image.mode.startswith("I") else max(1.0, float(levels.max()))
+        image = Image.fromarray(np.clip(levels / top * 255.0, 0, 255).astype(np.uint8), "L")
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         # Transparent pixels count as white paper, not as black.
         background = Image.new("RGBA", image.size, (255, 255, 255, 255))
@@ -60,6 +68,11 @@ def load_picture(source: str | Path | BinaryIO, rows: int, cols: int) -> np.ndar
     """
     try:
         with Image.open(source) as image:
+            if image.width * image.height > MAX_PIXELS:
+                raise PictureError(
+                    f"{source} is {image.width}x{image.height} pixels,"
+                    f" more than the {MAX_PIXELS // 1_000_000} million that can be opened safely"
+                )
             image.load()
             return image_to_spins(image, rows, cols)
     except FileNotFoundError as error:
@@ -72,7 +85,9 @@ def load_picture(source: str | Path | BinaryIO, rows: int, cols: int) -> np.ndar
         raise PictureError(f"{source} is too large to be opened safely") from None
     except UnidentifiedImageError:
         raise PictureError(f"{source} is not an image Pillow can read") from None
-    except (OSError, SyntaxError, ValueError) as error:
+    except PictureError:
+        raise
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning) as error:
         raise PictureError(f"{source} could not be read: {error}") from None
 
 
@@ -91,6 +106,22 @@ def library(rows: int, cols: int, folder: Path | None = None) -> list[Picture]:
     ranked = [name for name in LIBRARY_ORDER if name in paths]
     ranked += sorted(name for name in paths if name not in LIBRARY_ORDER)
     return [Picture(name, load_picture(paths[name], rows, cols)) for name in ranked]
+
+
+def spins_to_image(spins: np.ndarray) -> Image.Image:
+    """A grayscale image with one pixel per spin: north white, south black."""
+    grid = np.asarray(spins)
+    return Image.fromarray(np.where(grid > 0, 255, 0).astype(np.uint8), "L")
+
+
+def export_png(spins: np.ndarray, path: str | Path) -> Path:
+    """Write spins as a PNG (one pixel per spin) atomically; return the path.
+
+    Loading the file back gives the same spins.
+    """
+    return write_atomically(
+        path, lambda stream: spins_to_image(spins).save(stream, format="PNG"), PictureError
+    )
 
 
 def random_spins(n: int, rng: np.random.Generator) -> np.ndarray:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 
 import numpy as np
 from textual.app import App, SystemCommand
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.screen import Screen
 
 from tui_hopfield import __version__
-from tui_hopfield.model import Network, library
+from tui_hopfield.model import ModelError, Network, library
+from tui_hopfield.model.store import Session, save
+from tui_hopfield.paths import autosave_path
 from tui_hopfield.ui.help_screen import HelpScreen
 from tui_hopfield.ui.magnets_screen import MagnetsScreen
+from tui_hopfield.ui.prompts import QuitPrompt
 
 
 class HopfieldApp(App[None]):
@@ -28,17 +33,74 @@ class HopfieldApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
-    def __init__(self, rows: int = 32, cols: int = 32, seed: int | None = None) -> None:
+    def __init__(
+        self,
+        rows: int = 32,
+        cols: int = 32,
+        seed: int | None = None,
+        *,
+        network: Network | None = None,
+        temperature: float = 0.0,
+        autosave: bool = False,
+    ) -> None:
         super().__init__()
-        self.network = Network(rows, cols)
+        self.network = network if network is not None else Network(rows, cols)
         """The model: memories and the state of the grid."""
         self.rng = np.random.default_rng(seed)
         """The one source of randomness, seeded by ``--seed``."""
-        self.pictures = library(rows, cols)
+        self.pictures = library(self.network.rows, self.network.cols)
         """The built-in pictures, resized to the grid."""
+        self.autosave = autosave
+        """Whether quitting saves the session to the data folder for ``--resume``."""
+        self.temperature = temperature
+        """The temperature at start."""
 
     def get_default_screen(self) -> Screen:
-        return MagnetsScreen(self.network, self.pictures, self.rng)
+        return MagnetsScreen(self.network, self.pictures, self.rng, self.temperature)
+
+    @property
+    def magnets(self) -> MagnetsScreen:
+        """The main screen."""
+        screen = self.screen_stack[0]
+        assert isinstance(screen, MagnetsScreen)
+        return screen
+
+    async def action_quit(self) -> None:
+        """Quit, asking first when memories were never saved."""
+        magnets = self.magnets
+        if not magnets.unsaved:
+            self._autosave_and_exit()
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "quit":
+                self._autosave_and_exit()
+            elif choice == "save":
+                magnets.action_save_then(self._autosave_and_exit)
+
+        where = autosave_path() if self.autosave else None
+        self.push_screen(QuitPrompt(magnets.network.count, where), answered)
+
+    def _autosave_and_exit(self) -> None:
+        magnets = self.magnets
+        if self.autosave and self.network.count:
+            try:
+                save(Session.of(self.network, magnets.temperature), autosave_path())
+            except ModelError as error:
+                self.notify(str(error), title="Autosave failed", severity="error")
+                return
+        self.exit()
+
+    def pop_screen(self) -> AwaitComplete:
+        """Close the top screen; never the main one.
+
+        A dialog that gets two closing events in one burst (two clicks on the
+        command palette's background, say) dismisses itself twice; the second
+        time there is nothing left to pop, and that must not end the app.
+        """
+        if len(self.screen_stack) <= 1:
+            return AwaitComplete(asyncio.sleep(0))
+        return super().pop_screen()
 
     def action_help(self) -> None:
         """Show every key and mouse action."""
@@ -74,6 +136,10 @@ class HopfieldApp(App[None]):
             ("Recall faster", "More flips per second (+)", lambda: screen.action_speed(1)),
             ("Recall slower", "Fewer flips per second (-)", lambda: screen.action_speed(-1)),
             ("Help", "Every key and mouse action (?)", self.action_help),
+            ("Save session", "Save memories, grid and settings (ctrl+s)", screen.action_save),
+            ("Open session", "Open a saved session (ctrl+o)", screen.action_open),
+            ("Export grid as PNG", "One pixel a spin (e)", screen.action_export),
+            ("Glyphs on/off", "North \u2588, south blank: for no colour (g)", screen.action_glyphs),
         ]
         for percent in (10, 20, 30, 40):
             commands.append(
@@ -89,6 +155,14 @@ class HopfieldApp(App[None]):
                     f"Imprint picture: {picture.name}",
                     f"Show {picture.name} and imprint it",
                     lambda k=k: screen.action_picture(k),
+                )
+            )
+        for k, name in enumerate(screen.network.names):
+            commands.append(
+                (
+                    f"Export memory: {name}",
+                    f"Save {name} as a PNG",
+                    lambda k=k: screen.action_export(k),
                 )
             )
         for title, help_text, callback in commands:

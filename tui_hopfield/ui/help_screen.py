@@ -5,8 +5,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Markdown
+
+from tui_hopfield.ui.prompts import Dialog
 
 HELP = """\
 # tui-hopfield: brain magnets
@@ -73,7 +74,7 @@ error-free recall. Glauber (1963) gave the dynamics at temperature T.
 """
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Every key and mouse action, and a few lines of the science."""
 
     BINDINGS = [
@@ -86,4 +87,4 @@ class HelpScreen(ModalScreen[None]):
 
     def action_dismiss(self) -> None:
         """Close the help."""
-        self.dismiss()
+        self.close(None)

@@ -3,21 +3,43 @@
 from __future__ import annotations
 
 import asyncio
+import os
+from collections.abc import Callable
+from pathlib import Path
 from time import monotonic
 
 import numpy as np
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Grid, Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Label, Sparkline
+from textual.widgets import Button, Footer, Header, Label, Sparkline, Static
 
-from tui_hopfield.model import Asynchronous, Flip, Kind, Network, Picture, classify
-from tui_hopfield.model.patterns import BREAKS, break_spins, flip_fraction, random_spins
+from tui_hopfield.model import (
+    Asynchronous,
+    Flip,
+    Kind,
+    ModelError,
+    Network,
+    Picture,
+    classify,
+    library,
+)
+from tui_hopfield.model.dynamics import MAX_TEMPERATURE
+from tui_hopfield.model.patterns import (
+    BREAKS,
+    break_spins,
+    export_png,
+    flip_fraction,
+    random_spins,
+)
+from tui_hopfield.model.store import SUFFIX, Session, load, save
+from tui_hopfield.paths import new_session_path, sessions_dir
 from tui_hopfield.ui.memory_list import MemoryList
 from tui_hopfield.ui.messages import SliderChanged, SpinsPainted
+from tui_hopfield.ui.prompts import PathPrompt
 from tui_hopfield.ui.slider import Slider
 from tui_hopfield.ui.spin_grid import SpinGrid
 from tui_hopfield.ui.status_bar import StatusBar
@@ -26,12 +48,12 @@ SPEEDS = (1, 3, 10, 30, 100, 300, 1000, 0)
 """Recall speeds in flips per second; 0 is instant (as fast as frames allow)."""
 DEFAULT_SPEED = 4
 """Index into ``SPEEDS`` of the speed at start (100 flips per second)."""
+MIN_WIDTH, MIN_HEIGHT = 60, 16
+"""The smallest terminal the layout works in; below it a message asks for more room."""
 FPS = 30
 """Frames per second at most while recalling."""
 FRAME_BUDGET = 0.02
 """Seconds of model work per frame at most, so keys and the mouse stay live."""
-MAX_TEMPERATURE = 2.0
-"""The right end of the temperature slider (memories melt near T = 1)."""
 TRACE_LENGTH = 400
 """Energy samples kept for the sparkline of the current recall."""
 
@@ -65,6 +87,10 @@ class MagnetsScreen(Screen):
         Binding("left_square_bracket", "temperature(-0.05)", "Colder", show=False),
         Binding("t", "freeze", "T = 0", show=False),
         Binding("F", "forget_all", "Forget all", show=False),
+        Binding("ctrl+s", "save", "Save", show=False),
+        Binding("ctrl+o", "open", "Open", show=False),
+        Binding("e", "export", "Export PNG", show=False),
+        Binding("g", "glyphs", "Glyphs", show=False),
         *[
             Binding(str((k + 1) % 10), f"picture({k})", f"Picture {k + 1}", show=False)
             for k in range(10)
@@ -84,10 +110,21 @@ class MagnetsScreen(Screen):
     speed_index: reactive[int] = reactive(DEFAULT_SPEED)
     """Index into ``SPEEDS``."""
 
-    def __init__(self, network: Network, pictures: list[Picture], rng: np.random.Generator):
+    def __init__(
+        self,
+        network: Network,
+        pictures: list[Picture],
+        rng: np.random.Generator,
+        temperature: float = 0.0,
+    ):
         super().__init__()
         self.network = network
         """The model everything on this screen shows."""
+        self.saved_revision = network.revision if network.count else -1
+        """The memories' revision when last saved or opened."""
+        self.session_path: Path | None = None
+        """Where the session was last saved or opened from."""
+        self._start_temperature = temperature
         self.pictures = pictures
         """The built-in pictures, on this grid's size."""
         self.rng = rng
@@ -98,11 +135,12 @@ class MagnetsScreen(Screen):
     # -- layout -------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        yield Static(id="too-small")
         yield Header()
         with Horizontal(id="body"):
             with Container(id="board"):
                 yield SpinGrid(self.network.grid(), id="grid")
-            with VerticalScroll(id="side"):
+            with VerticalScroll(id="side", can_focus=False):
                 yield Label("imprint a picture", classes="section")
                 with Grid(id="pictures"):
                     for k, picture in enumerate(self.pictures):
@@ -141,9 +179,21 @@ class MagnetsScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        if os.environ.get("NO_COLOR"):
+            self.grid.glyphs = True
+        self._title_board()
+        self.query_one("#temperature", Slider).value = self._start_temperature
+        self._sync()
+        self._name_state("drawing")
+
+    def _title_board(self) -> None:
         board = self.query_one("#board")
         board.border_title = f"{self.network.rows}\u00d7{self.network.cols} magnets"
-        self._sync()
+
+    @property
+    def unsaved(self) -> bool:
+        """Whether there are memories that were changed since the last save or open."""
+        return self.network.count > 0 and self.network.revision != self.saved_revision
 
     @property
     def grid(self) -> SpinGrid:
@@ -155,7 +205,16 @@ class MagnetsScreen(Screen):
         """Whether a recall is running."""
         return self._dynamics is not None
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
+        width, height = event.size
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        self.set_class(small, "-too-small")
+        if small:
+            self.query_one("#too-small", Static).update(
+                f"The terminal is {width}\u00d7{height}.\n"
+                f"tui-hopfield needs at least {MIN_WIDTH}\u00d7{MIN_HEIGHT}:"
+                " make the window larger."
+            )
         self.call_after_refresh(self._describe_zoom)
 
     def _describe_zoom(self) -> None:
@@ -342,6 +401,104 @@ class MagnetsScreen(Screen):
             f"energy {start_energy:.1f} \u2192 {self.energy:.1f}:"
             f" {flips} flips in {sweeps} sweep{'s' if sweeps != 1 else ''}"
         )
+
+    # -- sessions and pictures on disk ---------------------------------------
+
+    def action_save(self) -> None:
+        """Save the whole session (memories, grid, settings) to a file."""
+        self.action_save_then(lambda: None)
+
+    def action_save_then(self, after: Callable[[], None]) -> None:
+        """Ask where to save, save, and on success call ``after``."""
+
+        def save_and_continue(path: Path | None) -> None:
+            if self.save_to(path):
+                after()
+
+        default = self.session_path or new_session_path()
+        self.app.push_screen(
+            PathPrompt("Save the session as", default, suffixes=(SUFFIX,)), save_and_continue
+        )
+
+    def save_to(self, path: Path | None) -> bool:
+        """Save the session to ``path``; say how it went. Return whether it was saved."""
+        if path is None:
+            return False
+        if path.suffix == "" and not path.is_dir():
+            path = path.with_suffix(SUFFIX)
+        try:
+            written = save(Session.of(self.network, self.temperature), path)
+        except ModelError as error:
+            self.notify(str(error), title="Not saved", severity="error")
+            return False
+        self.saved_revision = self.network.revision
+        self.session_path = written
+        self.notify(f"Saved {self.network.count} memories to {written}.", timeout=4)
+        return True
+
+    def action_open(self) -> None:
+        """Open a saved session in place of this one."""
+        folder = self.session_path.parent if self.session_path else sessions_dir()
+        self.app.push_screen(
+            PathPrompt("Open the session", Path(f"{folder}/"), suffixes=(SUFFIX,)), self.open_from
+        )
+
+    def open_from(self, path: Path | None) -> None:
+        """Open the session at ``path``; a bad file changes nothing and says why."""
+        if path is None:
+            return
+        try:
+            session = load(path)
+        except ModelError as error:
+            self.notify(str(error), title="Not opened", severity="error")
+            return
+        self._stop_recall()
+        self.replace_network(session.network())
+        self.query_one("#temperature", Slider).value = session.temperature
+        self.saved_revision = self.network.revision
+        self.session_path = path
+        self.notify(f"Opened {path}: {self.network.count} memories.", timeout=4)
+
+    def replace_network(self, network: Network) -> None:
+        """Show another network (perhaps of another size) on this screen."""
+        self._stop_recall()
+        resized = (network.rows, network.cols) != (self.network.rows, self.network.cols)
+        self.network = network
+        self.app.network = network
+        if resized:
+            self.pictures = library(network.rows, network.cols)
+        self.grid.set_spins(network.grid())
+        self.grid.zoom = self.grid.best_zoom(self.grid.size)
+        self._title_board()
+        self._describe_zoom()
+        self._sync()
+        self._name_state("drawing")
+
+    def action_export(self, index: int = -1) -> None:
+        """Export the grid (``index`` -1) or memory ``index`` as a PNG, one pixel a spin."""
+        if index >= self.network.count:
+            return
+        stem = "grid" if index < 0 else self.network.names[index]
+        spins = self.network.grid().copy() if index < 0 else self.network.memory(index).pattern
+        default = sessions_dir() / f"{stem}.png"
+
+        def export_to(path: Path | None) -> None:
+            if path is None:
+                return
+            if path.suffix.lower() != ".png":
+                path = path.with_name(path.name + ".png")
+            try:
+                written = export_png(spins, path)
+            except ModelError as error:
+                self.notify(str(error), title="Not exported", severity="error")
+                return
+            self.notify(f"Exported {stem} to {written}.", timeout=4)
+
+        self.app.push_screen(PathPrompt(f"Export {stem} as PNG", default), export_to)
+
+    def action_glyphs(self) -> None:
+        """Switch between colours and glyphs (north \u2588, south blank) for the spins."""
+        self.grid.glyphs = not self.grid.glyphs
 
     # -- settings -----------------------------------------------------------
 

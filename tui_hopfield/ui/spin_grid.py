@@ -24,6 +24,8 @@ from textual.strip import Strip
 from tui_hopfield.ui.messages import SpinsPainted
 
 UPPER_HALF = "\u2580"
+LOWER_HALF = "\u2584"
+FULL_BLOCK = "\u2588"
 
 SOUTH, NORTH, CURSOR_SOUTH, CURSOR_NORTH, BLANK = range(5)
 """Codes of what a half-row of a cell shows."""
@@ -81,6 +83,9 @@ class SpinGrid(ScrollView, can_focus=True):
     """The keyboard cursor as (row, col)."""
     brush: reactive[int] = reactive(0)
     """What moving the cursor paints: +1 north, -1 south, 0 nothing."""
+    glyphs: reactive[bool] = reactive(False)
+    """Draw spins as glyphs instead of colours (north \u2588, south blank), for no-colour
+    terminals. The cursor is then shown in reverse video."""
 
     def __init__(
         self,
@@ -138,6 +143,9 @@ class SpinGrid(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self.zoom = self.best_zoom(event.size)
         self.virtual_size = self.content_size
+        self.refresh_all()
+
+    def watch_glyphs(self) -> None:
         self.refresh_all()
 
     def watch_zoom(self) -> None:
@@ -227,6 +235,8 @@ class SpinGrid(ScrollView, can_focus=True):
         breaks = np.flatnonzero(np.diff(pairs)) + 1
         starts = np.concatenate(([0], breaks))
         ends = np.concatenate((breaks, [pairs.size]))
+        if self.glyphs:
+            return self._remember(line, self._glyph_line(top, bottom))
         styles = self._cell_styles()
         segments = []
         for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
@@ -235,9 +245,28 @@ class SpinGrid(ScrollView, can_focus=True):
                 segments.append(Segment(" " * (end - start), styles[(BLANK, upper)]))
             else:
                 segments.append(Segment(UPPER_HALF * (end - start), styles[(upper, lower)]))
-        strip = Strip(segments, pairs.size)
+        return self._remember(line, Strip(segments, pairs.size))
+
+    def _remember(self, line: int, strip: Strip) -> Strip:
         self._lines[line] = strip
         return strip
+
+    def _glyph_line(self, top: np.ndarray, bottom: np.ndarray) -> Strip:
+        """A line without colour: a half-row is ink where its spin is north."""
+        north_top = (top % 2 == 1) & (top != BLANK)
+        north_bottom = (bottom % 2 == 1) & (bottom != BLANK)
+        cursor = (top >= CURSOR_SOUTH) & (top != BLANK) | (bottom >= CURSOR_SOUTH) & (
+            bottom != BLANK
+        )
+        characters = np.array([" ", LOWER_HALF, UPPER_HALF, FULL_BLOCK])
+        cells = characters[north_top * 2 + north_bottom]
+        segments = []
+        plain, reverse = Style(), Style(reverse=True)
+        start = 0
+        for end in [*(np.flatnonzero(np.diff(cursor)) + 1).tolist(), cells.size]:
+            segments.append(Segment("".join(cells[start:end]), reverse if cursor[start] else plain))
+            start = end
+        return Strip(segments, cells.size)
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset

@@ -1,0 +1,95 @@
+"""A seeded fuzz of the real app: random keys, clicks, drags and resizes while recalls run."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+import numpy as np
+import pytest
+from textual import events
+
+from tests.conftest import Terminal
+from tui_hopfield.ui.app import HopfieldApp
+
+STEPS = 3000
+"""User actions per run."""
+
+KEYS = [
+    *"0123456789",
+    *"ibrcxfwvtFegnshjkl",
+    "r", "r", "r", "b", "1", "2", "3",  # recall and its triggers more often
+    "plus", "minus", "left_square_bracket", "right_square_bracket", "question_mark",
+    "space", "up", "down", "left", "right", "tab", "shift+tab", "enter", "escape",
+    "home", "end", "pageup", "pagedown", "ctrl+s", "ctrl+o", "backspace", "a", "z", "slash",
+]  # fmt: skip
+"""Everything but the keys that quit or open the command palette (which can quit)."""
+
+
+def check_invariants(app: HopfieldApp) -> None:
+    """The model is whole: spins +-1, memories consistent, energy as from scratch."""
+    network = app.network
+    state = network.state
+    assert state.dtype == np.int8 and state.shape == (network.n,)
+    assert np.all((state == 1) | (state == -1))
+    count = network.count
+    assert len(network.names) == count == network.patterns.shape[0] == network.strengths.size
+    assert len(set(network.names)) == count
+    assert np.all(np.isfinite(network.strengths)) and np.all(network.strengths > 0)
+    xi = network.patterns.astype(np.float64)
+    w = (xi.T * network.strengths) @ xi.copy() / network.n
+    np.fill_diagonal(w, 0.0)
+    s = state.astype(np.float64)
+    assert network.energy() == pytest.approx(-0.5 * s @ w @ s, abs=1e-6)
+    assert np.allclose(network.overlaps(), xi @ s / network.n)
+    assert np.allclose(network.fields(), w @ s)
+    grid = app.magnets.grid
+    assert np.shares_memory(grid.spins, network.state)
+
+
+@pytest.mark.parametrize("seed", [20261124])
+async def test_fuzz_keys_clicks_drags_and_resizes(seed, tmp_path, monkeypatch):
+    monkeypatch.setenv("TUI_HOPFIELD_DATA", str(tmp_path))
+    rng = random.Random(seed)
+    app = HopfieldApp(seed=seed)
+    terminal = Terminal(app)
+    width, height = 80, 24
+    counts = {"key": 0, "click": 0, "drag": 0, "resize": 0}
+
+    def spot() -> tuple[int, int]:
+        return rng.randrange(width), rng.randrange(height)
+
+    async with app.run_test(size=(width, height)) as pilot:
+        app.magnets.speed_index = rng.randrange(4, 8)  # fast enough that recalls finish too
+        for step in range(STEPS):
+            roll = rng.random()
+            if roll < 0.62:
+                counts["key"] += 1
+                terminal.key(rng.choice(KEYS))
+            elif roll < 0.82:
+                counts["click"] += 1
+                button = rng.choice([1, 1, 1, 3])
+                x, y = spot()
+                terminal.mouse(events.MouseDown, x, y, button)
+                terminal.mouse(events.MouseUp, x, y, button)
+            elif roll < 0.97:
+                counts["drag"] += 1
+                button = rng.choice([1, 3])
+                terminal.mouse(events.MouseDown, *spot(), button)
+                for _ in range(rng.randrange(1, 6)):
+                    terminal.mouse(events.MouseMove, *spot(), button)
+                terminal.mouse(events.MouseUp, *spot(), button)
+            else:
+                counts["resize"] += 1
+                width = rng.choice([10, 30, 60, 80, 100, 120, rng.randrange(10, 160)])
+                height = rng.choice([5, 12, 16, 24, 32, 40, rng.randrange(5, 60)])
+                await pilot.resize_terminal(width, height)
+            await asyncio.sleep(0)
+            if rng.random() < 0.03:
+                await asyncio.sleep(0.02)  # a breath: queued events are handled, recalls run on
+            if step % 500 == 499:
+                await pilot.pause()
+                check_invariants(app)
+        await pilot.pause(0.1)
+        check_invariants(app)
+    assert min(counts.values()) > 0, counts

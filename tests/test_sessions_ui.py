@@ -1,0 +1,215 @@
+"""Saving, opening, exporting and quitting in the app; small and colourless terminals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+from rich.color import ColorSystem
+
+from tests.conftest import Terminal
+from tui_hopfield.model import Network, load_picture
+from tui_hopfield.model.patterns import random_spins
+from tui_hopfield.model.store import Session, load, save
+from tui_hopfield.ui.app import HopfieldApp
+from tui_hopfield.ui.prompts import PathPrompt, QuitPrompt
+
+
+@pytest.fixture(autouse=True)
+def data_folder(tmp_path, monkeypatch):
+    """Keep every test's sessions in its own folder."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("TUI_HOPFIELD_DATA", str(folder))
+    return folder
+
+
+async def answer_prompt(pilot, text: str) -> None:
+    """Replace the text of the open path prompt and press enter."""
+    assert isinstance(pilot.app.screen, PathPrompt)
+    field = pilot.app.screen.query_one("#path")
+    field.value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_save_then_open_restores_memories_and_grid(tmp_path):
+    app = HopfieldApp(seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "2", "b")
+        grid = app.network.state.copy()
+        await pilot.press("ctrl+s")
+        await answer_prompt(pilot, str(tmp_path / "mine"))
+        assert (tmp_path / "mine.hopfield").is_file()
+        assert not app.magnets.unsaved
+        await pilot.press("3", "F", "x")
+        assert app.network.count == 0
+        await pilot.press("ctrl+o")
+        await answer_prompt(pilot, str(tmp_path / "mine.hopfield"))
+        assert app.network.names == ("smile", "heart")
+        assert np.array_equal(app.network.state, grid)
+        assert app.magnets.state == "drawing"
+
+
+async def test_opening_a_bad_file_changes_nothing(tmp_path):
+    bad = tmp_path / "bad.hopfield"
+    bad.write_bytes(b"definitely not a session")
+    app = HopfieldApp(seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")
+        before = app.network.state.copy()
+        await pilot.press("ctrl+o")
+        await answer_prompt(pilot, str(bad))
+        assert app.network.names == ("smile",)
+        assert np.array_equal(app.network.state, before)
+        assert any("not a readable session" in n.message for n in app._notifications)
+
+
+async def test_opening_a_session_of_another_size_resizes_the_grid(tmp_path):
+    network = Network(12, 20)
+    network.imprint(random_spins(240, np.random.default_rng(0)), "wide")
+    path = save(Session.of(network), tmp_path / "wide.hopfield")
+    app = HopfieldApp(seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+o")
+        await answer_prompt(pilot, str(path))
+        assert (app.network.rows, app.network.cols) == (12, 20)
+        assert app.magnets.grid.spins.shape == (12, 20)
+        assert app.magnets.pictures[0].spins.shape == (12, 20)
+        await pilot.press("1")  # the pictures follow the new size
+        assert app.network.names == ("wide", "smile")
+
+
+async def test_cancel_a_prompt_with_escape(tmp_path):
+    app = HopfieldApp(seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "ctrl+s", "escape")
+        assert not isinstance(app.screen, PathPrompt)
+        assert app.magnets.unsaved
+
+
+async def test_export_grid_and_memory_as_png(tmp_path):
+    app = HopfieldApp(seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "2", "b", "e")
+        await answer_prompt(pilot, str(tmp_path / "grid.png"))
+        exported = load_picture(tmp_path / "grid.png", 32, 32)
+        assert np.array_equal(exported, app.network.grid())
+        assert Image.open(tmp_path / "grid.png").size == (32, 32)
+        app.magnets.action_export(1)
+        await pilot.pause()
+        await answer_prompt(pilot, str(tmp_path / "heart"))
+        heart = load_picture(tmp_path / "heart.png", 32, 32)
+        assert np.array_equal(heart, app.network.memory(1).pattern)
+
+
+async def test_quit_with_unsaved_memories_asks_first(data_folder):
+    app = HopfieldApp(seed=2, autosave=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "ctrl+q")
+        assert isinstance(app.screen, QuitPrompt)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, QuitPrompt)
+        assert app.is_running
+        await pilot.press("ctrl+q")
+        await pilot.click("#quit")
+        await pilot.pause()
+    assert app.return_code == 0
+    autosaved = load(data_folder / "autosave.hopfield")
+    assert autosaved.names == ["smile"]
+
+
+async def test_quit_prompt_can_save_first(tmp_path):
+    app = HopfieldApp(seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "ctrl+q", "s")
+        await answer_prompt(pilot, str(tmp_path / "before-quit.hopfield"))
+    assert load(tmp_path / "before-quit.hopfield").names == ["smile"]
+
+
+async def test_quit_without_memories_does_not_ask(data_folder):
+    app = HopfieldApp(seed=2, autosave=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("x", "ctrl+q")
+        await pilot.pause()
+    assert not (data_folder / "autosave.hopfield").exists()
+
+
+async def test_too_small_terminal_says_so_and_recovers():
+    app = HopfieldApp(seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.magnets
+        await pilot.resize_terminal(30, 8)
+        await pilot.pause()
+        assert screen.has_class("-too-small")
+        message = str(screen.query_one("#too-small").render())
+        assert "30\u00d78" in message and "at least" in message
+        assert not screen.query_one("#body").display
+        await pilot.resize_terminal(10, 5)
+        await pilot.pause()
+        await pilot.press("1", "b", "r")  # keys still work, nothing breaks
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not screen.has_class("-too-small")
+        assert screen.query_one("#body").display
+
+
+async def test_glyph_mode_by_key_and_no_color(monkeypatch):
+    app = HopfieldApp(seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g")
+        assert app.magnets.grid.glyphs
+        line = app.magnets.grid.render_line(3).text
+        assert set(line) <= {" ", "\u2580", "\u2584", "\u2588"}
+        await pilot.press("g")
+        assert not app.magnets.grid.glyphs
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = HopfieldApp(seed=2)
+    async with app.run_test(size=(80, 24)):
+        assert app.magnets.grid.glyphs
+
+
+async def test_north_and_south_stay_apart_in_256_and_16_colours():
+    app = HopfieldApp(seed=2)
+    async with app.run_test(size=(80, 24)):
+        grid = app.magnets.grid
+        colours = {
+            name: grid.get_component_rich_style(f"spin-grid--{name}").color
+            for name in ("north", "south", "cursor-north", "cursor-south")
+        }
+    for system in (ColorSystem.EIGHT_BIT, ColorSystem.STANDARD):
+        downgraded = {name: colour.downgrade(system) for name, colour in colours.items()}
+        assert downgraded["north"] != downgraded["south"]
+        assert downgraded["cursor-north"] not in (downgraded["north"], downgraded["south"])
+
+
+async def test_a_burst_of_enters_closes_a_prompt_once(tmp_path):
+    """Two enters queued before the first is handled must not pop the main screen."""
+    app = HopfieldApp(seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        terminal = Terminal(app)
+        await pilot.press("x", "i", "ctrl+s")
+        app.screen.query_one("#path").value = str(tmp_path / "burst.hopfield")
+        terminal.key("enter")
+        terminal.key("enter")
+        await pilot.pause()
+        assert app.screen is app.magnets
+        assert (tmp_path / "burst.hopfield").is_file()
+        for key in ("question_mark", "escape", "escape", "escape"):
+            terminal.key(key)
+        await pilot.pause()
+        assert app.screen is app.magnets
+
+
+async def test_a_screen_dismissed_twice_keeps_the_app():
+    """Textual's own dialogs (the command palette) may dismiss twice in a burst of clicks."""
+    app = HopfieldApp(seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        palette = app.screen
+        assert palette is not app.magnets
+        palette.dismiss()
+        palette.dismiss()  # unguarded in Textual: would pop the main screen
+        await pilot.pause()
+        assert app.screen is app.magnets
+        assert app.is_running

@@ -1,0 +1,58 @@
+"""Writing files so that a crash or a full disk never leaves half of one."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+from tui_hopfield.model.network import ModelError
+
+
+def write_atomically(
+    path: str | Path,
+    write: Callable[[BinaryIO], None],
+    error: type[ModelError] = ModelError,
+) -> Path:
+    """Write a file through ``write`` into a temporary file beside ``path``, then rename it.
+
+    The temporary file is flushed and fsynced before the rename, and the folder
+    after it, so ``path`` holds either its old content or the whole new one.
+    Failures raise ``error`` with a plain message; the temporary file is removed.
+    """
+    path = Path(path).expanduser()
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as problem:
+        raise error(f"cannot write in {folder}: {problem.strerror or problem}") from None
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            write(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException as problem:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(problem, OSError):
+            raise error(f"could not write {path}: {problem.strerror or problem}") from None
+        raise
+    _sync_folder(folder)
+    return path
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable, where the system allows it."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

@@ -1,0 +1,262 @@
+"""Save and open a whole session, safely.
+
+A session file is a ZIP archive written by ``numpy.savez_compressed`` with
+four members, read back with ``allow_pickle=False`` (no code can hide in it):
+
+- ``meta``: UTF-8 JSON as a uint8 array: ``{"format": "tui-hopfield-session",
+  "version": 1, "rows", "cols", "names", "rule", "temperature"}``
+- ``patterns``: int8 (P, rows*cols), every value +1 or -1
+- ``strengths``: float64 (P,), finite and positive
+- ``state``: int8 (rows*cols,), every value +1 or -1
+
+Everything is checked before anything is used; a file that fails a check is
+refused with a ``SessionError`` that says what is wrong. Writing goes to a
+temporary file in the same folder, is flushed and fsynced, then renamed over
+the target, so a crash or a full disk leaves the old file or the new one,
+never half of one.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from tui_hopfield.model.files import write_atomically
+from tui_hopfield.model.network import ModelError, Network
+
+FORMAT = "tui-hopfield-session"
+"""The ``format`` every session file names."""
+VERSION = 1
+"""The version this code writes and reads."""
+SUFFIX = ".hopfield"
+"""The file name ending of a session."""
+MAX_SIDE = 256
+"""The largest number of rows or columns a session may have."""
+MAX_MEMORIES = 100_000
+"""The most memories a session may hold."""
+MAX_FILE_BYTES = 512 * 1024 * 1024
+"""A session file larger than this is refused before it is read."""
+MAX_NAME = 200
+"""The longest name of a memory."""
+MAX_ARRAY_BYTES = 1024 * 1024 * 1024
+"""The most bytes the arrays of a session may unpack to (a zip bomb is refused)."""
+MEMBERS = ("meta", "patterns", "strengths", "state")
+"""The arrays a session file holds."""
+
+
+class SessionError(ModelError):
+    """A session that cannot be saved or opened; the message says why."""
+
+
+@dataclass
+class Session:
+    """Everything a session holds: the memories, the grid and the settings."""
+
+    rows: int
+    """Rows of the grid."""
+    cols: int
+    """Columns of the grid."""
+    names: list[str]
+    """The names of the memories."""
+    patterns: np.ndarray
+    """int8 (P, N) of +-1."""
+    strengths: np.ndarray
+    """float64 (P,), positive."""
+    state: np.ndarray
+    """int8 (N,) of +-1: the grid."""
+    rule: str = "hebbian"
+    """The learning rule."""
+    temperature: float = 0.0
+    """The temperature of recall."""
+    settings: dict[str, float | int | str] = field(default_factory=dict)
+    """Further settings of the rule, by name."""
+
+    @classmethod
+    def of(cls, network: Network, temperature: float = 0.0) -> Session:
+        """Take a session from a network."""
+        return cls(
+            network.rows,
+            network.cols,
+            list(network.names),
+            network.patterns.copy(),
+            network.strengths.copy(),
+            network.state.copy(),
+            temperature=temperature,
+        )
+
+    def network(self) -> Network:
+        """A new network holding this session's memories and grid."""
+        network = Network(self.rows, self.cols)
+        for name, pattern, strength in zip(self.names, self.patterns, self.strengths, strict=True):
+            network.imprint(pattern, name, float(strength))
+        network.set_state(self.state)
+        return network
+
+
+def save(session: Session, path: str | Path) -> Path:
+    """Write ``session`` to ``path`` atomically and return the path written."""
+    path = Path(path).expanduser()
+    meta = {
+        "format": FORMAT,
+        "version": VERSION,
+        "rows": session.rows,
+        "cols": session.cols,
+        "names": list(session.names),
+        "rule": session.rule,
+        "temperature": session.temperature,
+        "settings": session.settings,
+    }
+
+    def write(stream) -> None:
+        np.savez_compressed(
+            stream,
+            meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+            patterns=np.asarray(session.patterns, dtype=np.int8),
+            strengths=np.asarray(session.strengths, dtype=np.float64),
+            state=np.asarray(session.state, dtype=np.int8),
+        )
+
+    return write_atomically(path, write, SessionError)
+
+
+def load(path: str | Path) -> Session:
+    """Read and check a session file; raise ``SessionError`` saying what is wrong."""
+    path = Path(path).expanduser()
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise SessionError(f"no such file: {path}") from None
+    except OSError as error:
+        raise SessionError(f"cannot read {path}: {error.strerror or error}") from None
+    if path.is_dir():
+        raise SessionError(f"{path} is a folder, not a session file")
+    if size > MAX_FILE_BYTES:
+        raise SessionError(f"{path} is {size / 2**20:.0f} MiB, larger than a session can be")
+    try:
+        _check_members(path)
+        with np.load(path, allow_pickle=False) as archive:
+            meta_bytes = _read(archive, "meta", path)
+            meta = _parse_meta(meta_bytes, path)
+            rows, cols = meta["rows"], meta["cols"]
+            patterns = _read(archive, "patterns", path)
+            strengths = _read(archive, "strengths", path)
+            state = _read(archive, "state", path)
+    except SessionError:
+        raise
+    except PermissionError:
+        raise SessionError(f"no permission to read {path}") from None
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError, KeyError) as error:
+        raise SessionError(f"{path} is not a readable session file ({error})") from None
+    n = rows * cols
+    names = meta["names"]
+    count = len(names)
+    _check_spins(patterns, (count, n), "patterns", path)
+    _check_spins(state, (n,), "state", path)
+    if strengths.dtype.kind != "f" or strengths.shape != (count,):
+        raise SessionError(
+            f"{path}: strengths must be {count} floating-point numbers,"
+            f" not {strengths.dtype} of shape {strengths.shape}"
+        )
+    if not np.all(np.isfinite(strengths)) or np.any(strengths <= 0):
+        raise SessionError(f"{path}: every strength must be a finite positive number")
+    return Session(
+        rows,
+        cols,
+        names,
+        patterns.astype(np.int8),
+        strengths.astype(np.float64),
+        state.astype(np.int8),
+        rule=meta["rule"],
+        temperature=meta["temperature"],
+        settings=meta["settings"],
+    )
+
+
+def _check_members(path: Path) -> None:
+    """Read only the headers: every array is there, plain, and not too large unpacked."""
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        missing = [key for key in MEMBERS if f"{key}.npy" not in names]
+        if missing:
+            raise SessionError(f"{path} is not a session: missing {', '.join(missing)}")
+        total = 0
+        for key in MEMBERS:
+            with archive.open(f"{key}.npy") as member:
+                version = np.lib.format.read_magic(member)
+                if version == (1, 0):
+                    shape, _, dtype = np.lib.format.read_array_header_1_0(member)
+                else:
+                    shape, _, dtype = np.lib.format.read_array_header_2_0(member)
+            if dtype.hasobject:
+                raise SessionError(f"{path}: {key} holds objects, which are never loaded")
+            total += int(np.prod(shape, dtype=np.float64)) * dtype.itemsize
+        if total > MAX_ARRAY_BYTES:
+            raise SessionError(f"{path}: its arrays would take {total / 2**30:.1f} GiB unpacked")
+
+
+def _read(archive, key: str, path: Path) -> np.ndarray:
+    try:
+        return archive[key]
+    except ValueError as error:  # an object array: numpy refuses to unpickle it
+        raise SessionError(
+            f"{path}: {key} holds objects, which are never loaded ({error})"
+        ) from None
+
+
+def _parse_meta(raw: np.ndarray, path: Path) -> dict:
+    if raw.dtype != np.uint8 or raw.ndim != 1 or raw.size > 16 * 2**20:
+        raise SessionError(f"{path}: the session header is damaged")
+    try:
+        meta = json.loads(raw.tobytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise SessionError(f"{path}: the session header is not valid JSON") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise SessionError(f"{path} is not a tui-hopfield session")
+    version = meta.get("version")
+    if version != VERSION:
+        raise SessionError(
+            f"{path} is a session of version {version!r}; this tui-hopfield reads version {VERSION}"
+        )
+    rows, cols = meta.get("rows"), meta.get("cols")
+    for label, side in (("rows", rows), ("cols", cols)):
+        if not isinstance(side, int) or isinstance(side, bool) or not 1 <= side <= MAX_SIDE:
+            raise SessionError(f"{path}: {label} must be a whole number from 1 to {MAX_SIDE}")
+    names = meta.get("names")
+    if (
+        not isinstance(names, list)
+        or not all(isinstance(name, str) and 0 < len(name) <= MAX_NAME for name in names)
+        or len(names) > MAX_MEMORIES
+    ):
+        raise SessionError(f"{path}: the memories' names are damaged")
+    if len(set(names)) != len(names):
+        raise SessionError(f"{path}: two memories have the same name")
+    rule = meta.get("rule", "hebbian")
+    if rule != "hebbian":
+        raise SessionError(f"{path}: unknown learning rule {rule!r}")
+    temperature = meta.get("temperature", 0.0)
+    if (
+        not isinstance(temperature, int | float)
+        or isinstance(temperature, bool)
+        or not np.isfinite(temperature)
+        or temperature < 0
+    ):
+        raise SessionError(f"{path}: the temperature must be a number >= 0")
+    settings = meta.get("settings", {})
+    if not isinstance(settings, dict):
+        raise SessionError(f"{path}: the settings are damaged")
+    meta.update(rule=rule, temperature=float(temperature), settings=settings)
+    return meta
+
+
+def _check_spins(array: np.ndarray, shape: tuple[int, ...], label: str, path: Path) -> None:
+    if array.dtype.kind not in "iu" or array.shape != shape:
+        raise SessionError(
+            f"{path}: {label} must be whole numbers of shape {shape},"
+            f" not {array.dtype} of shape {array.shape}"
+        )
+    if array.size and not np.all((array == 1) | (array == -1)):
+        raise SessionError(f"{path}: {label} may only hold +1 and -1")

@@ -1,0 +1,138 @@
+"""Modal prompts: a file path with completion, and the question before quitting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.screen import ModalScreen, ScreenResultType
+from textual.suggester import Suggester
+from textual.widgets import Button, Input, Label
+
+
+class PathSuggester(Suggester):
+    """Completes a path with the first file or folder in its folder that starts with it.
+
+    Press the right arrow (or End) in the input to take the suggestion.
+    """
+
+    def __init__(self, suffixes: tuple[str, ...] = ()) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.suffixes = suffixes
+        """File endings to offer (folders are always offered); empty for any file."""
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if not value:
+            return None
+        typed = Path(value).expanduser()
+        folder, stem = (typed, "") if value.endswith(("/", "\\")) else (typed.parent, typed.name)
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError:
+            return None
+        for entry in entries:
+            if not entry.name.startswith(stem) or (entry.name.startswith(".") and not stem):
+                continue
+            is_dir = entry.is_dir()
+            if not is_dir and self.suffixes and entry.suffix.lower() not in self.suffixes:
+                continue
+            completed = value[: len(value) - len(stem)] + entry.name + ("/" if is_dir else "")
+            if completed != value:
+                return completed
+        return None
+
+
+class Dialog(ModalScreen[ScreenResultType]):
+    """A modal screen that closes once, however many keys arrive at once."""
+
+    def close(self, result: ScreenResultType) -> None:
+        """Dismiss with ``result``, unless this dialog is already gone."""
+        if self.is_current:
+            self.dismiss(result)
+
+
+class PathPrompt(Dialog[Path | None]):
+    """Ask for a file path; dismiss with the path, or ``None`` when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, default: Path, *, suffixes: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.title_text = title
+        """The question at the top of the prompt."""
+        self.default = default
+        """The path the input starts with."""
+        self.suffixes = suffixes
+        """File endings offered by completion."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="prompt"):
+            yield Label(self.title_text, classes="prompt-title")
+            yield Input(
+                str(self.default),
+                id="path",
+                suggester=PathSuggester(self.suffixes),
+                select_on_focus=False,
+            )
+            yield Label(
+                "enter: ok \u00b7 right arrow: complete \u00b7 escape: cancel",
+                classes="prompt-hint",
+            )
+
+    @on(Input.Submitted, "#path")
+    def submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            self.notify("Type a file name first.", severity="warning")
+            return
+        self.close(Path(text).expanduser())
+
+    def action_cancel(self) -> None:
+        """Close without a path."""
+        self.close(None)
+
+
+class QuitPrompt(Dialog[str]):
+    """Asked before quitting with memories that were never saved.
+
+    Dismisses with ``"save"``, ``"quit"`` or ``"cancel"``.
+    """
+
+    BINDINGS = [
+        Binding("escape", "choose('cancel')", "Cancel"),
+        Binding("s", "choose('save')", "Save"),
+        Binding("q", "choose('quit')", "Quit"),
+    ]
+
+    def __init__(self, memories: int, autosave: Path | None) -> None:
+        super().__init__()
+        self.memories = memories
+        """How many memories are not saved."""
+        self.autosave = autosave
+        """Where the session is autosaved on quit, if it is."""
+
+    def compose(self) -> ComposeResult:
+        plural = "memory has" if self.memories == 1 else "memories have"
+        note = (
+            f"Quitting autosaves them to {self.autosave}; `tui-hopfield --resume` reopens it."
+            if self.autosave
+            else "Quitting without saving loses them."
+        )
+        with Vertical(id="dialog", classes="prompt"):
+            yield Label(f"{self.memories} {plural} not been saved.", classes="prompt-title")
+            yield Label(note, classes="prompt-hint")
+            with Grid(id="choices"):
+                yield Button("Save\u2026", id="save", variant="primary")
+                yield Button("Quit", id="quit", variant="error")
+                yield Button("Cancel", id="cancel")
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        self.close(event.button.id or "cancel")
+
+    def action_choose(self, choice: str) -> None:
+        """Answer with ``choice``."""
+        self.close(choice)
