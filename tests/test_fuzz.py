@@ -50,6 +50,7 @@ def check_invariants(app: HopfieldApp) -> None:
 @pytest.mark.parametrize("seed", [20261124])
 async def test_fuzz_keys_clicks_drags_and_resizes(seed, tmp_path, monkeypatch):
     monkeypatch.setenv("TUI_HOPFIELD_DATA", str(tmp_path))
+    monkeypatch.chdir(tmp_path)  # typed relative paths land here, not in the repository
     rng = random.Random(seed)
     app = HopfieldApp(seed=seed)
     terminal = Terminal(app)
