@@ -10,12 +10,8 @@ from textual.widgets import Markdown
 from tui_hopfield.ui.prompts import Dialog
 
 HELP = """\
-# tui-hopfield: brain magnets
-
-Every square is a magnet (a *spin*): **red is north (+1)**, **blue is south (-1)**.
-Imprinting a picture carves a valley in the network's energy. Break the picture,
-press recall, and the magnets flip one at a time, the energy only ever falling,
-until the grid settles at the bottom of a valley: the picture it remembers.
+**Red is north (+1), blue is south (-1).** Imprint pictures, break one, recall.
+Arrows or the mouse wheel scroll this help; `escape` closes it.
 
 ## Keys
 
@@ -54,6 +50,11 @@ elsewhere (tmux, most others) a click paints **both spins of the cell**. A large
 window gives every spin cells of its own, and clicks land exactly.
 
 ## What you see
+
+Every square is a magnet (a *spin*). Imprinting a picture carves a valley in the
+network's energy. Break the picture, press recall, and the magnets flip one at a
+time, the energy only ever falling, until the grid settles at the bottom of a
+valley: the picture it remembers.
 
 - **Status bar**: memories, energy, the state (empty, drawing, broken, recalling,
   recalled *name*, recalled inverse of *name*, spurious, melting) and the load

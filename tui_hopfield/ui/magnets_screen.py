@@ -38,7 +38,7 @@ from tui_hopfield.model.patterns import (
 from tui_hopfield.model.store import SUFFIX, Session, load, save
 from tui_hopfield.paths import new_session_path, sessions_dir
 from tui_hopfield.ui.memory_list import MemoryList
-from tui_hopfield.ui.messages import SliderChanged, SpinsPainted
+from tui_hopfield.ui.messages import GridViewChanged, SliderChanged, SpinsPainted
 from tui_hopfield.ui.prompts import PathPrompt
 from tui_hopfield.ui.slider import Slider
 from tui_hopfield.ui.spin_grid import SpinGrid
@@ -54,8 +54,8 @@ FPS = 30
 """Frames per second at most while recalling."""
 FRAME_BUDGET = 0.02
 """Seconds of model work per frame at most, so keys and the mouse stay live."""
-TRACE_LENGTH = 400
-"""Energy samples kept for the sparkline of the current recall."""
+TRACE_LENGTH = 2000
+"""Energy samples (one per flip) kept for the sparkline of the current recall."""
 
 
 class ToolButton(Button, can_focus=False):
@@ -215,14 +215,10 @@ class MagnetsScreen(Screen):
                 f"tui-hopfield needs at least {MIN_WIDTH}\u00d7{MIN_HEIGHT}:"
                 " make the window larger."
             )
-        self.call_after_refresh(self._describe_zoom)
 
-    def _describe_zoom(self) -> None:
-        grid = self.grid
-        view = "half-block view" if grid.zoom == 1 else f"zoom {grid.zoom}"
-        if not grid.fits:
-            view += ", scroll to pan"
-        self.query_one("#board").border_subtitle = view
+    @on(GridViewChanged)
+    def describe_view(self, message: GridViewChanged) -> None:
+        self.query_one("#board").border_subtitle = message.description
 
     # -- keeping the mirror up to date --------------------------------------
 
@@ -378,13 +374,13 @@ class MagnetsScreen(Screen):
                     if isinstance(event, Flip):
                         changed.append(event.index)
                         credit -= 1
+                        self._trace.append(network.energy())
                     if monotonic() > deadline:
                         break
                 flips += len(changed)
                 if changed:
                     self.grid.refresh_spins(changed)
                     self._sync()
-                    self._trace.append(self.energy)
                     del self._trace[:-TRACE_LENGTH]
                     self.query_one(Sparkline).data = list(self._trace)
                 if dynamics.temperature > 0:
@@ -468,9 +464,7 @@ class MagnetsScreen(Screen):
         if resized:
             self.pictures = library(network.rows, network.cols)
         self.grid.set_spins(network.grid())
-        self.grid.zoom = self.grid.best_zoom(self.grid.size)
         self._title_board()
-        self._describe_zoom()
         self._sync()
         self._name_state("drawing")
 

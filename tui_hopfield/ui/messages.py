@@ -35,3 +35,20 @@ class SliderChanged(Message):
     def control(self) -> Slider:
         """The slider that changed (for ``@on(SliderChanged, "#id")``)."""
         return self.slider
+
+
+class GridViewChanged(Message):
+    """The spin grid's zoom or its fit in the window changed."""
+
+    def __init__(self, zoom: int, fits: bool) -> None:
+        super().__init__()
+        self.zoom = zoom
+        """Columns (and half-rows) per spin; 1 is the half-block view."""
+        self.fits = fits
+        """Whether the whole grid is on screen without scrolling."""
+
+    @property
+    def description(self) -> str:
+        """``half-block view``, ``zoom 4``, with ``scroll to pan`` when it does not fit."""
+        view = "half-block view" if self.zoom == 1 else f"zoom {self.zoom}"
+        return view if self.fits else f"{view}, scroll to pan"

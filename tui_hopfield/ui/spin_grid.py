@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui_hopfield.ui.messages import SpinsPainted
+from tui_hopfield.ui.messages import GridViewChanged, SpinsPainted
 
 UPPER_HALF = "\u2580"
 LOWER_HALF = "\u2584"
@@ -144,6 +144,7 @@ class SpinGrid(ScrollView, can_focus=True):
         self.zoom = self.best_zoom(event.size)
         self.virtual_size = self.content_size
         self.refresh_all()
+        self.post_message(GridViewChanged(self.zoom, self.fits))
 
     def watch_glyphs(self) -> None:
         self.refresh_all()
@@ -164,8 +165,10 @@ class SpinGrid(ScrollView, can_focus=True):
         """Show another (rows, cols) array, for a network of another size."""
         self.spins = spins
         self.cursor = (min(self.cursor[0], self.rows - 1), min(self.cursor[1], self.cols - 1))
+        self.zoom = self.best_zoom(self.size)
         self.virtual_size = self.content_size
         self.refresh_all()
+        self.post_message(GridViewChanged(self.zoom, self.fits))
 
     def refresh_all(self) -> None:
         """Forget every cached line and repaint the whole grid."""
