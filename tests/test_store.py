@@ -213,3 +213,15 @@ def test_a_zip_bomb_is_refused_from_its_header(tmp_path):
                 archive.writestr(f"{key}.npy", buffer.getvalue())
     with pytest.raises(SessionError, match="GiB"):
         load(path)
+
+
+def test_a_new_file_gets_the_usual_permissions_and_an_old_one_keeps_its_own(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        path = save(sample(), tmp_path / "a.hopfield")
+        assert path.stat().st_mode & 0o777 == 0o644
+        path.chmod(0o600)
+        save(sample(1), path)
+        assert path.stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(umask)

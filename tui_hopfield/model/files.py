@@ -30,6 +30,7 @@ def write_atomically(
     except OSError as problem:
         raise error(f"cannot write in {folder}: {problem.strerror or problem}") from None
     try:
+        os.chmod(temporary, _mode_for(path))
         with os.fdopen(descriptor, "wb") as stream:
             write(stream)
             stream.flush()
@@ -42,6 +43,16 @@ def write_atomically(
         raise
     _sync_folder(folder)
     return path
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions the file gets: those it had, or the usual ones for a new file."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _sync_folder(folder: Path) -> None:

@@ -125,6 +125,18 @@ class MagnetsScreen(Screen):
         self.session_path: Path | None = None
         """Where the session was last saved or opened from."""
         self._start_temperature = temperature
+        self.grid = SpinGrid(network.grid(), id="grid")
+        """The spin grid."""
+        self.slider = Slider(0.0, minimum=0.0, maximum=MAX_TEMPERATURE, step=0.05, id="temperature")
+        """The temperature slider."""
+        self.speed_text = Label(speed_label(SPEEDS[DEFAULT_SPEED]), id="speed")
+        """Shows the recall speed."""
+        self.trace_title = Label("energy", classes="section", id="trace-title")
+        """The title of the energy trace, with the last recall's summary."""
+        self.trace = Sparkline([], id="trace")
+        """The energy of the current recall, flip by flip."""
+        self.memory_list = MemoryList(id="memories")
+        """Every memory and its overlap with the grid."""
         self.pictures = pictures
         """The built-in pictures, on this grid's size."""
         self.rng = rng
@@ -139,7 +151,7 @@ class MagnetsScreen(Screen):
         yield Header()
         with Horizontal(id="body"):
             with Container(id="board"):
-                yield SpinGrid(self.network.grid(), id="grid")
+                yield self.grid
             with VerticalScroll(id="side", can_focus=False):
                 yield Label("imprint a picture", classes="section")
                 with Grid(id="pictures"):
@@ -163,16 +175,14 @@ class MagnetsScreen(Screen):
                     yield ToolButton("+ faster", id="faster", compact=True)
                 with Horizontal(classes="setting"):
                     yield Label("temperature", classes="setting-name")
-                    yield Slider(
-                        0.0, minimum=0.0, maximum=MAX_TEMPERATURE, step=0.05, id="temperature"
-                    )
+                    yield self.slider
                 with Horizontal(classes="setting"):
                     yield Label("speed", classes="setting-name")
-                    yield Label(speed_label(SPEEDS[DEFAULT_SPEED]), id="speed")
-                yield Label("energy", classes="section", id="trace-title")
-                yield Sparkline([], id="trace")
+                    yield self.speed_text
+                yield self.trace_title
+                yield self.trace
                 yield Label("memories          overlap with the grid", classes="section")
-                yield MemoryList(id="memories")
+                yield self.memory_list
         yield StatusBar().data_bind(
             MagnetsScreen.memories, MagnetsScreen.energy, MagnetsScreen.state, MagnetsScreen.load
         )
@@ -182,7 +192,7 @@ class MagnetsScreen(Screen):
         if os.environ.get("NO_COLOR"):
             self.grid.glyphs = True
         self._title_board()
-        self.query_one("#temperature", Slider).value = self._start_temperature
+        self.slider.value = self._start_temperature
         self._sync()
         self._name_state("drawing")
 
@@ -194,11 +204,6 @@ class MagnetsScreen(Screen):
     def unsaved(self) -> bool:
         """Whether there are memories that were changed since the last save or open."""
         return self.network.count > 0 and self.network.revision != self.saved_revision
-
-    @property
-    def grid(self) -> SpinGrid:
-        """The spin grid widget."""
-        return self.query_one(SpinGrid)
 
     @property
     def recalling(self) -> bool:
@@ -228,9 +233,7 @@ class MagnetsScreen(Screen):
         self.memories = network.count
         self.energy = network.energy()
         self.load = network.load
-        self.query_one(MemoryList).rows = tuple(
-            zip(network.names, network.overlaps().tolist(), strict=True)
-        )
+        self.memory_list.rows = tuple(zip(network.names, network.overlaps().tolist(), strict=True))
 
     def _name_state(self, unsettled: str) -> None:
         """Set the state from what the grid is, or ``unsettled`` if it is near nothing."""
@@ -351,7 +354,7 @@ class MagnetsScreen(Screen):
         network = self.network
         start_energy = network.energy()
         self._trace = [start_energy]
-        self.query_one("#trace-title", Label).update(f"energy {start_energy:.1f}")
+        self.trace_title.update(f"energy {start_energy:.1f}")
         self.state = "recalling"
         flips = 0
         credit = 0.0
@@ -382,7 +385,7 @@ class MagnetsScreen(Screen):
                     self.grid.refresh_spins(changed)
                     self._sync()
                     del self._trace[:-TRACE_LENGTH]
-                    self.query_one(Sparkline).data = list(self._trace)
+                    self.trace.data = list(self._trace)
                 if dynamics.temperature > 0:
                     self._name_state("recalling")
                 if not finished:
@@ -393,7 +396,7 @@ class MagnetsScreen(Screen):
         self._sync()
         self._name_state("stopped")
         sweeps = dynamics.sweeps
-        self.query_one("#trace-title", Label).update(
+        self.trace_title.update(
             f"energy {start_energy:.1f} \u2192 {self.energy:.1f}:"
             f" {flips} flips in {sweeps} sweep{'s' if sweeps != 1 else ''}"
         )
@@ -450,7 +453,7 @@ class MagnetsScreen(Screen):
             return
         self._stop_recall()
         self.replace_network(session.network())
-        self.query_one("#temperature", Slider).value = session.temperature
+        self.slider.value = session.temperature
         self.saved_revision = self.network.revision
         self.session_path = path
         self.notify(f"Opened {path}: {self.network.count} memories.", timeout=4)
@@ -501,25 +504,24 @@ class MagnetsScreen(Screen):
         self.temperature = message.value
 
     def watch_temperature(self, temperature: float) -> None:
-        self.query_one("#temperature", Slider).value = temperature
+        self.slider.value = temperature
         if self._dynamics is not None:
             self._dynamics.temperature = temperature
 
     def action_temperature(self, delta: float) -> None:
         """Raise or lower the temperature."""
-        slider = self.query_one("#temperature", Slider)
-        slider.value = slider.value + delta
+        self.slider.value = self.slider.value + delta
 
     def action_freeze(self) -> None:
         """Set the temperature to zero: recall becomes pure descent."""
-        self.query_one("#temperature", Slider).value = 0.0
+        self.slider.value = 0.0
 
     def action_speed(self, step: int) -> None:
         """Recall faster (+1) or slower (-1)."""
         self.speed_index = min(max(self.speed_index + step, 0), len(SPEEDS) - 1)
 
     def watch_speed_index(self, index: int) -> None:
-        self.query_one("#speed", Label).update(speed_label(SPEEDS[index]))
+        self.speed_text.update(speed_label(SPEEDS[index]))
 
     # -- buttons ------------------------------------------------------------
 

@@ -117,7 +117,7 @@ class QuitPrompt(Dialog[str]):
     def compose(self) -> ComposeResult:
         plural = "memory has" if self.memories == 1 else "memories have"
         note = (
-            f"Quitting autosaves them to {self.autosave}; `tui-hopfield --resume` reopens it."
+            f"Quitting autosaves them to {self.autosave}; tui-hopfield --resume reopens it."
             if self.autosave
             else "Quitting without saving loses them."
         )
