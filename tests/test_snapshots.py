@@ -52,3 +52,14 @@ def test_recalled(snap_compare, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_help(snap_compare, size):
     assert snap_compare(HopfieldApp(seed=1), terminal_size=size, press=["question_mark"])
+
+
+async def glyphs(pilot) -> None:
+    await pilot.press("1", "2", "3", "1", "b", "g")
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+def test_glyphs_for_no_colour(snap_compare):
+    """North and south told apart by shape alone: what NO_COLOR terminals get."""
+    assert snap_compare(HopfieldApp(seed=1), terminal_size=(80, 24), run_before=glyphs)

@@ -225,3 +225,52 @@ def test_a_new_file_gets_the_usual_permissions_and_an_old_one_keeps_its_own(tmp_
         assert path.stat().st_mode & 0o777 == 0o600
     finally:
         os.umask(umask)
+
+
+SAVER = """
+import sys
+import numpy as np
+from tui_hopfield.model import Network
+from tui_hopfield.model.store import Session, save
+rng = np.random.default_rng(0)
+sessions = []
+for tag in ("old", "new"):
+    network = Network(64, 64)
+    for k in range(150):
+        network.imprint(rng.choice(np.array([-1, 1], dtype=np.int8), network.n), f"{tag} {k}")
+    sessions.append(Session.of(network))
+save(sessions[0], sys.argv[1])
+print("ready", flush=True)
+while True:
+    for session in sessions:
+        save(session, sys.argv[1])
+"""
+
+
+def test_a_save_killed_at_any_moment_leaves_the_old_or_the_new_session(tmp_path):
+    """A real process saving in a loop is SIGKILLed at random moments, many times."""
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "s.hopfield"
+    rng = random.Random(1)
+    seen = set()
+    for _ in range(12):
+        saver = subprocess.Popen(
+            [sys.executable, "-c", SAVER, str(path)], stdout=subprocess.PIPE, text=True
+        )
+        assert saver.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0.0, 0.3))
+        saver.send_signal(signal.SIGKILL)
+        saver.wait()
+        session = load(path)  # never raises: the file is always whole
+        tags = {name.split()[0] for name in session.names}
+        assert len(tags) == 1 and len(session.names) == 150
+        seen |= tags
+        leftovers = [p.name for p in tmp_path.iterdir() if p.name != "s.hopfield"]
+        for name in leftovers:  # a killed writer may leave its temporary file, never the target
+            assert name.startswith(".s.hopfield.") and name.endswith(".tmp")
+    assert seen == {"old", "new"}  # the kills landed at different points of the loop

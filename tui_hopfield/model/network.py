@@ -63,8 +63,11 @@ class Network:
         self.revision = 0
         """Counts changes to the memories (imprint, forget); the state does not count."""
         self._names: list[str] = []
-        self._patterns = np.empty((0, self.n), dtype=np.int8)
-        self._columns = np.empty((self.n, 0), dtype=np.int8)  # xi^T, rows contiguous
+        # Patterns are kept twice, as rows (xi) and as columns (xi^T, so that the P
+        # entries of one spin are contiguous), in buffers that double when full:
+        # imprinting P patterns one by one costs O(N P) in all, not O(N P^2).
+        self._row_store = np.empty((0, self.n), dtype=np.int8)
+        self._column_store = np.empty((self.n, 0), dtype=np.int8)
         self._strengths = np.empty(0, dtype=np.float64)
         self._dots = np.empty(0, dtype=np.float64)  # d = xi s
         self._weighted = np.empty(0, dtype=np.float64)  # c * d / N
@@ -118,9 +121,12 @@ class Network:
         xi = self._check_spins(pattern)
         if not np.isfinite(strength) or strength <= 0:
             raise ModelError(f"a memory's strength must be a positive number, not {strength}")
+        count = self.count
+        if count == self._row_store.shape[0]:
+            self._grow(max(4, 2 * count))
+        self._row_store[count] = xi
+        self._column_store[:, count] = xi
         self._names.append(name)
-        self._patterns = np.vstack([self._patterns, xi[None, :]])
-        self._columns = np.ascontiguousarray(self._patterns.T)
         self._strengths = np.append(self._strengths, float(strength))
         self._dots = np.append(self._dots, float(xi.astype(np.int64) @ self.state))
         self._reweigh()
@@ -129,9 +135,10 @@ class Network:
 
     def forget(self, index: int) -> None:
         """Remove the memory at ``index``."""
+        count = self.count
+        self._row_store[index : count - 1] = self._row_store[index + 1 : count]
+        self._column_store[:, index : count - 1] = self._column_store[:, index + 1 : count]
         del self._names[index]
-        self._patterns = np.delete(self._patterns, index, axis=0)
-        self._columns = np.ascontiguousarray(self._patterns.T)
         self._strengths = np.delete(self._strengths, index)
         self._dots = np.delete(self._dots, index)
         self._reweigh()
@@ -224,6 +231,24 @@ class Network:
         return self.state.reshape(self.rows, self.cols)
 
     # -- helpers ------------------------------------------------------------
+
+    @property
+    def _patterns(self) -> np.ndarray:
+        """xi, int8 (P, N)."""
+        return self._row_store[: self.count]
+
+    @property
+    def _columns(self) -> np.ndarray:
+        """xi^T, int8 (N, P); each spin's row of P entries is contiguous."""
+        return self._column_store[:, : self.count]
+
+    def _grow(self, capacity: int) -> None:
+        count = self.count
+        rows = np.empty((capacity, self.n), dtype=np.int8)
+        rows[:count] = self._patterns
+        columns = np.empty((self.n, capacity), dtype=np.int8)
+        columns[:, :count] = self._columns
+        self._row_store, self._column_store = rows, columns
 
     def _reweigh(self) -> None:
         if self._weighted.shape != self._dots.shape:
