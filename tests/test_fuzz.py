@@ -11,6 +11,7 @@ from textual import events
 
 from tests.conftest import Terminal
 from tui_hopfield.ui.app import HopfieldApp
+from tui_hopfield.ui.magnets_screen import MagnetsScreen
 
 STEPS = 3000
 """User actions per run."""
@@ -55,7 +56,21 @@ async def test_fuzz_keys_clicks_drags_and_resizes(seed, tmp_path, monkeypatch):
     app = HopfieldApp(seed=seed)
     terminal = Terminal(app)
     width, height = 80, 24
-    counts = {"key": 0, "click": 0, "drag": 0, "resize": 0}
+    counts = {"key": 0, "click": 0, "drag": 0, "resize": 0, "recalls": 0, "cancelled": 0}
+
+    start_recall, stop_recall = MagnetsScreen.action_recall, MagnetsScreen._stop_recall
+
+    def counted_start(screen: MagnetsScreen) -> None:
+        was = screen.recalling
+        start_recall(screen)
+        counts["recalls"] += screen.recalling and not was
+
+    def counted_stop(screen: MagnetsScreen) -> None:
+        counts["cancelled"] += screen.recalling
+        stop_recall(screen)
+
+    monkeypatch.setattr(MagnetsScreen, "action_recall", counted_start)
+    monkeypatch.setattr(MagnetsScreen, "_stop_recall", counted_stop)
 
     def spot() -> tuple[int, int]:
         return rng.randrange(width), rng.randrange(height)
@@ -93,4 +108,7 @@ async def test_fuzz_keys_clicks_drags_and_resizes(seed, tmp_path, monkeypatch):
                 check_invariants(app)
         await pilot.pause(0.1)
         check_invariants(app)
+    # The fuzz really did what it claims: every kind of input, recalls started and cut short.
     assert min(counts.values()) > 0, counts
+    assert counts["recalls"] >= 20 and counts["cancelled"] >= 10, counts
+    print(counts)
