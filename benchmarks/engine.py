@@ -570,13 +570,25 @@ def child_main(raw: str) -> int:
 # -- the parent -------------------------------------------------------------------------------
 
 
-def run_child(spec: dict[str, Any], timeout: float) -> dict[str, Any]:
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def run_child(spec: dict[str, Any], timeout: float, threads: int | None = None) -> dict[str, Any]:
     """Run one side in a fresh Python process and return its result (or why it failed)."""
     command = [sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(spec)]
+    env = dict(os.environ)
+    if threads:
+        env.update(dict.fromkeys(THREAD_VARIABLES, str(threads)))
     started = time.perf_counter()
     try:
         done = subprocess.run(
-            command, capture_output=True, text=True, timeout=timeout, cwd=REPO, check=False
+            command,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=REPO,
+            env=env,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         return {"failed": f"timed out after {timeout:.0f} s"}
@@ -651,11 +663,7 @@ def machine_info() -> dict[str, Any]:
         usable = len(os.sched_getaffinity(0))
     except AttributeError:
         usable = os.cpu_count()
-    threads = {
-        key: os.environ[key]
-        for key in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-        if key in os.environ
-    }
+    threads = {key: os.environ[key] for key in THREAD_VARIABLES if key in os.environ}
     return {
         "python": platform.python_version(),
         "python_implementation": platform.python_implementation(),
@@ -668,7 +676,16 @@ def machine_info() -> dict[str, Any]:
         "cpu_count": os.cpu_count(),
         "cpus_usable": usable,
         "memory": meminfo(),
+        "load_average": load_average(),
     }
+
+
+def load_average() -> list[float] | None:
+    """The 1, 5 and 15 minute load averages, or None where the system has none."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
 
 
 def reference_bytes(n: int, p: int) -> int:
@@ -710,7 +727,7 @@ def measure_size(
         }
     else:
         log(f"N={n}: ours ...")
-        entry["ours"] = run_child({**base, "side": "ours"}, timeout)
+        entry["ours"] = run_child({**base, "side": "ours"}, timeout, args.threads)
         log(f"N={n}: ours done in {entry['ours'].get('child_wall_seconds', 0):.1f} s")
 
     need = reference_bytes(n, p)
@@ -725,7 +742,7 @@ def measure_size(
         sweeps = entry["ours"].get("async", {}).get("sweeps")
         log(f"N={n}: reference ...")
         entry["reference"] = run_child(
-            {**base, "side": "reference", "assume_sweeps": sweeps}, timeout
+            {**base, "side": "reference", "assume_sweeps": sweeps}, timeout, args.threads
         )
         log(f"N={n}: reference done in {entry['reference'].get('child_wall_seconds', 0):.1f} s")
 
@@ -788,7 +805,10 @@ def cell_speedup(value: dict[str, Any] | None) -> str:
     if value is None:
         return "-"
     times = value["times"]
-    text = f"{times:.3g}x" if times >= 0.1 else f"{times:.2g}x"
+    if times >= 100:
+        text = f"{times:,.0f}x"
+    else:
+        text = f"{times:.3g}x" if times >= 0.1 else f"{times:.2g}x"
     return f"~{text}*" if value["extrapolated"] else text
 
 
@@ -956,6 +976,12 @@ def main(argv: list[str] | None = None) -> int:
         default=8.0,
         help="skip the engine where it would need more memory than this (default 8)",
     )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help="BLAS/OpenMP threads in the children (sets OMP_, OPENBLAS_ and MKL_NUM_THREADS;"
+        " default: leave the environment as it is)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -971,7 +997,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     machine = machine_info()
     log("baseline child ...")
-    baseline = run_child({"side": "baseline"}, timeout=120)
+    baseline = run_child({"side": "baseline"}, 120, args.threads)
     entries = [measure_size(n, args, budgets, limits) for n in sizes]
     elapsed = time.perf_counter() - started
 
@@ -982,6 +1008,13 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(textwrap.wrap(title, 100)))
     print("=" * 100)
     print(table(entries, baseline))
+    busy = machine["load_average"]
+    if busy and busy[0] > 0.5:
+        note = (
+            f"NOTE: the machine was already busy when the run started (load average"
+            f" {busy[0]:.2f} over 1 minute): other work competes for the CPUs and skews times."
+        )
+        print("\n" + "\n".join(textwrap.wrap(note, 100, subsequent_indent="  ")))
     print(
         f"\nRun time {fmt_seconds(elapsed)} on {machine['cpu']}, {machine['cpus_usable']} CPUs,"
         f" Python {machine['python']}, numpy {machine['numpy']}."
@@ -991,6 +1024,7 @@ def main(argv: list[str] | None = None) -> int:
         "benchmark": "engine",
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "run_seconds": elapsed,
+        "load_average_at_end": load_average(),
         "machine": machine,
         "source": git_info(),
         "settings": {
@@ -1000,6 +1034,7 @@ def main(argv: list[str] | None = None) -> int:
             "target": TARGET,
             "seed": args.seed,
             "quick": args.quick,
+            "threads": args.threads,
             "budgets": asdict(budgets),
             "memory_limits_bytes": limits,
         },

@@ -29,6 +29,9 @@ Arrows or the mouse wheel scroll this help; `escape` closes it.
 | `[` / `]` / `t` | temperature down / up / back to 0 |
 | `-` / `+` | recall slower / faster (1 to 1000 flips per second, then instant) |
 | `F` | forget every memory |
+| `ctrl+s` / `ctrl+o` | save the session / open a session (right arrow completes a path) |
+| `e` | export the grid as a PNG (the command palette exports any memory) |
+| `g` | glyphs instead of colours: north a full block, south blank |
 | `tab` | move the focus (grid, temperature slider) |
 | `ctrl+p` | command palette: every action by name, the other break fractions too |
 | `?` | this help; `escape` closes it |
