@@ -179,17 +179,19 @@ async def test_an_edit_cancels_recall(app):
         assert not pilot.app.workers._workers or all(w.is_finished for w in pilot.app.workers)
 
 
-async def test_r_stops_a_running_recall(app):
+async def test_the_recall_button_stops_a_running_recall(app):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = pilot.app.screen
         await pilot.press("1", "b")
         screen.speed_index = 0
         await pilot.press("r")
         await pilot.pause(0.1)
-        await pilot.press("r")
+        assert str(screen.query_one("#recall").label) == "r stop"
+        await pilot.click("#recall")
         await pilot.pause()
         assert not screen.recalling
         assert screen.state == "stopped"
+        assert str(screen.query_one("#recall").label) == "r recall"
 
 
 async def test_recall_with_no_memories_says_so(app):

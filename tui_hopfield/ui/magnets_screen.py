@@ -356,6 +356,8 @@ class MagnetsScreen(Screen):
         self._trace = [start_energy]
         self.trace_title.update(f"energy {start_energy:.1f}")
         self.state = "recalling"
+        recall_button = self.query_one("#recall", Button)
+        recall_button.label = "r stop"
         flips = 0
         credit = 0.0
         last = monotonic()
@@ -391,6 +393,7 @@ class MagnetsScreen(Screen):
                 if not finished:
                     await asyncio.sleep(max(0.0, 1 / FPS - (monotonic() - now)))
         finally:
+            recall_button.label = "r recall"
             if self._dynamics is dynamics:
                 self._dynamics = None
         self._sync()
