@@ -12,9 +12,13 @@ are kept up to date one flip at a time:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+
+CHUNK_BYTES = 64 * 2**20
+"""Largest temporary, in bytes, that a whole-grid product may make."""
 
 CAPACITY = 0.138
 """Amit, Gutfreund & Sompolinsky (1985): past about 0.138 N patterns, recall fails."""
@@ -163,7 +167,7 @@ class Network:
     def set_state(self, spins: np.ndarray) -> None:
         """Replace the whole state (any shape with N entries of +-1)."""
         self.state[:] = self._check_spins(spins)
-        self._dots = (self._patterns.astype(np.int64) @ self.state).astype(np.float64)
+        self._dots = self._dots_of(self.state)
         self._reweigh()
 
     def set_spin(self, index: int, value: int) -> bool:
@@ -199,7 +203,9 @@ class Network:
         """All local fields h, float (N,), in O(N P)."""
         if not self.count:
             return np.zeros(self.n)
-        h = self._weighted @ self._patterns
+        h = np.empty(self.n)
+        for part in self._column_chunks(8):
+            h[part] = self._weighted @ self._patterns[:, part].astype(np.float64)
         return h - self._strengths.sum() / self.n * self.state
 
     def energy(self) -> float:
@@ -208,8 +214,7 @@ class Network:
 
     def energy_of(self, spins: np.ndarray) -> float:
         """The energy of any state, without changing the network."""
-        s = self._check_spins(spins)
-        return self.energy_of_dots(self._patterns.astype(np.int64) @ s)
+        return self.energy_of_dots(self._dots_of(self._check_spins(spins)))
 
     def energy_of_dots(self, dots: np.ndarray) -> float:
         """The energy of a state given its raw overlaps ``xi s``."""
@@ -241,6 +246,21 @@ class Network:
     def _columns(self) -> np.ndarray:
         """xi^T, int8 (N, P); each spin's row of P entries is contiguous."""
         return self._column_store[:, : self.count]
+
+    def _column_chunks(self, itemsize: int) -> Iterator[slice]:
+        """Slices of the N spins small enough that a (P, chunk) temporary stays modest."""
+        width = max(256, CHUNK_BYTES // max(1, itemsize * self.count))
+        for start in range(0, self.n, width):
+            yield slice(start, min(start + width, self.n))
+
+    def _dots_of(self, spins: np.ndarray) -> np.ndarray:
+        """The raw overlaps ``xi s`` (P,), exact, without an N x P float temporary."""
+        dots = np.zeros(self.count)
+        values = spins.astype(np.float32)
+        for part in self._column_chunks(4):
+            # float32 sums of at most 2**24 values of +-1 are exact integers.
+            dots += self._patterns[:, part].astype(np.float32) @ values[part]
+        return dots
 
     def _grow(self, capacity: int) -> None:
         count = self.count
