@@ -468,9 +468,12 @@ def imprint_reference(x: np.ndarray, budget: float):
     start = time.perf_counter()
     w = np.zeros((n, n))
     done = 0
+    first = 0.0  # the first outer product also pays for touching W's pages
     for k in range(p):
         w += np.outer(x[k], x[k])
         done = k + 1
+        if done == 1:
+            first = time.perf_counter() - start
         if done < p and time.perf_counter() - start > budget:
             break
     loop_seconds = time.perf_counter() - start
@@ -484,8 +487,14 @@ def imprint_reference(x: np.ndarray, budget: float):
             " part of the reference), so that recall runs on the full W"
         )
         info["measured_seconds"] = loop_seconds
-        info["method"] = f"np.outer loop timed on {done} of {p} patterns, scaled linearly to {p}"
-        loop_seconds = loop_seconds / done * p
+        info["method"] = (
+            f"np.outer loop timed on {done} of {p} patterns, scaled linearly to {p}"
+            " (the first pattern, which also touches W's pages, counted once)"
+        )
+        if done > 1:
+            loop_seconds = first + (loop_seconds - first) / (done - 1) * (p - 1)
+        else:
+            loop_seconds = loop_seconds * p
     t0 = time.perf_counter()
     w /= n
     np.fill_diagonal(w, 0.0)
@@ -680,6 +689,28 @@ def machine_info() -> dict[str, Any]:
     }
 
 
+def cpu_busy(seconds: float = 1.0) -> float | None:
+    """The fraction of all CPUs' time spent busy over the next ``seconds`` (Linux only).
+
+    Taken while this script itself is idle, it tells whether other work shares the machine.
+    """
+
+    def sample() -> tuple[int, int]:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+        return sum(fields[:8]), idle
+
+    try:
+        total0, idle0 = sample()
+        time.sleep(seconds)
+        total1, idle1 = sample()
+    except (OSError, ValueError, IndexError):
+        return None
+    if total1 <= total0:
+        return None
+    return round(1.0 - (idle1 - idle0) / (total1 - total0), 3)
+
+
 def load_average() -> list[float] | None:
     """The 1, 5 and 15 minute load averages, or None where the system has none."""
     try:
@@ -796,7 +827,8 @@ def cell_time(step: dict[str, Any], count_key: str | None = None) -> str:
         return "-"
     text = fmt_seconds(step["seconds"], bool(step.get("extrapolated")))
     if count_key and step.get(count_key) is not None:
-        text += f" ({step[count_key]})"
+        cut = "+" if step.get("converged") is False and not step.get("extrapolated") else ""
+        text += f" ({step[count_key]}{cut})"
     return text
 
 
@@ -896,7 +928,8 @@ def table(entries: list[dict[str, Any]], baseline: dict[str, Any]) -> str:
 
     notes = [
         "Times: (n) = sweeps for async recall, steps for sync recall (the last one finds no"
-        " change); a step under 0.25 s is the best of up to 5 runs.",
+        " change; 3+ = stopped by its budget or cap before it was stable); a step under 0.25 s"
+        " is the best of up to 5 runs.",
         "Speed-up = reference time / our time: 12x means ours is 12 times faster, 0.5x means"
         " ours is slower.",
         "* extrapolated: only part of the work was timed and scaled up (method below).",
@@ -996,10 +1029,12 @@ def main(argv: list[str] | None = None) -> int:
         "ours": int(min(args.max_ours_gib * GIB, available // 2)),
     }
     machine = machine_info()
+    busy_before = cpu_busy()
     log("baseline child ...")
     baseline = run_child({"side": "baseline"}, 120, args.threads)
     entries = [measure_size(n, args, budgets, limits) for n in sizes]
     elapsed = time.perf_counter() - started
+    busy_after = cpu_busy()
 
     title = (
         f"tui-hopfield engine vs dense numpy reference: P = round({LOAD} N) random patterns,"
@@ -1008,11 +1043,12 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(textwrap.wrap(title, 100)))
     print("=" * 100)
     print(table(entries, baseline))
-    busy = machine["load_average"]
-    if busy and busy[0] > 0.5:
+    busy = max(x for x in (busy_before, busy_after, -1.0) if x is not None)
+    if busy > 0.2:
         note = (
-            f"NOTE: the machine was already busy when the run started (load average"
-            f" {busy[0]:.2f} over 1 minute): other work competes for the CPUs and skews times."
+            f"NOTE: other work was using {busy:.0%} of the CPUs (sampled for 1 s before and"
+            " after the run, while this script was idle); it competes for the cores and skews"
+            " the times."
         )
         print("\n" + "\n".join(textwrap.wrap(note, 100, subsequent_indent="  ")))
     print(
@@ -1025,6 +1061,8 @@ def main(argv: list[str] | None = None) -> int:
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "run_seconds": elapsed,
         "load_average_at_end": load_average(),
+        "cpu_busy_before": busy_before,
+        "cpu_busy_after": busy_after,
         "machine": machine,
         "source": git_info(),
         "settings": {
@@ -1046,6 +1084,8 @@ def main(argv: list[str] | None = None) -> int:
             " inputs, imprint and sync recall; async recall is untraced.",
             "speedup.times = reference seconds / our seconds (> 1: ours is faster).",
             "Figures with extrapolated = true were partly timed and scaled up; see method.",
+            "cpu_busy_before/after: fraction of all CPUs busy during 1 s while this script was"
+            " idle, i.e. other work on the machine.",
         ],
         "baseline_child": baseline,
         "results": entries,

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui_hopfield.model import Asynchronous, Flip, ModelError, Network, SweepDone, settle
-from tui_hopfield.model.dynamics import glauber_flip_probability
+from tui_hopfield.model.dynamics import Progress, glauber_flip_probability
 from tui_hopfield.model.patterns import random_spins, scramble_half
 
 
@@ -100,7 +100,7 @@ def test_every_zero_temperature_flip_lowers_the_energy_by_exactly_two_abs_h(case
             assert new_energy <= energy + 1e-12
             energy = new_energy
         else:
-            assert isinstance(event, SweepDone)
+            assert isinstance(event, SweepDone | Progress)
     # Converged: nothing left to flip, and a zero field kept its spin.
     assert network.unstable().size == 0
 
@@ -144,8 +144,9 @@ def test_at_positive_temperature_a_sweep_visits_every_spin(case, temperature):
         if isinstance(event, SweepDone):
             assert event.flips == len(flipped)
             break
-        flipped.append(event.index)
-        assert network.state[event.index] == event.spin
+        if isinstance(event, Flip):
+            flipped.append(event.index)
+            assert network.state[event.index] == event.spin
     assert not dynamics.converged
     assert set(np.unique(network.state)) <= {-1, 1}
 
@@ -248,3 +249,29 @@ def test_bad_strength_and_temperature_are_refused():
     with pytest.raises(ModelError):
         Asynchronous(network, np.random.default_rng(), temperature=-1)
     assert network.count == 0
+
+
+def test_progress_comes_regularly_even_when_nothing_flips():
+    """A consumer is never kept waiting for more than PROGRESS_EVERY spin visits."""
+    from tui_hopfield.model.dynamics import PROGRESS_EVERY
+
+    rng = np.random.default_rng(5)
+    network = Network(64, 64)
+    pattern = random_spins(network.n, rng)
+    network.imprint(pattern, "p")
+    network.set_state(pattern)  # a fixed point: the one sweep flips nothing
+    events = list(Asynchronous(network, rng).events())
+    assert not any(isinstance(event, Flip) for event in events)
+    assert sum(isinstance(event, Progress) for event in events) == network.n // PROGRESS_EVERY
+    assert isinstance(events[-1], SweepDone)
+
+
+def test_settle_on_a_large_grid_returns_the_picture():
+    rng = np.random.default_rng(6)
+    network = Network(48, 48)  # more spins than PROGRESS_EVERY: progress events come too
+    patterns = [random_spins(network.n, rng) for _ in range(5)]
+    for k, pattern in enumerate(patterns):
+        network.imprint(pattern, f"p{k}")
+    network.set_state(scramble_half(patterns[2], rng))
+    assert settle(network, rng) > 0
+    assert np.array_equal(network.state, patterns[2])

@@ -1,7 +1,7 @@
 """The model: pure numpy and Pillow, never Textual."""
 
 from tui_hopfield.model.analysis import Kind, Verdict, classify
-from tui_hopfield.model.dynamics import Asynchronous, Flip, SweepDone, settle
+from tui_hopfield.model.dynamics import Asynchronous, Flip, Progress, SweepDone, settle
 from tui_hopfield.model.network import CAPACITY, Memory, ModelError, Network
 from tui_hopfield.model.patterns import Picture, PictureError, library, load_picture
 
@@ -15,6 +15,7 @@ __all__ = [
     "Network",
     "Picture",
     "PictureError",
+    "Progress",
     "SweepDone",
     "Verdict",
     "classify",

@@ -44,7 +44,18 @@ class SweepDone:
     """How many spins flipped in this sweep."""
 
 
-Event = Flip | SweepDone
+@dataclass(frozen=True)
+class Progress:
+    """Many spins were visited without a flip; lets a consumer keep to its frame budget."""
+
+    visited: int
+    """Spins visited so far in this sweep."""
+
+
+PROGRESS_EVERY = 1024
+"""Spins visited between two ``Progress`` events."""
+
+Event = Flip | SweepDone | Progress
 
 
 class Asynchronous:
@@ -82,14 +93,18 @@ class Asynchronous:
     def events(self) -> Iterator[Event]:
         """Yield a ``Flip`` per changed spin and a ``SweepDone`` per sweep.
 
-        At T = 0 it returns after the first sweep that flips nothing.
+        A ``Progress`` comes every ``PROGRESS_EVERY`` spins visited, so that a
+        long stretch without flips (the last sweep of a large grid) never keeps
+        the consumer waiting. At T = 0 it returns after the first sweep that
+        flips nothing.
         """
         network = self.network
         while True:
             flips = 0
             hot_sweep = False
-            for index in self.rng.permutation(network.n):
-                index = int(index)
+            for visited, index in enumerate(self.rng.permutation(network.n).tolist(), 1):
+                if visited % PROGRESS_EVERY == 0:
+                    yield Progress(visited)
                 h = network.field(index)
                 s = int(network.state[index])
                 if self._temperature == 0.0:
@@ -129,6 +144,6 @@ def settle(network: Network, rng: np.random.Generator, max_sweeps: int = 1000) -
     for event in dynamics.events():
         if isinstance(event, Flip):
             flips += 1
-        elif event.sweep >= max_sweeps:
+        elif isinstance(event, SweepDone) and event.sweep >= max_sweeps:
             break
     return flips

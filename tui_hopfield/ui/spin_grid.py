@@ -27,6 +27,9 @@ UPPER_HALF = "\u2580"
 LOWER_HALF = "\u2584"
 FULL_BLOCK = "\u2588"
 
+LINE_REFRESH_THRESHOLD = 64
+"""Above this many spins in one refresh, whole lines are repainted instead of cells."""
+
 SOUTH, NORTH, CURSOR_SOUTH, CURSOR_NORTH, BLANK = range(5)
 """Codes of what a half-row of a cell shows."""
 
@@ -176,23 +179,38 @@ class SpinGrid(ScrollView, can_focus=True):
         self.refresh()
 
     def refresh_spins(self, indices: Iterable[int]) -> None:
-        """Repaint only the cells that show the spins at these flat indices."""
+        """Repaint only the cells that show the spins at these flat indices.
+
+        A few spins repaint their own cells; many (an instant recall's frame)
+        repaint the lines they touch, one region per run of lines, so the
+        compositor never gets thousands of tiny regions.
+        """
+        indices = list(indices)
         zoom = self.zoom
         pad_x, pad_y = self._padding
         scroll_x, scroll_y = self.scroll_offset
-        for index in indices:
-            row, col = divmod(int(index), self.cols)
-            first, last = (row * zoom) // 2, (row * zoom + zoom - 1) // 2
-            for line in range(first, last + 1):
-                self._lines.pop(line, None)
-            self.refresh(
-                Region(
-                    pad_x + col * zoom - scroll_x,
-                    pad_y + first - scroll_y,
-                    zoom,
-                    last - first + 1,
+        if len(indices) <= LINE_REFRESH_THRESHOLD:
+            for index in indices:
+                row, col = divmod(int(index), self.cols)
+                first, last = (row * zoom) // 2, (row * zoom + zoom - 1) // 2
+                for line in range(first, last + 1):
+                    self._lines.pop(line, None)
+                self.refresh(
+                    Region(
+                        pad_x + col * zoom - scroll_x,
+                        pad_y + first - scroll_y,
+                        zoom,
+                        last - first + 1,
+                    )
                 )
-            )
+            return
+        rows = np.unique(np.asarray(indices, dtype=np.int64) // self.cols)
+        lines = np.unique(np.concatenate([(rows * zoom + k) // 2 for k in range(zoom)]))
+        for line in lines.tolist():
+            self._lines.pop(line, None)
+        breaks = np.flatnonzero(np.diff(lines) > 1) + 1
+        for run in np.split(lines, breaks):
+            self.refresh(Region(0, pad_y + int(run[0]) - scroll_y, self.size.width, len(run)))
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
