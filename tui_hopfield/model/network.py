@@ -69,9 +69,13 @@ class Network:
         self._names: list[str] = []
         # Patterns are kept twice, as rows (xi) and as columns (xi^T, so that the P
         # entries of one spin are contiguous), in buffers that double when full:
-        # imprinting P patterns one by one costs O(N P) in all, not O(N P^2).
+        # imprinting P patterns one by one costs O(N P) in all, not O(N P^2). An
+        # imprint writes its row only; the columns are filled in when a field is
+        # next needed, many patterns at a time.
         self._row_store = np.empty((0, self.n), dtype=np.int8)
         self._column_store = np.empty((self.n, 0), dtype=np.int8)
+        self._columns_filled = 0
+        self._total_strength = 0.0
         self._strengths = np.empty(0, dtype=np.float64)
         self._dots = np.empty(0, dtype=np.float64)  # d = xi s
         self._weighted = np.empty(0, dtype=np.float64)  # c * d / N
@@ -129,9 +133,9 @@ class Network:
         if count == self._row_store.shape[0]:
             self._grow(max(4, 2 * count))
         self._row_store[count] = xi
-        self._column_store[:, count] = xi
         self._names.append(name)
         self._strengths = np.append(self._strengths, float(strength))
+        self._total_strength = float(self._strengths.sum())
         self._dots = np.append(self._dots, float(xi.astype(np.int64) @ self.state))
         self._reweigh()
         self.revision += 1
@@ -141,9 +145,10 @@ class Network:
         """Remove the memory at ``index``."""
         count = self.count
         self._row_store[index : count - 1] = self._row_store[index + 1 : count]
-        self._column_store[:, index : count - 1] = self._column_store[:, index + 1 : count]
+        self._columns_filled = min(self._columns_filled, index)
         del self._names[index]
         self._strengths = np.delete(self._strengths, index)
+        self._total_strength = float(self._strengths.sum())
         self._dots = np.delete(self._dots, index)
         self._reweigh()
         self.revision += 1
@@ -197,7 +202,7 @@ class Network:
         if not self.count:
             return 0.0
         total = float(self._columns[index] @ self._weighted)
-        return total - self._strengths.sum() / self.n * int(self.state[index])
+        return total - self._total_strength / self.n * int(self.state[index])
 
     def fields(self) -> np.ndarray:
         """All local fields h, float (N,), in O(N P)."""
@@ -206,7 +211,7 @@ class Network:
         h = np.empty(self.n)
         for part in self._column_chunks(8):
             h[part] = self._weighted @ self._patterns[:, part].astype(np.float64)
-        return h - self._strengths.sum() / self.n * self.state
+        return h - self._total_strength / self.n * self.state
 
     def energy(self) -> float:
         """The energy ``E = -1/2 s^T W s`` of the current state."""
@@ -245,7 +250,12 @@ class Network:
     @property
     def _columns(self) -> np.ndarray:
         """xi^T, int8 (N, P); each spin's row of P entries is contiguous."""
-        return self._column_store[:, : self.count]
+        count = self.count
+        if self._columns_filled < count:
+            start = self._columns_filled
+            self._column_store[:, start:count] = self._row_store[start:count].T
+            self._columns_filled = count
+        return self._column_store[:, :count]
 
     def _column_chunks(self, itemsize: int) -> Iterator[slice]:
         """Slices of the N spins small enough that a (P, chunk) temporary stays modest."""
@@ -267,7 +277,8 @@ class Network:
         rows = np.empty((capacity, self.n), dtype=np.int8)
         rows[:count] = self._patterns
         columns = np.empty((self.n, capacity), dtype=np.int8)
-        columns[:, :count] = self._columns
+        filled = self._columns_filled
+        columns[:, :filled] = self._column_store[:, :filled]
         self._row_store, self._column_store = rows, columns
 
     def _reweigh(self) -> None:
