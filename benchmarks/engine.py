@@ -247,7 +247,7 @@ def ours_async(
     network: Any, rng: np.random.Generator, budget: float, max_sweeps: int
 ) -> dict[str, Any]:
     """Zero-temperature asynchronous recall with the engine's ``Asynchronous`` events."""
-    from tui_hopfield.model.dynamics import Asynchronous, Flip
+    from tui_hopfield.model.dynamics import Asynchronous, Flip, SweepDone
 
     dynamics = Asynchronous(network, rng, temperature=0.0)
     flips = 0
@@ -256,6 +256,8 @@ def ours_async(
         if isinstance(event, Flip):
             flips += 1
             continue
+        if not isinstance(event, SweepDone):
+            continue  # progress within a sweep
         if event.flips == 0:
             continue  # the generator ends after this sweep: let it set ``converged``
         if event.sweep >= max_sweeps or time.perf_counter() - start > budget:
