@@ -5,8 +5,9 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 
-from tests.conftest import cell_of, finish_recall, set_instant
+from tests.conftest import Terminal, cell_of, finish_recall, set_instant
 from tui_hopfield.ui.magnets_screen import SPEEDS
 from tui_hopfield.ui.slider import Slider
 from tui_hopfield.ui.status_bar import StatusBar
@@ -242,7 +243,7 @@ async def test_hot_recall_keeps_running_and_melts(app):
         screen = pilot.app.screen
         await pilot.press("1")
         set_instant(screen)
-        screen.query_one("#temperature", Slider).value = 2.0
+        screen.temperature = 2.0
         await pilot.press("r")
         await pilot.pause(1.0)
         assert screen.recalling  # T > 0 never converges: it runs until stopped
@@ -342,3 +343,20 @@ async def test_a_palette_command_runs(app):
         await pilot.press("enter")
         await pilot.pause()
         assert pilot.app.network.names == ("heart",)
+
+
+async def test_a_burst_of_temperature_keys_settles_at_their_sum(app):
+    """Keys that arrive together (a held key) must not set the slider and mirror chasing."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = pilot.app.screen
+        terminal = Terminal(pilot.app)
+        for _ in range(7):
+            terminal.key("right_square_bracket")
+        await pilot.pause()
+        await pilot.pause(0.2)
+        assert screen.temperature == pytest.approx(0.35)
+        assert screen.slider.value == pytest.approx(0.35)
+        changes = []
+        screen.watch(screen, "temperature", changes.append, init=False)
+        await pilot.pause(0.3)
+        assert changes == []  # settled: nothing keeps changing it

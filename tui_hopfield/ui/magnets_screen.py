@@ -192,7 +192,7 @@ class MagnetsScreen(Screen):
         if os.environ.get("NO_COLOR"):
             self.grid.glyphs = True
         self._title_board()
-        self.slider.value = self._start_temperature
+        self.temperature = self.slider.clamp(self._start_temperature)
         self._sync()
         self._name_state("drawing")
 
@@ -456,7 +456,7 @@ class MagnetsScreen(Screen):
             return
         self._stop_recall()
         self.replace_network(session.network())
-        self.slider.value = session.temperature
+        self.temperature = self.slider.clamp(session.temperature)
         self.saved_revision = self.network.revision
         self.session_path = path
         self.notify(f"Opened {path}: {self.network.count} memories.", timeout=4)
@@ -513,11 +513,11 @@ class MagnetsScreen(Screen):
 
     def action_temperature(self, delta: float) -> None:
         """Raise or lower the temperature."""
-        self.slider.value = self.slider.value + delta
+        self.temperature = self.slider.clamp(self.temperature + delta)
 
     def action_freeze(self) -> None:
         """Set the temperature to zero: recall becomes pure descent."""
-        self.slider.value = 0.0
+        self.temperature = 0.0
 
     def action_speed(self, step: int) -> None:
         """Recall faster (+1) or slower (-1)."""

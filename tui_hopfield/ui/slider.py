@@ -19,7 +19,8 @@ class Slider(Widget, can_focus=True):
 
     Left/Right (or h/l) move one step, Page Up/Down ten, Home/End to the ends;
     a click puts the thumb under the pointer and a drag carries it along.
-    The value is shown with two decimals. Posts ``SliderChanged``.
+    The value is shown with two decimals. Posts ``SliderChanged`` when the user
+    moves it (not when code sets ``value``).
     """
 
     COMPONENT_CLASSES = {"slider--track", "slider--filled", "slider--thumb", "slider--value"}
@@ -73,8 +74,14 @@ class Slider(Widget, can_focus=True):
     def validate_value(self, value: float) -> float:
         return self.clamp(value)
 
-    def watch_value(self, value: float) -> None:
-        self.post_message(SliderChanged(self, value))
+    def move_to(self, value: float) -> None:
+        """Set the value as the user did, and say so with ``SliderChanged``.
+
+        Setting ``value`` directly (as code that mirrors a model does) posts
+        nothing, so a mirror and the slider can never chase each other.
+        """
+        self.value = value
+        self.post_message(SliderChanged(self, self.value))
 
     @property
     def _track_width(self) -> int:
@@ -100,12 +107,12 @@ class Slider(Widget, can_focus=True):
         self.focus()
         self._dragging = True
         self.capture_mouse()
-        self.value = self._value_at(event.x)
+        self.move_to(self._value_at(event.x))
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         if self._dragging:
             event.stop()
-            self.value = self._value_at(event.x)
+            self.move_to(self._value_at(event.x))
 
     def on_mouse_up(self, event: events.MouseUp) -> None:
         if self._dragging:
@@ -115,8 +122,8 @@ class Slider(Widget, can_focus=True):
 
     def action_step(self, steps: int) -> None:
         """Move the value by a number of steps."""
-        self.value = self.value + steps * self.step
+        self.move_to(self.value + steps * self.step)
 
     def action_to_end(self, end: int) -> None:
         """Jump to the minimum (0) or the maximum (1)."""
-        self.value = self.maximum if end else self.minimum
+        self.move_to(self.maximum if end else self.minimum)
