@@ -153,3 +153,29 @@ def test_load_imprint_and_resume_reach_the_app(tmp_path, monkeypatch):
     save(Session.of(network), autosave_path())
     assert cli.main(["--resume", "--no-autosave"]) == 0
     assert started["names"] == ("bright",) and started["autosave"] is False
+
+
+def test_load_keeps_the_sessions_temperature_and_path_unless_told(tmp_path, monkeypatch):
+    from tui_hopfield.ui.app import HopfieldApp
+
+    started = {}
+
+    def fake_run(self):
+        started.update(temperature=self.temperature, path=self.session_path, saved=self.saved)
+
+    monkeypatch.setattr(HopfieldApp, "run", fake_run)
+    network = Network(8, 8)
+    network.imprint(np.ones(64), "bright")
+    path = save(Session.of(network, temperature=0.7), tmp_path / "warm.hopfield")
+    cli.main(["--load", str(path)])
+    assert started == {"temperature": 0.7, "path": path, "saved": True}
+    cli.main(["--load", str(path), "--temperature", "0.2"])
+    assert started["temperature"] == 0.2
+    image = tmp_path / ("n" * 250 + ".png")
+    Image.new("L", (8, 8), 255).save(image)
+    cli.main(["--load", str(path), "--imprint", str(image)])
+    assert started["saved"] is False  # an imprinted image is not in any file yet
+
+
+def test_a_tilde_user_that_does_not_exist_is_one_line():
+    one_line_error(run("--load", "~nobody-by-this-name/x.hopfield"), "no such file")

@@ -213,3 +213,29 @@ async def test_a_screen_dismissed_twice_keeps_the_app():
         await pilot.pause()
         assert app.screen is app.magnets
         assert app.is_running
+
+
+async def test_an_unwritable_autosave_still_lets_the_user_quit(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("TUI_HOPFIELD_DATA", str(blocker / "data"))
+    app = HopfieldApp(seed=2, autosave=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "ctrl+q", "q")
+        await pilot.pause()
+    assert app.return_code == 1
+
+
+async def test_typing_an_unknown_home_in_a_prompt_does_not_crash(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # "~zz" is then a plain relative name, saved here
+    app = HopfieldApp(seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "ctrl+s")
+        app.screen.query_one("#path").value = ""
+        await pilot.press("~", "z", "z")
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.is_running
+        assert app.screen is app.magnets
+        assert (tmp_path / "~zz.hopfield").is_file()

@@ -274,3 +274,16 @@ def test_a_save_killed_at_any_moment_leaves_the_old_or_the_new_session(tmp_path)
         for name in leftovers:  # a killed writer may leave its temporary file, never the target
             assert name.startswith(".s.hopfield.") and name.endswith(".tmp")
     assert seen == {"old", "new"}  # the kills landed at different points of the loop
+
+
+def test_save_refuses_what_load_would_refuse_and_writes_nothing(tmp_path):
+    session = sample()
+    session.names = ["x" * 300, "b", "c"]
+    with pytest.raises(SessionError, match="names"):
+        save(session, tmp_path / "long.hopfield")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unknown_home_in_a_path_is_a_clear_error_not_a_crash(tmp_path):
+    with pytest.raises(SessionError, match="no such file"):
+        load("~nobody-by-this-name-here/x.hopfield")

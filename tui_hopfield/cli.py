@@ -6,6 +6,7 @@ import argparse
 import re
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from tui_hopfield import __version__
@@ -14,6 +15,8 @@ from tui_hopfield.model.dynamics import MAX_TEMPERATURE
 from tui_hopfield.model.store import SessionError, load
 from tui_hopfield.paths import autosave_path
 
+MAX_STEM = 60
+"""Names taken from image files are cut to this many characters."""
 RULES = ("hebbian",)
 """The learning rules the app knows."""
 
@@ -90,9 +93,10 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--temperature",
         type=temperature,
-        default=0.0,
+        default=None,
         metavar="T",
-        help=f"temperature of recall at start, 0 to {MAX_TEMPERATURE:g} (default: 0)",
+        help=f"temperature of recall at start, 0 to {MAX_TEMPERATURE:g}"
+        " (default: the opened session's, else 0)",
     )
     parser.add_argument(
         "--rule",
@@ -126,44 +130,67 @@ def parser() -> argparse.ArgumentParser:
     return parser
 
 
-def prepare(args: argparse.Namespace) -> Network:
-    """The network the app starts with: opened, resumed or new, plus ``--imprint`` images.
+@dataclass
+class Start:
+    """What the app starts with."""
+
+    network: Network
+    """The memories and the grid."""
+    temperature: float
+    """``--temperature``, else the opened session's, else 0."""
+    path: Path | None
+    """The session file opened with ``--load``, where ctrl+s saves by default."""
+    saved: bool
+    """Whether every memory is already in a file (``--imprint`` adds ones that are not)."""
+
+
+def prepare(args: argparse.Namespace) -> Start:
+    """The start: a session opened, resumed or new, plus ``--imprint`` images.
 
     Raises ``ModelError`` (a session or picture error) naming the file and the reason.
     """
+    path = None
     if args.resume:
-        path = autosave_path()
-        if not path.exists():
-            raise SessionError(f"nothing to resume: no autosaved session at {path}")
-        network = load(path).network()
+        resumed = autosave_path()
+        if not resumed.exists():
+            raise SessionError(f"nothing to resume: no autosaved session at {resumed}")
+        session = load(resumed)
     elif args.load is not None:
-        network = load(args.load).network()
+        session = load(args.load)
+        path = args.load
     else:
-        network = Network(*args.size)
+        session = None
+    network = session.network() if session else Network(*args.size)
+    temperature = session.temperature if session else 0.0
+    if args.temperature is not None:
+        temperature = args.temperature
     for image in args.imprint:
         spins = load_picture(image, network.rows, network.cols)
         network.set_state(spins)
-        network.imprint(spins, network.unique_name(image.stem or "image"))
-    return network
+        network.imprint(spins, network.unique_name((image.stem or "image")[:MAX_STEM]))
+    return Start(network, min(temperature, MAX_TEMPERATURE), path, saved=not args.imprint)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return the exit status."""
     args = parser().parse_args(argv)
     try:
-        network = prepare(args)
+        start = prepare(args)
     except ModelError as error:
         print(f"tui-hopfield: {error}", file=sys.stderr)
         return 1
     from tui_hopfield.ui.app import HopfieldApp
 
-    HopfieldApp(
-        network=network,
+    app = HopfieldApp(
+        network=start.network,
         seed=args.seed,
-        temperature=args.temperature,
+        temperature=start.temperature,
         autosave=args.autosave,
-    ).run()
-    return 0
+        saved=start.saved,
+        session_path=start.path,
+    )
+    app.run()
+    return app.return_code or 0
 
 
 if __name__ == "__main__":

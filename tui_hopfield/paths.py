@@ -8,6 +8,8 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 
+from tui_hopfield.model.files import expand
+
 DATA_ENV = "TUI_HOPFIELD_DATA"
 """An environment variable that, when set, replaces the data folder."""
 
@@ -16,7 +18,7 @@ def data_dir() -> Path:
     """The user's data folder for tui-hopfield (not created here)."""
     override = os.environ.get(DATA_ENV)
     if override:
-        return Path(override).expanduser()
+        return expand(override)
     return user_data_path("tui-hopfield", appauthor=False)
 
 

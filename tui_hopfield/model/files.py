@@ -11,6 +11,14 @@ from typing import BinaryIO
 from tui_hopfield.model.network import ModelError
 
 
+def expand(path: str | Path) -> Path:
+    """``path`` with a leading ``~`` or ``~user`` expanded, or as typed when that is unknown."""
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:  # "~nobody-by-that-name": leave it as a plain name
+        return Path(path)
+
+
 def write_atomically(
     path: str | Path,
     write: Callable[[BinaryIO], None],
@@ -22,7 +30,7 @@ def write_atomically(
     after it, so ``path`` holds either its old content or the whole new one.
     Failures raise ``error`` with a plain message; the temporary file is removed.
     """
-    path = Path(path).expanduser()
+    path = expand(path)
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tui_hopfield.model.files import write_atomically
+from tui_hopfield.model.files import expand, write_atomically
 from tui_hopfield.model.network import ModelError, Network
 
 FORMAT = "tui-hopfield-session"
@@ -99,7 +99,7 @@ class Session:
 
 def save(session: Session, path: str | Path) -> Path:
     """Write ``session`` to ``path`` atomically and return the path written."""
-    path = Path(path).expanduser()
+    path = expand(path)
     meta = {
         "format": FORMAT,
         "version": VERSION,
@@ -110,22 +110,24 @@ def save(session: Session, path: str | Path) -> Path:
         "temperature": session.temperature,
         "settings": session.settings,
     }
+    arrays = {
+        "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+        "patterns": np.asarray(session.patterns, dtype=np.int8),
+        "strengths": np.asarray(session.strengths, dtype=np.float64),
+        "state": np.asarray(session.state, dtype=np.int8),
+    }
+    # Never write what ``load`` would refuse: the same checks, before the first byte.
+    _check_arrays(arrays, path)
 
     def write(stream) -> None:
-        np.savez_compressed(
-            stream,
-            meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
-            patterns=np.asarray(session.patterns, dtype=np.int8),
-            strengths=np.asarray(session.strengths, dtype=np.float64),
-            state=np.asarray(session.state, dtype=np.int8),
-        )
+        np.savez_compressed(stream, **arrays)
 
     return write_atomically(path, write, SessionError)
 
 
 def load(path: str | Path) -> Session:
     """Read and check a session file; raise ``SessionError`` saying what is wrong."""
-    path = Path(path).expanduser()
+    path = expand(path)
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -140,8 +142,6 @@ def load(path: str | Path) -> Session:
         _check_members(path)
         with np.load(path, allow_pickle=False) as archive:
             meta_bytes = _read(archive, "meta", path)
-            meta = _parse_meta(meta_bytes, path)
-            rows, cols = meta["rows"], meta["cols"]
             patterns = _read(archive, "patterns", path)
             strengths = _read(archive, "strengths", path)
             state = _read(archive, "state", path)
@@ -151,18 +151,10 @@ def load(path: str | Path) -> Session:
         raise SessionError(f"no permission to read {path}") from None
     except (OSError, ValueError, zipfile.BadZipFile, EOFError, KeyError) as error:
         raise SessionError(f"{path} is not a readable session file ({error})") from None
-    n = rows * cols
-    names = meta["names"]
-    count = len(names)
-    _check_spins(patterns, (count, n), "patterns", path)
-    _check_spins(state, (n,), "state", path)
-    if strengths.dtype.kind != "f" or strengths.shape != (count,):
-        raise SessionError(
-            f"{path}: strengths must be {count} floating-point numbers,"
-            f" not {strengths.dtype} of shape {strengths.shape}"
-        )
-    if not np.all(np.isfinite(strengths)) or np.any(strengths <= 0):
-        raise SessionError(f"{path}: every strength must be a finite positive number")
+    meta = _check_arrays(
+        {"meta": meta_bytes, "patterns": patterns, "strengths": strengths, "state": state}, path
+    )
+    rows, cols, names = meta["rows"], meta["cols"], meta["names"]
     return Session(
         rows,
         cols,
@@ -174,6 +166,24 @@ def load(path: str | Path) -> Session:
         temperature=meta["temperature"],
         settings=meta["settings"],
     )
+
+
+def _check_arrays(arrays: dict[str, np.ndarray], path: Path) -> dict:
+    """Check a session's four arrays against each other; return the parsed header."""
+    meta = _parse_meta(arrays["meta"], path)
+    n = meta["rows"] * meta["cols"]
+    count = len(meta["names"])
+    _check_spins(arrays["patterns"], (count, n), "patterns", path)
+    _check_spins(arrays["state"], (n,), "state", path)
+    strengths = arrays["strengths"]
+    if strengths.dtype.kind != "f" or strengths.shape != (count,):
+        raise SessionError(
+            f"{path}: strengths must be {count} floating-point numbers,"
+            f" not {strengths.dtype} of shape {strengths.shape}"
+        )
+    if not np.all(np.isfinite(strengths)) or np.any(strengths <= 0):
+        raise SessionError(f"{path}: every strength must be a finite positive number")
+    return meta
 
 
 def _check_members(path: Path) -> None:

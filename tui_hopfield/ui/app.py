@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 from textual.app import App, SystemCommand
@@ -42,6 +43,8 @@ class HopfieldApp(App[None]):
         network: Network | None = None,
         temperature: float = 0.0,
         autosave: bool = False,
+        saved: bool = True,
+        session_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.network = network if network is not None else Network(rows, cols)
@@ -54,9 +57,17 @@ class HopfieldApp(App[None]):
         """Whether quitting saves the session to the data folder for ``--resume``."""
         self.temperature = temperature
         """The temperature at start."""
+        self.saved = saved
+        """Whether the memories at start are already in a file."""
+        self.session_path = session_path
+        """The session file opened at start, if any."""
 
     def get_default_screen(self) -> Screen:
-        return MagnetsScreen(self.network, self.pictures, self.rng, self.temperature)
+        screen = MagnetsScreen(self.network, self.pictures, self.rng, self.temperature)
+        if not self.saved:
+            screen.saved_revision = -1
+        screen.session_path = self.session_path
+        return screen
 
     @property
     def magnets(self) -> MagnetsScreen:
@@ -87,7 +98,8 @@ class HopfieldApp(App[None]):
             try:
                 save(Session.of(self.network, magnets.temperature), autosave_path())
             except ModelError as error:
-                self.notify(str(error), title="Autosave failed", severity="error")
+                # Never trap the user in the app: quit, and say what was not saved.
+                self.exit(return_code=1, message=f"tui-hopfield: autosave failed: {error}")
                 return
         self.exit()
 

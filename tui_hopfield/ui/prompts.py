@@ -12,6 +12,8 @@ from textual.screen import ModalScreen, ScreenResultType
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label
 
+from tui_hopfield.model.files import expand
+
 
 class PathSuggester(Suggester):
     """Completes a path with the first file or folder in its folder that starts with it.
@@ -27,7 +29,7 @@ class PathSuggester(Suggester):
     async def get_suggestion(self, value: str) -> str | None:
         if not value:
             return None
-        typed = Path(value).expanduser()
+        typed = expand(value)
         folder, stem = (typed, "") if value.endswith(("/", "\\")) else (typed.parent, typed.name)
         try:
             entries = sorted(folder.iterdir())
@@ -88,7 +90,7 @@ class PathPrompt(Dialog[Path | None]):
         if not text:
             self.notify("Type a file name first.", severity="warning")
             return
-        self.close(Path(text).expanduser())
+        self.close(expand(text))
 
     def action_cancel(self) -> None:
         """Close without a path."""
