@@ -12,7 +12,7 @@ from tui_hopfield.model import Network, load_picture
 from tui_hopfield.model.patterns import random_spins
 from tui_hopfield.model.store import Session, load, save
 from tui_hopfield.ui.app import HopfieldApp
-from tui_hopfield.ui.prompts import PathPrompt, QuitPrompt
+from tui_hopfield.ui.prompts import PathPrompt, UnsavedPrompt
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +57,7 @@ async def test_opening_a_bad_file_changes_nothing(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("1")
         before = app.network.state.copy()
-        await pilot.press("ctrl+o")
+        await pilot.press("ctrl+o", "g")  # open anyway: the memory was never saved
         await answer_prompt(pilot, str(bad))
         assert app.network.names == ("smile",)
         assert np.array_equal(app.network.state, before)
@@ -106,12 +106,12 @@ async def test_quit_with_unsaved_memories_asks_first(data_folder):
     app = HopfieldApp(seed=2, autosave=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("1", "ctrl+q")
-        assert isinstance(app.screen, QuitPrompt)
+        assert isinstance(app.screen, UnsavedPrompt)
         await pilot.press("escape")
-        assert not isinstance(app.screen, QuitPrompt)
+        assert not isinstance(app.screen, UnsavedPrompt)
         assert app.is_running
         await pilot.press("ctrl+q")
-        await pilot.click("#quit")
+        await pilot.click("#go")
         await pilot.pause()
     assert app.return_code == 0
     autosaved = load(data_folder / "autosave.hopfield")
@@ -239,3 +239,21 @@ async def test_typing_an_unknown_home_in_a_prompt_does_not_crash(tmp_path, monke
         assert app.is_running
         assert app.screen is app.magnets
         assert (tmp_path / "~zz.hopfield").is_file()
+
+
+async def test_open_asks_before_replacing_unsaved_memories(tmp_path):
+    network = Network(32, 32)
+    network.imprint(random_spins(1024, np.random.default_rng(0)), "other")
+    path = save(Session.of(network), tmp_path / "other.hopfield")
+    app = HopfieldApp(seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4", "ctrl+o")
+        assert isinstance(app.screen, UnsavedPrompt)
+        await pilot.press("escape")
+        assert app.network.names == ("house",)
+        await pilot.press("ctrl+o", "g")
+        assert isinstance(app.screen, PathPrompt)
+        assert app.screen.query_one("#path").value.endswith("/")
+        await answer_prompt(pilot, str(path))
+        assert app.network.names == ("other",)
+        assert not app.magnets.unsaved

@@ -18,7 +18,7 @@ from tui_hopfield.model.store import Session, save
 from tui_hopfield.paths import autosave_path
 from tui_hopfield.ui.help_screen import HelpScreen
 from tui_hopfield.ui.magnets_screen import MagnetsScreen
-from tui_hopfield.ui.prompts import QuitPrompt
+from tui_hopfield.ui.prompts import UnsavedPrompt
 
 
 class HopfieldApp(App[None]):
@@ -79,18 +79,25 @@ class HopfieldApp(App[None]):
     async def action_quit(self) -> None:
         """Quit, asking first when memories were never saved."""
         magnets = self.magnets
+        if isinstance(self.screen, UnsavedPrompt):
+            self.screen.close("go")  # ctrl+q again in the question: quit
+            return
         if not magnets.unsaved:
             self._autosave_and_exit()
             return
 
         def answered(choice: str | None) -> None:
-            if choice == "quit":
+            if choice == "go":
                 self._autosave_and_exit()
             elif choice == "save":
                 magnets.action_save_then(self._autosave_and_exit)
 
-        where = autosave_path() if self.autosave else None
-        self.push_screen(QuitPrompt(magnets.network.count, where), answered)
+        note = (
+            f"Quitting autosaves them to {autosave_path()}; tui-hopfield --resume reopens it."
+            if self.autosave
+            else "Quitting without saving loses them."
+        )
+        self.push_screen(UnsavedPrompt(magnets.network.count, note, "Quit"), answered)
 
     def _autosave_and_exit(self) -> None:
         magnets = self.magnets

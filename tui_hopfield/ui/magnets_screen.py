@@ -39,7 +39,7 @@ from tui_hopfield.model.store import SUFFIX, Session, load, save
 from tui_hopfield.paths import new_session_path, sessions_dir
 from tui_hopfield.ui.memory_list import MemoryList
 from tui_hopfield.ui.messages import GridViewChanged, SliderChanged, SpinsPainted
-from tui_hopfield.ui.prompts import PathPrompt
+from tui_hopfield.ui.prompts import PathPrompt, UnsavedPrompt
 from tui_hopfield.ui.slider import Slider
 from tui_hopfield.ui.spin_grid import SpinGrid
 from tui_hopfield.ui.status_bar import StatusBar
@@ -439,10 +439,24 @@ class MagnetsScreen(Screen):
         return True
 
     def action_open(self) -> None:
-        """Open a saved session in place of this one."""
+        """Open a saved session in place of this one (asking first if it was never saved)."""
+        if not self.unsaved:
+            self._ask_what_to_open()
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "go":
+                self._ask_what_to_open()
+            elif choice == "save":
+                self.action_save_then(self._ask_what_to_open)
+
+        note = "Opening another session replaces them."
+        self.app.push_screen(UnsavedPrompt(self.network.count, note, "Open anyway"), answered)
+
+    def _ask_what_to_open(self) -> None:
         folder = self.session_path.parent if self.session_path else sessions_dir()
         self.app.push_screen(
-            PathPrompt("Open the session", Path(f"{folder}/"), suffixes=(SUFFIX,)), self.open_from
+            PathPrompt("Open the session", f"{folder}/", suffixes=(SUFFIX,)), self.open_from
         )
 
     def open_from(self, path: Path | None) -> None:

@@ -61,7 +61,7 @@ class PathPrompt(Dialog[Path | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, default: Path, *, suffixes: tuple[str, ...] = ()) -> None:
+    def __init__(self, title: str, default: str | Path, *, suffixes: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.title_text = title
         """The question at the top of the prompt."""
@@ -97,38 +97,38 @@ class PathPrompt(Dialog[Path | None]):
         self.close(None)
 
 
-class QuitPrompt(Dialog[str]):
-    """Asked before quitting with memories that were never saved.
+class UnsavedPrompt(Dialog[str]):
+    """Asked before quitting, or opening another session, with memories never saved.
 
-    Dismisses with ``"save"``, ``"quit"`` or ``"cancel"``.
+    Dismisses with ``"save"``, ``"go"`` (quit or open anyway) or ``"cancel"``;
+    the keys s, g and escape answer too.
     """
 
     BINDINGS = [
         Binding("escape", "choose('cancel')", "Cancel"),
         Binding("s", "choose('save')", "Save"),
-        Binding("q", "choose('quit')", "Quit"),
+        Binding("g,q", "choose('go')", "Go on"),
     ]
 
-    def __init__(self, memories: int, autosave: Path | None) -> None:
+    def __init__(self, memories: int, note: str, go: str) -> None:
         super().__init__()
         self.memories = memories
-        """How many memories are not saved."""
-        self.autosave = autosave
-        """Where the session is autosaved on quit, if it is."""
+        """How many memories there are."""
+        self.note = note
+        """What happens to them if the user goes on."""
+        self.go = go
+        """The label of the button that goes on: "Quit", "Open anyway"."""
 
     def compose(self) -> ComposeResult:
         plural = "memory has" if self.memories == 1 else "memories have"
-        note = (
-            f"Quitting autosaves them to {self.autosave}; tui-hopfield --resume reopens it."
-            if self.autosave
-            else "Quitting without saving loses them."
-        )
         with Vertical(id="dialog", classes="prompt"):
-            yield Label(f"{self.memories} {plural} not been saved.", classes="prompt-title")
-            yield Label(note, classes="prompt-hint")
+            yield Label(
+                f"Changes to {self.memories} {plural} not been saved.", classes="prompt-title"
+            )
+            yield Label(self.note, classes="prompt-hint")
             with Grid(id="choices"):
                 yield Button("Save\u2026", id="save", variant="primary")
-                yield Button("Quit", id="quit", variant="error")
+                yield Button(self.go, id="go", variant="error")
                 yield Button("Cancel", id="cancel")
 
     @on(Button.Pressed)
