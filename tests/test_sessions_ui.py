@@ -156,10 +156,11 @@ async def test_too_small_terminal_says_so_and_recovers():
 async def test_glyph_mode_by_key_and_no_color(monkeypatch):
     app = HopfieldApp(seed=2)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("g")
+        await pilot.press("1", "g")
         assert app.magnets.grid.glyphs
-        line = app.magnets.grid.render_line(3).text
-        assert set(line) <= {" ", "\u2580", "\u2584", "\u2588"}
+        text = "".join(app.magnets.grid.render_line(y).text for y in range(24))
+        assert set(text) <= {" ", "\u2580", "\u2584", "\u2588"}
+        assert "\u2588" in text and " " in text  # the smile's north and south, by shape
         await pilot.press("g")
         assert not app.magnets.grid.glyphs
     monkeypatch.setenv("NO_COLOR", "1")

@@ -60,7 +60,7 @@ time, the energy only ever falling, until the grid settles at the bottom of a
 valley: the picture it remembers.
 
 - **Status bar**: memories, energy, the state (empty, drawing, broken, recalling,
-  recalled *name*, recalled inverse of *name*, spurious, melting) and the load
+  recalled *name*, recalled inverse of *name*, spurious, melting, stopped) and the load
   P/N against the classic capacity of about 0.138.
 - **Overlap** of the grid with each memory, from -1 (its inverse) to +1 (it).
 - **Energy** of the current recall: at temperature 0 it never rises, because a

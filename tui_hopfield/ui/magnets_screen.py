@@ -64,7 +64,9 @@ class ToolButton(Button, can_focus=False):
 
 def speed_label(speed: int) -> str:
     """``100 flips/s`` or ``instant``."""
-    return f"{speed} flips/s" if speed else "instant"
+    if not speed:
+        return "instant"
+    return f"{speed} flip{'s' if speed != 1 else ''}/s"
 
 
 class MagnetsScreen(Screen):
@@ -400,8 +402,8 @@ class MagnetsScreen(Screen):
         self._name_state("stopped")
         sweeps = dynamics.sweeps
         self.trace_title.update(
-            f"energy {start_energy:.1f} \u2192 {self.energy:.1f}:"
-            f" {flips} flips in {sweeps} sweep{'s' if sweeps != 1 else ''}"
+            f"energy {start_energy:.0f} \u2192 {self.energy:.0f}: {flips} flip"
+            f"{'s' if flips != 1 else ''}, {sweeps} sweep{'s' if sweeps != 1 else ''}"
         )
 
     # -- sessions and pictures on disk ---------------------------------------

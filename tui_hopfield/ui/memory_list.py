@@ -40,8 +40,16 @@ class MemoryList(Widget):
     }
     """
 
-    rows: reactive[tuple[tuple[str, float], ...]] = reactive((), layout=True)
+    rows: reactive[tuple[tuple[str, float], ...]] = reactive(())
     """(name, overlap) of every memory, in the order they were stored."""
+
+    def watch_rows(
+        self, old: tuple[tuple[str, float], ...], new: tuple[tuple[str, float], ...]
+    ) -> None:
+        # A new height only when the number of memories changes, not on every
+        # frame of a recall (the overlaps change, the layout does not).
+        if len(old) != len(new) or not old or not new:
+            self.refresh(layout=True)
 
     def render(self) -> Text:
         if not self.rows:
