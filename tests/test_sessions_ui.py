@@ -258,3 +258,16 @@ async def test_open_asks_before_replacing_unsaved_memories(tmp_path):
         await answer_prompt(pilot, str(path))
         assert app.network.names == ("other",)
         assert not app.magnets.unsaved
+
+
+async def test_ctrl_q_in_the_quit_question_quits_and_in_the_open_question_asks_to_quit():
+    app = HopfieldApp(seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "ctrl+o")
+        assert isinstance(app.screen, UnsavedPrompt) and app.screen.go == "Open anyway"
+        await pilot.press("ctrl+q")
+        assert isinstance(app.screen, UnsavedPrompt) and app.screen.go == "Quit"
+        assert app.network.names == ("smile",)  # nothing was opened
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0

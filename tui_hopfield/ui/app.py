@@ -79,25 +79,18 @@ class HopfieldApp(App[None]):
     async def action_quit(self) -> None:
         """Quit, asking first when memories were never saved."""
         magnets = self.magnets
-        if isinstance(self.screen, UnsavedPrompt):
-            self.screen.close("go")  # ctrl+q again in the question: quit
-            return
-        if not magnets.unsaved:
-            self._autosave_and_exit()
-            return
-
-        def answered(choice: str | None) -> None:
-            if choice == "go":
-                self._autosave_and_exit()
-            elif choice == "save":
-                magnets.action_save_then(self._autosave_and_exit)
-
+        question = self.screen
+        if isinstance(question, UnsavedPrompt):
+            if question.go == "Quit":
+                question.close("go")  # ctrl+q again in the quit question: quit
+                return
+            question.close("cancel")  # ctrl+q in another question: that one is dropped
         note = (
             f"Quitting autosaves them to {autosave_path()}; tui-hopfield --resume reopens it."
             if self.autosave
             else "Quitting without saving loses them."
         )
-        self.push_screen(UnsavedPrompt(magnets.network.count, note, "Quit"), answered)
+        magnets.confirm_unsaved(note, "Quit", self._autosave_and_exit)
 
     def _autosave_and_exit(self) -> None:
         magnets = self.magnets

@@ -440,20 +440,28 @@ class MagnetsScreen(Screen):
         self.notify(f"Saved {self.network.count} memories to {written}.", timeout=4)
         return True
 
-    def action_open(self) -> None:
-        """Open a saved session in place of this one (asking first if it was never saved)."""
+    def confirm_unsaved(self, note: str, go: str, then: Callable[[], None]) -> None:
+        """Run ``then`` now, or, with memories never saved, after asking: save, go or cancel.
+
+        ``note`` says what going on does to them; ``go`` labels its button.
+        """
         if not self.unsaved:
-            self._ask_what_to_open()
+            then()
             return
 
         def answered(choice: str | None) -> None:
             if choice == "go":
-                self._ask_what_to_open()
+                then()
             elif choice == "save":
-                self.action_save_then(self._ask_what_to_open)
+                self.action_save_then(then)
 
-        note = "Opening another session replaces them."
-        self.app.push_screen(UnsavedPrompt(self.network.count, note, "Open anyway"), answered)
+        self.app.push_screen(UnsavedPrompt(self.network.count, note, go), answered)
+
+    def action_open(self) -> None:
+        """Open a saved session in place of this one (asking first if it was never saved)."""
+        self.confirm_unsaved(
+            "Opening another session replaces them.", "Open anyway", self._ask_what_to_open
+        )
 
     def _ask_what_to_open(self) -> None:
         folder = self.session_path.parent if self.session_path else sessions_dir()
