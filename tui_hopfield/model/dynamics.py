@@ -113,7 +113,7 @@ class Asynchronous:
                     hot_sweep = True
                     flip = self.rng.random() < glauber_flip_probability(s, h, self._temperature)
                 if flip:
-                    delta = network.flip(index)
+                    delta = network.flip(index, h)
                     flips += 1
                     yield Flip(index, -s, delta)
             self.sweeps += 1

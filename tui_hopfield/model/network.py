@@ -184,10 +184,13 @@ class Network:
         self.flip(index)
         return True
 
-    def flip(self, index: int) -> float:
-        """Flip spin ``index`` and return the change in energy (``2 s_i h_i``)."""
+    def flip(self, index: int, field: float | None = None) -> float:
+        """Flip spin ``index`` and return the change in energy (``2 s_i h_i``).
+
+        ``field`` is h_i when the caller has just computed it (it saves an O(P) dot).
+        """
         old = int(self.state[index])
-        delta = 2.0 * old * self.field(index)
+        delta = 2.0 * old * (self.field(index) if field is None else field)
         self.state[index] = -old
         if self.count:
             column = self._columns[index]
