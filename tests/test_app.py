@@ -360,3 +360,21 @@ async def test_a_burst_of_temperature_keys_settles_at_their_sum(app):
         screen.watch(screen, "temperature", changes.append, init=False)
         await pilot.pause(0.3)
         assert changes == []  # settled: nothing keeps changing it
+
+
+async def test_a_grid_too_large_to_fit_scrolls_to_the_cursor():
+    from tui_hopfield.ui.app import HopfieldApp
+
+    app = HopfieldApp(200, 200, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        grid = app.magnets.grid
+        assert not grid.fits
+        assert "scroll to pan" in str(app.magnets.query_one("#board").border_subtitle)
+        row, col = grid.cursor
+        assert (row, col) == (100, 100)
+        assert grid.scroll_offset.x > 0 and grid.scroll_offset.y > 0
+        x, y = col * grid.zoom - grid.scroll_offset.x, (row * grid.zoom) // 2 - grid.scroll_offset.y
+        assert 0 <= x < grid.size.width and 0 <= y < grid.size.height  # the cursor is on screen
+        await pilot.click("#grid", offset=(x, y))
+        assert app.network.grid()[100, 100] == 1  # and a click there lands on it

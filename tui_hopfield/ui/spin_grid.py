@@ -148,6 +148,7 @@ class SpinGrid(ScrollView, can_focus=True):
         self.virtual_size = self.content_size
         self.refresh_all()
         self.post_message(GridViewChanged(self.zoom, self.fits))
+        self.call_after_refresh(self._scroll_to_cursor)  # a large grid opens on its cursor
 
     def watch_glyphs(self) -> None:
         self.refresh_all()
