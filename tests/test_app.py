@@ -103,8 +103,13 @@ async def test_keyboard_drawing(app):
         await pilot.press("space")
         assert app.network.grid()[16, 16] == -1
         # The north brush paints where the cursor goes; the same key lifts it.
-        await pilot.press("n", "right", "right", "n", "right")
+        await pilot.press("n", "right")
         await pilot.pause()
+        board = screen.query_one("#board")
+        assert "brush north" in str(board.border_subtitle)  # the brush is on, and says so
+        await pilot.press("right", "n", "right")
+        await pilot.pause()
+        assert "brush" not in str(board.border_subtitle)
         grid = app.network.grid()
         assert list(grid[16, 16:20]) == [1, 1, 1, -1]
         await pilot.press("s", "left", "left", "left")
@@ -155,9 +160,9 @@ async def test_recall_animates_with_the_energy_only_falling(app):
     async with app.run_test(size=(100, 32)) as pilot:
         screen = pilot.app.screen
         await pilot.press("1", "2", "3", "1", "b")
-        screen.speed_index = SPEEDS.index(300)
+        screen.speed_index = SPEEDS.index(100)
         energies = []
-        await pilot.press("r")
+        screen.action_recall()  # not pilot.press: that waits for an idle app, and recall is busy
         while screen.recalling:
             energies.append(screen.energy)
             await pilot.pause(0.02)

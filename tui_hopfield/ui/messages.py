@@ -38,17 +38,23 @@ class SliderChanged(Message):
 
 
 class GridViewChanged(Message):
-    """The spin grid's zoom or its fit in the window changed."""
+    """The spin grid's zoom, its fit in the window, or its brush changed."""
 
-    def __init__(self, zoom: int, fits: bool) -> None:
+    def __init__(self, zoom: int, fits: bool, brush: int = 0) -> None:
         super().__init__()
         self.zoom = zoom
         """Columns (and half-rows) per spin; 1 is the half-block view."""
         self.fits = fits
         """Whether the whole grid is on screen without scrolling."""
+        self.brush = brush
+        """What moving the cursor paints: +1 north, -1 south, 0 nothing."""
 
     @property
     def description(self) -> str:
-        """``half-block view``, ``zoom 4``, with ``scroll to pan`` when it does not fit."""
-        view = "half-block view" if self.zoom == 1 else f"zoom {self.zoom}"
-        return view if self.fits else f"{view}, scroll to pan"
+        """``half-block view``, ``zoom 4``, ``scroll to pan``, ``brush north``..."""
+        parts = ["half-block view" if self.zoom == 1 else f"zoom {self.zoom}"]
+        if not self.fits:
+            parts.append("scroll to pan")
+        if self.brush:
+            parts.append(f"brush {'north' if self.brush > 0 else 'south'}")
+        return ", ".join(parts)

@@ -147,7 +147,7 @@ class SpinGrid(ScrollView, can_focus=True):
         self.zoom = self.best_zoom(event.size)
         self.virtual_size = self.content_size
         self.refresh_all()
-        self.post_message(GridViewChanged(self.zoom, self.fits))
+        self._describe()
         self.call_after_refresh(self._scroll_to_cursor)  # a large grid opens on its cursor
 
     def watch_glyphs(self) -> None:
@@ -172,7 +172,7 @@ class SpinGrid(ScrollView, can_focus=True):
         self.zoom = self.best_zoom(self.size)
         self.virtual_size = self.content_size
         self.refresh_all()
-        self.post_message(GridViewChanged(self.zoom, self.fits))
+        self._describe()
 
     def refresh_all(self) -> None:
         """Forget every cached line and repaint the whole grid."""
@@ -401,6 +401,12 @@ class SpinGrid(ScrollView, can_focus=True):
         """Turn over the spin under the cursor."""
         row, col = self.cursor
         self._paint([(row, col)], -int(self.spins[row, col]))
+
+    def _describe(self) -> None:
+        self.post_message(GridViewChanged(self.zoom, self.fits, self.brush))
+
+    def watch_brush(self) -> None:
+        self._describe()
 
     def action_brush(self, value: int) -> None:
         """Paint ``value`` wherever the cursor goes; the same key again lifts the brush."""
