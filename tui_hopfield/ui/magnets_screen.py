@@ -381,7 +381,7 @@ class MagnetsScreen(Screen):
                     if isinstance(event, Flip):
                         changed.append(event.index)
                         credit -= 1
-                        self._trace.append(network.energy())
+                        self._trace.append(self._trace[-1] + event.delta_energy)
                     if monotonic() > deadline:
                         break
                 flips += len(changed)
