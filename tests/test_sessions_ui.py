@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -64,10 +66,15 @@ async def test_opening_a_bad_file_changes_nothing(tmp_path):
         assert any("not a readable session" in n.message for n in app._notifications)
 
 
+def saved_session(tmp_path, rows: int, cols: int, name: str) -> Path:
+    """A session file with one random memory called ``name``."""
+    network = Network(rows, cols)
+    network.imprint(random_spins(rows * cols, np.random.default_rng(0)), name)
+    return save(Session.of(network), tmp_path / f"{name}.hopfield")
+
+
 async def test_opening_a_session_of_another_size_resizes_the_grid(tmp_path):
-    network = Network(12, 20)
-    network.imprint(random_spins(240, np.random.default_rng(0)), "wide")
-    path = save(Session.of(network), tmp_path / "wide.hopfield")
+    path = saved_session(tmp_path, 12, 20, "wide")
     app = HopfieldApp(seed=2)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+o")
@@ -243,9 +250,7 @@ async def test_typing_an_unknown_home_in_a_prompt_does_not_crash(tmp_path, monke
 
 
 async def test_open_asks_before_replacing_unsaved_memories(tmp_path):
-    network = Network(32, 32)
-    network.imprint(random_spins(1024, np.random.default_rng(0)), "other")
-    path = save(Session.of(network), tmp_path / "other.hopfield")
+    path = saved_session(tmp_path, 32, 32, "other")
     app = HopfieldApp(seed=2)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("4", "ctrl+o")
