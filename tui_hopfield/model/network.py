@@ -1,13 +1,17 @@
-"""The memory: stored patterns, their strengths, the spin state and its fields.
+"""The memory: stored patterns, their strengths, the learning rule and the spin state.
 
-The Hebbian weights are ``W = sum_mu c_mu xi_mu xi_mu^T / N`` with a zero
-diagonal, but ``W`` is never built. Everything is computed from the stored
-patterns ``xi`` (P x N, int8) and the raw overlaps ``d = xi s`` (P,), which
-are kept up to date one flip at a time:
+The network keeps the stored patterns ``xi`` (P x N, int8), their strengths
+``c`` and the raw overlaps ``d = xi s`` (P,) of the state, updated one flip at
+a time (``d -= 2 s_i xi[:, i]``, O(P)). The learning rule (``rules.Rule``)
+turns the patterns into a ``Landscape`` when the memories change; fields and
+energies come from it. For Hebb's rule, the default:
 
 - field      ``h = xi^T (c * d) / N - (sum c / N) s``       (O(N P), one spin O(P))
 - energy     ``E = -1/2 s^T W s = -sum_mu c_mu d_mu^2 / (2N) + sum c / 2``
-- flip of i  ``d -= 2 s_i xi[:, i]``                         (O(P))
+
+and ``W = sum_mu c_mu xi_mu xi_mu^T / N`` (zero diagonal) is never built.
+For rules that are not quadratic the *effective field* ``h_i = s_i dE_i / 2``
+stands in, so that a flip changes the energy by ``2 s_i h_i`` for every rule.
 """
 
 from __future__ import annotations
@@ -17,15 +21,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-CHUNK_BYTES = 64 * 2**20
-"""Largest temporary, in bytes, that a whole-grid product may make."""
+from tui_hopfield.model.errors import ModelError
+from tui_hopfield.model.rules import CHUNK_BYTES, Landscape, Rule
 
 CAPACITY = 0.138
 """Amit, Gutfreund & Sompolinsky (1985): past about 0.138 N patterns, recall fails."""
 
-
-class ModelError(ValueError):
-    """Raised for a request the model refuses; the message says why."""
+__all__ = ["CAPACITY", "CHUNK_BYTES", "Memory", "ModelError", "Network"]
 
 
 @dataclass(frozen=True)
@@ -43,16 +45,18 @@ class Memory:
 
 
 class Network:
-    """A Hopfield network of ``rows x cols`` spins with Hebbian memories.
+    """A Hopfield network of ``rows x cols`` spins, its memories and its learning rule.
 
-    The state ``s`` is an int8 vector of +1 (north) and -1 (south). The
-    network never holds the N x N weight matrix: fields and energy come from
-    the stored patterns and their overlaps with the state.
+    The state ``s`` is an int8 vector of +1 (north) and -1 (south). Only
+    Storkey's rule holds an N x N weight matrix: the others compute fields and
+    energies from the stored patterns and their overlaps with the state.
     """
 
-    def __init__(self, rows: int, cols: int) -> None:
+    def __init__(self, rows: int, cols: int, rule: Rule | None = None) -> None:
         if rows < 1 or cols < 1:
             raise ModelError(f"a grid needs at least one row and column, not {rows}x{cols}")
+        rule = rule or Rule()
+        rule.check_size(rows * cols)
         self.rows = rows
         """Number of rows of the grid."""
         self.cols = cols
@@ -65,7 +69,19 @@ class Network:
         Read it freely (views of it stay live); change it only through the methods.
         """
         self.revision = 0
-        """Counts changes to the memories (imprint, forget); the state does not count."""
+        """Counts changes to the memories and the rule; the state does not count."""
+        self.decay = 1.0
+        """Each new imprint first multiplies every strength by this (1 keeps them)."""
+        self.use_boost = 0.0
+        """Strength a memory gains each time a recall ends on it (0: no learning from use)."""
+        self.values: np.ndarray | None = None
+        """The modern network's continuous state (float32, N) after a retrieval, else None.
+
+        ``state`` is then its sign; any change to the spins clears it.
+        """
+        self._rule = rule
+        self._landscape: Landscape | None = None
+        self._stale = True
         self._names: list[str] = []
         # Patterns are kept twice, as rows (xi) and as columns (xi^T, so that the P
         # entries of one spin are contiguous), in buffers that double when full:
@@ -75,10 +91,36 @@ class Network:
         self._row_store = np.empty((0, self.n), dtype=np.int8)
         self._column_store = np.empty((self.n, 0), dtype=np.int8)
         self._columns_filled = 0
-        self._total_strength = 0.0
         self._strengths = np.empty(0, dtype=np.float64)
         self._dots = np.empty(0, dtype=np.float64)  # d = xi s
-        self._weighted = np.empty(0, dtype=np.float64)  # c * d / N
+
+    # -- the rule -------------------------------------------------------------
+
+    @property
+    def rule(self) -> Rule:
+        """The learning rule; setting it re-learns the stored patterns with the new rule."""
+        return self._rule
+
+    @rule.setter
+    def rule(self, rule: Rule) -> None:
+        rule.check_size(self.n)
+        if rule != self._rule:
+            self._rule = rule
+            self._landscape = None
+            self._changed()
+
+    @property
+    def landscape(self) -> Landscape | None:
+        """The energy landscape learned from the memories (None when there are none)."""
+        if not self.count:
+            return None
+        if self._stale or self._landscape is None:
+            self._landscape = self._rule.learn(
+                self._patterns, self._strengths.copy(), self._columns, self._landscape
+            )
+            self._landscape.reset(self.state, self._dots)
+            self._stale = False
+        return self._landscape
 
     # -- memories -----------------------------------------------------------
 
@@ -124,22 +166,52 @@ class Network:
         """Store ``pattern`` (any shape with N entries of +-1) and return its index.
 
         Hebbian learning adds ``c xi xi^T / N`` to the weights; the other
-        memories are untouched.
+        memories are untouched, unless ``decay`` < 1 fades them first.
         """
         xi = self._check_spins(pattern)
         if not np.isfinite(strength) or strength <= 0:
             raise ModelError(f"a memory's strength must be a positive number, not {strength}")
+        if self.decay != 1.0 and self.count:
+            self._strengths *= self.decay
         count = self.count
         if count == self._row_store.shape[0]:
             self._grow(max(4, 2 * count))
         self._row_store[count] = xi
         self._names.append(name)
         self._strengths = np.append(self._strengths, float(strength))
-        self._total_strength = float(self._strengths.sum())
         self._dots = np.append(self._dots, float(xi.astype(np.int64) @ self.state))
-        self._reweigh()
-        self.revision += 1
+        self._changed()
         return self.count - 1
+
+    def reinforce(self, index: int, times: float = 1.0) -> None:
+        """Imprint memory ``index`` again, ``times`` over: its strength grows by ``times``.
+
+        Its valley deepens; the other memories are untouched.
+        """
+        if not np.isfinite(times) or times <= 0:
+            raise ModelError(f"a memory is reinforced a positive number of times, not {times}")
+        self._check_index(index)
+        self._strengths[index] += float(times)
+        self._changed()
+
+    def decay_all(self, factor: float) -> None:
+        """Multiply every strength by ``factor`` in (0, 1]: old memories fade."""
+        if not (0 < factor <= 1):
+            raise ModelError(f"a decay factor lies in (0, 1], not {factor}")
+        if factor != 1.0 and self.count:
+            self._strengths *= factor
+            self._changed()
+
+    def rename(self, index: int, name: str) -> None:
+        """Give memory ``index`` a new name (not empty, not another memory's)."""
+        self._check_index(index)
+        name = name.strip()
+        if not name:
+            raise ModelError("a memory needs a name")
+        if name in self._names and self._names.index(name) != index:
+            raise ModelError(f"another memory is already called {name!r}")
+        self._names[index] = name
+        self.revision += 1  # the landscape stays as it is
 
     def forget(self, index: int) -> None:
         """Remove the memory at ``index``."""
@@ -148,10 +220,9 @@ class Network:
         self._columns_filled = min(self._columns_filled, index)
         del self._names[index]
         self._strengths = np.delete(self._strengths, index)
-        self._total_strength = float(self._strengths.sum())
         self._dots = np.delete(self._dots, index)
-        self._reweigh()
-        self.revision += 1
+        self._landscape = None  # nothing to extend: learn again from the start
+        self._changed()
 
     def forget_all(self) -> None:
         """Remove every memory."""
@@ -172,8 +243,22 @@ class Network:
     def set_state(self, spins: np.ndarray) -> None:
         """Replace the whole state (any shape with N entries of +-1)."""
         self.state[:] = self._check_spins(spins)
+        self.values = None
         self._dots = self._dots_of(self.state)
-        self._reweigh()
+        if not self._stale and self._landscape is not None:
+            self._landscape.reset(self.state, self._dots)
+
+    def set_values(self, values: np.ndarray) -> None:
+        """Take a continuous state (the modern network's): the spins become its signs.
+
+        A value of exactly 0 keeps the spin as it was.
+        """
+        values = np.asarray(values, dtype=np.float32).reshape(-1)
+        if values.size != self.n or not np.all(np.isfinite(values)):
+            raise ModelError(f"a continuous state needs {self.n} finite values")
+        spins = np.where(values > 0, 1, np.where(values < 0, -1, self.state)).astype(np.int8)
+        self.set_state(spins)
+        self.values = values.copy()
 
     def set_spin(self, index: int, value: int) -> bool:
         """Set one spin to ``value`` (+1 or -1); return whether it changed."""
@@ -192,44 +277,54 @@ class Network:
         old = int(self.state[index])
         delta = 2.0 * old * (self.field(index) if field is None else field)
         self.state[index] = -old
+        self.values = None
         if self.count:
-            column = self._columns[index]
-            self._dots -= 2.0 * old * column
-            self._reweigh()
+            self._dots -= (2.0 * old) * self._columns[index]
+            if not self._stale and self._landscape is not None:
+                self._landscape.flipped(index, old, self.state, self._dots)
         return delta
 
     # -- fields, energy, overlaps ------------------------------------------
 
     def field(self, index: int) -> float:
-        """The local field h_i on one spin, in O(P)."""
-        if not self.count:
+        """The local field h_i on one spin (effective field for non-quadratic rules)."""
+        landscape = self.landscape
+        if landscape is None:
             return 0.0
-        total = float(self._columns[index] @ self._weighted)
-        return total - self._total_strength / self.n * int(self.state[index])
+        s = int(self.state[index])
+        return s * landscape.flip_energy(index, self.state) / 2
+
+    def flip_energy(self, index: int) -> float:
+        """The change in energy if spin ``index`` alone turned over (``2 s_i h_i``)."""
+        landscape = self.landscape
+        return 0.0 if landscape is None else landscape.flip_energy(index, self.state)
 
     def fields(self) -> np.ndarray:
-        """All local fields h, float (N,), in O(N P)."""
-        if not self.count:
+        """All local fields h, float (N,), in O(N P) (O(N^2) for Storkey)."""
+        landscape = self.landscape
+        if landscape is None:
             return np.zeros(self.n)
-        h = np.empty(self.n)
-        for part in self._column_chunks(8):
-            h[part] = self._weighted @ self._patterns[:, part].astype(np.float64)
-        return h - self._total_strength / self.n * self.state
+        return self.state * landscape.flip_energies(self.state[None, :])[0] / 2
 
     def energy(self) -> float:
-        """The energy ``E = -1/2 s^T W s`` of the current state."""
-        return self.energy_of_dots(self._dots)
+        """The energy of the current state under the current rule."""
+        landscape = self.landscape
+        return 0.0 if landscape is None else landscape.energy(self.state, self._dots)
 
     def energy_of(self, spins: np.ndarray) -> float:
         """The energy of any state, without changing the network."""
-        return self.energy_of_dots(self._dots_of(self._check_spins(spins)))
+        landscape = self.landscape
+        spins = self._check_spins(spins)
+        return 0.0 if landscape is None else float(landscape.energies(spins[None, :])[0])
 
-    def energy_of_dots(self, dots: np.ndarray) -> float:
-        """The energy of a state given its raw overlaps ``xi s``."""
-        if not self.count:
-            return 0.0
-        c = self._strengths
-        return float(-(c @ (np.asarray(dots, dtype=np.float64) ** 2)) / (2 * self.n) + c.sum() / 2)
+    def valleys(self) -> np.ndarray:
+        """The energy of every stored pattern (how deep each memory's valley is), float (P,)."""
+        landscape = self.landscape
+        if landscape is None:
+            return np.zeros(0)
+        return np.concatenate(
+            [landscape.energies(self._patterns[part]) for part in _batches(self.count)]
+        )
 
     def overlaps(self) -> np.ndarray:
         """The overlap m_mu = xi_mu . s / N with every memory, in [-1, 1]."""
@@ -266,6 +361,11 @@ class Network:
         for start in range(0, self.n, width):
             yield slice(start, min(start + width, self.n))
 
+    def _changed(self) -> None:
+        """The memories or the rule changed: learn again when next asked."""
+        self._stale = True
+        self.revision += 1
+
     def _dots_of(self, spins: np.ndarray) -> np.ndarray:
         """The raw overlaps ``xi s`` (P,), exact, without an N x P float temporary."""
         dots = np.zeros(self.count)
@@ -275,6 +375,10 @@ class Network:
             dots += self._patterns[:, part].astype(np.float32) @ values[part]
         return dots
 
+    def _check_index(self, index: int) -> None:
+        if not 0 <= index < self.count:
+            raise ModelError(f"there is no memory number {index + 1}")
+
     def _grow(self, capacity: int) -> None:
         count = self.count
         rows = np.empty((capacity, self.n), dtype=np.int8)
@@ -283,12 +387,6 @@ class Network:
         filled = self._columns_filled
         columns[:, :filled] = self._column_store[:, :filled]
         self._row_store, self._column_store = rows, columns
-
-    def _reweigh(self) -> None:
-        if self._weighted.shape != self._dots.shape:
-            self._weighted = np.empty_like(self._dots)
-        np.multiply(self._strengths, self._dots, out=self._weighted)
-        self._weighted /= self.n
 
     def _check_spins(self, spins: np.ndarray) -> np.ndarray:
         array = np.asarray(spins)
@@ -301,3 +399,8 @@ class Network:
         if not np.all((flat == 1) | (flat == -1)):
             raise ModelError("a pattern's spins must all be +1 or -1")
         return flat.astype(np.int8)
+
+
+def _batches(count: int, size: int = 256) -> Iterator[slice]:
+    for start in range(0, count, size):
+        yield slice(start, min(start + size, count))

@@ -1,0 +1,97 @@
+"""Recall of many states at once, for experiments and benchmarks.
+
+Synchronous steps are matrix products over the whole batch: ``dE`` for every
+spin of every state, then every spin that would lower the energy turns over.
+The fixed points are those of asynchronous dynamics (a state is a fixed point
+of one exactly when it is of the other), which is what capacity measures; the
+paths to them differ, and a synchronous run may end in a 2-cycle, which is
+reported. The modern network's update is synchronous by nature.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from tui_hopfield.model.errors import ModelError
+from tui_hopfield.model.rules import Landscape, Softmax
+
+TIE = 1e-6
+"""A batch dE this small, relative to the state's largest, is a tie (float32 rounding)."""
+
+
+@dataclass(frozen=True)
+class BatchRecall:
+    """Where each state of a batch ended."""
+
+    states: np.ndarray
+    """int8 (B, N): the final spins."""
+    steps: np.ndarray
+    """int (B,): steps that changed something."""
+    converged: np.ndarray
+    """bool (B,): the state reached a fixed point."""
+    cycled: np.ndarray
+    """bool (B,): the state ended in a 2-cycle."""
+    values: np.ndarray | None = None
+    """float32 (B, N): the modern network's continuous states, else None."""
+
+
+def recall(
+    landscape: Landscape, cues: np.ndarray, *, continuous: bool = False, max_steps: int = 50
+) -> BatchRecall:
+    """Recall from each cue (B, N) of +-1 at T = 0, synchronously.
+
+    ``continuous`` runs the modern network's update instead (the landscape
+    must then be the modern rule's ``Softmax``).
+    """
+    cues = np.atleast_2d(np.asarray(cues))
+    if cues.shape[1] != landscape.n:
+        raise ModelError(f"cues need {landscape.n} spins each, not {cues.shape[1]}")
+    if continuous:
+        if not isinstance(landscape, Softmax):
+            raise ModelError("continuous recall needs the modern network")
+        return _retrieve(landscape, cues, max_steps)
+    states = cues.astype(np.int8, copy=True)
+    count = states.shape[0]
+    steps = np.zeros(count, dtype=int)
+    converged = np.zeros(count, dtype=bool)
+    cycled = np.zeros(count, dtype=bool)
+    before = states.copy()  # the state two steps back, for 2-cycles
+    active = np.arange(count)
+    for _ in range(max_steps):
+        if not len(active):
+            break
+        delta = landscape.flip_energies(states[active])
+        scale = np.maximum(1.0, np.abs(delta).max(axis=1, keepdims=True))
+        flips = delta < -TIE * scale
+        moving = flips.any(axis=1)
+        converged[active[~moving]] = True
+        active, flips = active[moving], flips[moving]
+        previous = states[active].copy()
+        states[active] = np.where(flips, -states[active], states[active])
+        steps[active] += 1
+        back = np.all(states[active] == before[active], axis=1) & (steps[active] >= 2)
+        cycled[active[back]] = True
+        before[active] = previous
+        active = active[~back]
+    return BatchRecall(states, steps, converged, cycled)
+
+
+def _retrieve(landscape: Softmax, cues: np.ndarray, max_steps: int) -> BatchRecall:
+    values = cues.astype(np.float32)
+    count = values.shape[0]
+    steps = np.zeros(count, dtype=int)
+    converged = np.zeros(count, dtype=bool)
+    active = np.arange(count)
+    for _ in range(max_steps):
+        if not len(active):
+            break
+        new = landscape.retrieve(values[active]).astype(np.float32)
+        moved = np.abs(new - values[active]).max(axis=1) > 1e-4
+        converged[active[~moved]] = True
+        values[active] = new
+        steps[active[moved]] += 1
+        active = active[moved]
+    states = np.where(values >= 0, 1, -1).astype(np.int8)
+    return BatchRecall(states, steps, converged, np.zeros(count, dtype=bool), values)
