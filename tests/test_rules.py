@@ -227,7 +227,7 @@ def test_modern_network_retrieves_from_a_half_wiped_cue_in_one_step():
 
 def test_modern_network_at_small_beta_blends_memories():
     rng = np.random.default_rng(9)
-    network = Network(8, 8, Rule("modern", beta=0.5))
+    network = Network(8, 8, Rule("modern", beta=1.0))
     for k in range(10):
         network.imprint(random_spins(64, rng), f"p{k}")
     network.set_state(network.patterns[0])

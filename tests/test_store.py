@@ -287,3 +287,64 @@ def test_save_refuses_what_load_would_refuse_and_writes_nothing(tmp_path):
 def test_an_unknown_home_in_a_path_is_a_clear_error_not_a_crash(tmp_path):
     with pytest.raises(SessionError, match="no such file"):
         load("~nobody-by-this-name-here/x.hopfield")
+
+
+@pytest.mark.parametrize(
+    ("rule", "settings"),
+    [
+        ("storkey", {}),
+        ("pseudo-inverse", {}),
+        ("dense", {"degree": 4}),
+        ("dense", {"degree": "exp"}),
+        ("modern", {"beta": 25.0}),
+    ],
+)
+def test_the_rule_and_plasticity_settings_survive_a_round_trip(tmp_path, rule, settings):
+    from tui_hopfield.model.rules import Rule
+
+    network = sample().network()
+    network.rule = Rule.from_settings(rule, settings)
+    network.decay = 0.8
+    network.use_boost = 0.5
+    path = save(Session.of(network, 0.1, mode="sync"), tmp_path / "rule.hopfield")
+    back = load(path)
+    assert back.mode == "sync"
+    again = back.network()
+    assert again.rule == network.rule
+    assert (again.decay, again.use_boost) == (0.8, 0.5)
+    # The saved strengths are not decayed a second time on the way in.
+    assert np.array_equal(again.strengths, network.strengths)
+    assert again.energy() == pytest.approx(network.energy())
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"degree": 12}, "degree"),
+        ({"degree": "cubic"}, "degree"),
+        ({"beta": "hot"}, "beta"),
+        ({"decay": 0}, "decay"),
+        ({"decay": 1.5}, "decay"),
+        ({"use_boost": -1}, "learning from use"),
+        ({"mode": "sideways"}, "update mode"),
+    ],
+)
+def test_damaged_settings_are_refused(tmp_path, settings, message):
+    members = with_meta(rule="dense", settings=settings)
+    path = write_members(tmp_path / "bad.npz", **members)
+    with pytest.raises(SessionError, match=message):
+        load(path)
+
+
+def test_a_storkey_session_too_large_for_its_budget_is_refused(tmp_path):
+    session = Session(
+        128, 128, [], np.zeros((0, 128 * 128), np.int8), np.zeros(0), -np.ones(128 * 128, np.int8)
+    )
+    path = save(session, tmp_path / "big.hopfield")
+    members = dict(np.load(path))
+    meta = json.loads(members["meta"].tobytes())
+    meta["rule"] = "storkey"
+    members["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    bad = write_members(tmp_path / "storkey.npz", **members)
+    with pytest.raises(SessionError, match="budget"):
+        load(bad)

@@ -49,7 +49,7 @@ RULE_NAMES = ("hebbian", "storkey", "pseudo-inverse", "dense", "modern")
 MIN_DEGREE, MAX_DEGREE = 2, 10
 """The polynomial degrees a dense memory may have."""
 
-MIN_BETA, MAX_BETA = 0.5, 500.0
+MIN_BETA, MAX_BETA = 1.0, 200.0
 """The inverse temperatures the modern network accepts (on overlaps in [-1, 1])."""
 
 STORKEY_MAX_BYTES = 256 * 2**20

@@ -4,7 +4,9 @@ A session file is a ZIP archive written by ``numpy.savez_compressed`` with
 four members, read back with ``allow_pickle=False`` (no code can hide in it):
 
 - ``meta``: UTF-8 JSON as a uint8 array: ``{"format": "tui-hopfield-session",
-  "version": 1, "rows", "cols", "names", "rule", "temperature"}``
+  "version": 1, "rows", "cols", "names", "rule", "temperature", "settings"}``;
+  ``settings`` holds the rule's own (``degree``, ``beta``), ``decay``,
+  ``use_boost`` and the update ``mode`` (``async`` or ``sync``)
 - ``patterns``: int8 (P, rows*cols), every value +1 or -1
 - ``strengths``: float64 (P,), finite and positive
 - ``state``: int8 (rows*cols,), every value +1 or -1
@@ -27,6 +29,7 @@ import numpy as np
 
 from tui_hopfield.model.files import expand, write_atomically
 from tui_hopfield.model.network import ModelError, Network
+from tui_hopfield.model.rules import Rule
 
 FORMAT = "tui-hopfield-session"
 """The ``format`` every session file names."""
@@ -46,6 +49,10 @@ MAX_ARRAY_BYTES = 1024 * 1024 * 1024
 """The most bytes the arrays of a session may unpack to (a zip bomb is refused)."""
 MEMBERS = ("meta", "patterns", "strengths", "state")
 """The arrays a session file holds."""
+MODES = ("async", "sync")
+"""Update modes: one spin at a time, or the whole grid at once."""
+MAX_USE_BOOST = 10.0
+"""The most strength a memory may gain each time it is recalled."""
 
 
 class SessionError(ModelError):
@@ -76,8 +83,10 @@ class Session:
     """Further settings of the rule, by name."""
 
     @classmethod
-    def of(cls, network: Network, temperature: float = 0.0) -> Session:
-        """Take a session from a network."""
+    def of(cls, network: Network, temperature: float = 0.0, mode: str = "async") -> Session:
+        """Take a session from a network (and the screen's update mode)."""
+        settings: dict[str, float | int | str] = dict(network.rule.settings())
+        settings.update(decay=network.decay, use_boost=network.use_boost, mode=mode)
         return cls(
             network.rows,
             network.cols,
@@ -85,14 +94,25 @@ class Session:
             network.patterns.copy(),
             network.strengths.copy(),
             network.state.copy(),
+            rule=network.rule.name,
             temperature=temperature,
+            settings=settings,
         )
 
+    @property
+    def mode(self) -> str:
+        """The update mode: ``async`` or ``sync``."""
+        return str(self.settings.get("mode", "async"))
+
     def network(self) -> Network:
-        """A new network holding this session's memories and grid."""
-        network = Network(self.rows, self.cols)
+        """A new network holding this session's memories, rule, settings and grid."""
+        rule = Rule.from_settings(self.rule, self.settings)
+        network = Network(self.rows, self.cols, rule)
         for name, pattern, strength in zip(self.names, self.patterns, self.strengths, strict=True):
             network.imprint(pattern, name, float(strength))
+        # Decay applies to imprints from now on: the saved strengths already carry it.
+        network.decay = float(self.settings.get("decay", 1.0))
+        network.use_boost = float(self.settings.get("use_boost", 0.0))
         network.set_state(self.state)
         return network
 
@@ -245,8 +265,6 @@ def _parse_meta(raw: np.ndarray, path: Path) -> dict:
     if len(set(names)) != len(names):
         raise SessionError(f"{path}: two memories have the same name")
     rule = meta.get("rule", "hebbian")
-    if rule != "hebbian":
-        raise SessionError(f"{path}: unknown learning rule {rule!r}")
     temperature = meta.get("temperature", 0.0)
     if (
         not isinstance(temperature, int | float)
@@ -258,8 +276,30 @@ def _parse_meta(raw: np.ndarray, path: Path) -> dict:
     settings = meta.get("settings", {})
     if not isinstance(settings, dict):
         raise SessionError(f"{path}: the settings are damaged")
+    _check_settings(rule, settings, rows * cols, path)
     meta.update(rule=rule, temperature=float(temperature), settings=settings)
     return meta
+
+
+def _check_settings(rule: object, settings: dict, n: int, path: Path) -> None:
+    if not isinstance(rule, str):
+        raise SessionError(f"{path}: the learning rule is damaged")
+    try:
+        Rule.from_settings(rule, settings).check_size(n)
+    except ModelError as error:
+        raise SessionError(f"{path}: {error}") from None
+    decay = settings.get("decay", 1.0)
+    if not _number(decay) or not 0 < decay <= 1:
+        raise SessionError(f"{path}: the decay must be a number in (0, 1]")
+    boost = settings.get("use_boost", 0.0)
+    if not _number(boost) or not 0 <= boost <= MAX_USE_BOOST:
+        raise SessionError(f"{path}: learning from use must be a number from 0 to {MAX_USE_BOOST}")
+    if settings.get("mode", "async") not in MODES:
+        raise SessionError(f"{path}: the update mode must be one of {', '.join(MODES)}")
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and np.isfinite(value)
 
 
 def _check_spins(array: np.ndarray, shape: tuple[int, ...], label: str, path: Path) -> None:
