@@ -58,24 +58,54 @@ def recall(
     converged = np.zeros(count, dtype=bool)
     cycled = np.zeros(count, dtype=bool)
     before = states.copy()  # the state two steps back, for 2-cycles
+    dots = landscape.dots(states)  # exact raw overlaps, kept up to date below
     active = np.arange(count)
     for _ in range(max_steps):
         if not len(active):
             break
-        delta = landscape.flip_energies(states[active])
+        delta = landscape.flip_energies(states[active], dots[active], exact=False)
         scale = np.maximum(1.0, np.abs(delta).max(axis=1, keepdims=True))
         flips = delta < -TIE * scale
         moving = flips.any(axis=1)
         converged[active[~moving]] = True
         active, flips = active[moving], flips[moving]
-        previous = states[active].copy()
-        states[active] = np.where(flips, -states[active], states[active])
+        previous = states[active]
+        _update_dots(landscape, dots, active, previous, flips)
+        states[active] = np.where(flips, -previous, previous)
         steps[active] += 1
         back = np.all(states[active] == before[active], axis=1) & (steps[active] >= 2)
         cycled[active[back]] = True
         before[active] = previous
         active = active[~back]
     return BatchRecall(states, steps, converged, cycled)
+
+
+INCREMENTAL = 0.05
+"""Below this fraction of spins flipped, overlaps are updated from the flipped spins only."""
+
+
+def _update_dots(
+    landscape: Landscape,
+    dots: np.ndarray,
+    rows: np.ndarray,
+    previous: np.ndarray,
+    flips: np.ndarray,
+) -> None:
+    """``dots[rows]`` for the states ``previous`` after turning over ``flips``, in place.
+
+    Few flips (the usual case after the first step) cost O(P) each: a flip of
+    spin i changes the overlaps by ``-2 s_i xi[:, i]``. Many flips: recompute.
+    """
+    which, spins = np.nonzero(flips)
+    if len(which) > INCREMENTAL * flips.size:
+        dots[rows] = landscape.dots(np.where(flips, -previous, previous))
+        return
+    if not len(which):
+        return
+    change = landscape.columns[spins].astype(np.float64)
+    change *= previous[which, spins][:, None]
+    starts = np.flatnonzero(np.r_[True, which[1:] != which[:-1]])
+    dots[rows[which[starts]]] -= 2.0 * np.add.reduceat(change, starts, axis=0)
 
 
 def _retrieve(landscape: Softmax, cues: np.ndarray, max_steps: int) -> BatchRecall:

@@ -58,6 +58,9 @@ STORKEY_MAX_BYTES = 256 * 2**20
 CHUNK_BYTES = 64 * 2**20
 """Largest temporary, in bytes, that a whole-grid product may make."""
 
+FLOAT_CACHE_BYTES = 256 * 2**20
+"""Largest float32 copy of the patterns a landscape keeps for fast batch products."""
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -216,6 +219,7 @@ class Landscape(ABC):
         """Number of spins N."""
         # xi^T (N, P): each spin's P entries contiguous, for the O(P) one-spin dots.
         self._columns = np.ascontiguousarray(patterns.T) if columns is None else columns
+        self._floats: np.ndarray | None = None
 
     @property
     def count(self) -> int:
@@ -243,31 +247,55 @@ class Landscape(ABC):
     # -- batches ------------------------------------------------------------
 
     @abstractmethod
-    def flip_energies(self, states: np.ndarray) -> np.ndarray:
-        """dE for every spin of every state: states (B, N) -> float (B, N)."""
+    def flip_energies(
+        self, states: np.ndarray, dots: np.ndarray | None = None, exact: bool = True
+    ) -> np.ndarray:
+        """dE for every spin of every state: states (B, N) -> float (B, N).
+
+        ``dots`` may hand over the states' raw overlaps (B, P) when the caller
+        keeps them; ``exact=False`` allows float32 products (about 1e-6 relative).
+        """
 
     @abstractmethod
     def energies(self, states: np.ndarray) -> np.ndarray:
         """The energy of each state: (B, N) -> float (B,)."""
 
+    @property
+    def columns(self) -> np.ndarray:
+        """xi^T, int8 (N, P): the P entries of each spin, contiguous."""
+        return self._columns
+
+    def floats(self) -> np.ndarray | None:
+        """xi as float32 (P, N), kept after the first call when it fits ``FLOAT_CACHE_BYTES``."""
+        if self._floats is None and 4 * self.patterns.size <= FLOAT_CACHE_BYTES:
+            self._floats = self.patterns.astype(np.float32)
+        return self._floats
+
     def dots(self, states: np.ndarray) -> np.ndarray:
         """Raw overlaps ``xi s`` for a batch: (B, N) -> float64 (B, P), exact for +-1 states."""
         states = np.atleast_2d(states)
+        floats = self.floats()
+        if floats is not None:
+            # float32 sums of at most 2**24 values of +-1 are exact integers.
+            return (states.astype(np.float32) @ floats.T).astype(np.float64)
         out = np.zeros((states.shape[0], self.count))
         for part in chunks(self.n, 4 * max(1, self.count + states.shape[0])):
             # float32 sums of at most 2**24 values of +-1 are exact integers.
             out += states[:, part].astype(np.float32) @ self._columns[part].astype(np.float32)
         return out
 
-    def project(self, weights: np.ndarray) -> np.ndarray:
+    def project(self, weights: np.ndarray, exact: bool = True) -> np.ndarray:
         """``weights @ xi`` for weights (B, P), in chunks: (B, N).
 
-        One state (B = 1) is computed in float64, so that its fields are exact
-        to rounding; a batch in float32, which is twice as fast and accurate to
-        about 1e-6 relative (``sync_step`` treats changes that small as ties).
+        ``exact`` computes in float64, so that fields are exact to rounding;
+        otherwise float32, which is twice as fast and accurate to about 1e-6
+        relative (batch recall treats changes that small as ties).
         """
         weights = np.atleast_2d(weights)
-        dtype = np.float64 if weights.shape[0] == 1 else np.float32
+        floats = None if exact else self.floats()
+        if floats is not None:
+            return weights.astype(np.float32) @ floats
+        dtype = np.float64 if exact else np.float32
         weights = weights.astype(dtype)
         itemsize = np.dtype(dtype).itemsize
         out = np.empty((weights.shape[0], self.n), dtype=dtype)
@@ -297,10 +325,12 @@ class _Linear(Landscape):
         column = self._columns[index]
         return float(self._offset(index, self._k) + int(state[index]) * (column @ self._a))
 
-    def flip_energies(self, states: np.ndarray) -> np.ndarray:
+    def flip_energies(
+        self, states: np.ndarray, dots: np.ndarray | None = None, exact: bool = True
+    ) -> np.ndarray:
         states = np.atleast_2d(states)
-        a, k = self.coefficients(self.dots(states))
-        return self._offset(slice(None), k[:, None]) + states * self.project(a)
+        a, k = self.coefficients(self.dots(states) if dots is None else np.atleast_2d(dots))
+        return self._offset(slice(None), k[:, None]) + states * self.project(a, exact)
 
     def _offset(self, index: int | slice, k: np.ndarray | float) -> np.ndarray | float:
         return k
@@ -484,9 +514,12 @@ class Softmax(Landscape):
         x = int(state[index]) * float(self._columns[index] @ self._p)
         return -self.scale * math.log(self._cosh - self._sinh * x)
 
-    def flip_energies(self, states: np.ndarray) -> np.ndarray:
+    def flip_energies(
+        self, states: np.ndarray, dots: np.ndarray | None = None, exact: bool = True
+    ) -> np.ndarray:
         states = np.atleast_2d(states)
-        x = states * self.project(self.weights(self.dots(states)))
+        dots = self.dots(states) if dots is None else np.atleast_2d(dots)
+        x = states * self.project(self.weights(dots), exact)
         return -self.scale * np.log(self._cosh - self._sinh * x)
 
     def energy(self, state: np.ndarray, dots: np.ndarray) -> float:
@@ -505,9 +538,15 @@ class Softmax(Landscape):
 
     def retrieve(self, values: np.ndarray) -> np.ndarray:
         """One modern update of continuous states (B, N): ``xi^T softmax(beta xi x + log c)``."""
-        values = np.atleast_2d(values)
-        dots = values.astype(np.float32) @ self._columns.astype(np.float32)
-        return self.project(self.weights(dots.astype(np.float64)))
+        values = np.atleast_2d(values).astype(np.float32)
+        floats = self.floats()
+        if floats is not None:
+            dots = values @ floats.T
+        else:
+            dots = np.zeros((values.shape[0], self.count), dtype=np.float32)
+            for part in chunks(self.n, 4 * max(1, self.count + values.shape[0])):
+                dots += values[:, part] @ self._columns[part].astype(np.float32)
+        return self.project(self.weights(dots.astype(np.float64)), exact=False)
 
     def continuous_energies(self, values: np.ndarray) -> np.ndarray:
         """Ramsauer's energy of continuous states: ``-scale lse + x.x / 2``."""
@@ -586,7 +625,9 @@ class Storkey(Landscape):
     def energy(self, state: np.ndarray, dots: np.ndarray) -> float:
         return float(-0.5 * (state.astype(np.float64) @ self._field))
 
-    def flip_energies(self, states: np.ndarray) -> np.ndarray:
+    def flip_energies(
+        self, states: np.ndarray, dots: np.ndarray | None = None, exact: bool = True
+    ) -> np.ndarray:
         states = np.atleast_2d(states)
         return 2.0 * states * (states.astype(np.float32) @ self.weights)
 
