@@ -1,7 +1,8 @@
 """Pictures and spins: load an image onto the grid, the built-in library, ways to break.
 
 A picture becomes spins the way the classic Python code does it: grayscale,
-resize to the grid, then threshold at 127 (brighter is north, +1).
+resize to the grid, then threshold at 127 (brighter is north, +1). Two other
+methods (``THRESHOLDS``) balance the picture at its median or dither it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,15 @@ THRESHOLD = 127
 MAX_PIXELS = 40_000_000
 """Images with more pixels than this are refused before they are decoded."""
 
+THRESHOLDS = (
+    ("fixed", "gray levels above 127 are north, as in the classic code"),
+    ("median", "split at the picture's median gray: about half the magnets north"),
+    ("dither", "Floyd-Steinberg dithering: shades become a mix of north and south"),
+)
+"""The ways to turn gray levels into spins, each with a one-line description."""
+METHODS = tuple(name for name, _ in THRESHOLDS)
+"""The names of the threshold methods, in the order of ``THRESHOLDS``."""
+
 LIBRARY_ORDER = ("smile", "heart", "star", "house", "cat", "note", "tree", "moon", "a", "b")
 """The built-in pictures that come first, in this order; any others follow by name."""
 
@@ -41,9 +51,23 @@ class Picture:
 
 
 def image_to_spins(
-    image: Image.Image, rows: int, cols: int, threshold: int = THRESHOLD
+    image: Image.Image,
+    rows: int,
+    cols: int,
+    threshold: int = THRESHOLD,
+    *,
+    method: str = "fixed",
 ) -> np.ndarray:
-    """Grayscale, resize to ``cols x rows`` and threshold an image into +-1 spins."""
+    """Grayscale, resize to ``cols x rows`` and threshold an image into +-1 spins.
+
+    ``method`` is one of ``METHODS``: ``fixed`` makes levels above ``threshold``
+    north; ``median`` splits at the median level of the resized picture, so
+    about half the spins are north; ``dither`` spreads each pixel's error onto
+    its neighbours (Floyd-Steinberg), so that shades of gray survive as
+    densities. Brighter is north in all three.
+    """
+    if method not in METHODS:
+        raise PictureError(f"unknown threshold method {method!r}: use {', '.join(METHODS)}")
     image = ImageOps.exif_transpose(image)
     if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
         # Deep images: scale the full range onto 0..255 before thresholding.
@@ -57,15 +81,40 @@ def image_to_spins(
     gray = image.convert("L")
     if gray.size != (cols, rows):
         gray = gray.resize((cols, rows), Image.Resampling.LANCZOS)
+    if method == "dither":
+        dithered = np.asarray(gray.convert("1", dither=Image.Dither.FLOYDSTEINBERG))
+        return np.where(dithered, 1, -1).astype(np.int8)
     levels = np.asarray(gray, dtype=np.int16)
+    if method == "median":
+        return _balanced(levels)
     return np.where(levels > threshold, 1, -1).astype(np.int8)
 
 
-def load_picture(source: str | Path | BinaryIO, rows: int, cols: int) -> np.ndarray:
+def _balanced(levels: np.ndarray) -> np.ndarray:
+    """North above the median level; pixels at the median join whichever side balances better.
+
+    A picture that is mostly one gray level (a white page with a little ink)
+    has its median on that level, so ``> median`` alone could make every spin
+    south: the median's own pixels then go north when that is nearer to half.
+    """
+    median = float(np.median(levels))
+    above = levels > median
+    at_least = levels >= median
+    half = levels.size / 2
+    north = at_least if abs(int(at_least.sum()) - half) < abs(int(above.sum()) - half) else above
+    return np.where(north, 1, -1).astype(np.int8)
+
+
+def load_picture(
+    source: str | Path | BinaryIO, rows: int, cols: int, *, method: str = "fixed"
+) -> np.ndarray:
     """Read an image file that Pillow understands and turn it into spins.
 
-    Raises ``PictureError`` with a plain message for anything unreadable.
+    ``method`` is one of ``METHODS`` (see ``image_to_spins``). Raises
+    ``PictureError`` with a plain message for anything unreadable.
     """
+    if method not in METHODS:
+        raise PictureError(f"unknown threshold method {method!r}: use {', '.join(METHODS)}")
     try:
         with Image.open(source) as image:
             if image.width * image.height > MAX_PIXELS:
@@ -74,7 +123,7 @@ def load_picture(source: str | Path | BinaryIO, rows: int, cols: int) -> np.ndar
                     f" more than the {MAX_PIXELS // 1_000_000} million that can be opened safely"
                 )
             image.load()
-            return image_to_spins(image, rows, cols)
+            return image_to_spins(image, rows, cols, method=method)
     except FileNotFoundError as error:
         raise PictureError(f"no such file: {error.filename}") from None
     except IsADirectoryError:
@@ -89,6 +138,13 @@ def load_picture(source: str | Path | BinaryIO, rows: int, cols: int) -> np.ndar
         raise
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning) as error:
         raise PictureError(f"{source} could not be read: {error}") from None
+
+
+def image_suffixes() -> tuple[str, ...]:
+    """The file endings of every image format Pillow can open (``.png``, ``.jpg``...)."""
+    Image.init()
+    formats = Image.registered_extensions()
+    return tuple(sorted(suffix for suffix, name in formats.items() if name in Image.OPEN))
 
 
 def library_folder() -> Path:
