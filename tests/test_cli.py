@@ -79,8 +79,29 @@ def test_main_starts_the_app_with_the_options(monkeypatch):
         ["--rule", "telepathy"],
         ["--seed", "many"],
         ["--load", "a.hopfield", "--resume"],
+        ["--rule", "dense", "--degree", "11"],
+        ["--rule", "dense", "--degree", "cubic"],
+        ["--rule", "modern", "--beta", "0"],
+        ["--mode", "sideways"],
+        ["--decay", "0"],
+        ["--decay", "1.5"],
+        ["--learn-from-use", "-1"],
     ],
-    ids=["negative temperature", "nan temperature", "too hot", "unknown rule", "bad seed", "both"],
+    ids=[
+        "negative temperature",
+        "nan temperature",
+        "too hot",
+        "unknown rule",
+        "bad seed",
+        "both",
+        "degree too high",
+        "degree not a number",
+        "beta too small",
+        "unknown mode",
+        "no decay",
+        "decay over 1",
+        "negative use",
+    ],
 )
 def test_bad_arguments_exit_with_status_2(args):
     result = run(*args)
@@ -179,3 +200,45 @@ def test_load_keeps_the_sessions_temperature_and_path_unless_told(tmp_path, monk
 
 def test_a_tilde_user_that_does_not_exist_is_one_line():
     one_line_error(run("--load", "~nobody-by-this-name/x.hopfield"), "no such file")
+
+
+def test_rule_options_reach_the_network(monkeypatch):
+    started = {}
+
+    def fake_run(self):
+        started["rule"] = self.network.rule
+        started["mode"] = self.mode
+        started["plasticity"] = (self.network.decay, self.network.use_boost)
+
+    from tui_hopfield.model.rules import Rule
+    from tui_hopfield.ui.app import HopfieldApp
+
+    monkeypatch.setattr(HopfieldApp, "run", fake_run)
+    assert cli.main(["--rule", "dense", "--degree", "exp", "--mode", "sync"]) == 0
+    assert started["rule"] == Rule("dense", None) and started["mode"] == "sync"
+    assert cli.main(["--rule", "modern", "--beta", "12", "--decay", "0.9"]) == 0
+    assert started["rule"] == Rule("modern", beta=12.0)
+    assert started["plasticity"] == (0.9, 0.0)
+    assert cli.main(["--rule", "storkey", "--learn-from-use", "0.25"]) == 0
+    assert started["rule"] == Rule("storkey") and started["plasticity"] == (1.0, 0.25)
+
+
+def test_a_rule_the_grid_cannot_hold_is_one_line_and_status_1():
+    one_line_error(run("--size", "128x128", "--rule", "storkey"), "Storkey", "budget")
+
+
+def test_a_loaded_sessions_rule_is_kept_unless_told(tmp_path, monkeypatch):
+    from tui_hopfield.model.rules import Rule
+    from tui_hopfield.ui.app import HopfieldApp
+
+    network = Network(8, 8, Rule("dense", 5))
+    network.imprint(-np.ones(64), "south")
+    path = save(Session.of(network, mode="sync"), tmp_path / "dense.hopfield")
+    seen = {}
+    monkeypatch.setattr(
+        HopfieldApp, "run", lambda self: seen.update(rule=self.network.rule, mode=self.mode)
+    )
+    cli.main(["--load", str(path)])
+    assert seen == {"rule": Rule("dense", 5), "mode": "sync"}
+    cli.main(["--load", str(path), "--rule", "hebbian", "--mode", "async"])
+    assert seen == {"rule": Rule("hebbian", 5), "mode": "async"}

@@ -12,13 +12,15 @@ from pathlib import Path
 from tui_hopfield import __version__
 from tui_hopfield.model import ModelError, Network, load_picture
 from tui_hopfield.model.dynamics import MAX_TEMPERATURE
-from tui_hopfield.model.store import SessionError, load
+from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, RULE_NAMES, Rule, parse_degree
+from tui_hopfield.model.store import MAX_USE_BOOST, MODES, SessionError, load
 from tui_hopfield.paths import autosave_path
 
 MAX_STEM = 60
 """Names taken from image files are cut to this many characters."""
-RULES = ("hebbian",)
-"""The learning rules the app knows."""
+
+EXPERIMENTS = ("capacity", "reinforce")
+"""Subcommands that run a headless experiment instead of the app."""
 
 MIN_SIDE = 4
 """The smallest number of rows or columns."""
@@ -65,6 +67,31 @@ def temperature(text: str) -> float:
     return value
 
 
+def degree(text: str) -> int | None:
+    """Parse ``--degree``: 2..10 or ``exp``."""
+    try:
+        return parse_degree(text)
+    except ModelError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def bounded(low: float, high: float, *, open_low: bool = False):
+    """A parser of a number in [low, high] (or (low, high] with ``open_low``)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        below = value <= low if open_low else value < low
+        if below or value > high or value != value:
+            interval = f"{'(' if open_low else '['}{low:g}, {high:g}]"
+            raise argparse.ArgumentTypeError(f"{text} is not in {interval}")
+        return value
+
+    return parse
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line parser."""
     parser = argparse.ArgumentParser(
@@ -100,9 +127,44 @@ def parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--rule",
-        choices=RULES,
-        default="hebbian",
-        help="learning rule (default: hebbian)",
+        choices=RULE_NAMES,
+        default=None,
+        help="learning rule (default: the opened session's, else hebbian)",
+    )
+    parser.add_argument(
+        "--degree",
+        type=degree,
+        default=argparse.SUPPRESS,
+        metavar="N|exp",
+        help="dense rule: F(x) = x^N for N from 2 to 10, or exp (default: 3)",
+    )
+    parser.add_argument(
+        "--beta",
+        type=bounded(MIN_BETA, MAX_BETA),
+        default=None,
+        metavar="B",
+        help=f"modern rule: inverse temperature on overlaps, {MIN_BETA:g} to {MAX_BETA:g}"
+        " (default: 40)",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=MODES,
+        default=None,
+        help="update mode: async (one spin at a time) or sync (the whole grid at once)",
+    )
+    parser.add_argument(
+        "--decay",
+        type=bounded(0.0, 1.0, open_low=True),
+        default=None,
+        metavar="L",
+        help="multiply every strength by L at each new imprint: old memories fade (default: 1)",
+    )
+    parser.add_argument(
+        "--learn-from-use",
+        type=bounded(0.0, MAX_USE_BOOST),
+        default=None,
+        metavar="C",
+        help="strength a memory gains each time a recall ends on it (default: 0)",
     )
     opening = parser.add_mutually_exclusive_group()
     opening.add_argument(
@@ -142,6 +204,8 @@ class Start:
     """The session file opened with ``--load``, where ctrl+s saves by default."""
     saved: bool
     """Whether every memory is already in a file (``--imprint`` adds ones that are not)."""
+    mode: str = "async"
+    """The update mode: ``async`` or ``sync``."""
 
 
 def prepare(args: argparse.Namespace) -> Start:
@@ -164,15 +228,34 @@ def prepare(args: argparse.Namespace) -> Start:
     temperature = session.temperature if session else 0.0
     if args.temperature is not None:
         temperature = args.temperature
+    network.rule = chosen_rule(args, network.rule)
+    if args.decay is not None:
+        network.decay = args.decay
+    if args.learn_from_use is not None:
+        network.use_boost = args.learn_from_use
+    mode = args.mode or (session.mode if session else "async")
     for image in args.imprint:
         spins = load_picture(image, network.rows, network.cols)
         network.set_state(spins)
         network.imprint(spins, network.unique_name((image.stem or "image")[:MAX_STEM]))
-    return Start(network, min(temperature, MAX_TEMPERATURE), path, saved=not args.imprint)
+    return Start(network, min(temperature, MAX_TEMPERATURE), path, not args.imprint, mode)
+
+
+def chosen_rule(args: argparse.Namespace, current: Rule) -> Rule:
+    """The rule the options ask for, on top of ``current`` (the opened session's)."""
+    name = args.rule or current.name
+    degree = getattr(args, "degree", current.degree)
+    beta = current.beta if args.beta is None else args.beta
+    return Rule(name, degree, beta)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in EXPERIMENTS:
+        from tui_hopfield.experiments.cli import main as experiment_main
+
+        return experiment_main(argv)
     args = parser().parse_args(argv)
     try:
         start = prepare(args)
@@ -188,6 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         autosave=args.autosave,
         saved=start.saved,
         session_path=start.path,
+        mode=start.mode,
     )
     app.run()
     return app.return_code or 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -45,6 +46,7 @@ class HopfieldApp(App[None]):
         autosave: bool = False,
         saved: bool = True,
         session_path: Path | None = None,
+        mode: str = "async",
     ) -> None:
         super().__init__()
         self.network = network if network is not None else Network(rows, cols)
@@ -61,9 +63,17 @@ class HopfieldApp(App[None]):
         """Whether the memories at start are already in a file."""
         self.session_path = session_path
         """The session file opened at start, if any."""
+        self.mode = mode
+        """The update mode at start: ``async`` or ``sync``."""
+
+    def on_mount(self) -> None:
+        # Full garbage collections rescan every long-lived object start-up made
+        # (widgets, styles, caches) and stalled a 256x256 recall for 30-200 ms
+        # every ~350 ms; freezing them leaves collections the young objects only.
+        self.call_after_refresh(gc.freeze)
 
     def get_default_screen(self) -> Screen:
-        screen = MagnetsScreen(self.network, self.pictures, self.rng, self.temperature)
+        screen = MagnetsScreen(self.network, self.pictures, self.rng, self.temperature, self.mode)
         if not self.saved:
             screen.saved_revision = -1
         screen.session_path = self.session_path
@@ -96,7 +106,10 @@ class HopfieldApp(App[None]):
         magnets = self.magnets
         if self.autosave and self.network.count:
             try:
-                save(Session.of(self.network, magnets.temperature), autosave_path())
+                save(
+                    Session.of(self.network, magnets.temperature, magnets.mode),
+                    autosave_path(),
+                )
             except ModelError as error:
                 # Never trap the user in the app: quit, and say what was not saved.
                 self.exit(return_code=1, message=f"tui-hopfield: autosave failed: {error}")
@@ -148,6 +161,21 @@ class HopfieldApp(App[None]):
             ("Recall faster", "More flips per second (+)", lambda: screen.action_speed(1)),
             ("Recall slower", "Fewer flips per second (-)", lambda: screen.action_speed(-1)),
             ("Help", "Every key and mouse action (?)", self.action_help),
+            (
+                "Learning rule and settings",
+                "Hebb, Storkey, pseudo-inverse, dense, modern; mode, decay, use (R)",
+                screen.action_learning,
+            ),
+            (
+                "Update mode: async / sync",
+                "One spin at a time, or the whole grid at once (m)",
+                screen.action_mode,
+            ),
+            (
+                "Overload with random memories",
+                "Imprint random patterns up to a load, past ~0.138 N (O)",
+                screen.action_overload,
+            ),
             ("Save session", "Save memories, grid and settings (ctrl+s)", screen.action_save),
             ("Open session", "Open a saved session (ctrl+o)", screen.action_open),
             ("Export grid as PNG", "One pixel a spin (e)", screen.action_export),

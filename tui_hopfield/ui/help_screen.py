@@ -29,6 +29,12 @@ Arrows or the mouse wheel scroll this help; `escape` closes it.
 | `[` / `]` / `t` | temperature down / up / back to 0 |
 | `-` / `+` | recall slower / faster (1 to 1000 flips per second, then instant) |
 | `F` | forget every memory |
+| `R` | learning: rule and its degree or beta, update mode, decay, learning from use |
+| `m` | update mode: async (one spin at a time) / sync (the whole grid at once) |
+| `O` | overload: imprint random patterns up to a load you choose (0.3 N first) |
+| `p` / `T` | imprint an image file (with a preview) / a word or sentence |
+| `L` | the lab: capacity and "letting go" experiments with plots |
+| `tab` to the memories | up/down pick one, `enter`: reinforce, forget, rename, show |
 | `ctrl+s` / `ctrl+o` | save the session / open a session (right arrow completes a path) |
 | `e` | export the grid as a PNG (the command palette exports any memory) |
 | `g` | glyphs instead of colours: north a full block, south blank |
@@ -67,6 +73,32 @@ valley: the picture it remembers.
   spin only flips when that lowers the energy, by exactly 2|h|.
 - **Temperature** T > 0 uses Glauber dynamics: a spin points along its field
   with probability 1 / (1 + exp(-2h/T)). Past T = 1 the memories melt.
+
+## Learning rules
+
+- **Hebb** (the default): W = sum of c xi xi^T / N. Fails past ~0.138 N.
+- **Storkey** (1997): local and incremental; subtracts the cross-talk of the
+  pictures already stored, so it keeps more, correlated ones too. Its weights are
+  a dense N x N matrix: grids up to 8192 spins (e.g. 90x90).
+- **Pseudo-inverse** (Personnaz et al. 1985; Kanter & Sompolinsky 1987): the
+  projection onto the stored pictures; every one is a fixed point while P < N.
+  Built from the P x P overlaps; copies and inverses are noticed and said.
+- **Dense associative memory** (Krotov & Hopfield 2016): E = -sum F(overlap)
+  with F = x^n (n = 2 is Hebb) or exp (Demircigil et al. 2017): stores far more.
+  Try it: press `1`, then `O` and enter (307 random memories at 32x32), `f` and
+  `r`: Hebb fails. `R`, pick dense, apply, `f`, `r`: the smile comes back.
+- **Modern Hopfield** (Ramsauer et al. 2020): x <- xi^T softmax(beta xi x / N),
+  the update of attention. One step, usually; the grid shows the continuous
+  state in shades; `beta` (on screen) sharpens or blends the memories.
+
+**Update modes**: async flips one spin at a time (the energy only falls);
+sync updates every spin at once, as `s = sign(W s)` does, counts its steps, and
+may end in a 2-cycle, which is named.
+
+**Plasticity**: every memory has a strength. Reinforce deepens its valley;
+**decay** multiplies every strength by lambda at each new imprint, so old
+memories fade (a palimpsest: Nadal et al. 1986, Parisi 1986); **learning from use**
+strengthens a memory each time a recall ends on it.
 
 ## The science
 

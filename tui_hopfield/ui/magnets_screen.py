@@ -27,7 +27,7 @@ from tui_hopfield.model import (
     classify,
     library,
 )
-from tui_hopfield.model.dynamics import MAX_TEMPERATURE
+from tui_hopfield.model.dynamics import MAX_TEMPERATURE, Retrieval, Step, Synchronous
 from tui_hopfield.model.patterns import (
     BREAKS,
     break_spins,
@@ -35,14 +35,18 @@ from tui_hopfield.model.patterns import (
     flip_fraction,
     random_spins,
 )
+from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, Rule
 from tui_hopfield.model.store import SUFFIX, Session, load, save
 from tui_hopfield.paths import new_session_path, sessions_dir
+from tui_hopfield.ui.learning_prompt import MODE_HELP, Learning, LearningPrompt
 from tui_hopfield.ui.memory_list import MemoryList
-from tui_hopfield.ui.messages import GridViewChanged, SliderChanged, SpinsPainted
-from tui_hopfield.ui.prompts import PathPrompt, UnsavedPrompt
+from tui_hopfield.ui.messages import GridViewChanged, MemoryAction, SliderChanged, SpinsPainted
+from tui_hopfield.ui.picture_prompt import PicturePrompt
+from tui_hopfield.ui.prompts import NumberPrompt, PathPrompt, UnsavedPrompt
 from tui_hopfield.ui.slider import Slider
 from tui_hopfield.ui.spin_grid import SpinGrid
 from tui_hopfield.ui.status_bar import StatusBar
+from tui_hopfield.ui.text_prompt import TextPrompt
 
 SPEEDS = (1, 3, 10, 30, 100, 300, 1000, 0)
 """Recall speeds in flips per second; 0 is instant (as fast as frames allow)."""
@@ -56,6 +60,15 @@ FRAME_BUDGET = 0.02
 """Seconds of model work per frame at most, so keys and the mouse stay live."""
 TRACE_LENGTH = 2000
 """Energy samples (one per flip) kept for the sparkline of the current recall."""
+OVERLOAD_LOAD = 0.3
+"""The load the overload action offers first: far past the classic 0.138."""
+
+Dynamics = Asynchronous | Synchronous | Retrieval
+
+
+def step_seconds(speed: int) -> float:
+    """How long one synchronous or modern step stays on screen at a recall speed."""
+    return 0.0 if speed == 0 else min(1.0, 30 / speed)
 
 
 class ToolButton(Button, can_focus=False):
@@ -93,6 +106,11 @@ class MagnetsScreen(Screen):
         Binding("ctrl+o", "open", "Open", show=False),
         Binding("e", "export", "Export PNG", show=False),
         Binding("g", "glyphs", "Glyphs", show=False),
+        Binding("m", "mode", "Async/sync", show=False),
+        Binding("R", "learning", "Rule"),
+        Binding("O", "overload", "Overload", show=False),
+        Binding("p", "open_picture", "Image file", show=False),
+        Binding("T", "type_text", "Words", show=False),
         *[
             Binding(str((k + 1) % 10), f"picture({k})", f"Picture {k + 1}", show=False)
             for k in range(10)
@@ -111,6 +129,10 @@ class MagnetsScreen(Screen):
     """Temperature of recall; T > 0 is Glauber dynamics and melts memories."""
     speed_index: reactive[int] = reactive(DEFAULT_SPEED)
     """Index into ``SPEEDS``."""
+    mode: reactive[str] = reactive("async")
+    """The update mode of recall: ``async`` (one spin at a time) or ``sync`` (all at once)."""
+    rule: reactive[str] = reactive("hebbian")
+    """Mirror of the learning rule's label."""
 
     def __init__(
         self,
@@ -118,8 +140,10 @@ class MagnetsScreen(Screen):
         pictures: list[Picture],
         rng: np.random.Generator,
         temperature: float = 0.0,
+        mode: str = "async",
     ):
         super().__init__()
+        self.set_reactive(MagnetsScreen.mode, mode)
         self.network = network
         """The model everything on this screen shows."""
         self.saved_revision = network.revision if network.count else -1
@@ -133,6 +157,12 @@ class MagnetsScreen(Screen):
         """The temperature slider."""
         self.speed_text = Label(speed_label(SPEEDS[DEFAULT_SPEED]), id="speed")
         """Shows the recall speed."""
+        self.beta_slider = Slider(
+            network.rule.beta, minimum=MIN_BETA, maximum=MAX_BETA, step=1.0, id="beta"
+        )
+        """The modern network's beta (shown with the modern rule only)."""
+        self.learning_text = Label("", id="learning")
+        """Shows the rule, the update mode and the plasticity settings."""
         self.trace_title = Label("energy", classes="section", id="trace-title")
         """The title of the energy trace, with the last recall's summary."""
         self.trace = Sparkline([], id="trace")
@@ -143,7 +173,7 @@ class MagnetsScreen(Screen):
         """The built-in pictures, on this grid's size."""
         self.rng = rng
         """Randomness for breaking, randomizing and the recall order."""
-        self._dynamics: Asynchronous | None = None
+        self._dynamics: Dynamics | None = None
         self._trace: list[float] = []
 
     # -- layout -------------------------------------------------------------
@@ -181,20 +211,34 @@ class MagnetsScreen(Screen):
                 with Horizontal(classes="setting"):
                     yield Label("speed", classes="setting-name")
                     yield self.speed_text
+                with Horizontal(classes="setting"):
+                    yield Label("learning", classes="setting-name")
+                    yield self.learning_text
+                    yield ToolButton("R change", id="learning-button", compact=True)
+                with Horizontal(classes="setting", id="beta-setting"):
+                    yield Label("beta", classes="setting-name")
+                    yield self.beta_slider
                 yield self.trace_title
                 yield self.trace
                 yield Label("memories          overlap with the grid", classes="section")
                 yield self.memory_list
         yield StatusBar().data_bind(
-            MagnetsScreen.memories, MagnetsScreen.energy, MagnetsScreen.state, MagnetsScreen.load
+            MagnetsScreen.memories,
+            MagnetsScreen.energy,
+            MagnetsScreen.state,
+            MagnetsScreen.load,
+            MagnetsScreen.rule,
+            MagnetsScreen.mode,
         )
         yield Footer()
 
     def on_mount(self) -> None:
         if os.environ.get("NO_COLOR"):
             self.grid.glyphs = True
+            self.memory_list.glyphs = True
         self._title_board()
         self.temperature = self.slider.clamp(self._start_temperature)
+        self._show_learning()
         self._sync()
         self._name_state("drawing")
 
@@ -232,10 +276,12 @@ class MagnetsScreen(Screen):
     def _sync(self) -> None:
         """Copy the model's numbers into the reactive mirror and the memory list."""
         network = self.network
+        if network.values is None:
+            self.grid.show_values(None)
         self.memories = network.count
         self.energy = network.energy()
         self.load = network.load
-        self.memory_list.rows = tuple(zip(network.names, network.overlaps().tolist(), strict=True))
+        self.memory_list.show_network(network)
 
     def _name_state(self, unsettled: str) -> None:
         """Set the state from what the grid is, or ``unsettled`` if it is near nothing."""
@@ -327,6 +373,62 @@ class MagnetsScreen(Screen):
         self._stop_recall()
         self._imprint(self.network.grid().copy(), "drawing")
 
+    def action_open_picture(self) -> None:
+        """Imprint any image file, after a preview and a choice of threshold."""
+        self._stop_recall()
+        folder = self.session_path.parent if self.session_path else Path.cwd()
+        self.app.push_screen(
+            PicturePrompt(self.network.rows, self.network.cols, folder), self._imprint_chosen
+        )
+
+    def action_type_text(self) -> None:
+        """Imprint a word or a short sentence, drawn with a font."""
+        self._stop_recall()
+        self.app.push_screen(TextPrompt(self.network.rows, self.network.cols), self._imprint_chosen)
+
+    def _imprint_chosen(self, chosen: tuple[np.ndarray, str] | None) -> None:
+        if chosen is None:
+            return
+        spins, name = chosen
+        self.network.set_state(spins)
+        self.grid.refresh_all()
+        self._imprint(spins, name)
+
+    @on(MemoryAction)
+    def memory_action(self, message: MemoryAction) -> None:
+        """Reinforce, forget, rename or show one memory, as chosen in the memory panel."""
+        network = self.network
+        index = message.index
+        if not 0 <= index < network.count or network.names[index] != message.memory:
+            self.notify("That memory changed meanwhile: nothing done.", severity="warning")
+            return
+        name = network.names[index]
+        try:
+            if message.action == "reinforce":
+                network.reinforce(index, message.times)
+                note = f"Reinforced {name} {message.times:g}\u00d7: strength"
+                note += f" {network.strengths[index]:g}."
+            elif message.action == "forget":
+                self._stop_recall()
+                network.forget(index)
+                note = f"Forgot {name}."
+            elif message.action == "rename":
+                network.rename(index, message.name)
+                note = f"Renamed {name} to {message.name.strip()}."
+            elif message.action == "show":
+                self._stop_recall()
+                network.set_state(network.memory(index).pattern)
+                self.grid.refresh_all()
+                note = f"Showing {name}."
+            else:
+                return
+        except ModelError as error:
+            self.notify(str(error), title="Not done", severity="error")
+            return
+        self._sync()
+        self._name_state("drawing")
+        self.notify(note, timeout=3)
+
     def action_forget_all(self) -> None:
         """Remove every memory (the grid stays as it is)."""
         self._stop_recall()
@@ -346,15 +448,27 @@ class MagnetsScreen(Screen):
         if not self.network.count:
             self.notify("Imprint a picture first: with no memories no spin wants to flip.")
             return
-        self._dynamics = Asynchronous(self.network, self.rng, self.temperature)
-        self._recall(self._dynamics)
+        dynamics: Dynamics
+        if self.network.rule.continuous:
+            dynamics = Retrieval(self.network)
+        elif self.mode == "sync":
+            dynamics = Synchronous(self.network, self.rng, self.temperature)
+        else:
+            dynamics = Asynchronous(self.network, self.rng, self.temperature)
+        self._dynamics = dynamics
+        self._recall(dynamics)
 
     @work(exclusive=True, group="recall")
-    async def _recall(self, dynamics: Asynchronous) -> None:
-        """Apply flips one at a time, paced by the speed, repainting only their cells."""
+    async def _recall(self, dynamics: Dynamics) -> None:
+        """Apply flips one at a time, paced by the speed, repainting only their cells.
+
+        Synchronous and modern steps change many spins at once: each is shown
+        for a moment (``step_seconds``) before the next.
+        """
         events = dynamics.events()
         network = self.network
-        start_energy = network.energy()
+        modern = isinstance(dynamics, Retrieval)
+        start_energy = dynamics.energy() if modern else network.energy()
         self._trace = [start_energy]
         self.trace_title.update(f"energy {start_energy:.1f}")
         self.state = "recalling"
@@ -364,6 +478,7 @@ class MagnetsScreen(Screen):
         credit = 0.0
         last = monotonic()
         finished = False
+        stepped = False
         try:
             while not finished:
                 now = monotonic()
@@ -382,29 +497,62 @@ class MagnetsScreen(Screen):
                         changed.append(event.index)
                         credit -= 1
                         self._trace.append(self._trace[-1] + event.delta_energy)
+                    elif isinstance(event, Step):
+                        changed.extend(event.changed.tolist())
+                        self._trace.append(self._trace[-1] + event.delta_energy)
+                        stepped = True
+                        break
                     if monotonic() > deadline:
                         break
                 flips += len(changed)
-                if changed:
+                if modern:
+                    self.grid.show_values(network.values)
+                elif changed:
                     self.grid.refresh_spins(changed)
+                if changed or stepped:
                     self._sync()
+                    if modern:
+                        self.energy = dynamics.energy()
                     del self._trace[:-TRACE_LENGTH]
                     self.trace.data = list(self._trace)
-                if dynamics.temperature > 0:
+                if not modern and dynamics.temperature > 0:
                     self._name_state("recalling")
                 if not finished:
-                    await asyncio.sleep(max(0.0, 1 / FPS - (monotonic() - now)))
+                    pause = step_seconds(speed) if stepped else 1 / FPS
+                    stepped = False
+                    await asyncio.sleep(max(0.0, pause - (monotonic() - now)))
         finally:
             recall_button.label = "r recall"
             if self._dynamics is dynamics:
                 self._dynamics = None
         self._sync()
+        if modern:
+            self.energy = dynamics.energy()
         self._name_state("stopped")
-        sweeps = dynamics.sweeps
-        self.trace_title.update(
-            f"energy {start_energy:.0f} \u2192 {self.energy:.0f}: {flips} flip"
-            f"{'s' if flips != 1 else ''}, {sweeps} sweep{'s' if sweeps != 1 else ''}"
-        )
+        self._after_recall(dynamics, start_energy, flips)
+
+    def _after_recall(self, dynamics: Dynamics, start_energy: float, flips: int) -> None:
+        """Sum the recall up, name a 2-cycle, and let a recalled memory learn from use."""
+        plural = "s" if flips != 1 else ""
+        if isinstance(dynamics, Asynchronous):
+            sweeps = dynamics.sweeps
+            how = f"{flips} flip{plural}, {sweeps} sweep{'s' if sweeps != 1 else ''}"
+        else:
+            steps = dynamics.steps
+            how = f"{flips} flip{plural}, {steps} step{'s' if steps != 1 else ''}"
+            if isinstance(dynamics, Synchronous) and dynamics.cycle:
+                self.state = f"2-cycle after {steps} steps"
+            elif self.state.startswith("recalled"):
+                self.state += f" in {steps} step{'s' if steps != 1 else ''}"
+        self.trace_title.update(f"energy {start_energy:.0f} \u2192 {self.energy:.0f}: {how}")
+        verdict = classify(self.network)
+        boost = self.network.use_boost
+        if boost > 0 and verdict.kind is Kind.RECALLED and verdict.memory is not None:
+            index = self.network.names.index(verdict.memory)
+            self.network.reinforce(index, boost)
+            self._sync()
+            strength = self.network.strengths[index]
+            self.notify(f"{verdict.memory} was used: strength {strength:g}.", timeout=3)
 
     # -- sessions and pictures on disk ---------------------------------------
 
@@ -431,7 +579,7 @@ class MagnetsScreen(Screen):
         if path.suffix == "" and not path.is_dir():
             path = path.with_suffix(SUFFIX)
         try:
-            written = save(Session.of(self.network, self.temperature), path)
+            written = save(Session.of(self.network, self.temperature, self.mode), path)
         except ModelError as error:
             self.notify(str(error), title="Not saved", severity="error")
             return False
@@ -480,6 +628,7 @@ class MagnetsScreen(Screen):
             return
         self._stop_recall()
         self.replace_network(session.network())
+        self.mode = session.mode
         self.temperature = self.slider.clamp(session.temperature)
         self.saved_revision = self.network.revision
         self.session_path = path
@@ -495,6 +644,7 @@ class MagnetsScreen(Screen):
             self.pictures = library(network.rows, network.cols)
         self.grid.set_spins(network.grid())
         self._title_board()
+        self._show_learning()
         self._sync()
         self._name_state("drawing")
 
@@ -523,6 +673,123 @@ class MagnetsScreen(Screen):
     def action_glyphs(self) -> None:
         """Switch between colours and glyphs (north \u2588, south blank) for the spins."""
         self.grid.glyphs = not self.grid.glyphs
+        self.memory_list.glyphs = self.grid.glyphs
+
+    # -- learning -----------------------------------------------------------
+
+    def _show_learning(self) -> None:
+        network = self.network
+        rule = network.rule
+        self.rule = rule.label
+        parts = [rule.label, "" if rule.continuous else self.mode]
+        if network.decay != 1.0:
+            parts.append(f"decay {network.decay:g}")
+        if network.use_boost:
+            parts.append(f"use +{network.use_boost:g}")
+        self.learning_text.update(" \u00b7 ".join(part for part in parts if part))
+        self.learning_text.tooltip = rule.help
+        self.query_one("#beta-setting").display = rule.continuous
+        self.beta_slider.value = rule.beta
+
+    @property
+    def learning(self) -> Learning:
+        """The learning settings in force."""
+        network = self.network
+        return Learning(network.rule, self.mode, network.decay, network.use_boost)
+
+    def action_learning(self) -> None:
+        """Choose the learning rule, the update mode, decay and learning from use."""
+        self.app.push_screen(LearningPrompt(self.learning), self.apply_learning)
+
+    def apply_learning(self, learning: Learning | None) -> None:
+        """Use ``learning``; a rule the grid cannot hold is refused and changes nothing."""
+        if learning is None:
+            return
+        self._set_rule(learning.rule)
+        self.network.decay = learning.decay
+        self.network.use_boost = learning.use_boost
+        self.mode = learning.mode
+        self._show_learning()
+
+    def _set_rule(self, rule: Rule, quiet: bool = False) -> bool:
+        network = self.network
+        if rule == network.rule:
+            return True
+        old = network.rule
+        self._stop_recall()
+        try:
+            network.rule = rule
+            landscape = network.landscape
+        except ModelError as error:
+            network.rule = old
+            self.notify(str(error), title="Rule not changed", severity="error")
+            return False
+        self.grid.show_values(None)
+        self._sync()
+        self._name_state("drawing")
+        if quiet:
+            return True
+        learned = f" and re-learned {network.count} memories" if network.count else ""
+        self.notify(f"Rule: {rule.label}{learned}. {rule.help}", timeout=5)
+        if landscape is not None and landscape.note:
+            self.notify(landscape.note, title="Pseudo-inverse", severity="warning", timeout=6)
+        return True
+
+    def action_mode(self) -> None:
+        """Switch recall between asynchronous and synchronous updates."""
+        self.mode = "sync" if self.mode == "async" else "async"
+        if self.network.rule.continuous:
+            self.notify("The modern network always updates the whole grid at once.")
+        else:
+            self.notify(MODE_HELP[self.mode], timeout=4)
+
+    def watch_mode(self) -> None:
+        if self.is_mounted:
+            self._show_learning()
+
+    @on(SliderChanged, "#beta")
+    def beta_changed(self, message: SliderChanged) -> None:
+        rule = self.network.rule
+        self._set_rule(Rule(rule.name, rule.degree, message.value), quiet=True)
+        self._show_learning()
+
+    def action_overload(self) -> None:
+        """Imprint random patterns up to a chosen load, to watch recall break past ~0.138 N."""
+
+        def overload(load: float | None) -> None:
+            if load is None:
+                return
+            self._stop_recall()
+            network = self.network
+            target = round(load * network.n)
+            added = max(0, target - network.count)
+            state = network.state.copy()
+            for _ in range(added):
+                network.imprint(random_spins(network.n, self.rng), network.unique_name("random"))
+            network.set_state(state)
+            try:
+                self._sync()
+            except ModelError as error:
+                self.notify(str(error), title="Overload", severity="error")
+                return
+            self._name_state("drawing")
+            self.notify(
+                f"Added {added} random memories: load {network.load:.3f}"
+                f" (classic capacity ~0.138). Break a picture and recall.",
+                timeout=5,
+            )
+
+        self.app.push_screen(
+            NumberPrompt(
+                "Overload: imprint random patterns up to a load P / N",
+                f"Hebb's rule recalls up to about 0.138 N ({round(0.138 * self.network.n)}"
+                " memories here); dense and modern networks hold far more.",
+                OVERLOAD_LOAD,
+                0.0,
+                1.0,
+            ),
+            overload,
+        )
 
     # -- settings -----------------------------------------------------------
 
@@ -584,3 +851,7 @@ class MagnetsScreen(Screen):
     @on(Button.Pressed, "#faster")
     def faster_pressed(self) -> None:
         self.action_speed(1)
+
+    @on(Button.Pressed, "#learning-button")
+    def learning_pressed(self) -> None:
+        self.action_learning()

@@ -58,3 +58,27 @@ class GridViewChanged(Message):
         if self.brush:
             parts.append(f"brush {'north' if self.brush > 0 else 'south'}")
         return ", ".join(parts)
+
+
+class MemoryAction(Message):
+    """The user chose something to do with one memory in the memory panel's menu.
+
+    The screen applies it: ``reinforce`` calls ``network.reinforce(index, times)``,
+    ``forget`` ``network.forget(index)``, ``rename`` ``network.rename(index, name)``
+    and ``show`` puts the memory's picture on the grid.
+    """
+
+    def __init__(
+        self, index: int, action: str, *, times: float = 1.0, name: str = "", memory: str = ""
+    ) -> None:
+        super().__init__()
+        self.index = index
+        """Position of the memory in the network's list."""
+        self.action = action
+        """``"reinforce"``, ``"forget"``, ``"rename"`` or ``"show"``."""
+        self.times = times
+        """How many times over to reinforce (positive, may be fractional)."""
+        self.name = name
+        """The new name, for ``rename``; empty otherwise."""
+        self.memory = memory
+        """The memory's name when the menu opened, to check that ``index`` still means it."""

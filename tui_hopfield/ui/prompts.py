@@ -138,3 +138,46 @@ class UnsavedPrompt(Dialog[str]):
     def action_choose(self, choice: str) -> None:
         """Answer with ``choice``."""
         self.close(choice)
+
+
+class NumberPrompt(Dialog[float | None]):
+    """Ask for one number between ``low`` and ``high``; dismiss with it, or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, hint: str, default: float, low: float, high: float) -> None:
+        super().__init__()
+        self.title_text = title
+        """The question at the top of the prompt."""
+        self.hint = hint
+        """What the number does."""
+        self.default = default
+        """The number the input starts with."""
+        self.low = low
+        """The smallest number accepted."""
+        self.high = high
+        """The largest number accepted."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="prompt"):
+            yield Label(self.title_text, classes="prompt-title")
+            yield Input(f"{self.default:g}", id="number", type="number")
+            yield Label(self.hint, classes="prompt-hint")
+            yield Label("", id="error", classes="prompt-error")
+
+    @on(Input.Submitted, "#number")
+    def submitted(self, event: Input.Submitted) -> None:
+        try:
+            value = float(event.value)
+        except ValueError:
+            value = float("nan")
+        if not self.low <= value <= self.high:
+            self.query_one("#error", Label).update(
+                f"Give a number from {self.low:g} to {self.high:g}."
+            )
+            return
+        self.close(value)
+
+    def action_cancel(self) -> None:
+        """Close without a number."""
+        self.close(None)

@@ -5,17 +5,26 @@ upper-half block shows the top one in its foreground colour, the bottom one
 in its background), so a spin of zoom ``z`` is ``z`` columns wide and ``z``
 half-rows tall and looks square. Zoom 1 is the half-block view (two spins
 stacked in one cell); zoom 2, 4, 6... give each spin whole cells of its own.
+
+Drawing is vectorised: a line is a row of codes (what each half-row shows),
+its runs of equal (top, bottom) code pairs are found with numpy, and each run
+becomes one Segment looked up in a cache keyed by (pair, run length), so no
+Python work is done per cell. Lines are cached until a spin on them changes;
+lines missing from the cache are built together in one numpy pass.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 import numpy as np
+from rich.color import Color as RichColor
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
+from textual.filter import ANSIToTruecolor, LineFilter
 from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -32,6 +41,45 @@ LINE_REFRESH_THRESHOLD = 64
 
 SOUTH, NORTH, CURSOR_SOUTH, CURSOR_NORTH, BLANK = range(5)
 """Codes of what a half-row of a cell shows."""
+SHADES = 33
+"""Shades between south and north for continuous values (odd, so 0 has its own)."""
+SHADE = 5
+"""Code of the first shade: shade ``k`` (value -1 + 2k / (SHADES - 1)) has code ``SHADE + k``."""
+CODES = SHADE + SHADES
+"""Number of codes; a (top, bottom) pair of codes is ``top * CODES + bottom``."""
+RUN_LIMIT = 1 << 20
+"""A run of a pair is keyed ``pair * RUN_LIMIT + length`` (no line is this wide)."""
+SEGMENT_CACHE_LIMIT = 1 << 16
+"""The segment cache is emptied when it holds more runs than this."""
+
+SHADE_GLYPHS = " \u2591\u2592\u2593\u2588"
+"""Glyphs for values from south (blank) to north (full block), by magnitude."""
+GLYPH_LEVEL = np.array(
+    [0, len(SHADE_GLYPHS) - 1, 0, len(SHADE_GLYPHS) - 1, 0]
+    + [(k * (len(SHADE_GLYPHS) - 1) * 2 + SHADES - 1) // (2 * (SHADES - 1)) for k in range(SHADES)],
+    dtype=np.int16,
+)
+"""The glyph level (index into ``SHADE_GLYPHS``) of each code."""
+
+
+def _glyph_table() -> np.ndarray:
+    """The glyph of a cell by the glyph levels of its top and bottom half-rows.
+
+    Two half-rows that are each south or north (spins) get half blocks, as
+    before values existed; otherwise the cell gets the shade of their mean.
+    """
+    top_level = len(SHADE_GLYPHS) - 1
+    table = np.empty((top_level + 1) ** 2, dtype=object)
+    half_blocks = {(0, 0): " ", (0, top_level): LOWER_HALF, (top_level, 0): UPPER_HALF}
+    half_blocks[(top_level, top_level)] = FULL_BLOCK
+    for top in range(top_level + 1):
+        for bottom in range(top_level + 1):
+            glyph = half_blocks.get((top, bottom), SHADE_GLYPHS[(top + bottom + 1) // 2])
+            table[top * (top_level + 1) + bottom] = glyph
+    return table
+
+
+GLYPHS = _glyph_table()
 
 
 def line_between(start: tuple[int, int], end: tuple[int, int]) -> list[tuple[int, int]]:
@@ -55,11 +103,38 @@ def line_between(start: tuple[int, int], end: tuple[int, int]) -> list[tuple[int
             r += sr
 
 
+class _Made(dict):
+    """A dict that makes a missing value from its key (and keeps it)."""
+
+    def __init__(self, make: Callable[[int], object]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: int) -> object:
+        value = self[key] = self._make(key)
+        return value
+
+
+class _View(NamedTuple):
+    """Where the drawing sits in the widget, worked out once per frame."""
+
+    width: int
+    scroll_x: int
+    scroll_y: int
+    pad_x: int
+    pad_y: int
+    height: int
+    """Lines of the drawing (its content height)."""
+    blank: Style
+    """The style of the cells around the drawing."""
+
+
 class SpinGrid(ScrollView, can_focus=True):
     """A grid of spins that can be drawn on with the mouse and the keyboard.
 
     It shows ``spins`` (a live (rows, cols) int8 view of the model) and never
     changes it: painting posts ``SpinsPainted`` and the screen applies it.
+    ``show_values`` shows continuous values in place of the spins.
     """
 
     COMPONENT_CLASSES = {
@@ -103,8 +178,15 @@ class SpinGrid(ScrollView, can_focus=True):
         """The (rows, cols) spins on show; a live view of the model's state."""
         self.pixel_mouse = False
         """True once the terminal has reported a position finer than a cell."""
+        self._values: np.ndarray | None = None
+        self._shades: np.ndarray | None = None
         self._lines: dict[int, Strip] = {}
-        self._styles: dict[tuple[int, int], Style] | None = None
+        self._lines_view: tuple | None = None
+        self._frame: _View | None = None
+        self._blank: Style | None = None
+        self._truecolor: ANSIToTruecolor | None = None
+        self._styles: _Made = _Made(self._make_style)
+        self._segments: _Made = _Made(self._make_segment)
         self._stroke: tuple[int, list[tuple[int, int]]] | None = None
         self.set_reactive(SpinGrid.cursor, (spins.shape[0] // 2, spins.shape[1] // 2))
 
@@ -163,16 +245,65 @@ class SpinGrid(ScrollView, can_focus=True):
         content = self.content_size
         return content.width <= self.size.width and content.height <= self.size.height
 
-    # -- drawing ------------------------------------------------------------
+    # -- what is shown ------------------------------------------------------
 
     def set_spins(self, spins: np.ndarray) -> None:
         """Show another (rows, cols) array, for a network of another size."""
         self.spins = spins
+        self._values = self._shades = None
         self.cursor = (min(self.cursor[0], self.rows - 1), min(self.cursor[1], self.cols - 1))
         self.zoom = self.best_zoom(self.size)
         self.virtual_size = self.content_size
         self.refresh_all()
         self._describe()
+
+    @property
+    def values(self) -> np.ndarray | None:
+        """The continuous values on show as a (rows, cols) copy, or None when the spins are."""
+        return None if self._values is None else self._values.copy()
+
+    def show_values(self, values: np.ndarray | None) -> None:
+        """Show continuous values in [-1, 1] instead of the spins; ``None`` shows the spins.
+
+        ``values`` has one number per spin (any shape with rows x cols entries,
+        row by row). Each spin is drawn in a colour between the south colour
+        (-1) and the north colour (+1), in ``SHADES`` steps; values outside
+        [-1, 1] are clipped and NaN is drawn as 0. With glyphs, a spin's glyph
+        goes from blank (-1) through light, medium and dark shades to a full
+        block (+1). The cursor takes the colour of the sign of its value.
+
+        Only the cells whose shade changes are repainted, so calling this for
+        every step of a continuous recall is cheap. Painting on the grid goes
+        back to the spins. Raises ``ValueError`` for the wrong number of values.
+        """
+        if values is None and self._values is None:
+            return
+        before = self._codes_of_all()
+        if values is None:
+            self._values = self._shades = None
+        else:
+            array = np.asarray(values, dtype=np.float64)
+            if array.size != self.rows * self.cols:
+                raise ValueError(
+                    f"show_values needs {self.rows * self.cols} values"
+                    f" ({self.rows}x{self.cols}), not {array.size}"
+                )
+            array = np.clip(np.nan_to_num(array.reshape(self.rows, self.cols), nan=0.0), -1, 1)
+            self._values = array
+            self._shades = (SHADE + np.rint((array + 1) * ((SHADES - 1) / 2))).astype(np.int16)
+        changed = np.flatnonzero(before != self._codes_of_all())
+        if self.has_focus:  # the cursor takes the sign of its value, which may have changed
+            changed = np.append(changed, self.cursor[0] * self.cols + self.cursor[1])
+        if changed.size:
+            self.refresh_spins(changed)
+
+    def _codes_of_all(self) -> np.ndarray:
+        """What every spin shows, without the cursor: (rows, cols) codes."""
+        if self._shades is not None:
+            return self._shades
+        return (self.spins > 0).astype(np.int16)
+
+    # -- refreshing ---------------------------------------------------------
 
     def refresh_all(self) -> None:
         """Forget every cached line and repaint the whole grid."""
@@ -186,16 +317,20 @@ class SpinGrid(ScrollView, can_focus=True):
         repaint the lines they touch, one region per run of lines, so the
         compositor never gets thousands of tiny regions.
         """
-        indices = list(indices)
+        if isinstance(indices, np.ndarray):
+            indices = indices.astype(np.int64, copy=False).reshape(-1)
+        else:
+            indices = np.fromiter(indices, dtype=np.int64)
         zoom = self.zoom
         pad_x, pad_y = self._padding
         scroll_x, scroll_y = self.scroll_offset
-        if len(indices) <= LINE_REFRESH_THRESHOLD:
-            for index in indices:
-                row, col = divmod(int(index), self.cols)
+        lines = self._lines
+        if indices.size <= LINE_REFRESH_THRESHOLD:
+            for index in indices.tolist():
+                row, col = divmod(index, self.cols)
                 first, last = (row * zoom) // 2, (row * zoom + zoom - 1) // 2
                 for line in range(first, last + 1):
-                    self._lines.pop(line, None)
+                    lines.pop(line, None)
                 self.refresh(
                     Region(
                         pad_x + col * zoom - scroll_x,
@@ -205,103 +340,205 @@ class SpinGrid(ScrollView, can_focus=True):
                     )
                 )
             return
-        rows = np.unique(np.asarray(indices, dtype=np.int64) // self.cols)
-        lines = np.unique(np.concatenate([(rows * zoom + k) // 2 for k in range(zoom)]))
-        for line in lines.tolist():
-            self._lines.pop(line, None)
-        breaks = np.flatnonzero(np.diff(lines) > 1) + 1
-        for run in np.split(lines, breaks):
+        rows = np.unique(indices // self.cols)
+        touched = np.unique(np.concatenate([(rows * zoom + k) // 2 for k in range(zoom)]))
+        for line in touched.tolist():
+            lines.pop(line, None)
+        breaks = np.flatnonzero(np.diff(touched) > 1) + 1
+        for run in np.split(touched, breaks):
             self.refresh(Region(0, pad_y + int(run[0]) - scroll_y, self.size.width, len(run)))
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._styles = None
+        self._forget_styles()
+
+    def _forget_styles(self) -> None:
+        self._styles.clear()
+        self._segments.clear()
         self._lines.clear()
 
-    def _cell_styles(self) -> dict[tuple[int, int], Style]:
-        if self._styles is None:
-            colors = {
-                SOUTH: self.get_component_rich_style("spin-grid--south").color,
-                NORTH: self.get_component_rich_style("spin-grid--north").color,
-                CURSOR_SOUTH: self.get_component_rich_style("spin-grid--cursor-south").color,
-                CURSOR_NORTH: self.get_component_rich_style("spin-grid--cursor-north").color,
-            }
-            blank = self.rich_style.bgcolor
-            colors[BLANK] = blank
-            self._styles = {
-                (top, bottom): Style(color=colors[top], bgcolor=colors[bottom])
-                for top in colors
-                for bottom in colors
-            }
-        return self._styles
+    # -- drawing ------------------------------------------------------------
 
-    def _codes(self, row: int) -> np.ndarray:
-        """What each spin of ``row`` shows: north, south, or the cursor over one."""
-        if row >= self.rows:
-            return np.full(self.cols, BLANK, dtype=np.int8)
-        codes = (self.spins[row] > 0).astype(np.int8)
-        cursor_row, cursor_col = self.cursor
-        if row == cursor_row and self.has_focus:
-            codes[cursor_col] += CURSOR_SOUTH
-        return codes
+    def get_line_filters(self) -> list[LineFilter]:
+        """The app's line filters but the ANSI-to-truecolor one, which the grid applies
+        itself, once per style (``_view``), instead of Textual to every segment of every
+        line of every frame."""
+        return [f for f in super().get_line_filters() if not isinstance(f, ANSIToTruecolor)]
 
-    def _content_line(self, line: int) -> Strip:
-        """One line of the drawing, without centring or scrolling."""
+    def _view(self) -> _View:
+        """Where the drawing sits and its blank style; computed once per frame (and
+        for each line when ``render_line`` is called outside a frame).
+
+        A new blank style, theme or colour mode forgets every style and line.
+        """
+        if self._frame is not None:
+            return self._frame
+        scroll_x, scroll_y = self.scroll_offset
+        pad_x, pad_y = self._padding
+        truecolor = next(
+            (f for f in self.app.get_line_filters() if isinstance(f, ANSIToTruecolor)), None
+        )
+        blank = self._truecolor_style(self.rich_style, truecolor)
+        if blank != self._blank or truecolor is not self._truecolor:
+            self._blank, self._truecolor = blank, truecolor
+            self._forget_styles()
+        height = -(-self.rows * self.zoom // 2)
+        return _View(self.size.width, scroll_x, scroll_y, pad_x, pad_y, height, blank)
+
+    def _truecolor_style(self, style: Style, truecolor: ANSIToTruecolor | None) -> Style:
+        """``style`` as Textual's ANSI-to-truecolor filter would leave it."""
+        if truecolor is None:
+            return style
+        return truecolor.truecolor_style(style, self.background_colors[1].rich_color)
+
+    def _colour(self, code: int) -> RichColor | None:
+        """The colour of a half-row code."""
+        if code == BLANK:
+            return None if self._blank is None else self._blank.bgcolor
+        if code < BLANK:
+            name = ("south", "north", "cursor-south", "cursor-north")[code]
+            return self.get_component_rich_style(f"spin-grid--{name}").color
+        south, north = self._colour(SOUTH), self._colour(NORTH)
+        if south is None or north is None:
+            return north if code - SHADE > (SHADES - 1) / 2 else south
+        t = (code - SHADE) / (SHADES - 1)
+        a, b = south.get_truecolor(), north.get_truecolor()
+        return RichColor.from_rgb(*(round(x + (y - x) * t) for x, y in zip(a, b, strict=True)))
+
+    def _make_style(self, pair: int) -> Style:
+        """The style of a cell whose top and bottom half-rows show this pair of codes."""
+        top, bottom = divmod(pair, CODES)
+        style = Style(color=self._colour(top), bgcolor=self._colour(bottom))
+        return self._truecolor_style(style, self._truecolor)
+
+    def _make_segment(self, key: int) -> Segment:
+        """The segment of a run of cells: ``key`` is ``pair * RUN_LIMIT + length``."""
+        pair, length = divmod(key, RUN_LIMIT)
+        top, bottom = divmod(pair, CODES)
+        if top == bottom:  # one colour: a blank on that background
+            return Segment(" " * length, self._styles[BLANK * CODES + top])
+        return Segment(UPPER_HALF * length, self._styles[pair])
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._frame = self._view()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
+    def render_line(self, y: int) -> Strip:
+        view = self._view()
+        line = y + view.scroll_y - view.pad_y
+        if line < 0 or line >= view.height:
+            return Strip.blank(view.width, view.blank)
+        key = (view.width, view.scroll_x, view.pad_x, self.zoom, self.glyphs)
+        if key != self._lines_view:
+            self._lines.clear()
+            self._lines_view = key
         strip = self._lines.get(line)
-        if strip is not None:
-            return strip
-        zoom = self.zoom
-        top = np.repeat(self._codes((2 * line) // zoom), zoom)
-        bottom = np.repeat(self._codes((2 * line + 1) // zoom), zoom)
-        pairs = top.astype(np.int16) * 8 + bottom
-        breaks = np.flatnonzero(np.diff(pairs)) + 1
-        starts = np.concatenate(([0], breaks))
-        ends = np.concatenate((breaks, [pairs.size]))
-        if self.glyphs:
-            return self._remember(line, self._glyph_line(top, bottom))
-        styles = self._cell_styles()
-        segments = []
-        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-            upper, lower = int(top[start]), int(bottom[start])
-            if upper == lower:
-                segments.append(Segment(" " * (end - start), styles[(BLANK, upper)]))
-            else:
-                segments.append(Segment(UPPER_HALF * (end - start), styles[(upper, lower)]))
-        return self._remember(line, Strip(segments, pairs.size))
-
-    def _remember(self, line: int, strip: Strip) -> Strip:
-        self._lines[line] = strip
+        if strip is None:
+            # Build every visible line that is missing at once: after a full refresh
+            # that is the whole screen in one numpy pass.
+            first = max(0, view.scroll_y - view.pad_y)
+            last = min(view.height, first + self.size.height)
+            missing = [n for n in range(first, last) if n not in self._lines]
+            if line not in missing:
+                missing.append(line)
+            self._build_lines(missing, view)
+            strip = self._lines[line]
         return strip
 
-    def _glyph_line(self, top: np.ndarray, bottom: np.ndarray) -> Strip:
-        """A line without colour: a half-row is ink where its spin is north."""
-        north_top = (top % 2 == 1) & (top != BLANK)
-        north_bottom = (bottom % 2 == 1) & (bottom != BLANK)
-        cursor = (top >= CURSOR_SOUTH) & (top != BLANK) | (bottom >= CURSOR_SOUTH) & (
-            bottom != BLANK
-        )
-        characters = np.array([" ", LOWER_HALF, UPPER_HALF, FULL_BLOCK])
-        cells = characters[north_top * 2 + north_bottom]
+    def _code_rows(self, rows: np.ndarray, cursor: bool) -> np.ndarray:
+        """What each spin of these rows shows, (len(rows), cols); a row past the grid is blank."""
+        codes = np.full((rows.size, self.cols), BLANK, dtype=np.int16)
+        inside = rows < self.rows
+        if self._shades is not None:
+            codes[inside] = self._shades[rows[inside]]
+        else:
+            codes[inside] = self.spins[rows[inside]] > 0
+        if cursor and self.has_focus:
+            row, col = self.cursor
+            hit = rows == row
+            if hit.any():
+                source = self.spins if self._values is None else self._values
+                codes[hit, col] = CURSOR_NORTH if source[row, col] > 0 else CURSOR_SOUTH
+        return codes
+
+    def _build_lines(self, lines: list[int], view: _View) -> None:
+        """Build these lines of the drawing (centred and scrolled) into the line cache."""
+        zoom = self.zoom
+        numbers = np.asarray(lines, dtype=np.int64)
+        # The visible window of the drawing's columns, and blank cells left and right.
+        start = max(0, view.scroll_x - view.pad_x)
+        end = max(start, min(self.cols * zoom, view.scroll_x - view.pad_x + view.width))
+        left = min(view.width, max(0, view.pad_x - view.scroll_x))
+        right = view.width - left - (end - start)
+        glyphs = self.glyphs
+        top = self._code_rows((2 * numbers) // zoom, cursor=not glyphs)
+        bottom = self._code_rows((2 * numbers + 1) // zoom, cursor=not glyphs)
+        if zoom > 1:
+            top, bottom = np.repeat(top, zoom, axis=1), np.repeat(bottom, zoom, axis=1)
+        top, bottom = top[:, start:end], bottom[:, start:end]
+        blank = view.blank
+        head = [Segment(" " * left, blank)] if left > 0 else []
+        tail = [Segment(" " * right, blank)] if right > 0 else []
+        if glyphs:
+            cursor = self._glyph_cursor(numbers, start, end)
+            for line, top_row, bottom_row, cursor_row in zip(
+                lines, top, bottom, cursor, strict=True
+            ):
+                body = self._glyph_segments(top_row, bottom_row, cursor_row)
+                self._lines[line] = Strip([*head, *body, *tail], view.width)
+            return
+        width = end - start
+        if width == 0:
+            for line in lines:
+                self._lines[line] = Strip([*head, *tail], view.width)
+            return
+        pairs = (top * CODES + bottom).ravel()
+        change = np.empty(pairs.size, dtype=bool)
+        change[0] = True
+        np.not_equal(pairs[1:], pairs[:-1], out=change[1:])
+        change[::width] = True  # every line starts a run
+        starts = np.flatnonzero(change)
+        keys = pairs[starts].astype(np.int64) * RUN_LIMIT + np.diff(starts, append=pairs.size)
+        if len(self._segments) > SEGMENT_CACHE_LIMIT:
+            self._segments.clear()
+        segments = list(map(self._segments.__getitem__, keys.tolist()))
+        bounds = np.searchsorted(starts, np.arange(len(lines) + 1) * width).tolist()
+        for k, line in enumerate(lines):
+            self._lines[line] = Strip(
+                [*head, *segments[bounds[k] : bounds[k + 1]], *tail], view.width
+            )
+
+    def _glyph_cursor(self, lines: np.ndarray, start: int, end: int) -> np.ndarray:
+        """Which cells of these lines (window ``start:end``) the cursor covers."""
+        zoom = self.zoom
+        cursor = np.zeros((lines.size, end - start), dtype=bool)
+        if not self.has_focus:
+            return cursor
+        row, col = self.cursor
+        covers = ((2 * lines) // zoom == row) | ((2 * lines + 1) // zoom == row)
+        first, last = max(col * zoom, start), min(col * zoom + zoom, end)
+        if first < last:
+            cursor[covers, first - start : last - start] = True
+        return cursor
+
+    def _glyph_segments(
+        self, top: np.ndarray, bottom: np.ndarray, cursor: np.ndarray
+    ) -> list[Segment]:
+        """A line without colour: each cell's glyph by its half-rows' shades (ink is north)."""
+        levels = len(SHADE_GLYPHS)
+        cells = GLYPHS[GLYPH_LEVEL[top] * levels + GLYPH_LEVEL[bottom]]
         segments = []
         plain, reverse = Style(), Style(reverse=True)
         start = 0
         for end in [*(np.flatnonzero(np.diff(cursor)) + 1).tolist(), cells.size]:
-            segments.append(Segment("".join(cells[start:end]), reverse if cursor[start] else plain))
+            if end > start:
+                text = "".join(cells[start:end])
+                segments.append(Segment(text, reverse if cursor[start] else plain))
             start = end
-        return Strip(segments, cells.size)
-
-    def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        pad_x, pad_y = self._padding
-        width = self.size.width
-        blank = self.rich_style
-        line = y + scroll_y - pad_y
-        if line < 0 or line >= self.content_size.height:
-            return Strip.blank(width, blank)
-        strip = self._content_line(line)
-        if pad_x:
-            strip = Strip.join([Strip.blank(pad_x, blank), strip])
-        return strip.crop_extend(scroll_x, scroll_x + width, blank)
+        return segments
 
     # -- pointer ------------------------------------------------------------
 
@@ -368,6 +605,7 @@ class SpinGrid(ScrollView, can_focus=True):
     def _paint(self, spots: Iterable[tuple[int, int]], value: int) -> None:
         indices = tuple(dict.fromkeys(row * self.cols + col for row, col in spots))
         if indices:
+            self.show_values(None)  # the screen is about to edit the spins: show them
             self.post_message(SpinsPainted(indices, value))
 
     # -- keyboard -----------------------------------------------------------

@@ -10,7 +10,7 @@ from tui_hopfield.model.network import CAPACITY
 
 
 class StatusBar(Widget):
-    """``memories 3 · energy -498.2 · recalled smile · load 0.003 / ~0.138``.
+    """``memories 3 · energy -498.2 · recalled smile · load 0.003 / ~0.138 · hebbian async``.
 
     A load past the classic capacity is drawn in ``status-bar--warning``.
     """
@@ -26,6 +26,10 @@ class StatusBar(Widget):
     """The named state: empty, drawing, broken, recalling, recalled <name>..."""
     load: reactive[float] = reactive(0.0)
     """The load P / N."""
+    rule: reactive[str] = reactive("hebbian")
+    """The learning rule's label."""
+    mode: reactive[str] = reactive("async")
+    """The update mode: async or sync."""
 
     def render(self) -> Text:
         key = self.get_component_rich_style("status-bar--key")
@@ -37,7 +41,8 @@ class StatusBar(Widget):
         text.append(" \u00b7 ", key)
         text.append(self.state, self.get_component_rich_style("status-bar--state"))
         text.append(" \u00b7 load ", key)
-        over = self.load > CAPACITY
+        # The classic capacity is Hebb's; the other rules store more.
+        over = self.load > CAPACITY and self.rule in ("hebbian", "dense n=2")
         text.append(
             f"{self.load:.3f}",
             self.get_component_rich_style("status-bar--warning") if over else "",
@@ -45,4 +50,8 @@ class StatusBar(Widget):
         text.append(f" / ~{CAPACITY}", key)
         if over:
             text.append(" (over capacity)", self.get_component_rich_style("status-bar--warning"))
+        text.append(" \u00b7 ", key)
+        text.append(self.rule)
+        if not self.rule.startswith("modern"):
+            text.append(f" {self.mode}", key)
         return text

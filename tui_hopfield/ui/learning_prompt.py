@@ -1,0 +1,159 @@
+"""The learning settings: rule, its degree or beta, update mode, decay, learning from use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.widgets import Button, Input, Label, Select
+
+from tui_hopfield.model.errors import ModelError
+from tui_hopfield.model.rules import MAX_BETA, MAX_DEGREE, MIN_BETA, MIN_DEGREE, RULE_NAMES, Rule
+from tui_hopfield.model.store import MAX_USE_BOOST, MODES
+from tui_hopfield.ui.prompts import Dialog
+
+MODE_HELP = {
+    "async": "async: one spin at a time in random order; the energy only falls.",
+    "sync": "sync: every spin at once (s = sign(W s)); may rise, may end in a 2-cycle.",
+}
+"""One line of help per update mode."""
+
+
+@dataclass(frozen=True)
+class Learning:
+    """What the learning settings dialog answers."""
+
+    rule: Rule
+    """The learning rule and its degree or beta."""
+    mode: str
+    """``async`` or ``sync``."""
+    decay: float
+    """Strengths are multiplied by this at each new imprint (1: no fading)."""
+    use_boost: float
+    """Strength a memory gains when a recall ends on it (0: none)."""
+
+
+class LearningPrompt(Dialog[Learning | None]):
+    """Choose the learning rule and how memories change; dismisses with ``Learning`` or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, current: Learning) -> None:
+        super().__init__()
+        self.current = current
+        """The settings in force when the dialog opened."""
+
+    def compose(self) -> ComposeResult:
+        rule = self.current.rule
+        with VerticalScroll(id="dialog", classes="prompt learning"):
+            yield Label("Learning", classes="prompt-title")
+            with Horizontal(classes="field"):
+                yield Label("rule", classes="field-name")
+                yield Select(
+                    [(name, name) for name in RULE_NAMES],
+                    value=rule.name,
+                    allow_blank=False,
+                    compact=True,
+                    id="rule",
+                )
+            yield Label(rule.help, id="rule-help", classes="prompt-hint")
+            with Horizontal(classes="field", id="degree-field"):
+                yield Label("degree", classes="field-name")
+                yield Select(
+                    [(f"x^{n}", str(n)) for n in range(MIN_DEGREE, MAX_DEGREE + 1)]
+                    + [("exp", "exp")],
+                    value="exp" if rule.degree is None else str(rule.degree),
+                    allow_blank=False,
+                    compact=True,
+                    id="degree",
+                )
+            with Horizontal(classes="field", id="beta-field"):
+                yield Label("beta", classes="field-name")
+                yield Input(f"{rule.beta:g}", id="beta", type="number", compact=True)
+            with Horizontal(classes="field"):
+                yield Label("update", classes="field-name")
+                yield Select(
+                    [(mode, mode) for mode in MODES],
+                    value=self.current.mode,
+                    allow_blank=False,
+                    compact=True,
+                    id="mode",
+                )
+            yield Label(MODE_HELP[self.current.mode], id="mode-help", classes="prompt-hint")
+            with Horizontal(classes="field"):
+                yield Label("decay", classes="field-name")
+                yield Input(f"{self.current.decay:g}", id="decay", type="number", compact=True)
+            yield Label(
+                "each new imprint first multiplies every strength by this: 1 keeps them,"
+                " 0.9 lets old memories fade (a palimpsest)",
+                classes="prompt-hint",
+            )
+            with Horizontal(classes="field"):
+                yield Label("use", classes="field-name")
+                yield Input(f"{self.current.use_boost:g}", id="use", type="number", compact=True)
+            yield Label(
+                "strength a memory gains each time a recall ends on it (0: none)",
+                classes="prompt-hint",
+            )
+            yield Label("", id="error", classes="prompt-error")
+            with Grid(id="choices", classes="two"):
+                yield Button("Apply", id="apply", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self._show_fields(self.current.rule.name)
+
+    def _show_fields(self, name: str) -> None:
+        self.query_one("#degree-field").display = name == "dense"
+        self.query_one("#beta-field").display = name == "modern"
+
+    @on(Select.Changed, "#rule")
+    def rule_changed(self, event: Select.Changed) -> None:
+        name = str(event.value)
+        self._show_fields(name)
+        self.query_one("#rule-help", Label).update(Rule(name).help)
+
+    @on(Select.Changed, "#mode")
+    def mode_changed(self, event: Select.Changed) -> None:
+        self.query_one("#mode-help", Label).update(MODE_HELP[str(event.value)])
+
+    def read(self) -> Learning:
+        """The settings as typed; raises ``ModelError`` saying what is wrong."""
+        name = str(self.query_one("#rule", Select).value)
+        degree_text = str(self.query_one("#degree", Select).value)
+        degree = None if degree_text == "exp" else int(degree_text)
+        beta = _number(self.query_one("#beta", Input).value, "beta", MIN_BETA, MAX_BETA)
+        decay = _number(self.query_one("#decay", Input).value, "decay", 0.0, 1.0)
+        if decay == 0.0:
+            raise ModelError("decay must be more than 0 (1 keeps every memory)")
+        use = _number(self.query_one("#use", Input).value, "use", 0.0, MAX_USE_BOOST)
+        mode = str(self.query_one("#mode", Select).value)
+        return Learning(Rule(name, degree, beta), mode, decay, use)
+
+    @on(Button.Pressed, "#apply")
+    @on(Input.Submitted)
+    def apply(self) -> None:
+        try:
+            learning = self.read()
+        except ModelError as error:
+            self.query_one("#error", Label).update(str(error))
+            return
+        self.close(learning)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        """Close and change nothing."""
+        self.close(None)
+
+
+def _number(text: str, label: str, low: float, high: float) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ModelError(f"{label} must be a number, not {text!r}") from None
+    if not low <= value <= high:
+        raise ModelError(f"{label} must be from {low:g} to {high:g}, not {value:g}")
+    return value

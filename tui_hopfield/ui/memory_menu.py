@@ -1,0 +1,227 @@
+"""The menu of one memory: reinforce, forget, rename, or show it on the grid."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label
+
+from tui_hopfield.ui.prompts import Dialog
+from tui_hopfield.ui.thumbnail import Thumbnail
+
+if TYPE_CHECKING:
+    from tui_hopfield.ui.memory_list import MemoryRow
+
+ACTIONS = (
+    ("reinforce", "Reinforce", "times over: its valley deepens"),
+    ("forget", "Forget", "remove it; the others stay"),
+    ("rename", "Rename", "give it a new name"),
+    ("show", "Show", "put its picture on the grid"),
+)
+"""Each action of the menu: its value, its button and its one-line explanation."""
+
+
+@dataclass(frozen=True)
+class MenuChoice:
+    """What the user chose in a memory's menu."""
+
+    action: str
+    """``"reinforce"``, ``"forget"``, ``"rename"`` or ``"show"``."""
+    times: float = 1.0
+    """How many times over to reinforce."""
+    name: str = ""
+    """The new name, for ``rename``."""
+
+
+def parse_times(text: str) -> float:
+    """A repeat count typed by the user: a positive whole or decimal number.
+
+    Raises ``ValueError`` with a message to show otherwise.
+    """
+    try:
+        times = float(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"{text.strip() or 'nothing'} is not a number: type a count like 1, 3 or 0.5"
+        ) from None
+    if not math.isfinite(times) or times <= 0:
+        raise ValueError("the count must be more than 0, like 1, 3 or 0.5")
+    return times
+
+
+class MemoryMenu(Dialog[MenuChoice | None]):
+    """What to do with one memory; dismisses with a ``MenuChoice``, or None (escape).
+
+    ``taken`` are the other memories' names, which a rename may not use.
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Close"),
+        Binding("r", "reinforce", "Reinforce", show=False),
+        Binding("f", "choose('forget')", "Forget", show=False),
+        Binding("n", "focus_name", "Rename", show=False),
+        Binding("s", "choose('show')", "Show", show=False),
+        Binding("down", "app.focus_next", "Next", show=False),
+        Binding("up", "app.focus_previous", "Previous", show=False),
+    ]
+
+    AUTO_FOCUS = "#reinforce"
+
+    DEFAULT_CSS = """
+    MemoryMenu {
+        align: center middle;
+    }
+    MemoryMenu > #menu {
+        width: 66;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        overflow-y: auto;
+        border: round $primary;
+        border-title-style: bold;
+        background: $surface;
+        padding: 0 1;
+    }
+    MemoryMenu #menu-head {
+        height: auto;
+        margin-bottom: 1;
+    }
+    MemoryMenu #menu-summary {
+        padding-left: 2;
+        color: $text-muted;
+    }
+    MemoryMenu .menu-item {
+        height: 1;
+    }
+    MemoryMenu .menu-item Button {
+        width: 13;
+        margin-right: 1;
+    }
+    MemoryMenu .menu-item Input {
+        width: 8;
+        margin-right: 1;
+        background: $boost;
+    }
+    MemoryMenu .menu-item Input:focus {
+        background: $primary 30%;
+    }
+    MemoryMenu .menu-item #name {
+        width: 18;
+    }
+    MemoryMenu .menu-explanation {
+        width: 1fr;
+        color: $text-muted;
+    }
+    MemoryMenu #menu-error {
+        width: 100%;
+        color: $error;
+        text-style: bold;
+    }
+    MemoryMenu .menu-hint {
+        width: 100%;
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, row: MemoryRow, *, taken: Collection[str] = ()) -> None:
+        super().__init__()
+        self.row = row
+        """The memory the menu is for."""
+        self.taken = frozenset(taken)
+        """Names a rename may not use (the other memories')."""
+
+    def compose(self) -> ComposeResult:
+        row = self.row
+        explanation = {action: text for action, _, text in ACTIONS}
+        label = {action: text for action, text, _ in ACTIONS}
+        with Vertical(id="menu") as menu:
+            menu.border_title = row.name
+            with Horizontal(id="menu-head"):
+                yield Thumbnail(row.pattern, width=10, height=5)
+                yield Label(
+                    f"strength {row.strength:.3g}\nvalley {row.valley:.1f}\n"
+                    f"overlap with the grid {row.overlap:+.2f}",
+                    id="menu-summary",
+                )
+            with Horizontal(classes="menu-item"):
+                yield Button(label["reinforce"], id="reinforce", compact=True, variant="primary")
+                yield Input("1", id="times", compact=True, restrict=r"[0-9.]*")
+                yield Label(explanation["reinforce"], classes="menu-explanation")
+            with Horizontal(classes="menu-item"):
+                yield Button(label["forget"], id="forget", compact=True, variant="error")
+                yield Label(explanation["forget"], classes="menu-explanation")
+            with Horizontal(classes="menu-item"):
+                yield Button(label["rename"], id="rename", compact=True)
+                yield Input(row.name, id="name", compact=True, select_on_focus=True)
+                yield Label(explanation["rename"], classes="menu-explanation")
+            with Horizontal(classes="menu-item"):
+                yield Button(label["show"], id="show", compact=True)
+                yield Label(explanation["show"], classes="menu-explanation")
+            yield Label("", id="menu-error")
+            yield Label(
+                "r f n s or enter \u00b7 up/down: move \u00b7 escape: close", classes="menu-hint"
+            )
+
+    def _error(self, message: str) -> None:
+        self.query_one("#menu-error", Label).update(message)
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "reinforce":
+            self.action_reinforce()
+        elif event.button.id == "rename":
+            self.rename()
+        elif event.button.id in ("forget", "show"):
+            self.action_choose(event.button.id)
+
+    @on(Input.Submitted, "#times")
+    def times_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_reinforce()
+
+    @on(Input.Submitted, "#name")
+    def name_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.rename()
+
+    def action_reinforce(self) -> None:
+        """Reinforce the memory by the count typed."""
+        try:
+            times = parse_times(self.query_one("#times", Input).value)
+        except ValueError as problem:
+            self._error(str(problem))
+            self.query_one("#times", Input).focus()
+            return
+        self.close(MenuChoice("reinforce", times=times))
+
+    def rename(self) -> None:
+        """Rename the memory to the name typed, if it is a name it may take."""
+        name = self.query_one("#name", Input).value.strip()
+        if not name:
+            self._error("a memory needs a name: type one")
+        elif name in self.taken:
+            self._error(f"another memory is already called {name!r}")
+        else:
+            self.close(MenuChoice("rename", name=name))
+            return
+        self.query_one("#name", Input).focus()
+
+    def action_focus_name(self) -> None:
+        """Put the cursor in the name to type a new one."""
+        self.query_one("#name", Input).focus()
+
+    def action_choose(self, action: str) -> None:
+        """Answer with an action that needs nothing typed: forget or show."""
+        self.close(MenuChoice(action))
+
+    def action_cancel(self) -> None:
+        """Close without doing anything."""
+        self.close(None)
