@@ -242,3 +242,19 @@ def test_a_loaded_sessions_rule_is_kept_unless_told(tmp_path, monkeypatch):
     assert seen == {"rule": Rule("dense", 5), "mode": "sync"}
     cli.main(["--load", str(path), "--rule", "hebbian", "--mode", "async"])
     assert seen == {"rule": Rule("hebbian", 5), "mode": "async"}
+
+
+def test_imprint_takes_a_threshold_method(tmp_path, monkeypatch):
+    from tui_hopfield.ui.app import HopfieldApp
+
+    gray = np.tile(np.linspace(0, 255, 8, dtype=np.uint8), (8, 1))
+    path = tmp_path / "ramp.png"
+    Image.fromarray(gray).save(path)
+    seen = {}
+    monkeypatch.setattr(HopfieldApp, "run", lambda self: seen.update(p=self.network.patterns))
+    cli.main(["--size", "8x8", "--imprint", str(path), "--threshold", "fixed"])
+    fixed = seen["p"][0].copy()
+    cli.main(["--size", "8x8", "--imprint", str(path), "--threshold", "dither"])
+    assert (fixed == 1).sum() == 32  # the right half is brighter than 127
+    assert not np.array_equal(seen["p"][0], fixed)
+    assert run("--threshold", "sharp").returncode == 2

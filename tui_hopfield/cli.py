@@ -12,6 +12,7 @@ from pathlib import Path
 from tui_hopfield import __version__
 from tui_hopfield.model import ModelError, Network, load_picture
 from tui_hopfield.model.dynamics import MAX_TEMPERATURE
+from tui_hopfield.model.patterns import METHODS, THRESHOLDS
 from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, RULE_NAMES, Rule, parse_degree
 from tui_hopfield.model.store import MAX_USE_BOOST, MODES, SessionError, load
 from tui_hopfield.paths import autosave_path
@@ -184,6 +185,14 @@ def parser() -> argparse.ArgumentParser:
         help="imprint these images (PNG, JPEG, GIF, BMP, WebP...) at start, named by file",
     )
     parser.add_argument(
+        "--threshold",
+        choices=METHODS,
+        default="fixed",
+        help="how --imprint turns gray into north and south: "
+        + "; ".join(f"{name}: {text}" for name, text in THRESHOLDS)
+        + " (default: fixed)",
+    )
+    parser.add_argument(
         "--no-autosave",
         dest="autosave",
         action="store_false",
@@ -235,7 +244,7 @@ def prepare(args: argparse.Namespace) -> Start:
         network.use_boost = args.learn_from_use
     mode = args.mode or (session.mode if session else "async")
     for image in args.imprint:
-        spins = load_picture(image, network.rows, network.cols)
+        spins = load_picture(image, network.rows, network.cols, method=args.threshold)
         network.set_state(spins)
         network.imprint(spins, network.unique_name((image.stem or "image")[:MAX_STEM]))
     return Start(network, min(temperature, MAX_TEMPERATURE), path, not args.imprint, mode)

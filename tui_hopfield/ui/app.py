@@ -172,6 +172,21 @@ class HopfieldApp(App[None]):
                 screen.action_mode,
             ),
             (
+                "Imprint an image file",
+                "Any PNG, JPEG, GIF, BMP, WebP: preview, threshold, name (p)",
+                screen.action_open_picture,
+            ),
+            (
+                "Imprint words",
+                "A word or short sentence drawn with a font (T)",
+                screen.action_type_text,
+            ),
+            (
+                "Memories panel",
+                "Pick a memory: reinforce, forget, rename, show (tab, enter)",
+                screen.memory_list.focus,
+            ),
+            (
                 "Overload with random memories",
                 "Imprint random patterns up to a load, past ~0.138 N (O)",
                 screen.action_overload,
