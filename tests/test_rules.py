@@ -317,3 +317,26 @@ def test_parse_degree():
     for bad in ("1", "11", "x"):
         with pytest.raises(ModelError):
             parse_degree(bad)
+
+
+def test_a_wiped_sentence_completes_itself_and_dense_keeps_similar_sentences_apart():
+    from tui_hopfield.model.patterns import break_spins, library
+    from tui_hopfield.model.text import text_to_spins
+
+    dark = text_to_spins("user prefers dark mode", 64, 64)
+    light = text_to_spins("user likes light mode", 64, 64)
+    cue = break_spins(dark, "wipe", np.random.default_rng(0))  # "user prefers" is left
+    for rule, with_light, completes in [
+        (Rule("hebbian"), False, True),
+        (Rule("hebbian"), True, False),
+        (Rule("dense", 3), True, True),
+    ]:
+        network = Network(64, 64, rule)
+        for picture in library(64, 64)[:3]:
+            network.imprint(picture.spins, picture.name)
+        network.imprint(dark, "dark")
+        if with_light:
+            network.imprint(light, "light")
+        network.set_state(cue)
+        descend(network, np.random.default_rng(1))
+        assert np.array_equal(network.grid(), dark) is completes, (rule.label, with_light)
