@@ -282,7 +282,9 @@ async def test_clear_random_forget(app):
         assert (app.network.state == 1).any()
         await pilot.press("c")
         assert np.all(app.network.state == -1)
-        await pilot.press("1", "2", "F")
+        await pilot.press("1", "2", "F", "n")
+        assert app.network.count == 2
+        await pilot.press("F", "y")
         assert app.network.count == 0
         assert screen.state == "empty"
 

@@ -43,7 +43,7 @@ async def test_save_then_open_restores_memories_and_grid(tmp_path):
         await answer_prompt(pilot, str(tmp_path / "mine"))
         assert (tmp_path / "mine.hopfield").is_file()
         assert not app.magnets.unsaved
-        await pilot.press("3", "F", "x")
+        await pilot.press("3", "F", "y", "x")
         assert app.network.count == 0
         await pilot.press("ctrl+o")
         await answer_prompt(pilot, str(tmp_path / "mine.hopfield"))
@@ -276,3 +276,28 @@ async def test_ctrl_q_in_the_quit_question_quits_and_in_the_open_question_asks_t
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_saving_or_exporting_over_an_existing_file_asks_first(tmp_path):
+    from tui_hopfield.ui.prompts import ConfirmPrompt
+
+    taken = tmp_path / "taken.hopfield"
+    taken.write_bytes(b"precious")
+    png = tmp_path / "grid.png"
+    png.write_bytes(b"also precious")
+    app = HopfieldApp(seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "ctrl+s")
+        await answer_prompt(pilot, str(taken))
+        assert isinstance(pilot.app.screen, ConfirmPrompt)
+        await pilot.press("n")
+        assert taken.read_bytes() == b"precious" and app.magnets.unsaved
+        await pilot.press("e")
+        await answer_prompt(pilot, str(png))
+        await pilot.press("escape")
+        assert png.read_bytes() == b"also precious"
+        await pilot.press("ctrl+s")
+        await answer_prompt(pilot, str(taken))
+        await pilot.press("y")
+        assert not app.magnets.unsaved
+        assert taken.read_bytes() != b"precious"

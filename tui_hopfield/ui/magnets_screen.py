@@ -42,7 +42,7 @@ from tui_hopfield.ui.learning_prompt import MODE_HELP, Learning, LearningPrompt
 from tui_hopfield.ui.memory_list import MemoryList
 from tui_hopfield.ui.messages import GridViewChanged, MemoryAction, SliderChanged, SpinsPainted
 from tui_hopfield.ui.picture_prompt import PicturePrompt
-from tui_hopfield.ui.prompts import NumberPrompt, PathPrompt, UnsavedPrompt
+from tui_hopfield.ui.prompts import ConfirmPrompt, NumberPrompt, PathPrompt, UnsavedPrompt
 from tui_hopfield.ui.slider import Slider
 from tui_hopfield.ui.spin_grid import SpinGrid
 from tui_hopfield.ui.status_bar import StatusBar
@@ -430,12 +430,39 @@ class MagnetsScreen(Screen):
         self.notify(note, timeout=3)
 
     def action_forget_all(self) -> None:
-        """Remove every memory (the grid stays as it is)."""
-        self._stop_recall()
-        self.network.forget_all()
-        self._sync()
-        self.state = "empty"
-        self.notify("Every memory forgotten.", timeout=3)
+        """Remove every memory (the grid stays as it is), after asking."""
+        count = self.network.count
+        if not count:
+            self.notify("There are no memories to forget.", timeout=3)
+            return
+
+        def forget(yes: bool | None) -> None:
+            if not yes:
+                return
+            self._stop_recall()
+            self.network.forget_all()
+            self._sync()
+            self.state = "empty"
+            self.notify("Every memory forgotten.", timeout=3)
+
+        self.app.push_screen(
+            ConfirmPrompt(
+                f"Forget all {count} memories?",
+                "The grid stays as it is; a saved session keeps its copy.",
+                "Forget all",
+            ),
+            forget,
+        )
+
+    def _confirm_overwrite(self, path: Path, then: Callable[[], None]) -> None:
+        """Run ``then``, asking first when ``path`` is a file that would be replaced."""
+        if not path.is_file() or path == self.session_path:
+            then()
+            return
+        self.app.push_screen(
+            ConfirmPrompt(f"{path.name} exists. Replace it?", str(path), "Replace"),
+            lambda yes: then() if yes else None,
+        )
 
     # -- recall -------------------------------------------------------------
 
@@ -564,8 +591,11 @@ class MagnetsScreen(Screen):
         """Ask where to save, save, and on success call ``after``."""
 
         def save_and_continue(path: Path | None) -> None:
-            if self.save_to(path):
-                after()
+            if path is None:
+                return
+            if path.suffix == "" and not path.is_dir():
+                path = path.with_suffix(SUFFIX)
+            self._confirm_overwrite(path, lambda: self.save_to(path) and after())
 
         default = self.session_path or new_session_path()
         self.app.push_screen(
@@ -661,14 +691,17 @@ class MagnetsScreen(Screen):
                 return
             if path.suffix.lower() != ".png":
                 path = path.with_name(path.name + ".png")
-            try:
-                written = export_png(spins, path)
-            except ModelError as error:
-                self.notify(str(error), title="Not exported", severity="error")
-                return
-            self.notify(f"Exported {stem} to {written}.", timeout=4)
+            self._confirm_overwrite(path, lambda: self._export(spins, stem, path))
 
         self.app.push_screen(PathPrompt(f"Export {stem} as PNG", default), export_to)
+
+    def _export(self, spins: np.ndarray, stem: str, path: Path) -> None:
+        try:
+            written = export_png(spins, path)
+        except ModelError as error:
+            self.notify(str(error), title="Not exported", severity="error")
+            return
+        self.notify(f"Exported {stem} to {written}.", timeout=4)
 
     def action_glyphs(self) -> None:
         """Switch between colours and glyphs (north \u2588, south blank) for the spins."""

@@ -181,3 +181,40 @@ class NumberPrompt(Dialog[float | None]):
     def action_cancel(self) -> None:
         """Close without a number."""
         self.close(None)
+
+
+class ConfirmPrompt(Dialog[bool]):
+    """A yes-or-no question before something that cannot be undone.
+
+    ``y`` or the first button says yes; ``n`` or ``escape`` says no.
+    """
+
+    BINDINGS = [
+        Binding("escape,n", "answer(False)", "No"),
+        Binding("y", "answer(True)", "Yes"),
+    ]
+
+    def __init__(self, question: str, note: str, yes: str) -> None:
+        super().__init__()
+        self.question = question
+        """The question at the top."""
+        self.note = note
+        """What saying yes does."""
+        self.yes = yes
+        """The label of the button that says yes."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="prompt"):
+            yield Label(self.question, classes="prompt-title")
+            yield Label(self.note, classes="prompt-hint")
+            with Grid(id="choices", classes="two"):
+                yield Button(f"{self.yes} (y)", id="yes", variant="error")
+                yield Button("Cancel (n)", id="no")
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        self.close(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        """Answer the question."""
+        self.close(yes)
