@@ -198,6 +198,7 @@ async def test_the_recall_button_stops_a_running_recall(app):
         assert not screen.recalling
         assert screen.state == "stopped"
         assert str(screen.query_one("#recall").label) == "r recall"
+        assert "stopped after" in str(screen.trace_title.render())
 
 
 async def test_recall_with_no_memories_says_so(app):

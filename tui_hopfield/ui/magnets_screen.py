@@ -552,6 +552,11 @@ class MagnetsScreen(Screen):
             recall_button.label = "r recall"
             if self._dynamics is dynamics:
                 self._dynamics = None
+            if not finished:  # stopped by hand or by an edit
+                self.trace_title.update(
+                    f"energy {start_energy:.0f} \u2192 {self._trace[-1]:.0f}:"
+                    f" stopped after {flips} flip{'s' if flips != 1 else ''}"
+                )
         self._sync()
         if modern:
             self.energy = dynamics.energy()
