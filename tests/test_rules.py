@@ -340,3 +340,34 @@ def test_a_wiped_sentence_completes_itself_and_dense_keeps_similar_sentences_apa
         network.set_state(cue)
         descend(network, np.random.default_rng(1))
         assert np.array_equal(network.grid(), dark) is completes, (rule.label, with_light)
+
+
+@given(cases)
+@settings(max_examples=40, deadline=None)
+def test_one_cue_recalls_exactly_as_a_batch_does(case):
+    rule, side, count, seed = case
+    if rule.continuous:
+        return
+    rng = np.random.default_rng(seed)
+    patterns = np.array([random_spins(side * side, rng) for _ in range(count)])
+    landscape = rule.learn(patterns, rng.uniform(0.5, 2.0, count))
+    cues = np.array(
+        [random_spins(side * side, rng) for _ in range(4)]
+        + [[1, -1] * (side * side // 2) + [1] * (side * side % 2)]
+    )
+    together = recall(landscape, cues)
+    for k, cue in enumerate(cues):
+        alone = recall(landscape, cue[None, :])
+        assert np.array_equal(alone.states[0], together.states[k])
+        assert alone.steps[0] == together.steps[k]
+        assert alone.cycled[0] == together.cycled[k]
+        assert alone.converged[0] == together.converged[k]
+
+
+def test_packed_overlaps_are_exact():
+    rng = np.random.default_rng(2)
+    for n in (1, 63, 64, 65, 1000):
+        patterns = np.array([random_spins(n, rng) for _ in range(7)])
+        landscape = Rule().learn(patterns, np.ones(7))
+        state = random_spins(n, rng)
+        assert np.array_equal(landscape.dots_of(state), patterns.astype(int) @ state)

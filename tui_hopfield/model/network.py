@@ -149,6 +149,13 @@ class Network:
         return view
 
     @property
+    def dots(self) -> np.ndarray:
+        """The raw overlaps ``xi s`` of the state with every memory, float (P,), read-only."""
+        view = self._dots.view()
+        view.flags.writeable = False
+        return view
+
+    @property
     def load(self) -> float:
         """The load P / N (classic capacity is about 0.138)."""
         return self.count / self.n

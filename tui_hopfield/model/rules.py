@@ -220,6 +220,7 @@ class Landscape(ABC):
         # xi^T (N, P): each spin's P entries contiguous, for the O(P) one-spin dots.
         self._columns = np.ascontiguousarray(patterns.T) if columns is None else columns
         self._floats: np.ndarray | None = None
+        self._packed: np.ndarray | None = None
 
     @property
     def count(self) -> int:
@@ -271,6 +272,23 @@ class Landscape(ABC):
             self._floats = self.patterns.astype(np.float32)
         return self._floats
 
+    def packed(self) -> np.ndarray:
+        """The patterns as bits (north = 1), padded to whole uint64 words: (P, W)."""
+        if self._packed is None:
+            self._packed = pack_spins(self.patterns)
+        return self._packed
+
+    def dots_of(self, state: np.ndarray) -> np.ndarray:
+        """Raw overlaps ``xi s`` of one state (N,): float64 (P,), exact, by counting bits.
+
+        ``xi_mu . s = N - 2 * (number of spins where they differ)``, and the
+        differences are the set bits of the XOR of the packed patterns: N P / 64
+        word operations instead of N P multiplications.
+        """
+        words = np.bitwise_count(self.packed() ^ pack_spins(state[None, :]))
+        differ = words.sum(axis=1, dtype=np.int64)
+        return (self.n - 2 * differ).astype(np.float64)
+
     def dots(self, states: np.ndarray) -> np.ndarray:
         """Raw overlaps ``xi s`` for a batch: (B, N) -> float64 (B, P), exact for +-1 states."""
         states = np.atleast_2d(states)
@@ -294,6 +312,8 @@ class Landscape(ABC):
         weights = np.atleast_2d(weights)
         floats = None if exact else self.floats()
         if floats is not None:
+            if weights.shape[0] == 1:  # a vector times a matrix: gemv, not gemm
+                return (weights[0].astype(np.float32) @ floats)[None, :]
             return weights.astype(np.float32) @ floats
         dtype = np.float64 if exact else np.float32
         weights = weights.astype(dtype)
@@ -302,6 +322,15 @@ class Landscape(ABC):
         for part in chunks(self.n, itemsize * max(1, self.count + weights.shape[0])):
             out[:, part] = weights @ self.patterns[:, part].astype(dtype)
         return out
+
+
+def pack_spins(spins: np.ndarray) -> np.ndarray:
+    """Rows of +-1 spins (B, N) as bits (north = 1) in uint64 words (B, ceil(N / 64))."""
+    bits = np.packbits(spins > 0, axis=1)
+    pad = -bits.shape[1] % 8
+    if pad:
+        bits = np.pad(bits, ((0, 0), (0, pad)))
+    return np.ascontiguousarray(bits).view(np.uint64)
 
 
 def chunks(n: int, bytes_per_spin: int) -> Iterator[slice]:
@@ -344,6 +373,15 @@ class Hebbian(_Linear):
     """Hebb's rule: ``h = xi^T (c * d) / N - (sum c / N) s``; W is never built."""
 
     quadratic = True
+
+    def reset(self, state: np.ndarray, dots: np.ndarray) -> None:
+        self._scale = 2.0 * self.strengths / self.n
+        self._k = -2.0 * float(self.strengths.sum()) / self.n
+        self._a = dots * self._scale
+
+    def flipped(self, index: int, old: int, state: np.ndarray, dots: np.ndarray) -> None:
+        # a = 2 c d / N, written in place: a flip costs one pass over P numbers.
+        np.multiply(dots, self._scale, out=self._a)
 
     def coefficients(self, dots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         a = dots * (2.0 * self.strengths / self.n)
