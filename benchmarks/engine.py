@@ -7,39 +7,49 @@ Run it from the repository root::
     .venv/bin/python benchmarks/engine.py --sizes 1024,4096 --json /tmp/engine.json
 
 For each size N (a square grid) it stores P = round(0.05 N) random +-1 patterns and
-recalls pattern 0 from a cue with 20 % of its spins flipped, two ways:
+recalls pattern 0 from a cue with 20 % of its spins flipped. Both sides run in this one
+process on the same inputs (same seed, same cue, and the same visiting order for the
+spin-by-spin sweeps): memory and imprint one side after the other, then the recall steps of
+both sides timed taking turns, so that other work on the machine slows both alike:
 
-- ours: ``Network.imprint`` for each pattern, then recall by the engine's asynchronous
-  zero-temperature dynamics (``Asynchronous(...).events()``, what ``settle`` runs) and by a
-  synchronous step written with the engine's data (``h = network.fields()``, new spins
-  ``sign(h)`` keeping a spin whose field is zero, ``network.set_state``) until stable;
+- ours: ``Network.imprint`` for each pattern, then the landscape learned from them
+  (``network.landscape``); synchronous recall by the engine's batch path
+  (``batch.recall(landscape, cue[None, :])``); asynchronous recall two ways, the headless
+  block descent ``dynamics.descend`` and the spin-by-spin ``Asynchronous`` sweeps the app
+  animates;
 - reference, "the classic blog code": ``W`` summed in float64 from ``np.outer(p, p)`` in a
   Python loop, divided by N, diagonal zeroed; recall synchronously with ``s = sign(W @ s)``
-  and asynchronously with a Python loop ``s_i = sign(W[i] @ s)`` over a random order.
+  until it stops changing, and asynchronously with a Python loop ``s_i = sign(W[i] @ s)``
+  over a random order.
 
-Both sides get identical inputs (same seed, same cue, and the same visiting order for the
-asynchronous sweeps). Each side runs in its own fresh child process (this script started
-with ``--child``), so the peak memory of each is its own; the timings are all taken within
-one run of this script. Where the reference would take minutes, part of the work is timed
-and scaled up, and the figure is marked as extrapolated. Where the dense matrix does not fit
-the memory limit, the reference is skipped and the table says "does not fit".
+Memory is measured per side within the process: ``tracemalloc`` (numpy reports its buffers
+to it) phase by phase with ``reset_peak``, and the process's resident high-water mark,
+reset between the sides through ``/proc/self/clear_refs``. Where the reference would take
+minutes, part of its work is timed and scaled up, and the figure is marked as extrapolated.
+Where the dense matrix does not fit the memory limit, the reference is skipped and the
+table says "does not fit". The reference's W is freed before the next size.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import datetime
+import gc
 import hashlib
 import json
 import math
 import os
 import platform
 import resource
+import shlex
 import subprocess
 import sys
 import textwrap
 import time
 import tracemalloc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -48,6 +58,14 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from tui_hopfield.model.batch import recall  # noqa: E402
+from tui_hopfield.model.dynamics import Asynchronous, Flip, Progress, SweepDone, descend  # noqa: E402
+from tui_hopfield.model.network import Network  # noqa: E402
+from tui_hopfield.model.patterns import flip_fraction, random_spins  # noqa: E402
+
 DEFAULT_JSON = HERE / "results" / "engine.json"
 
 DEFAULT_SIZES = (1024, 4096, 16384, 65536)
@@ -60,13 +78,20 @@ TARGET = 0
 """Index of the pattern that is recalled."""
 GIB = 1024**3
 MIB = 1024**2
-RESULT_MARK = "BENCHMARK-RESULT "
-"""Prefix of the one stdout line on which a child reports its JSON result."""
+GB = 10**9
+CHUNK = 64 * MIB
+"""Largest temporary the reference's blocked completion of W makes."""
+
+TARGETS = {"imprint_speedup_4096": 1000.0, "sync_speedup_4096": 30.0, "peak_bytes_65536": 1.5 * GB}
+"""What the engine should reach: imprint and sync recall speed-ups at N = 4096, memory at 65536."""
+
+DEFAULT_SWEEPS = 3
+"""Sweeps assumed for a cut-short spin-by-spin run when no run on the same cue finished."""
 
 
 @dataclass(frozen=True)
 class Budgets:
-    """Time budgets in seconds for each step of one side at one size, and caps on steps."""
+    """Time budgets in seconds for the steps at one size, and caps on steps."""
 
     reference_imprint: float = 30.0
     """The np.outer loop; past it the rest of the patterns are extrapolated linearly."""
@@ -74,14 +99,14 @@ class Budgets:
     """Network.imprint for all patterns; past it the figure is extrapolated, recall skipped."""
     reference_async: float = 60.0
     """The reference's spin-by-spin Python loop; past it, time per sweep is extrapolated."""
-    ours_async: float = 120.0
-    """The engine's asynchronous sweeps; checked after each sweep."""
+    ours_async: float = 60.0
+    """The engine's spin-by-spin ``Asynchronous`` sweeps; past it, extrapolated likewise."""
     sync: float = 120.0
-    """Each synchronous recall; checked after each step."""
-    max_sync_steps: int = 100
+    """The reference's synchronous recall; checked after each step."""
+    max_sync_steps: int = 50
     """Synchronous recall gives up after this many steps (it may cycle)."""
     max_sweeps: int = 100
-    """Asynchronous recall gives up after this many sweeps."""
+    """Spin-by-spin recall gives up after this many sweeps."""
 
     def scaled(self, factor: float) -> Budgets:
         """The same budgets with every time multiplied by ``factor``."""
@@ -94,24 +119,12 @@ class Budgets:
             sync=self.sync * factor,
         )
 
-    def total(self) -> float:
-        """The sum of the time budgets (a bound on the timed work of one child)."""
-        return (
-            self.reference_imprint
-            + self.ours_imprint
-            + self.reference_async
-            + self.ours_async
-            + 2 * self.sync
-        )
 
-
-# -- shared by both sides ---------------------------------------------------------------------
+# -- inputs and helpers -------------------------------------------------------------------
 
 
 def make_inputs(n: int, p: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """The stored patterns (int8, P x N) and the cue (int8, N), the same in every process."""
-    from tui_hopfield.model.patterns import flip_fraction, random_spins
-
+    """The stored patterns (int8, P x N) and the cue (int8, N) for one size."""
     rng = np.random.default_rng([seed, n])
     patterns = np.empty((p, n), dtype=np.int8)
     for k in range(p):
@@ -121,7 +134,7 @@ def make_inputs(n: int, p: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def order_rng(n: int, seed: int) -> np.random.Generator:
-    """The generator of the asynchronous visiting orders; both sides draw the same orders."""
+    """The generator of the visiting orders; both spin-by-spin loops draw the same orders."""
     return np.random.default_rng([seed, n, 1])
 
 
@@ -130,84 +143,199 @@ def digest(spins: np.ndarray) -> str:
     return hashlib.sha256(np.asarray(spins, dtype=np.int8).tobytes()).hexdigest()[:16]
 
 
-def best_of(run, quick: float = 0.25, total: float = 1.0, runs: int = 5):
-    """Run ``run()`` -> (info, value) again while it is quick, and keep the fastest run.
+def outcome(state: np.ndarray, target: np.ndarray) -> dict[str, Any]:
+    """Whether a recall ended on the stored pattern, its overlap, and the state's digest."""
+    state = np.asarray(state)
+    n = target.size
+    overlap = float(state.astype(np.float64) @ target.astype(np.float64) / n)
+    return {
+        "overlap": overlap,
+        "exact": bool(np.array_equal(state.astype(np.int8), target)),
+        "final_digest": digest(state),
+    }
 
-    A step under ``quick`` seconds is repeated (up to ``runs`` times, until ``total`` seconds
-    were spent) because one short timing is noisy; every repeat starts from the same state,
-    so it does the same work. Slow or extrapolated steps run once.
+
+QUICK = 0.5
+"""A step faster than this (seconds) is repeated, since one short timing is noisy."""
+MAX_RUNS = 15
+"""The most runs of a quick step."""
+QUICK_TOTAL = 3.0
+"""A quick step is repeated until it has spent this many seconds in all."""
+AGAIN = 10.0
+"""A step faster than this runs at least twice, so that no figure rests on one cold run."""
+BLOCK = 3
+"""Runs of one step in a row before the next step takes its turn (keeps caches warm)."""
+
+
+class Timings:
+    """The runs of one step; ``summary`` keeps the fastest and lists them all.
+
+    Every run must start from the same state and do the same work (and report its own
+    outcome), so that any run stands for the step.
     """
-    info, value = run()
-    spent = [info["seconds"]]
-    best = (info, value)
-    while (
-        not info.get("extrapolated")
-        and info["seconds"] < quick
-        and len(spent) < runs
-        and sum(spent) < total
-    ):
-        info, value = run()
-        spent.append(info["seconds"])
-        if info["seconds"] < best[0]["seconds"]:
-            best = (info, value)
-    best[0]["runs"] = len(spent)
-    best[0]["seconds_all_runs"] = spent
-    return best
+
+    def __init__(self, run: Callable[[], dict[str, Any]]) -> None:
+        self.run = run
+        self.infos: list[dict[str, Any]] = []
+
+    def wants_more(self) -> bool:
+        """Whether the step should run again (see ``QUICK``, ``AGAIN``)."""
+        if not self.infos:
+            return True
+        last = self.infos[-1]
+        if last.get("extrapolated"):
+            return False
+        spent = [info["seconds"] for info in self.infos]
+        return (len(spent) < 2 and last["seconds"] < AGAIN) or (
+            last["seconds"] < QUICK and len(spent) < MAX_RUNS and sum(spent) < QUICK_TOTAL
+        )
+
+    def block(self) -> None:
+        """Run the step up to ``BLOCK`` times in a row (once if it is slow)."""
+        for _ in range(BLOCK):
+            if not self.wants_more():
+                return
+            self.infos.append(self.run())
+            if self.infos[-1]["seconds"] >= QUICK:
+                return
+
+    def summary(self) -> dict[str, Any]:
+        """The fastest run's figures, with every run's time."""
+        spent = [info["seconds"] for info in self.infos]
+        best = dict(min(self.infos, key=lambda info: info["seconds"]))
+        best["runs"] = len(spent)
+        best["median_seconds"] = float(np.median(spent))
+        best["seconds_all_runs"] = spent
+        return best
 
 
-def peak_rss() -> int:
-    """This process's peak resident set size in bytes (Linux reports ru_maxrss in KiB)."""
+def best_of(run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Time one step alone: repeated as ``Timings`` says, the fastest run kept."""
+    timings = Timings(run)
+    while timings.wants_more():
+        timings.block()
+    return timings.summary()
+
+
+def take_turns(steps: dict[str, Timings]) -> dict[str, dict[str, Any]]:
+    """Time several steps taking turns, a block of runs each, until none wants more.
+
+    Both sides' recalls are timed this way, so that a stretch when other work holds the
+    cores slows both rather than one.
+    """
+    while any(timings.wants_more() for timings in steps.values()):
+        for timings in steps.values():
+            if timings.wants_more():
+                timings.block()
+    return {name: timings.summary() for name, timings in steps.items()}
+
+
+# -- memory -------------------------------------------------------------------------------
+
+
+def proc_status(key: str) -> int | None:
+    """A ``Vm...`` line of /proc/self/status in bytes, or None where there is none."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def max_rss() -> int:
+    """This process's ru_maxrss in bytes (Linux reports it in KiB)."""
     scale = 1 if sys.platform == "darwin" else 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
 
 
 class Meter:
-    """Peak RSS and tracemalloc peaks of this process, recorded phase by phase.
+    """The process's resident high-water mark, resettable between the sides.
 
-    numpy reports its array buffers to tracemalloc, so the traced peak is the peak of live
-    numpy (and Python) allocations. tracemalloc slows Python-level loops about fourfold, so
-    it is stopped before the asynchronous (spin-by-spin) phase, which is left untraced.
+    On Linux, writing ``5`` to /proc/self/clear_refs resets the high-water mark (VmHWM, which
+    ru_maxrss also reports), so each side gets its own; the process's overall peak is kept
+    as the largest mark read before each reset.
     """
 
     def __init__(self) -> None:
-        tracemalloc.start()
-        self.phases: dict[str, dict[str, int]] = {}
-        self.traced_peak = 0
+        self.process_peak = max_rss()
+        self.can_reset = self._reset()
 
-    def mark(self, phase: str) -> None:
-        """Record the peaks reached since the previous mark under ``phase``."""
-        entry = {"peak_rss_so_far": peak_rss()}
-        if tracemalloc.is_tracing():
-            current, peak = tracemalloc.get_traced_memory()
-            entry["traced_peak"] = peak
-            entry["traced_current"] = current
-            self.traced_peak = max(self.traced_peak, peak)
-            tracemalloc.reset_peak()
-        self.phases[phase] = entry
+    @staticmethod
+    def _reset() -> bool:
+        try:
+            with open("/proc/self/clear_refs", "w") as handle:
+                handle.write("5")
+        except OSError:
+            return False
+        return True
+
+    def high_water(self) -> int:
+        """The resident high-water mark since the last reset, in bytes."""
+        return proc_status("VmHWM") or max_rss()
+
+    def reset(self) -> None:
+        """Start a new high-water mark (after noting the old one in ``process_peak``)."""
+        self.process_peak = max(self.process_peak, self.high_water(), max_rss())
+        if self.can_reset:
+            self._reset()
+
+    def overall(self) -> int:
+        """The process's peak resident set size over the whole run."""
+        return max(self.process_peak, self.high_water(), max_rss())
+
+
+class SideMemory:
+    """One side's memory at one size: tracemalloc peaks per phase and the RSS high-water mark.
+
+    tracemalloc is started when the side begins, so its figures count only what the side
+    allocated (not the shared inputs, nor the interpreter); ``reset_peak`` starts each phase.
+    """
+
+    def __init__(self, meter: Meter) -> None:
+        gc.collect()
+        meter.reset()
+        self.meter = meter
+        self.rss_start = proc_status("VmRSS")
+        self.phases: dict[str, dict[str, int]] = {}
+        tracemalloc.start()
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        """Trace the peak of the work done in the ``with`` block under ``name``."""
+        if not tracemalloc.is_tracing():
+            raise RuntimeError("tracing stopped before a traced phase")
+        tracemalloc.reset_peak()
+        yield
+        current, peak = tracemalloc.get_traced_memory()
+        self.phases[name] = {"traced_peak": peak, "traced_live_after": current}
 
     def stop_tracing(self) -> None:
-        """Stop tracemalloc (before a timed Python loop)."""
-        tracemalloc.stop()
+        """Stop tracemalloc (before the timed work, which it would slow down)."""
+        if tracemalloc.is_tracing():
+            tracemalloc.stop()
 
-    def report(self) -> dict[str, Any]:
-        """The memory figures for the JSON result."""
+    def finish(self) -> dict[str, Any]:
+        """The side's memory figures (call after the side's last step, before freeing)."""
+        self.stop_tracing()
         return {
-            "peak_rss": peak_rss(),
-            "traced_peak": self.traced_peak,
-            "traced_phases": "inputs, imprint, sync recall (async recall untraced)",
+            "traced_peak": max((v["traced_peak"] for v in self.phases.values()), default=0),
             "phases": self.phases,
+            "rss_high_water": self.meter.high_water(),
+            "rss_at_start": self.rss_start,
+            "rss_high_water_is_per_side": self.meter.can_reset,
         }
 
 
-# -- ours ---------------------------------------------------------------------------------
+# -- ours -----------------------------------------------------------------------------------
 
 
 def extrapolate_growing(times: list[float], total: int) -> float:
     """Estimate the time of ``total`` imprints from the first ``len(times)`` ones.
 
     The time per imprint is fitted as a straight line in the pattern's index over the last
-    half of the measured imprints (the cost of an imprint may grow with the patterns already
-    stored), and the line is summed over the imprints not measured.
+    half of the measured imprints, and the line is summed over the imprints not measured.
     """
     k = len(times)
     measured = float(sum(times))
@@ -222,65 +350,14 @@ def extrapolate_growing(times: list[float], total: int) -> float:
     return measured + float(predicted.sum())
 
 
-def ours_sync(network: Any, budget: float, max_steps: int) -> dict[str, Any]:
-    """Synchronous recall with the engine's data: ``s = sign(fields())`` until nothing changes."""
-    start = time.perf_counter()
-    steps = 0
-    converged = False
-    while steps < max_steps:
-        h = network.fields()
-        new = network.state.copy()
-        new[h > 0] = 1
-        new[h < 0] = -1
-        steps += 1
-        if np.array_equal(new, network.state):
-            converged = True
-            break
-        network.set_state(new)
-        if time.perf_counter() - start > budget:
-            break
-    seconds = time.perf_counter() - start
-    return {"seconds": seconds, "steps": steps, "converged": converged, "extrapolated": False}
-
-
-def ours_async(
-    network: Any, rng: np.random.Generator, budget: float, max_sweeps: int
-) -> dict[str, Any]:
-    """Zero-temperature asynchronous recall with the engine's ``Asynchronous`` events."""
-    from tui_hopfield.model.dynamics import Asynchronous, Flip, SweepDone
-
-    dynamics = Asynchronous(network, rng, temperature=0.0)
-    flips = 0
-    start = time.perf_counter()
-    for event in dynamics.events():
-        if isinstance(event, Flip):
-            flips += 1
-            continue
-        if not isinstance(event, SweepDone):
-            continue  # progress within a sweep
-        if event.flips == 0:
-            continue  # the generator ends after this sweep: let it set ``converged``
-        if event.sweep >= max_sweeps or time.perf_counter() - start > budget:
-            break
-    seconds = time.perf_counter() - start
-    return {
-        "seconds": seconds,
-        "sweeps": dynamics.sweeps,
-        "seconds_per_sweep": seconds / max(1, dynamics.sweeps),
-        "flips": flips,
-        "converged": dynamics.converged,
-        "extrapolated": False,
-    }
-
-
 def imprint_ours(rows: int, cols: int, patterns: np.ndarray, budget: float):
-    """A new Network with every pattern imprinted, timing each imprint.
+    """A new Network with every pattern imprinted and its landscape learned, timed.
 
-    If the budget runs out first, the network holds only the patterns imprinted so far and
-    the figure is extrapolated (see ``extrapolate_growing``).
+    The time is that of every ``Network.imprint`` plus ``network.landscape`` (learning the
+    rule's landscape, which is when the patterns' column layout is filled in), so that it
+    covers everything needed before the first recall. If the budget runs out first, the
+    network holds only the patterns imprinted so far and the figure is extrapolated.
     """
-    from tui_hopfield.model.network import Network
-
     p = len(patterns)
     network = Network(rows, cols)
     times: list[float] = []
@@ -291,11 +368,20 @@ def imprint_ours(rows: int, cols: int, patterns: np.ndarray, budget: float):
         times.append(time.perf_counter() - t0)
         if k + 1 < p and time.perf_counter() - start > budget:
             break
-    info: dict[str, Any] = {"seconds": float(sum(times)), "patterns_timed": len(times)}
-    info["extrapolated"] = len(times) < p
+    imprint_seconds = float(sum(times))
+    t0 = time.perf_counter()
+    network.landscape  # noqa: B018  (learning happens on first access)
+    learn_seconds = time.perf_counter() - t0
+    info: dict[str, Any] = {
+        "seconds": imprint_seconds + learn_seconds,
+        "imprint_seconds": imprint_seconds,
+        "learn_seconds": learn_seconds,
+        "patterns_timed": len(times),
+        "extrapolated": len(times) < p,
+    }
     if info["extrapolated"]:
         info["measured_seconds"] = info["seconds"]
-        info["seconds"] = extrapolate_growing(times, p)
+        info["seconds"] = extrapolate_growing(times, p) + learn_seconds
         info["method"] = (
             f"{len(times)} of {p} imprints timed; time per imprint fitted as a line in the"
             " pattern's index and summed over the rest"
@@ -303,163 +389,118 @@ def imprint_ours(rows: int, cols: int, patterns: np.ndarray, budget: float):
     return info, network
 
 
-def run_ours(spec: dict[str, Any]) -> dict[str, Any]:
-    """The engine's side: imprint, synchronous recall, asynchronous recall."""
-    meter = Meter()
-    rows, cols, p, seed = spec["rows"], spec["cols"], spec["p"], spec["seed"]
-    budgets = Budgets(**spec["budgets"])
-    n = rows * cols
-    patterns, cue = make_inputs(n, p, seed)
-    meter.mark("inputs")
-    result: dict[str, Any] = {"inputs_digest": digest(patterns[TARGET]) + digest(cue)}
-
-    imprint, network = best_of(lambda: imprint_ours(rows, cols, patterns, budgets.ours_imprint))
-    result["imprint"] = imprint
-    meter.mark("imprint")
-    if imprint["extrapolated"]:
-        reason = "imprint ran out of its time budget, so the network is incomplete"
-        result["sync"] = {"skipped": reason}
-        result["async"] = {"skipped": reason}
-        meter.stop_tracing()
-        result["memory"] = meter.report()
-        return result
-
-    network.set_state(cue)
-    network.fields()  # warm-up, untimed: the first call of a kernel pays one-off costs
-
-    def sync_once():
-        network.set_state(cue)
-        return ours_sync(network, budgets.sync, budgets.max_sync_steps), None
-
-    sync, _ = best_of(sync_once)
-    sync["overlap"] = float(network.overlaps()[TARGET])
-    sync["exact"] = bool(np.array_equal(network.state, patterns[TARGET]))
-    sync["final_digest"] = digest(network.state)
-    result["sync"] = sync
-    meter.mark("sync")
-
-    meter.stop_tracing()
-
-    def async_once():
-        network.set_state(cue)
-        rng = order_rng(n, seed)
-        return ours_async(network, rng, budgets.ours_async, budgets.max_sweeps), None
-
-    recall, _ = best_of(async_once)
-    recall["overlap"] = float(network.overlaps()[TARGET])
-    recall["exact"] = bool(np.array_equal(network.state, patterns[TARGET]))
-    recall["final_digest"] = digest(network.state)
-    result["async"] = recall
-    meter.mark("async")
-    result["memory"] = meter.report()
-    return result
-
-
-# -- the reference ----------------------------------------------------------------------------
-
-
-def add_gram(w: np.ndarray, x: np.ndarray) -> None:
-    """Add ``x.T @ x`` to ``w`` in blocks of rows, with bounded temporaries.
-
-    OpenBLAS as bundled with numpy has been seen to crash on ``x.T @ x`` (its syrk path) for
-    large results, so the right-hand operand is always a separate copy, never ``x`` itself.
-    """
-    n = w.shape[0]
-    other = x.copy()
-    block = max(1, (64 * MIB) // (8 * n))
-    for r0 in range(0, n, block):
-        left = np.ascontiguousarray(x[:, r0 : r0 + block].T)
-        w[r0 : r0 + block] += left @ other
-
-
-def reference_sync(w: np.ndarray, cue: np.ndarray, budget: float, max_steps: int):
-    """Synchronous recall the classic way: ``s = sign(W @ s)``, a zero field keeps the spin."""
-    s = cue.astype(np.float64)
+def ours_sync(
+    network: Network, cue: np.ndarray, max_steps: int
+) -> tuple[dict[str, Any], np.ndarray]:
+    """Synchronous recall by the engine's batch path: ``batch.recall(landscape, cue[None])``."""
+    landscape = network.landscape
     start = time.perf_counter()
-    steps = 0
-    converged = False
-    while steps < max_steps:
-        h = w @ s
-        new = s.copy()
-        new[h > 0] = 1.0
-        new[h < 0] = -1.0
-        steps += 1
-        if np.array_equal(new, s):
-            converged = True
-            break
-        s = new
-        if time.perf_counter() - start > budget:
-            break
+    result = recall(landscape, cue[None, :], max_steps=max_steps)
     seconds = time.perf_counter() - start
-    info = {"seconds": seconds, "steps": steps, "converged": converged, "extrapolated": False}
-    return info, s
+    info = {
+        "seconds": seconds,
+        "steps": int(result.steps[0]),
+        "converged": bool(result.converged[0]),
+        "cycled": bool(result.cycled[0]),
+        "extrapolated": False,
+    }
+    return info, result.states[0].copy()
 
 
-def reference_async(
-    w: np.ndarray,
+def ours_descend(network: Network, cue: np.ndarray, rng: np.random.Generator) -> dict[str, Any]:
+    """Asynchronous T = 0 descent in blocks (``dynamics.descend``), from setting the cue on."""
+    start = time.perf_counter()
+    network.set_state(cue)
+    flips = descend(network, rng)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "flips": flips, "extrapolated": False}
+
+
+def ours_async(
+    network: Network,
     cue: np.ndarray,
     rng: np.random.Generator,
     budget: float,
     max_sweeps: int,
     assume_sweeps: int,
-):
-    """Asynchronous recall the classic way: a Python loop ``s_i = sign(W[i] @ s)``.
+) -> dict[str, Any]:
+    """Spin-by-spin T = 0 recall with the engine's ``Asynchronous`` events, as the app runs it.
 
-    Sweeps in a fresh random order until a sweep changes nothing. If the time budget runs
-    out first, the time per spin update so far gives the time per sweep, and the total is
-    estimated as that times ``assume_sweeps`` (the sweeps the engine needed on the same cue).
+    The time counts from setting the cue. If the budget runs out before a sweep flips
+    nothing, the time per spin visit so far gives the time per sweep, and the total is
+    estimated as that times ``assume_sweeps``.
     """
-    n = w.shape[0]
-    s = cue.astype(np.float64)
+    n = network.n
     start = time.perf_counter()
-    updates = 0
-    sweeps = 0
+    network.set_state(cue)
+    dynamics = Asynchronous(network, rng, temperature=0.0)
     flips = 0
-    converged = False
+    visited = 0  # spins visited in completed sweeps plus the current one's progress
     stopped = False
-    while sweeps < max_sweeps and not stopped:
-        changed = 0
-        for i in rng.permutation(n):
-            h = w[i] @ s
-            if h != 0:
-                new = 1.0 if h > 0 else -1.0
-                if new != s[i]:
-                    s[i] = new
-                    changed += 1
-            updates += 1
-            if updates % 1024 == 0 and time.perf_counter() - start > budget:
-                stopped = True
+    for event in dynamics.events():
+        if isinstance(event, Flip):
+            flips += 1
+            continue
+        if isinstance(event, Progress):
+            visited = dynamics.sweeps * n + event.visited
+        elif isinstance(event, SweepDone):
+            visited = event.sweep * n
+            if event.flips == 0:
+                continue  # the generator ends after this sweep and sets ``converged``
+            if event.sweep >= max_sweeps:
                 break
-        flips += changed
-        if stopped:
-            break
-        sweeps += 1
-        if changed == 0:
-            converged = True
+        if time.perf_counter() - start > budget:
+            stopped = True
             break
     elapsed = time.perf_counter() - start
-    per_sweep = elapsed / updates * n
     info: dict[str, Any] = {
         "seconds": elapsed,
-        "sweeps": sweeps,
-        "seconds_per_sweep": per_sweep if stopped else elapsed / max(1, sweeps),
+        "sweeps": dynamics.sweeps,
+        "seconds_per_sweep": elapsed / max(1, dynamics.sweeps),
         "flips": flips,
-        "converged": converged,
+        "converged": dynamics.converged,
         "extrapolated": stopped,
     }
     if stopped:
-        info["measured_seconds"] = elapsed
-        info["spin_updates_timed"] = updates
-        info["seconds"] = per_sweep * assume_sweeps
-        info["sweeps"] = assume_sweeps
-        info["method"] = (
-            f"{updates} spin updates timed ({updates / n:.2f} sweeps); time per sweep"
-            f" = time per update x N, times {assume_sweeps} sweeps (what the engine needed)"
+        per_sweep = elapsed / max(1, visited) * n
+        info.update(
+            measured_seconds=elapsed,
+            spin_visits_timed=visited,
+            seconds_per_sweep=per_sweep,
+            seconds=per_sweep * assume_sweeps,
+            sweeps=assume_sweeps,
+            method=(
+                f"{visited} spin visits timed ({visited / n:.2f} sweeps); time per sweep ="
+                f" time per visit x N, times {assume_sweeps} sweeps"
+            ),
         )
-    return info, s
+    return info
 
 
-def imprint_reference(x: np.ndarray, budget: float):
+def ours_bytes(n: int, p: int) -> int:
+    """A generous estimate of the engine's peak: int8 row and column stores grown by doubling,
+    a float32 copy of the patterns, and float temporaries of the chunked products."""
+    return 6 * n * p + 4 * n * p + 2 * CHUNK + 64 * n
+
+
+# -- the reference --------------------------------------------------------------------------
+
+
+def add_gram(w: np.ndarray, x: np.ndarray) -> None:
+    """Add ``x.T @ x`` to ``w`` in blocks of rows, with bounded temporaries.
+
+    numpy's bundled OpenBLAS has been seen to crash on ``x.T @ x`` (its syrk path) for large
+    results, so the right-hand operand is always a separate copy, never ``x`` itself.
+    """
+    n = w.shape[0]
+    other = x.copy()
+    block = max(1, CHUNK // (8 * n))
+    for r0 in range(0, n, block):
+        left = np.ascontiguousarray(x[:, r0 : r0 + block].T)
+        w[r0 : r0 + block] += left @ other
+
+
+def imprint_reference(x: np.ndarray, budget: float) -> tuple[dict[str, Any], np.ndarray]:
     """W the classic way: a Python loop of ``W += np.outer(p, p)``, then ``/ N``, zero diagonal.
 
     If the budget runs out, the loop's time is scaled linearly to all patterns (each outer
@@ -504,117 +545,353 @@ def imprint_reference(x: np.ndarray, budget: float):
     return info, w
 
 
-def run_reference(spec: dict[str, Any]) -> dict[str, Any]:
-    """The dense reference's side: imprint by np.outer, synchronous, asynchronous recall."""
-    meter = Meter()
-    rows, cols, p, seed = spec["rows"], spec["cols"], spec["p"], spec["seed"]
-    budgets = Budgets(**spec["budgets"])
-    n = rows * cols
+def reference_sync(
+    w: np.ndarray, cue: np.ndarray, budget: float, max_steps: int
+) -> tuple[dict[str, Any], np.ndarray]:
+    """Synchronous recall the classic way: ``s = sign(W @ s)`` until nothing changes.
+
+    A zero field keeps the spin. ``steps`` counts the steps that changed something, as the
+    engine's batch recall does; ``products`` counts every ``W @ s``.
+    """
+    start = time.perf_counter()
+    s = cue.astype(np.float64)
+    steps = 0
+    products = 0
+    converged = False
+    while steps < max_steps:
+        h = w @ s
+        products += 1
+        new = s.copy()
+        new[h > 0] = 1.0
+        new[h < 0] = -1.0
+        if np.array_equal(new, s):
+            converged = True
+            break
+        s = new
+        steps += 1
+        if time.perf_counter() - start > budget:
+            break
+    seconds = time.perf_counter() - start
+    info = {
+        "seconds": seconds,
+        "steps": steps,
+        "products": products,
+        "converged": converged,
+        "extrapolated": False,
+    }
+    return info, s
+
+
+def reference_async(
+    w: np.ndarray,
+    cue: np.ndarray,
+    rng: np.random.Generator,
+    budget: float,
+    max_sweeps: int,
+    assume_sweeps: int,
+) -> tuple[dict[str, Any], np.ndarray]:
+    """Asynchronous recall the classic way: a Python loop ``s_i = sign(W[i] @ s)``.
+
+    Sweeps in a fresh random order until a sweep changes nothing. If the time budget runs
+    out first, the time per spin update so far gives the time per sweep, and the total is
+    estimated as that times ``assume_sweeps`` (the sweeps the engine needed on the same cue,
+    in the same visiting order).
+    """
+    n = w.shape[0]
+    start = time.perf_counter()
+    s = cue.astype(np.float64)
+    updates = 0
+    sweeps = 0
+    flips = 0
+    converged = False
+    stopped = False
+    while sweeps < max_sweeps and not stopped:
+        changed = 0
+        for i in rng.permutation(n):
+            h = w[i] @ s
+            if h != 0:
+                new = 1.0 if h > 0 else -1.0
+                if new != s[i]:
+                    s[i] = new
+                    changed += 1
+            updates += 1
+            if updates % 1024 == 0 and time.perf_counter() - start > budget:
+                stopped = True
+                break
+        flips += changed
+        if stopped:
+            break
+        sweeps += 1
+        if changed == 0:
+            converged = True
+            break
+    elapsed = time.perf_counter() - start
+    info: dict[str, Any] = {
+        "seconds": elapsed,
+        "sweeps": sweeps,
+        "seconds_per_sweep": elapsed / max(1, sweeps),
+        "flips": flips,
+        "converged": converged,
+        "extrapolated": stopped,
+    }
+    if stopped:
+        per_sweep = elapsed / updates * n
+        info.update(
+            measured_seconds=elapsed,
+            spin_updates_timed=updates,
+            seconds_per_sweep=per_sweep,
+            seconds=per_sweep * assume_sweeps,
+            sweeps=assume_sweeps,
+            method=(
+                f"{updates} spin updates timed ({updates / n:.2f} sweeps); time per sweep"
+                f" = time per update x N, times {assume_sweeps} sweeps (what the engine's"
+                " spin-by-spin run needed on the same cue and order)"
+            ),
+        )
+    return info, s
+
+
+def ours_side(
+    n: int, p: int, patterns: np.ndarray, cue: np.ndarray, budgets: Budgets, meter: Meter, seed: int
+) -> tuple[dict[str, Any], Network | None]:
+    """The engine's memory (a traced, untimed pass) and imprint time; returns the network.
+
+    The traced pass runs imprint, synchronous recall and descend; then imprint is timed
+    untraced, and the first synchronous recall on the new network (which builds the float32
+    copy of the patterns) is timed once. The recall timings are taken later, taking turns
+    with the reference's (see ``measure_size``).
+    """
+    side = math.isqrt(n)
+    memory = SideMemory(meter)
+    with memory.phase("imprint"):
+        info, network = imprint_ours(side, side, patterns, budgets.ours_imprint)
+    if not info["extrapolated"]:
+        with memory.phase("sync recall"):
+            ours_sync(network, cue, budgets.max_sync_steps)
+        with memory.phase("descend"):
+            ours_descend(network, cue, order_rng(n, seed))
+    memory.stop_tracing()
+    del network, info
+    gc.collect()
+
+    result: dict[str, Any] = {}
+    holder: dict[str, Network] = {}
+
+    def imprint_once() -> dict[str, Any]:
+        holder.clear()  # drop the previous network first, so that two never coexist
+        gc.collect()
+        info, holder["network"] = imprint_ours(side, side, patterns, budgets.ours_imprint)
+        return info
+
+    result["imprint"] = best_of(imprint_once)
+    network: Network | None = holder.pop("network")
+    if result["imprint"]["extrapolated"]:
+        reason = "imprint ran out of its time budget, so the network is incomplete"
+        for step in ("sync", "descend", "async"):
+            result[step] = {"skipped": reason}
+        network = None
+    else:
+        result["sync_first_call"] = ours_sync(network, cue, budgets.max_sync_steps)[0]
+    result["memory"] = memory.finish()
+    return result, network
+
+
+def reference_side(
+    patterns: np.ndarray, cue: np.ndarray, budgets: Budgets, meter: Meter
+) -> tuple[dict[str, Any], np.ndarray]:
+    """The reference's memory and imprint time; returns W.
+
+    Imprint is traced while it is timed (a few large numpy operations, which tracemalloc does
+    not slow measurably); one synchronous recall is traced for its memory. The recall
+    timings are taken later, taking turns with ours (see ``measure_size``).
+    """
+    memory = SideMemory(meter)
+    result: dict[str, Any] = {}
+    with memory.phase("patterns as float64"):
+        x = patterns.astype(np.float64)  # the classic code keeps float patterns
+    holder: dict[str, np.ndarray] = {}
+
+    def imprint_once() -> dict[str, Any]:
+        holder.clear()  # the previous W is dropped first, so that two never coexist
+        gc.collect()
+        info, holder["w"] = imprint_reference(x, budgets.reference_imprint)
+        return info
+
+    with memory.phase("imprint"):
+        result["imprint"] = best_of(imprint_once)
+    w = holder.pop("w")
+    with memory.phase("sync recall"):
+        reference_sync(w, cue, budgets.sync, budgets.max_sync_steps)
+    result["memory"] = memory.finish()
+    return result, w
+
+
+def reference_bytes(n: int, p: int) -> int:
+    """Peak bytes the reference needs: W and one outer product (8 N^2 each), patterns."""
+    return 16 * n * n + 9 * n * p
+
+
+# -- one size -------------------------------------------------------------------------------
+
+
+def speedup(reference: dict[str, Any], ours: dict[str, Any]) -> dict[str, Any] | None:
+    """reference seconds / our seconds, or None where either is missing."""
+    a, b = reference.get("seconds"), ours.get("seconds")
+    if a is None or b is None or b <= 0:
+        return None
+    return {
+        "times": a / b,
+        "extrapolated": bool(reference.get("extrapolated") or ours.get("extrapolated")),
+    }
+
+
+def recall_steps(
+    n: int,
+    cue: np.ndarray,
+    target: np.ndarray,
+    seed: int,
+    budgets: Budgets,
+    network: Network | None,
+    w: np.ndarray | None,
+) -> dict[str, Timings]:
+    """The recall steps of both sides as ``Timings``, each run reporting its own outcome."""
+    sweeps: dict[str, int] = {}  # converged sweep counts, for each other's extrapolation
+
+    def ended(info: dict[str, Any], state: np.ndarray) -> dict[str, Any]:
+        if info.get("extrapolated"):
+            return info | {"overlap": None, "exact": None, "final_digest": None}
+        return info | outcome(state, target)
+
+    def assumed(other: str) -> int:
+        return sweeps.get(other, DEFAULT_SWEEPS)
+
+    steps: dict[str, Timings] = {}
+    if network is not None:
+        net = network
+
+        def sync() -> dict[str, Any]:
+            return ended(*ours_sync(net, cue, budgets.max_sync_steps))
+
+        def blocks() -> dict[str, Any]:
+            return ended(ours_descend(net, cue, order_rng(n, seed)), net.state)
+
+        def per_spin() -> dict[str, Any]:
+            info = ours_async(
+                net,
+                cue,
+                order_rng(n, seed),
+                budgets.ours_async,
+                budgets.max_sweeps,
+                assumed("reference"),
+            )
+            if info["converged"]:
+                sweeps["ours"] = info["sweeps"]
+            return ended(info, net.state)
+
+        steps["ours sync"] = Timings(sync)
+    if w is not None:
+        matrix = w
+
+        def reference_sync_run() -> dict[str, Any]:
+            return ended(*reference_sync(matrix, cue, budgets.sync, budgets.max_sync_steps))
+
+        def reference_async_run() -> dict[str, Any]:
+            info, state = reference_async(
+                matrix,
+                cue,
+                order_rng(n, seed),
+                budgets.reference_async,
+                budgets.max_sweeps,
+                assumed("ours"),
+            )
+            if info["converged"]:
+                sweeps["reference"] = info["sweeps"]
+            return ended(info, state)
+
+        steps["reference sync"] = Timings(reference_sync_run)
+    if network is not None:
+        steps["ours descend"] = Timings(blocks)
+        steps["ours async"] = Timings(per_spin)
+    if w is not None:
+        steps["reference async"] = Timings(reference_async_run)
+    return steps
+
+
+def measure_size(
+    n: int, seed: int, budgets: Budgets, limits: dict[str, int], meter: Meter
+) -> dict[str, Any]:
+    """Run both sides at one size and collect the figures.
+
+    Ours first: its memory, its imprint, then the network is dropped. The reference next:
+    its memory and imprint; with W built, our network is imprinted again (untimed) and the
+    recall steps of both sides are timed taking turns. W is freed before the next size.
+    """
+    side = math.isqrt(n)
+    p = round(LOAD * n)
+    entry: dict[str, Any] = {"n": n, "rows": side, "cols": side, "p": p}
     patterns, cue = make_inputs(n, p, seed)
-    x = patterns.astype(np.float64)  # the classic code keeps float patterns
-    meter.mark("inputs")
-    result: dict[str, Any] = {"inputs_digest": digest(patterns[TARGET]) + digest(cue)}
+    entry["inputs_bytes"] = patterns.nbytes + cue.nbytes
+    reference_fits = reference_bytes(n, p) <= limits["reference"]
 
-    # Repeats (for a quick imprint) build W afresh; the previous W is dropped first so that
-    # two never coexist.
+    network: Network | None = None
+    need = ours_bytes(n, p)
+    if need > limits["ours"]:
+        entry["ours"] = {
+            "skipped": f"needs about {need / GIB:.1f} GiB > {limits['ours'] / GIB:.1f} GiB"
+        }
+    else:
+        log(f"N={n}: ours, memory and imprint ...")
+        entry["ours"], network = ours_side(n, p, patterns, cue, budgets, meter, seed)
+        if reference_fits:
+            network = None  # so that the reference's memory is its own
+
     w: np.ndarray | None = None
-
-    def imprint_once():
-        nonlocal w
-        w = None
-        info, w = imprint_reference(x, budgets.reference_imprint)
-        return info, None
-
-    result["imprint"], _ = best_of(imprint_once)
-    assert w is not None
-    meter.mark("imprint")
-
-    w @ cue.astype(np.float64)  # warm-up, untimed: the first call of a kernel pays one-off costs
-    sync, s = best_of(lambda: reference_sync(w, cue, budgets.sync, budgets.max_sync_steps))
-    sync["overlap"] = float(x[TARGET] @ s / n)
-    sync["exact"] = bool(np.array_equal(s, x[TARGET]))
-    sync["final_digest"] = digest(s)
-    result["sync"] = sync
-    meter.mark("sync")
-
-    meter.stop_tracing()
-    assume = int(spec.get("assume_sweeps") or 2)
-    recall, s = best_of(
-        lambda: reference_async(
-            w, cue, order_rng(n, seed), budgets.reference_async, budgets.max_sweeps, assume
-        )
-    )
-    if recall["extrapolated"]:
-        recall["overlap"] = None
-        recall["exact"] = None
-        recall["final_digest"] = None
+    if not reference_fits:
+        need = reference_bytes(n, p)
+        entry["reference"] = {
+            "skipped": (
+                f"does not fit: W and one outer product need {need / GIB:.1f} GiB"
+                f" (8 N^2 bytes each), over the {limits['reference'] / GIB:.1f} GiB limit"
+            )
+        }
     else:
-        recall["overlap"] = float(x[TARGET] @ s / n)
-        recall["exact"] = bool(np.array_equal(s, x[TARGET]))
-        recall["final_digest"] = digest(s)
-    result["async"] = recall
-    meter.mark("async")
-    result["memory"] = meter.report()
-    return result
+        log(f"N={n}: reference, memory and imprint ...")
+        entry["reference"], w = reference_side(patterns, cue, budgets, meter)
+        if "imprint" in entry["ours"] and not entry["ours"]["imprint"]["extrapolated"]:
+            network = imprint_ours(side, side, patterns, math.inf)[1]  # untimed, as before
+            ours_sync(network, cue, budgets.max_sync_steps)  # its first call, untimed
 
-
-def run_baseline(spec: dict[str, Any]) -> dict[str, Any]:
-    """An idle child: Python, numpy and the engine imported, nothing computed."""
-    import tui_hopfield.model.dynamics  # noqa: F401
-
-    meter = Meter()
-    meter.mark("imported")
-    return {"memory": meter.report()}
-
-
-CHILDREN = {"ours": run_ours, "reference": run_reference, "baseline": run_baseline}
-
-
-def child_main(raw: str) -> int:
-    """Entry point of a child process: run one side, print its result as one JSON line."""
-    spec = json.loads(raw)
-    result = CHILDREN[spec["side"]](spec)
-    print(RESULT_MARK + json.dumps(result), flush=True)
-    return 0
-
-
-# -- the parent -------------------------------------------------------------------------------
-
-
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-def run_child(spec: dict[str, Any], timeout: float, threads: int | None = None) -> dict[str, Any]:
-    """Run one side in a fresh Python process and return its result (or why it failed)."""
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(spec)]
-    env = dict(os.environ)
-    if threads:
-        env.update(dict.fromkeys(THREAD_VARIABLES, str(threads)))
+    log(f"N={n}: recall, both sides taking turns ...")
     started = time.perf_counter()
-    try:
-        done = subprocess.run(
-            command,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            cwd=REPO,
-            env=env,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return {"failed": f"timed out after {timeout:.0f} s"}
-    wall = time.perf_counter() - started
-    for line in reversed(done.stdout.splitlines()):
-        if line.startswith(RESULT_MARK):
-            result = json.loads(line[len(RESULT_MARK) :])
-            result["child_wall_seconds"] = wall
-            return result
-    if done.returncode < 0:
-        why = f"crashed (signal {-done.returncode})"
-    else:
-        why = f"failed (exit status {done.returncode})"
-    tail = "\n".join(done.stderr.splitlines()[-15:])
-    return {"failed": why, "stderr_tail": tail}
+    steps = recall_steps(n, cue, patterns[TARGET], seed, budgets, network, w)
+    for name, summary in take_turns(steps).items():
+        who, step = name.split(" ")
+        entry[who][step] = summary
+    if "sync_first_call" in entry["ours"]:
+        entry["ours"]["sync"]["first_call_seconds"] = entry["ours"].pop("sync_first_call")[
+            "seconds"
+        ]
+    entry["recall_wall_seconds"] = time.perf_counter() - started
+    if w is not None:
+        del w, steps
+        gc.collect()
+        entry["reference"]["rss_after_free"] = proc_status("VmRSS")
+    log(f"N={n}: done")
+
+    ours, ref = entry["ours"], entry["reference"]
+    entry["speedup"] = {
+        "imprint": speedup(ref.get("imprint", {}), ours.get("imprint", {})),
+        "sync": speedup(ref.get("sync", {}), ours.get("sync", {})),
+        "async_descend": speedup(ref.get("async", {}), ours.get("descend", {})),
+        "async_per_spin": speedup(ref.get("async", {}), ours.get("async", {})),
+    }
+    a = ours.get("async", {}).get("final_digest")
+    b = ref.get("async", {}).get("final_digest")
+    entry["same_async_final_state"] = None if a is None or b is None else a == b
+    return entry
+
+
+# -- the machine ----------------------------------------------------------------------------
 
 
 def meminfo() -> dict[str, int]:
@@ -638,7 +915,75 @@ def cpu_model() -> str:
                 return line.split(":", 1)[1].strip()
     except OSError:
         pass
-    return platform.processor()
+    return platform.processor() or platform.machine()
+
+
+def openblas() -> ctypes.CDLL | None:
+    """numpy's OpenBLAS, already loaded in this process (None if it is another BLAS)."""
+    try:
+        for line in Path("/proc/self/maps").read_text().splitlines():
+            path = line.split()[-1]
+            if "openblas" in Path(path).name.lower() and ".so" in path:
+                return ctypes.CDLL(path)
+    except (OSError, IndexError):
+        pass
+    return None
+
+
+def blas_call(name_part: str, *args: int) -> Any:
+    """Call the OpenBLAS function whose exported name contains ``name_part`` (a few spellings)."""
+    lib = openblas()
+    if lib is None:
+        return None
+    for name in (
+        f"scipy_openblas_{name_part}64_",
+        f"scipy_openblas_{name_part}",
+        f"openblas_{name_part}64_",
+        f"openblas_{name_part}",
+    ):
+        function = getattr(lib, name, None)
+        if function is not None:
+            if name_part == "get_config":
+                function.restype = ctypes.c_char_p
+                return function().decode()
+            return function(*args)
+    return None
+
+
+def set_blas_threads(threads: int) -> bool:
+    """Set OpenBLAS's thread count in this process; whether it could be done."""
+    if blas_call("set_num_threads", threads) is None and openblas() is None:
+        return False
+    return blas_call("get_num_threads") == threads
+
+
+def machine_info() -> dict[str, Any]:
+    """Python, numpy, BLAS, CPU and memory of this machine."""
+    blas: Any = None
+    try:
+        config = np.show_config(mode="dicts")
+        blas = config["Build Dependencies"]["blas"]
+        blas = {k: blas.get(k) for k in ("name", "version", "openblas configuration")}
+    except (TypeError, KeyError, AttributeError):
+        pass
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count()
+    return {
+        "python": platform.python_version(),
+        "python_implementation": platform.python_implementation(),
+        "numpy": np.__version__,
+        "blas": blas,
+        "blas_runtime": blas_call("get_config"),
+        "blas_threads": blas_call("get_num_threads"),
+        "platform": platform.platform(),
+        "cpu": cpu_model(),
+        "cpu_count": os.cpu_count(),
+        "cpus_usable": usable,
+        "memory": meminfo(),
+        "load_average": load_average(),
+    }
 
 
 def git_info() -> dict[str, Any]:
@@ -650,7 +995,7 @@ def git_info() -> dict[str, Any]:
         )
         info["commit"] = head.stdout.strip()
         status = subprocess.run(
-            ["git", "status", "--porcelain", "--", "tui_hopfield"],
+            ["git", "status", "--porcelain", "--", "tui_hopfield/model"],
             capture_output=True,
             text=True,
             cwd=REPO,
@@ -660,35 +1005,6 @@ def git_info() -> dict[str, Any]:
     except (OSError, subprocess.CalledProcessError):
         pass
     return info
-
-
-def machine_info() -> dict[str, Any]:
-    """Python, numpy, BLAS, CPU and memory of this machine."""
-    blas: Any = None
-    try:
-        config = np.show_config(mode="dicts")
-        blas = config["Build Dependencies"]["blas"]
-    except (TypeError, KeyError):
-        pass
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:
-        usable = os.cpu_count()
-    threads = {key: os.environ[key] for key in THREAD_VARIABLES if key in os.environ}
-    return {
-        "python": platform.python_version(),
-        "python_implementation": platform.python_implementation(),
-        "numpy": np.__version__,
-        "blas": blas,
-        "blas_thread_variables": threads,
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "cpu": cpu_model(),
-        "cpu_count": os.cpu_count(),
-        "cpus_usable": usable,
-        "memory": meminfo(),
-        "load_average": load_average(),
-    }
 
 
 def cpu_busy(seconds: float = 1.0) -> float | None:
@@ -721,79 +1037,6 @@ def load_average() -> list[float] | None:
         return None
 
 
-def reference_bytes(n: int, p: int) -> int:
-    """Peak bytes the reference needs: W and one outer product (8 N^2 each), patterns."""
-    return 16 * n * n + 9 * n * p
-
-
-def ours_bytes(n: int, p: int) -> int:
-    """A generous estimate of the engine's peak: int8 stores grown by doubling, and the
-    float64 / int64 copies of the P x N patterns that fields() and set_state() make."""
-    return 6 * n * p + 8 * n * p + 16 * n
-
-
-def speedup(reference: dict[str, Any], ours: dict[str, Any]) -> dict[str, Any] | None:
-    """reference seconds / our seconds, or None where either is missing."""
-    a, b = reference.get("seconds"), ours.get("seconds")
-    if a is None or b is None or b <= 0:
-        return None
-    return {
-        "times": a / b,
-        "extrapolated": bool(reference.get("extrapolated") or ours.get("extrapolated")),
-    }
-
-
-def measure_size(
-    n: int, args: argparse.Namespace, budgets: Budgets, limits: dict[str, int]
-) -> dict[str, Any]:
-    """Run both sides at one size and collect the figures."""
-    side = math.isqrt(n)
-    p = round(LOAD * n)
-    base = {"rows": side, "cols": side, "p": p, "seed": args.seed, "budgets": asdict(budgets)}
-    timeout = 4 * budgets.total() + 600
-    entry: dict[str, Any] = {"n": n, "rows": side, "cols": side, "p": p}
-
-    need = ours_bytes(n, p)
-    if need > limits["ours"]:
-        entry["ours"] = {
-            "skipped": f"needs about {need / GIB:.1f} GiB > {limits['ours'] / GIB:.1f} GiB"
-        }
-    else:
-        log(f"N={n}: ours ...")
-        entry["ours"] = run_child({**base, "side": "ours"}, timeout, args.threads)
-        log(f"N={n}: ours done in {entry['ours'].get('child_wall_seconds', 0):.1f} s")
-
-    need = reference_bytes(n, p)
-    if need > limits["reference"]:
-        entry["reference"] = {
-            "skipped": (
-                f"does not fit: W and one outer product need {need / GIB:.1f} GiB"
-                f" (8 N^2 bytes each), over the {limits['reference'] / GIB:.1f} GiB limit"
-            )
-        }
-    else:
-        sweeps = entry["ours"].get("async", {}).get("sweeps")
-        log(f"N={n}: reference ...")
-        entry["reference"] = run_child(
-            {**base, "side": "reference", "assume_sweeps": sweeps}, timeout, args.threads
-        )
-        log(f"N={n}: reference done in {entry['reference'].get('child_wall_seconds', 0):.1f} s")
-
-    ours, ref = entry["ours"], entry["reference"]
-    entry["speedup"] = {
-        "imprint": speedup(ref.get("imprint", {}), ours.get("imprint", {})),
-        "sync": speedup(ref.get("sync", {}), ours.get("sync", {})),
-        "async": speedup(ref.get("async", {}), ours.get("async", {})),
-        "reference_sync_vs_ours_async": speedup(ref.get("sync", {}), ours.get("async", {})),
-    }
-    if "inputs_digest" in ours and "inputs_digest" in ref:
-        entry["same_inputs"] = ours["inputs_digest"] == ref["inputs_digest"]
-    a = ours.get("async", {}).get("final_digest")
-    b = ref.get("async", {}).get("final_digest")
-    entry["same_async_final_state"] = None if a is None or b is None else a == b
-    return entry
-
-
 # -- the table ------------------------------------------------------------------------------
 
 
@@ -821,13 +1064,16 @@ def fmt_bytes(count: int | None) -> str:
     return f"{count / MIB:.0f} MiB"
 
 
-def cell_time(step: dict[str, Any], count_key: str | None = None) -> str:
+def cell_time(
+    step: dict[str, Any], count_key: str | None = None, seconds_key: str = "seconds"
+) -> str:
     """A timing cell: the time, and the sweeps or steps it took in parentheses."""
     if "skipped" in step:
         return "skipped"
-    if "seconds" not in step:
+    if seconds_key not in step:
         return "-"
-    text = fmt_seconds(step["seconds"], bool(step.get("extrapolated")))
+    extrapolated = bool(step.get("extrapolated")) and seconds_key == "seconds"
+    text = fmt_seconds(step[seconds_key], extrapolated)
     if count_key and step.get(count_key) is not None:
         cut = "+" if step.get("converged") is False and not step.get("extrapolated") else ""
         text += f" ({step[count_key]}{cut})"
@@ -855,118 +1101,165 @@ def cell_exact(step: dict[str, Any]) -> str:
     return f"no (m={step['overlap']:.3f})"
 
 
-def side_cell(side: dict[str, Any], fmt) -> str:
-    """A cell for a side that may have been skipped or failed."""
+def side_cell(side: dict[str, Any], fmt: Callable[[dict[str, Any]], str]) -> str:
+    """A cell for a side that may have been skipped."""
     if "skipped" in side:
         return "does not fit" if side["skipped"].startswith("does not fit") else "skipped"
-    if "failed" in side:
-        return side["failed"].split(" (")[0]
     return fmt(side)
 
 
-def table(entries: list[dict[str, Any]], baseline: dict[str, Any]) -> str:
+def table(entries: list[dict[str, Any]]) -> str:
     """The results as a plain-text table, one column per size, with notes."""
-    label_width, width = 32, 17
-    baseline_rss = baseline.get("memory", {}).get("peak_rss")
+    label_width, width = 36, 16
     lines: list[str] = []
 
     def row(group: str, label: str, cells: list[str]) -> None:
-        text = f"{group:<9}{label:<{label_width - 9}}" + "".join(f"{c:>{width}}" for c in cells)
+        text = f"{group:<8}{label:<{label_width - 8}}" + "".join(f"{c:>{width}}" for c in cells)
         lines.append(text.rstrip())
 
-    def per_side(name: str, fmt) -> list[str]:
+    def per_side(name: str, fmt: Callable[[dict[str, Any]], str]) -> list[str]:
         return [side_cell(e[name], fmt) for e in entries]
+
+    def step(name: str, key: str, count: str | None = None, seconds: str = "seconds"):
+        return per_side(name, lambda s: cell_time(s[key], count, seconds))
 
     row("", "N", [str(e["n"]) for e in entries])
     row("", "grid", [f"{e['rows']}x{e['cols']}" for e in entries])
     row("", "patterns P", [str(e["p"]) for e in entries])
     lines.append("")
-    row("imprint", "ours", per_side("ours", lambda s: cell_time(s["imprint"])))
-    row("", "reference", per_side("reference", lambda s: cell_time(s["imprint"])))
+    row("imprint", "ours (imprint + learn)", step("ours", "imprint"))
+    row("", "reference (np.outer loop)", step("reference", "imprint"))
     row("", "speed-up", [cell_speedup(e["speedup"]["imprint"]) for e in entries])
     lines.append("")
-    row("recall", "ours async", per_side("ours", lambda s: cell_time(s["async"], "sweeps")))
-    row("", "ours sync", per_side("ours", lambda s: cell_time(s["sync"], "steps")))
-    row("", "reference sync", per_side("reference", lambda s: cell_time(s["sync"], "steps")))
+    row("sync", "ours batch.recall (steps)", step("ours", "sync", "steps"))
+    row("", "ours batch.recall, 1st call", step("ours", "sync", None, "first_call_seconds"))
+    row("", "reference sign(W @ s) (steps)", step("reference", "sync", "steps"))
+    row("", "speed-up", [cell_speedup(e["speedup"]["sync"]) for e in entries])
+    lines.append("")
+    row("async", "ours descend (blocks)", step("ours", "descend"))
+    row("", "ours Asynchronous (sweeps)", step("ours", "async", "sweeps"))
+    row("", "reference Python loop (sweeps)", step("reference", "async", "sweeps"))
+    row("", "speed-up, descend", [cell_speedup(e["speedup"]["async_descend"]) for e in entries])
     row(
         "",
-        "reference async",
-        per_side("reference", lambda s: cell_time(s["async"], "sweeps")),
-    )
-    row("", "speed-up sync", [cell_speedup(e["speedup"]["sync"]) for e in entries])
-    row("", "speed-up async", [cell_speedup(e["speedup"]["async"]) for e in entries])
-    row(
-        "",
-        "ref sync / ours async",
-        [cell_speedup(e["speedup"]["reference_sync_vs_ours_async"]) for e in entries],
+        "speed-up, Asynchronous",
+        [cell_speedup(e["speedup"]["async_per_spin"]) for e in entries],
     )
     lines.append("")
-    row("exact", "ours async", per_side("ours", lambda s: cell_exact(s["async"])))
-    row("", "ours sync", per_side("ours", lambda s: cell_exact(s["sync"])))
+    row("exact", "ours sync", per_side("ours", lambda s: cell_exact(s["sync"])))
+    row("", "ours descend", per_side("ours", lambda s: cell_exact(s["descend"])))
+    row("", "ours Asynchronous", per_side("ours", lambda s: cell_exact(s["async"])))
     row("", "reference sync", per_side("reference", lambda s: cell_exact(s["sync"])))
     row("", "reference async", per_side("reference", lambda s: cell_exact(s["async"])))
     same = []
     for e in entries:
         value = e.get("same_async_final_state")
         same.append("-" if value is None else ("yes" if value else "no"))
-    row("", "async: same end state", same)
+    row("", "per-spin runs: same end state", same)
     lines.append("")
-    row("memory", "ours peak RSS", per_side("ours", lambda s: fmt_bytes(s["memory"]["peak_rss"])))
-    row(
-        "",
-        "reference peak RSS",
-        per_side("reference", lambda s: fmt_bytes(s["memory"]["peak_rss"])),
-    )
-    row(
-        "",
-        "ours traced peak",
-        per_side("ours", lambda s: fmt_bytes(s["memory"]["traced_peak"])),
-    )
-    row(
-        "",
-        "reference traced peak",
-        per_side("reference", lambda s: fmt_bytes(s["memory"]["traced_peak"])),
-    )
 
-    notes = [
-        "Times: (n) = sweeps for async recall, steps for sync recall (the last one finds no"
-        " change; 3+ = stopped by its budget or cap before it was stable); a step under 0.25 s"
-        " is the best of up to 5 runs.",
-        "Speed-up = reference time / our time: 12x means ours is 12 times faster, 0.5x means"
-        " ours is slower.",
+    def traced(s: dict[str, Any]) -> str:
+        return fmt_bytes(s["memory"]["traced_peak"])
+
+    def rss(s: dict[str, Any]) -> str:
+        return fmt_bytes(s["memory"]["rss_high_water"])
+
+    row("memory", "ours traced peak", per_side("ours", traced))
+    row("", "ours RSS high-water", per_side("ours", rss))
+    row("", "reference traced peak", per_side("reference", traced))
+    row("", "reference RSS high-water", per_side("reference", rss))
+    return "\n".join(lines)
+
+
+def notes(entries: list[dict[str, Any]], meter: Meter) -> list[str]:
+    """The notes under the table: how to read it, and every estimate's method."""
+    per_side = (
+        "reset for each side through /proc/self/clear_refs"
+        if meter.can_reset
+        else "NOT resettable here, so a later side's figure includes earlier peaks"
+    )
+    result = [
+        "Times are wall-clock, the fastest of at least 2 runs, of up to 15 for a step under"
+        " 0.5 s (the JSON keeps every run and the median; a step over 10 s or extrapolated"
+        " runs once). The recall steps of both sides are timed taking turns, a block of up"
+        " to 3 runs each, so that other work on the machine slows both alike. (n) = steps"
+        " that changed something (sync) or sweeps, the last of which flips nothing (spin by"
+        " spin); n+ = stopped by a cap before it was stable. Recall times count from the cue"
+        " (ours: setting it, overlaps included); our imprint includes learning the"
+        " landscape. '1st call' is our first batch recall after imprinting (it also builds"
+        " the float32 copy of the patterns the engine keeps).",
+        "Speed-up = reference time / our time: 12x means ours is 12 times faster. Async"
+        " speed-ups compare the reference's spin-by-spin loop with our block descent and"
+        " with our spin-by-spin Asynchronous sweeps.",
         "* extrapolated: only part of the work was timed and scaled up (method below).",
-        "exact: the recall ended on the stored pattern (overlap 1.0); else m = its overlap."
-        " Same end state: both async runs, which visit the spins in the same order, ended in"
-        " the same state.",
-        "Memory: each side runs in its own fresh process; peak RSS is that process's ru_maxrss"
-        f" (an idle one, with numpy and the engine imported: {fmt_bytes(baseline_rss)}). Traced"
-        " peak = tracemalloc peak (numpy buffers included) over the inputs, imprint and sync"
-        " recall; the async loops run untraced, as tracemalloc slows Python loops ~4x.",
+        "exact: the recall ended on the stored pattern (else m = its overlap). Same end state:"
+        " the two spin-by-spin runs visit the spins in the same orders and should agree.",
+        "Memory, all in this one process: traced peak = tracemalloc peak of what the side"
+        " allocated (numpy reports its buffers to tracemalloc; the shared inputs and the"
+        " interpreter excluded), reset_peak between phases. Ours is traced in a separate"
+        " untimed pass of imprint, sync recall and descend (tracemalloc slows its Python"
+        " loops several-fold); the reference's imprint is traced while timed (a few large"
+        " numpy operations), and one of its sync recalls is traced. Spin-by-spin loops are"
+        " untraced. RSS high-water = the process's VmHWM / ru_maxrss over the side's"
+        f" imprint and memory pass, {per_side}; it includes the interpreter, numpy, the"
+        " engine and the inputs. Our network is dropped while the reference is measured and"
+        " imprinted again (untimed) for the recall turns.",
     ]
     for e in entries:
         for name in ("ours", "reference"):
             side = e[name]
             if "skipped" in side:
-                notes.append(f"N={e['n']} {name}: skipped, {side['skipped']}.")
-            if "failed" in side:
-                notes.append(f"N={e['n']} {name}: {side['failed']}.")
-            for step in ("imprint", "async"):
-                method = side.get(step, {}).get("method")
+                result.append(f"N={e['n']} {name}: skipped, {side['skipped']}.")
+                continue
+            for key in ("imprint", "async"):
+                method = side.get(key, {}).get("method")
                 if method:
-                    notes.append(f"N={e['n']} {name} {step}*: {method}.")
+                    result.append(f"N={e['n']} {name} {key}*: {method}.")
             completion = side.get("imprint", {}).get("completion")
             if completion:
-                notes.append(f"N={e['n']} {name} imprint: {completion}.")
-        if e.get("same_inputs") is False:
-            notes.append(f"N={e['n']}: WARNING, the two sides did not get the same inputs.")
-    lines.append("")
-    for note in notes:
-        lines.extend(textwrap.wrap(note, 100, subsequent_indent="  "))
-    return "\n".join(lines)
+                result.append(f"N={e['n']} {name} imprint: {completion}.")
+    return result
+
+
+def target_lines(entries: list[dict[str, Any]]) -> tuple[list[str], dict[str, Any]]:
+    """Each target, what was measured and whether it is met."""
+    by_n = {e["n"]: e for e in entries}
+    lines: list[str] = []
+    verdicts: dict[str, Any] = {}
+
+    def verdict(ok: bool | None) -> str:
+        return "not measured" if ok is None else ("met" if ok else "NOT met")
+
+    for key, label in (("imprint", "imprint"), ("sync", "synchronous recall")):
+        goal = TARGETS[f"{key}_speedup_4096"]
+        value = by_n.get(4096, {}).get("speedup", {}).get(key)
+        ok = None if value is None else value["times"] >= goal
+        verdicts[f"{key}_speedup_4096"] = {"goal": goal, "value": value, "met": ok}
+        shown = cell_speedup(value)
+        lines.append(
+            f"{label} at N = 4096 at least {goal:g}x the reference: {shown}, {verdict(ok)}"
+        )
+    goal = TARGETS["peak_bytes_65536"]
+    ours = by_n.get(65536, {}).get("ours", {})
+    ok = None
+    peak = None
+    if "memory" in ours:
+        peak = ours["memory"]["rss_high_water"]
+        recalled = all(ours.get(k, {}).get("exact") for k in ("sync", "descend"))
+        ok = peak < goal and recalled
+        shown = (
+            f"RSS high-water {fmt_bytes(peak)} ({peak / GB:.2f} GB), traced peak"
+            f" {fmt_bytes(ours['memory']['traced_peak'])}, recall exact: {recalled}"
+        )
+    else:
+        shown = "-"
+    verdicts["peak_bytes_65536"] = {"goal": goal, "value": peak, "met": ok}
+    lines.append(f"N = 65536 works with peak memory under {goal / GB:g} GB: {shown}, {verdict(ok)}")
+    return lines, verdicts
 
 
 def log(message: str) -> None:
-    """Progress on stderr, so stdout holds only the table."""
+    """Progress on stderr, so stdout holds only the report."""
     print(message, file=sys.stderr, flush=True)
 
 
@@ -979,6 +1272,18 @@ def parse_sizes(text: str) -> tuple[int, ...]:
             raise argparse.ArgumentTypeError(f"{n} is not a square grid's number of spins")
         sizes.append(n)
     return tuple(sizes)
+
+
+def command_line() -> str:
+    """How this script was started, with paths relative to the repository where they can be."""
+    parts = [sys.executable, *sys.argv]
+    shown = []
+    for part in parts:
+        try:
+            shown.append(str(Path(part).absolute().relative_to(REPO)) if os.sep in part else part)
+        except ValueError:
+            shown.append(part)
+    return shlex.join(shown)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1014,15 +1319,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--threads",
         type=int,
-        help="BLAS/OpenMP threads in the children (sets OMP_, OPENBLAS_ and MKL_NUM_THREADS;"
-        " default: leave the environment as it is)",
+        help="OpenBLAS threads for both sides (default: as numpy started, usually one per core)",
     )
-    parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.child:
-        return child_main(args.child)
 
     started = time.perf_counter()
+    if args.threads and not set_blas_threads(args.threads):
+        log(f"could not set the BLAS threads to {args.threads}; set OPENBLAS_NUM_THREADS instead")
     sizes = args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES)
     budgets = Budgets().scaled(0.25) if args.quick else Budgets()
     available = meminfo().get("MemAvailable", 1 << 62)
@@ -1031,20 +1334,35 @@ def main(argv: list[str] | None = None) -> int:
         "ours": int(min(args.max_ours_gib * GIB, available // 2)),
     }
     machine = machine_info()
+    command = command_line()
     busy_before = cpu_busy()
-    log("baseline child ...")
-    baseline = run_child({"side": "baseline"}, 120, args.threads)
-    entries = [measure_size(n, args, budgets, limits) for n in sizes]
+    meter = Meter()
+    idle_rss = meter.high_water()
+    entries = [measure_size(n, args.seed, budgets, limits, meter) for n in sizes]
     elapsed = time.perf_counter() - started
     busy_after = cpu_busy()
 
     title = (
-        f"tui-hopfield engine vs dense numpy reference: P = round({LOAD} N) random patterns,"
-        f" cue = pattern {TARGET} with {NOISE:.0%} of spins flipped"
+        f"tui-hopfield engine vs dense numpy reference, side by side in one process:"
+        f" P = round({LOAD} N) random patterns, cue = pattern {TARGET} with {NOISE:.0%} of"
+        " spins flipped"
     )
     print("\n".join(textwrap.wrap(title, 100)))
     print("=" * 100)
-    print(table(entries, baseline))
+    print(table(entries))
+    print()
+    for note in notes(entries, meter):
+        print("\n".join(textwrap.wrap(note, 100, subsequent_indent="  ")))
+    overall = (
+        "Process peak RSS over the whole run (ru_maxrss, highest mark):"
+        f" {fmt_bytes(meter.overall())}; idle with numpy and the engine imported:"
+        f" {fmt_bytes(idle_rss)}."
+    )
+    print("\n".join(textwrap.wrap(overall, 100, subsequent_indent="  ")))
+    print("\nTargets:")
+    lines, verdicts = target_lines(entries)
+    for line in lines:
+        print("\n".join(textwrap.wrap("- " + line, 100, subsequent_indent="  ")))
     busy = max(x for x in (busy_before, busy_after, -1.0) if x is not None)
     if busy > 0.2:
         note = (
@@ -1052,15 +1370,30 @@ def main(argv: list[str] | None = None) -> int:
             " after the run, while this script was idle); it competes for the cores and skews"
             " the times."
         )
+        if (machine["blas_threads"] or 1) > 1:
+            note += (
+                f" With {machine['blas_threads']} BLAS threads, a matrix product can wait a"
+                " whole scheduler time slice (tens of ms) for a core, so the short steps (sync"
+                " recall at small N) may be far off on either side: check the runs in the JSON,"
+                " or run again with --threads 1."
+            )
         print("\n" + "\n".join(textwrap.wrap(note, 100, subsequent_indent="  ")))
-    print(
-        f"\nRun time {fmt_seconds(elapsed)} on {machine['cpu']}, {machine['cpus_usable']} CPUs,"
-        f" Python {machine['python']}, numpy {machine['numpy']}."
+    blas = machine["blas"] or {}
+    about = (
+        f"Machine: {machine['cpu']}, {machine['cpus_usable']} usable CPUs,"
+        f" {fmt_bytes(machine['memory'].get('MemTotal'))} RAM; Python {machine['python']},"
+        f" numpy {machine['numpy']} with {blas.get('name', '?')} {blas.get('version', '')}"
+        f"; BLAS threads: {machine['blas_threads'] or '?'}; load average at start"
+        f" {machine['load_average']}."
     )
+    print("\n" + "\n".join(textwrap.wrap(about, 100, subsequent_indent="  ")))
+    print(f"Command: {command}")
+    print(f"Run time {fmt_seconds(elapsed)}.")
 
     report = {
         "benchmark": "engine",
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "command": command,
         "run_seconds": elapsed,
         "load_average_at_end": load_average(),
         "cpu_busy_before": busy_before,
@@ -1078,18 +1411,18 @@ def main(argv: list[str] | None = None) -> int:
             "budgets": asdict(budgets),
             "memory_limits_bytes": limits,
         },
-        "notes": [
-            "Timings are taken within one run of this script on identical inputs (same seed,"
-            " cue and async visiting order); each side runs in its own fresh child process so"
-            " that its memory figures are its own.",
-            "peak_rss: the child's ru_maxrss in bytes. traced_peak: tracemalloc peak over"
-            " inputs, imprint and sync recall; async recall is untraced.",
-            "speedup.times = reference seconds / our seconds (> 1: ours is faster).",
-            "Figures with extrapolated = true were partly timed and scaled up; see method.",
-            "cpu_busy_before/after: fraction of all CPUs busy during 1 s while this script was"
-            " idle, i.e. other work on the machine.",
-        ],
-        "baseline_child": baseline,
+        "memory_method": {
+            "traced_peak": "tracemalloc peak of what one side allocated, from the side's start"
+            " (inputs and interpreter excluded), reset_peak between phases; ours in a separate"
+            " untimed pass, the reference's imprint while timed and one sync recall;"
+            " spin-by-spin loops untraced",
+            "rss_high_water": "VmHWM (= ru_maxrss) of this process, reset per side through"
+            " /proc/self/clear_refs" + ("" if meter.can_reset else " (reset unavailable here)"),
+            "process_peak_rss": meter.overall(),
+            "idle_rss": idle_rss,
+        },
+        "notes": notes(entries, meter),
+        "targets": verdicts,
         "results": entries,
     }
     args.json.parent.mkdir(parents=True, exist_ok=True)
