@@ -1,0 +1,315 @@
+"""``tui-hopfield capacity`` and ``tui-hopfield reinforce``: the experiments in a terminal.
+
+Each prints a table and character plots to standard output, a progress
+report to standard error (a bar on a terminal, a few lines otherwise), and
+writes ``--csv`` / ``--json`` files atomically. Ctrl+C stops the run and
+prints what was measured (exit status 130). Bad arguments exit with status 2;
+scene folders or files that cannot be used with one line and status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from tui_hopfield.experiments.capacity import (
+    DEFAULT_ALPHAS,
+    CapacityResult,
+    CapacitySettings,
+    parse_alphas,
+    run_capacity,
+)
+from tui_hopfield.experiments.charts import capacity_chart, energy_chart, similarity_chart
+from tui_hopfield.experiments.plots import beside
+from tui_hopfield.experiments.progress import TerminalProgress
+from tui_hopfield.experiments.reinforce import ReinforceResult, ReinforceSettings, run_reinforce
+from tui_hopfield.experiments.scenes import builtin_scenes, load_scenes
+from tui_hopfield.experiments.tables import (
+    CAPACITY_NOTE,
+    capacity_csv,
+    capacity_table,
+    format_table,
+    json_text,
+    reinforce_csv,
+    reinforce_table,
+    write_text,
+)
+from tui_hopfield.model.errors import ModelError
+from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, RULE_NAMES, Rule, parse_degree
+
+INTERRUPTED = 130
+"""Exit status after Ctrl+C (128 + SIGINT), once the partial results are out."""
+MAX_PLOT_WIDTH = 100
+"""Plots never get wider than this, however wide the terminal."""
+
+
+# -- argument types ---------------------------------------------------------------
+
+
+def _number(kind: type, low: float, high: float, what: str) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            article = "a whole number" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"{text!r} is not {article}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{what} is from {low:g} to {high:g}, not {text}")
+        return value
+
+    return parse
+
+
+def degree(text: str) -> int | None:
+    """``--degree``: 2..10 or exp."""
+    try:
+        return parse_degree(text)
+    except ModelError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def spins(text: str) -> int:
+    """``--size`` of a capacity sweep: N, or ROWSxCOLS meaning N = ROWS x COLS."""
+    match = re.fullmatch(r"\s*(\d+)\s*(?:[x\u00d7*]\s*(\d+))?\s*", text, flags=re.IGNORECASE)
+    if not match:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of spins (e.g. 1000 or 32x32)")
+    n = int(match.group(1)) * int(match.group(2) or 1)
+    if not 16 <= n <= 4096:
+        raise argparse.ArgumentTypeError(f"the size N is from 16 to 4096 spins, not {n}")
+    return n
+
+
+def picture_size(text: str) -> tuple[int, int]:
+    """``--size`` of a scene picture: ROWSxCOLS (or one number), 4 to 128 a side."""
+    match = re.fullmatch(r"\s*(\d+)\s*(?:[x\u00d7*]\s*(\d+))?\s*", text, flags=re.IGNORECASE)
+    if not match:
+        raise argparse.ArgumentTypeError(f"{text!r} is not ROWSxCOLS, e.g. 32x32")
+    rows, cols = int(match.group(1)), int(match.group(2) or match.group(1))
+    if not (4 <= rows <= 128 and 4 <= cols <= 128):
+        raise argparse.ArgumentTypeError(f"{text!r}: a picture is 4 to 128 spins a side")
+    return rows, cols
+
+
+def alphas(text: str) -> tuple[float, ...]:
+    """``--alphas``: ``START:STOP:STEP`` (STOP included) or a list ``0.05,0.1,0.2``."""
+    try:
+        return parse_alphas(text)
+    except ModelError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def seed(text: str) -> int:
+    """``--seed``: a whole number, 0 or more."""
+    return int(_number(int, 0, 2**63 - 1, "a seed")(text))
+
+
+# -- the parser -------------------------------------------------------------------
+
+
+def parser() -> argparse.ArgumentParser:
+    """The parser of both experiments (a subcommand each)."""
+    main = argparse.ArgumentParser(prog="tui-hopfield", description="Headless experiments.")
+    commands = main.add_subparsers(dest="command", required=True)
+    capacity = commands.add_parser(
+        "capacity",
+        help="sweep the load alpha = P/N and measure recall",
+        description=(
+            "Store P random patterns of N spins for each load alpha = P/N, recall from each"
+            " pattern and from a cue with a fraction flipped (synchronous, T = 0), and"
+            " report the mean final overlap and the fraction recalled exactly."
+        ),
+    )
+    _rule_options(capacity)
+    capacity.add_argument(
+        "--size", type=spins, default=1000, metavar="N", help="spins N, or ROWSxCOLS (default 1000)"
+    )
+    capacity.add_argument(
+        "--alphas",
+        type=alphas,
+        default=DEFAULT_ALPHAS,
+        metavar="SPEC",
+        help="loads: START:STOP:STEP or a list a,b,c (default 0.02:0.30:0.02)",
+    )
+    capacity.add_argument(
+        "--trials", type=_number(int, 1, 1000, "trials"), default=10, help="per load (default 10)"
+    )
+    capacity.add_argument(
+        "--flip",
+        type=_number(float, 0, 0.5, "the fraction flipped"),
+        default=0.1,
+        metavar="F",
+        help="fraction of a cue's spins flipped (default 0.1)",
+    )
+    capacity.add_argument(
+        "--max-steps",
+        type=_number(int, 1, 1000, "steps"),
+        default=50,
+        help="synchronous steps per recall at most (default 50)",
+    )
+    _common_options(capacity)
+
+    reinforce = commands.add_parser(
+        "reinforce",
+        help='the "letting go" study: old and new companions in remembered places',
+        description=(
+            "Store every scene's place beside its old companion, then keep living a random"
+            " scene with its new companion (imprint, then reinforce) and probe every place:"
+            " when does recall bring back the new companion instead of the old?"
+        ),
+    )
+    _rule_options(reinforce)
+    reinforce.add_argument(
+        "--scenes",
+        type=Path,
+        metavar="FOLDER",
+        help="images named <scene>_bg, <scene>_old, <scene>_new (default: the built-in scenes)",
+    )
+    reinforce.add_argument(
+        "--size",
+        type=picture_size,
+        default=(32, 32),
+        metavar="ROWSxCOLS",
+        help="size of each picture; a memory is two side by side (default 32x32)",
+    )
+    reinforce.add_argument(
+        "--rounds", type=_number(int, 1, 10_000, "rounds"), default=40, help="(default 40)"
+    )
+    reinforce.add_argument(
+        "--old-strength",
+        type=_number(float, 0.1, 1000, "the old strength"),
+        default=3.0,
+        metavar="S",
+        help="strength of every old memory (default 3)",
+    )
+    reinforce.add_argument(
+        "--noise",
+        type=_number(float, 0, 0.5, "the noise"),
+        default=0.1,
+        metavar="F",
+        help="fraction of the place's spins flipped in a probe (default 0.1)",
+    )
+    _common_options(reinforce)
+    return main
+
+
+def _rule_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--rule", choices=RULE_NAMES, default="hebbian", help="(default hebbian)")
+    command.add_argument(
+        "--degree", type=degree, default=3, metavar="N|exp", help="dense rule: 2..10 or exp"
+    )
+    command.add_argument(
+        "--beta",
+        type=_number(float, MIN_BETA, MAX_BETA, "beta"),
+        default=40.0,
+        metavar="B",
+        help=f"modern rule: inverse temperature, {MIN_BETA:g} to {MAX_BETA:g} (default 40)",
+    )
+
+
+def _common_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--seed", type=seed, default=None, metavar="N", help="(default random)")
+    command.add_argument("--csv", type=Path, metavar="FILE", help="write the data as CSV")
+    command.add_argument("--json", type=Path, metavar="FILE", help="write everything as JSON")
+    command.add_argument("--no-plot", dest="plot", action="store_false", help="table only")
+    command.add_argument("--quiet", action="store_true", help="no progress report")
+
+
+# -- running ----------------------------------------------------------------------
+
+
+def main(argv: Sequence[str]) -> int:
+    """Run ``capacity ...`` or ``reinforce ...``; return the exit status."""
+    command_parser = parser()
+    args = command_parser.parse_args(list(argv))
+    rule = Rule(args.rule, args.degree, args.beta)
+    try:
+        if args.command == "capacity":
+            return _capacity(args, rule, command_parser)
+        return _reinforce(args, rule, command_parser)
+    except KeyboardInterrupt:  # outside a run (which keeps its results itself)
+        print("interrupted", file=sys.stderr)
+        return INTERRUPTED
+
+
+def _capacity(args: argparse.Namespace, rule: Rule, command_parser: argparse.ArgumentParser) -> int:
+    try:
+        settings = CapacitySettings(
+            rule, args.size, args.alphas, args.trials, args.flip, args.seed, args.max_steps
+        )
+    except ModelError as error:
+        command_parser.error(str(error))
+    progress = None if args.quiet else TerminalProgress(sys.stderr, "capacity")
+    result = run_capacity(settings, progress)
+    if progress:
+        progress.close()
+    _report_time(result, args.quiet)
+    print(format_table(capacity_table(result)))
+    print(CAPACITY_NOTE.format(flip=settings.flip))
+    if args.plot and result.points:
+        print()
+        print(capacity_chart(result).draw(_width(), 18).text())
+    return _finish(result, args, capacity_csv)
+
+
+def _reinforce(
+    args: argparse.Namespace, rule: Rule, command_parser: argparse.ArgumentParser
+) -> int:
+    try:
+        settings = ReinforceSettings(rule, args.rounds, args.old_strength, args.noise, args.seed)
+        rule.check_size(args.size[0] * args.size[1] * 2)
+    except ModelError as error:
+        command_parser.error(str(error))
+    try:
+        if args.scenes is None:
+            scenes = builtin_scenes(*args.size)
+        else:
+            scenes = load_scenes(args.scenes, *args.size)
+    except ModelError as error:
+        print(f"tui-hopfield: {error}", file=sys.stderr)
+        return 1
+    progress = None if args.quiet else TerminalProgress(sys.stderr, "reinforce")
+    result = run_reinforce(scenes, settings, progress)
+    if progress:
+        progress.close()
+    _report_time(result, args.quiet)
+    print(format_table(reinforce_table(result)))
+    if args.plot and result.probes:
+        width = _width()
+        half = (width - 2) // 2
+        for scene in result.scenes:
+            print()
+            left = similarity_chart(result, scene).draw(half, 14)
+            right = energy_chart(result, scene).draw(half, 14)
+            print(beside(left, right).text())
+    return _finish(result, args, reinforce_csv)
+
+
+def _report_time(result: CapacityResult | ReinforceResult, quiet: bool) -> None:
+    if not result.complete:
+        print("interrupted: showing what was measured so far", file=sys.stderr)
+    elif not quiet:
+        print(f"done in {result.seconds:.1f} s", file=sys.stderr)
+
+
+def _width() -> int:
+    return min(MAX_PLOT_WIDTH, shutil.get_terminal_size((80, 24)).columns - 1)
+
+
+def _finish(
+    result: CapacityResult | ReinforceResult,
+    args: argparse.Namespace,
+    to_csv: Callable[..., str],
+) -> int:
+    try:
+        if args.csv is not None:
+            write_text(args.csv, to_csv(result))
+        if args.json is not None:
+            write_text(args.json, json_text(result))
+    except ModelError as error:
+        print(f"tui-hopfield: {error}", file=sys.stderr)
+        return 1
+    return 0 if result.complete else INTERRUPTED

@@ -1,0 +1,130 @@
+"""The experiments' results as tables, CSV and JSON.
+
+A table is a list of column headers and rows of plain values; ``format_table``
+lines it up for the terminal, ``write_csv`` and ``write_json`` save results
+atomically (``model.files.write_atomically``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+from tui_hopfield.experiments.capacity import CapacityPoint, CapacityResult
+from tui_hopfield.experiments.reinforce import Probe, ReinforceResult
+from tui_hopfield.model.files import write_atomically
+
+Table = tuple[tuple[str, ...], list[tuple[str, ...]]]
+"""Column headers and rows of text."""
+
+CAPACITY_HEADERS = (
+    "alpha",
+    "P",
+    "trials",
+    "m pattern",
+    "m cue",
+    "exact pattern",
+    "exact cue",
+)
+"""The capacity table's headers, one per ``CapacityPoint.COLUMNS``."""
+CAPACITY_NOTE = (
+    "m: mean overlap after recall from each stored pattern / from a cue with {flip:.0%}"
+    " flipped;\nexact: the share of those recalls that end exactly on the pattern."
+)
+"""What the capacity table's columns mean (``format`` it with the flip fraction)."""
+REINFORCE_HEADERS = (
+    "scene",
+    "lived",
+    "turning point",
+    "settled",
+    "stays",
+    "last winner",
+    "E old",
+    "E new",
+)
+"""The reinforce table's headers, one per ``SceneSummary.COLUMNS``."""
+
+
+def cell(value: object, decimals: int = 3) -> str:
+    """One value as table text: floats with ``decimals``, None as ``-``, bools as yes/no."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return "-" if math.isnan(value) else f"{value:.{decimals}f}"
+    return str(value)
+
+
+def capacity_table(result: CapacityResult) -> Table:
+    """One row per load."""
+    rows = [tuple(cell(value) for value in point.values()) for point in result.points]
+    return CAPACITY_HEADERS, rows
+
+
+def reinforce_table(result: ReinforceResult) -> Table:
+    """One row per scene: how its story ended."""
+    rows = []
+    for summary in result.summaries:
+        values = summary.values()
+        rows.append(tuple(cell(v, 1) for v in values))
+    return REINFORCE_HEADERS, rows
+
+
+def format_table(table: Table) -> str:
+    """The table lined up in columns: text to the left, numbers to the right."""
+    headers, rows = table
+    widths = [max(len(text) for text in column) for column in zip(headers, *rows, strict=True)]
+    numeric = [all(_is_number(row[k]) for row in rows) and bool(rows) for k in range(len(headers))]
+
+    def line(texts: Sequence[str]) -> str:
+        parts = [
+            text.rjust(width) if right else text.ljust(width)
+            for text, width, right in zip(texts, widths, numeric, strict=True)
+        ]
+        return "  ".join(parts).rstrip()
+
+    rule = "  ".join("-" * width for width in widths)
+    return "\n".join([line(headers), rule, *(line(row) for row in rows)])
+
+
+def _is_number(text: str) -> bool:
+    if text == "-":
+        return True
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def capacity_csv(result: CapacityResult) -> str:
+    """The sweep's points as CSV, full precision."""
+    return _csv(CapacityPoint.COLUMNS, [point.values() for point in result.points])
+
+
+def reinforce_csv(result: ReinforceResult) -> str:
+    """Every probe (round and scene) as CSV, full precision."""
+    return _csv(Probe.COLUMNS, [probe.values() for probe in result.probes])
+
+
+def _csv(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` atomically; ``ModelError`` on failure."""
+    return write_atomically(path, lambda stream: stream.write(text.encode("utf-8")))
+
+
+def json_text(result: CapacityResult | ReinforceResult) -> str:
+    """The result as indented JSON."""
+    return json.dumps(result.to_dict(), indent=2) + "\n"

@@ -1,0 +1,515 @@
+"""The Lab: the capacity sweep and the "letting go" study, with their plots.
+
+Each experiment has a tab with its settings, a run and a stop button, a
+progress bar, the plots and the table. A run is a thread worker, so the
+screen stays live; stop (or leaving the screen) asks the experiment to end
+after the unit of work it is on, and whatever it measured is shown.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from contextlib import suppress
+from pathlib import Path
+from time import monotonic
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal
+from textual.css.query import NoMatches
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    ProgressBar,
+    Select,
+    TabbedContent,
+    TabPane,
+)
+from textual.worker import Worker, WorkerState
+
+from tui_hopfield.experiments.capacity import (
+    CapacityResult,
+    CapacitySettings,
+    parse_alphas,
+    run_capacity,
+)
+from tui_hopfield.experiments.charts import capacity_chart, energy_chart, similarity_chart
+from tui_hopfield.experiments.plots import AXIS, NOBODY, REFERENCE, Chart
+from tui_hopfield.experiments.reinforce import ReinforceResult, ReinforceSettings, run_reinforce
+from tui_hopfield.experiments.scenes import Scene, builtin_scenes, load_scenes
+from tui_hopfield.experiments.tables import Table, capacity_table, reinforce_table
+from tui_hopfield.model.errors import ModelError
+from tui_hopfield.model.rules import RULE_NAMES, Rule, parse_degree
+
+PROGRESS_INTERVAL = 0.1
+"""Seconds between two progress updates from a running experiment, at least."""
+SERIES_CLASSES = ("chart-view--first", "chart-view--second", "chart-view--third")
+"""Component classes of the series' colours, in order (more series reuse them)."""
+
+
+class ChartView(Widget):
+    """A ``Chart`` drawn to fit the widget, each series in its colour."""
+
+    COMPONENT_CLASSES = {
+        *SERIES_CLASSES,
+        "chart-view--axis",
+        "chart-view--reference",
+    }
+
+    DEFAULT_CSS = """
+    ChartView {
+        width: 1fr;
+        height: 1fr;
+        min-height: 8;
+    }
+    ChartView > .chart-view--first { color: #e0463e; text-style: bold; }
+    ChartView > .chart-view--second { color: #4f8fef; text-style: bold; }
+    ChartView > .chart-view--third { color: #d9a21b; }
+    ChartView > .chart-view--axis { color: $text-muted; }
+    ChartView > .chart-view--reference { color: #3fae6a; }
+    """
+
+    def __init__(self, empty: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.chart: Chart | None = None
+        """What is drawn; None shows ``empty``."""
+        self.empty = empty
+        """The text shown before there is a chart."""
+
+    def show(self, chart: Chart | None) -> None:
+        """Draw ``chart`` (None: the empty text)."""
+        self.chart = chart
+        self.refresh()
+
+    def text(self) -> str:
+        """The chart as plain text at the widget's size (for tests and copying)."""
+        if self.chart is None:
+            return self.empty
+        return self.chart.draw(self.size.width, self.size.height).text()
+
+    def render(self) -> Text:
+        if self.chart is None:
+            return Text(self.empty, style=self.get_component_rich_style("chart-view--axis"))
+        drawing = self.chart.draw(self.size.width, self.size.height)
+        styles = {
+            AXIS: self.get_component_rich_style("chart-view--axis"),
+            REFERENCE: self.get_component_rich_style("chart-view--reference"),
+        }
+        text = Text(no_wrap=True, overflow="crop")
+        for number, (line, owners) in enumerate(zip(drawing.lines, drawing.owners, strict=True)):
+            if number:
+                text.append("\n")
+            for char, owner in zip(line, owners, strict=True):
+                if owner == NOBODY:
+                    text.append(char)
+                    continue
+                if owner not in styles:
+                    name = SERIES_CLASSES[owner % len(SERIES_CLASSES)]
+                    styles[owner] = self.get_component_rich_style(name)
+                text.append(char, styles[owner])
+        return text
+
+
+def _field(label: str, widget: Widget) -> ComposeResult:
+    yield Label(label, classes="field-label")
+    yield widget
+
+
+def _rule_fields(prefix: str) -> ComposeResult:
+    yield from _field(
+        "rule",
+        Select(
+            [(name, name) for name in RULE_NAMES],
+            value="hebbian",
+            allow_blank=False,
+            compact=True,
+            id=f"{prefix}-rule",
+        ),
+    )
+    # Enabled when the rule takes them (dense: degree, modern: beta).
+    yield from _field("degree", Input("3", compact=True, disabled=True, id=f"{prefix}-degree"))
+    yield from _field("beta", Input("40", compact=True, disabled=True, id=f"{prefix}-beta"))
+
+
+class LabScreen(Screen[None]):
+    """The experiments, run in the background, with plots and tables."""
+
+    TITLE = "tui-hopfield"
+    SUB_TITLE = "lab"
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("ctrl+r", "run", "Run"),
+        Binding("ctrl+x", "stop", "Stop"),
+    ]
+
+    DEFAULT_CSS = """
+    LabScreen TabPane {
+        padding: 0 1;
+    }
+    LabScreen .form {
+        grid-size: 8;
+        grid-columns: auto 1fr auto 1fr auto 1fr auto 1fr;
+        grid-rows: 1;
+        grid-gutter: 0 1;
+        height: auto;
+    }
+    LabScreen .field-label {
+        color: $text-muted;
+    }
+    LabScreen .controls {
+        height: 1;
+        margin-top: 1;
+    }
+    LabScreen .controls Button {
+        min-width: 8;
+        margin-right: 1;
+    }
+    LabScreen .controls ProgressBar {
+        width: auto;
+        margin-right: 2;
+    }
+    LabScreen .status {
+        width: 1fr;
+        color: $text-muted;
+    }
+    LabScreen .charts {
+        height: 2fr;
+        min-height: 8;
+    }
+    LabScreen .charts ChartView {
+        height: 100%;
+    }
+    LabScreen ChartView {
+        height: 2fr;
+        margin-top: 1;
+    }
+    LabScreen DataTable {
+        height: 1fr;
+        min-height: 3;
+    }
+    LabScreen .scene-choice {
+        height: 1;
+    }
+    LabScreen .scene-choice Label {
+        margin-right: 1;
+    }
+    LabScreen #reinforce-scene {
+        width: 24;
+    }
+    """
+
+    def __init__(
+        self,
+        seed: int | None = None,
+        *,
+        n: int = 500,
+        trials: int = 3,
+        rounds: int = 40,
+        scenes: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.defaults = {
+            "seed": "" if seed is None else str(seed),
+            "n": str(n),
+            "trials": str(trials),
+            "rounds": str(rounds),
+            "scenes": "" if scenes is None else str(scenes),
+        }
+        """The settings the forms start with, as text."""
+        self.capacity_result: CapacityResult | None = None
+        """The last sweep's result (complete or stopped)."""
+        self.reinforce_result: ReinforceResult | None = None
+        """The last study's result (complete or stopped)."""
+        # Per experiment: the worker of its last run and the event that stops it.
+        self._runs: dict[str, tuple[Worker, threading.Event]] = {}
+
+    # -- layout -------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(id="lab-tabs"):
+            with TabPane("capacity", id="capacity"):
+                with Grid(classes="form"):
+                    yield from _rule_fields("capacity")
+                    yield from _field("seed", self._input("seed", "capacity-seed", "random"))
+                    yield from _field("N", self._input("n", "capacity-n"))
+                    yield from _field(
+                        "alphas", Input("0.02:0.3:0.02", compact=True, id="capacity-alphas")
+                    )
+                    yield from _field("trials", self._input("trials", "capacity-trials"))
+                    yield from _field("flip", Input("0.1", compact=True, id="capacity-flip"))
+                yield from self._controls("capacity")
+                yield ChartView(
+                    "Run a sweep to see recall fall as the load grows.", id="capacity-chart"
+                )
+                yield DataTable(id="capacity-table", zebra_stripes=True)
+            with TabPane("letting go", id="reinforce"):
+                with Grid(classes="form"):
+                    yield from _rule_fields("reinforce")
+                    yield from _field("seed", self._input("seed", "reinforce-seed", "random"))
+                    yield from _field("rounds", self._input("rounds", "reinforce-rounds"))
+                    yield from _field("old", Input("3", compact=True, id="reinforce-old"))
+                    yield from _field("noise", Input("0.1", compact=True, id="reinforce-noise"))
+                    yield from _field(
+                        "scenes", self._input("scenes", "reinforce-scenes", "built-in")
+                    )
+                yield from self._controls("reinforce")
+                with Horizontal(classes="charts"):
+                    yield ChartView(
+                        "Run the study to see who comes back.", id="reinforce-similarity"
+                    )
+                    yield ChartView("", id="reinforce-energy")
+                with Horizontal(classes="scene-choice"):
+                    yield Label("plots of", classes="field-label")
+                    yield Select([], prompt="scene", compact=True, id="reinforce-scene")
+                yield DataTable(id="reinforce-table", zebra_stripes=True)
+        yield Footer()
+
+    def _input(self, key: str, id: str, placeholder: str = "") -> Input:
+        return Input(self.defaults[key], placeholder=placeholder, compact=True, id=id)
+
+    def _controls(self, prefix: str) -> ComposeResult:
+        with Horizontal(classes="controls"):
+            yield Button("run", id=f"{prefix}-run", variant="primary", compact=True)
+            yield Button("stop", id=f"{prefix}-stop", disabled=True, compact=True)
+            yield ProgressBar(total=1, id=f"{prefix}-progress", show_eta=False)
+            yield Label("", id=f"{prefix}-status", classes="status")
+
+    # -- actions ----------------------------------------------------------------
+
+    @property
+    def experiment(self) -> str:
+        """The experiment of the open tab: ``capacity`` or ``reinforce``."""
+        return self.query_one(TabbedContent).active or "capacity"
+
+    def action_back(self) -> None:
+        """Stop any run and go back to the previous screen."""
+        for _, stop in self._runs.values():
+            stop.set()
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def action_run(self) -> None:
+        """Run the open tab's experiment."""
+        self.start(self.experiment)
+
+    def action_stop(self) -> None:
+        """Stop the open tab's experiment, keeping what it measured."""
+        self.stop(self.experiment)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        experiment, _, what = (event.button.id or "").partition("-")
+        if what == "run":
+            self.start(experiment)
+        elif what == "stop":
+            self.stop(experiment)
+
+    def running(self, experiment: str) -> bool:
+        """Whether a run of ``experiment`` is under way (stopping counts as running)."""
+        run = self._runs.get(experiment)
+        return run is not None and not run[0].is_finished
+
+    def stop(self, experiment: str) -> None:
+        """Ask ``experiment`` to stop after its current unit of work."""
+        if self.running(experiment) and not self._runs[experiment][1].is_set():
+            self._runs[experiment][1].set()
+            self._status(experiment, "stopping...")
+
+    def start(self, experiment: str) -> None:
+        """Read the settings and run ``experiment`` in a thread worker."""
+        if self.running(experiment):
+            return
+        try:
+            if experiment == "capacity":
+                work = self._capacity_work(self._capacity_settings())
+            else:
+                work = self._reinforce_work(*self._reinforce_settings())
+        except ModelError as error:
+            self._status(experiment, str(error))
+            self.notify(str(error), title="cannot run", severity="error")
+            return
+        stop = threading.Event()
+        self._set_running(experiment, True)
+        self._status(experiment, "running...")
+        self.query_one(f"#{experiment}-progress", ProgressBar).update(total=None, progress=0)
+
+        def job() -> CapacityResult | ReinforceResult:
+            return work(self._progress_callback(experiment, stop), stop.is_set)
+
+        worker = self.run_worker(
+            job, name=experiment, group=experiment, thread=True, exit_on_error=False
+        )
+        self._runs[experiment] = (worker, stop)
+
+    def _set_running(self, experiment: str, running: bool) -> None:
+        self.query_one(f"#{experiment}-run", Button).disabled = running
+        self.query_one(f"#{experiment}-stop", Button).disabled = not running
+
+    # -- settings ----------------------------------------------------------------
+
+    def _value(self, id: str) -> str:
+        return self.query_one(f"#{id}", Input).value.strip()
+
+    def _rule(self, prefix: str) -> Rule:
+        name = self.query_one(f"#{prefix}-rule", Select).value
+        degree = parse_degree(self._value(f"{prefix}-degree") or "3")
+        beta = _number(self._value(f"{prefix}-beta") or "40", float, "beta")
+        return Rule(str(name), degree, beta)
+
+    def _seed(self, prefix: str) -> int | None:
+        text = self._value(f"{prefix}-seed")
+        if not text:
+            return None
+        seed = _number(text, int, "the seed")
+        if seed < 0:
+            raise ModelError(f"the seed is 0 or more, not {seed}")
+        return seed
+
+    def _capacity_settings(self) -> CapacitySettings:
+        return CapacitySettings(
+            rule=self._rule("capacity"),
+            n=_number(self._value("capacity-n"), int, "N"),
+            alphas=parse_alphas(self._value("capacity-alphas")),
+            trials=_number(self._value("capacity-trials"), int, "trials"),
+            flip=_number(self._value("capacity-flip"), float, "flip"),
+            seed=self._seed("capacity"),
+        )
+
+    def _reinforce_settings(self) -> tuple[ReinforceSettings, Path | None]:
+        settings = ReinforceSettings(
+            rule=self._rule("reinforce"),
+            rounds=_number(self._value("reinforce-rounds"), int, "rounds"),
+            old_strength=_number(self._value("reinforce-old"), float, "the old strength"),
+            noise=_number(self._value("reinforce-noise"), float, "noise"),
+            seed=self._seed("reinforce"),
+        )
+        folder = self._value("reinforce-scenes")
+        return settings, Path(folder) if folder else None
+
+    def _capacity_work(self, settings: CapacitySettings) -> Callable[..., CapacityResult]:
+        return lambda progress, stop: run_capacity(settings, progress, stop)
+
+    def _reinforce_work(
+        self, settings: ReinforceSettings, folder: Path | None
+    ) -> Callable[..., ReinforceResult]:
+        scenes: tuple[Scene, ...] = builtin_scenes() if folder is None else load_scenes(folder)
+        settings.rule.check_size(2 * scenes[0].rows * scenes[0].cols)
+        return lambda progress, stop: run_reinforce(scenes, settings, progress, stop)
+
+    # -- progress and results --------------------------------------------------------
+
+    def _progress_callback(
+        self, experiment: str, stop: threading.Event
+    ) -> Callable[[int, int], None]:
+        """A progress report for the worker thread; it hands updates to the screen, ten a second."""
+
+        last = [-1.0]
+
+        def progress(done: int, total: int) -> None:
+            now = monotonic()
+            if stop.is_set() or (now - last[0] < PROGRESS_INTERVAL and done < total):
+                return
+            last[0] = now
+            try:
+                self.app.call_from_thread(self._show_progress, experiment, done, total)
+            except RuntimeError:  # the app is closing
+                stop.set()
+
+        return progress
+
+    def _show_progress(self, experiment: str, done: int, total: int) -> None:
+        with suppress(NoMatches):  # the screen has gone
+            bar = self.query_one(f"#{experiment}-progress", ProgressBar)
+            bar.update(total=total, progress=done)
+
+    def _status(self, experiment: str, text: str) -> None:
+        self.query_one(f"#{experiment}-status", Label).update(text)
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        experiment = event.worker.group
+        run = self._runs.get(experiment)
+        if run is None or run[0] is not event.worker or not event.worker.is_finished:
+            return
+        run[1].set()
+        self._set_running(experiment, False)
+        if event.state == WorkerState.SUCCESS:
+            result = event.worker.result
+            if isinstance(result, CapacityResult):
+                self.show_capacity(result)
+            elif isinstance(result, ReinforceResult):
+                self.show_reinforce(result)
+        elif event.state == WorkerState.ERROR:
+            message = str(event.worker.error)
+            self._status(experiment, f"failed: {message}")
+            self.notify(message, title="the experiment failed", severity="error")
+        else:
+            self._status(experiment, "cancelled")
+
+    def show_capacity(self, result: CapacityResult) -> None:
+        """Show a sweep's chart and table."""
+        self.capacity_result = result
+        self.query_one("#capacity-chart", ChartView).show(
+            capacity_chart(result) if result.points else None
+        )
+        _fill(self.query_one("#capacity-table", DataTable), capacity_table(result))
+        self._status("capacity", _finished(result.complete, result.seconds))
+
+    def show_reinforce(self, result: ReinforceResult) -> None:
+        """Show a study's table and the plots of its first scene."""
+        self.reinforce_result = result
+        _fill(self.query_one("#reinforce-table", DataTable), reinforce_table(result))
+        select = self.query_one("#reinforce-scene", Select)
+        select.set_options([(name, name) for name in result.scenes])
+        if result.scenes:
+            select.value = result.scenes[0]
+        self._show_scene(result.scenes[0] if result.scenes else None)
+        self._status("reinforce", _finished(result.complete, result.seconds))
+
+    @on(Select.Changed, "#capacity-rule, #reinforce-rule")
+    def _rule_chosen(self, event: Select.Changed) -> None:
+        prefix = (event.select.id or "").partition("-")[0]
+        self.query_one(f"#{prefix}-degree", Input).disabled = event.value != "dense"
+        self.query_one(f"#{prefix}-beta", Input).disabled = event.value != "modern"
+
+    @on(Select.Changed, "#reinforce-scene")
+    def _scene_chosen(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self._show_scene(event.value)
+
+    def _show_scene(self, scene: str | None) -> None:
+        result = self.reinforce_result
+        has_probes = result is not None and scene is not None and result.probes_of(scene)
+        similarity = self.query_one("#reinforce-similarity", ChartView)
+        energy = self.query_one("#reinforce-energy", ChartView)
+        similarity.show(similarity_chart(result, scene) if has_probes else None)
+        energy.show(energy_chart(result, scene) if has_probes else None)
+
+
+def _number(text: str, kind: type, what: str) -> int | float:
+    try:
+        return kind(text)
+    except ValueError:
+        raise ModelError(f"{what} must be a number, not {text!r}") from None
+
+
+def _fill(table: DataTable, content: Table) -> None:
+    headers, rows = content
+    table.clear(columns=True)
+    table.add_columns(*headers)
+    table.add_rows(rows)
+
+
+def _finished(complete: bool, seconds: float) -> str:
+    return f"done in {seconds:.1f} s" if complete else f"stopped after {seconds:.1f} s"
