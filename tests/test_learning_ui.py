@@ -178,3 +178,14 @@ async def test_overload_refuses_a_load_out_of_range(app):
         assert "from 0 to 1" in str(dialog.query_one("#error").render())
         await pilot.press("escape")
         assert app.network.count == 0
+
+
+async def test_l_opens_the_lab_and_escape_comes_back(app):
+    from tui_hopfield.ui.lab_screen import LabScreen
+    from tui_hopfield.ui.magnets_screen import MagnetsScreen
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("L")
+        assert isinstance(pilot.app.screen, LabScreen)
+        await pilot.press("escape")
+        assert isinstance(pilot.app.screen, MagnetsScreen)

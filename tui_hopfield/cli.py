@@ -101,7 +101,8 @@ def parser() -> argparse.ArgumentParser:
             "Brain magnets in a terminal: a Hopfield network you can draw on. "
             "Imprint pictures, break them, and watch recall flip the magnets back."
         ),
-        epilog="In the app press ? for every key and mouse action.",
+        epilog="Experiments: tui-hopfield capacity --help, tui-hopfield reinforce --help."
+        " In the app press ? for every key and mouse action.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(

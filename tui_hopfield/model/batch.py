@@ -112,7 +112,7 @@ def _recall_one(landscape: Landscape, state: np.ndarray, max_steps: int) -> Batc
 SINGLE_INCREMENTAL = 0.25
 """For one cue, below this fraction of spins flipped the overlaps are updated, not recounted."""
 
-INCREMENTAL = 0.05
+INCREMENTAL = 0.005
 """Below this fraction of spins flipped, overlaps are updated from the flipped spins only."""
 
 
@@ -128,10 +128,10 @@ def _update_dots(
     Few flips (the usual case after the first step) cost O(P) each: a flip of
     spin i changes the overlaps by ``-2 s_i xi[:, i]``. Many flips: recompute.
     """
-    which, spins = np.nonzero(flips)
-    if len(which) > INCREMENTAL * flips.size:
+    if np.count_nonzero(flips) > INCREMENTAL * flips.size:
         dots[rows] = landscape.dots(np.where(flips, -previous, previous))
         return
+    which, spins = np.nonzero(flips)
     if not len(which):
         return
     change = landscape.columns[spins].astype(np.float64)

@@ -596,9 +596,11 @@ class Softmax(Landscape):
 class Storkey(Landscape):
     """Storkey's rule: a dense float32 W, learned one pattern at a time.
 
-    ``W += c (xi xi^T - xi h^T - h xi^T + 2 W) / N`` with ``h = W xi``, then the
+    ``W += (c xi xi^T - xi h^T - h xi^T + 2 W) / N`` with ``h = W xi``, then the
     diagonal is zeroed: the local field ``h_ij = sum_{k != i, j} w_ik xi_k`` of
-    Storkey (1997), written with whole vectors. The live state keeps its field
+    Storkey (1997), written with whole vectors. A strength c multiplies the
+    Hebbian term ``xi xi^T`` only: the valley deepens, the cross-talk correction
+    stays what the other memories make it. The live state keeps its field
     ``h = W s``; a flip updates it in O(N).
     """
 
@@ -639,14 +641,14 @@ class Storkey(Landscape):
     def _learn(self, xi: np.ndarray, strength: float) -> None:
         w, n = self.weights, self.n
         h = w @ xi
-        rate = strength / n
         block = max(1, CHUNK_BYTES // (4 * n))
         for start in range(0, n, block):
             rows = slice(start, min(start + block, n))
-            update = np.multiply.outer(xi[rows], xi - h)
+            update = np.multiply.outer(strength * xi[rows], xi)
+            update -= np.multiply.outer(xi[rows], h)
             update -= np.multiply.outer(h[rows], xi)
             update += 2.0 * w[rows]
-            update *= rate
+            update /= n
             w[rows] += update
         np.fill_diagonal(w, 0.0)
 

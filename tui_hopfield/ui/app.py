@@ -187,6 +187,11 @@ class HopfieldApp(App[None]):
                 screen.memory_list.focus,
             ),
             (
+                "Lab: experiments",
+                "Capacity sweep and the letting-go study, with plots (L)",
+                screen.action_lab,
+            ),
+            (
                 "Overload with random memories",
                 "Imprint random patterns up to a load, past ~0.138 N (O)",
                 screen.action_overload,

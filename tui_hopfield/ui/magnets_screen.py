@@ -111,6 +111,7 @@ class MagnetsScreen(Screen):
         Binding("O", "overload", "Overload", show=False),
         Binding("p", "open_picture", "Image file", show=False),
         Binding("T", "type_text", "Words", show=False),
+        Binding("L", "lab", "Lab", show=False),
         *[
             Binding(str((k + 1) % 10), f"picture({k})", f"Picture {k + 1}", show=False)
             for k in range(10)
@@ -428,6 +429,13 @@ class MagnetsScreen(Screen):
         self._sync()
         self._name_state("drawing")
         self.notify(note, timeout=3)
+
+    def action_lab(self) -> None:
+        """Open the lab: the capacity and letting-go experiments, with plots."""
+        from tui_hopfield.ui.lab_screen import LabScreen
+
+        self._stop_recall()
+        self.app.push_screen(LabScreen(seed=int(self.rng.integers(2**31))))
 
     def action_forget_all(self) -> None:
         """Remove every memory (the grid stays as it is), after asking."""
