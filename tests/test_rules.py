@@ -371,3 +371,11 @@ def test_packed_overlaps_are_exact():
         landscape = Rule().learn(patterns, np.ones(7))
         state = random_spins(n, rng)
         assert np.array_equal(landscape.dots_of(state), patterns.astype(int) @ state)
+
+
+def test_the_modern_energy_of_spins_is_its_continuous_energy_and_the_valleys_agree():
+    network = stored(Rule("modern", beta=30.0), 8, 4, seed=4)
+    retrieval = Retrieval(network)
+    assert retrieval.energy() == pytest.approx(network.energy())
+    network.set_state(network.patterns[2])
+    assert network.valleys()[2] == pytest.approx(network.energy())

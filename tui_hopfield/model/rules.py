@@ -155,7 +155,9 @@ class Rule:
                 return Softmax(patterns, strengths, columns, beta=1.0, scale=1.0)
             return Polynomial(patterns, strengths, columns, self.degree)
         n = patterns.shape[1]
-        return Softmax(patterns, strengths, columns, beta=self.beta / n, scale=n / self.beta)
+        return Softmax(
+            patterns, strengths, columns, beta=self.beta / n, scale=n / self.beta, offset=n / 2
+        )
 
     def check_size(self, n: int) -> None:
         """Refuse a grid of ``n`` spins the rule cannot hold (Storkey's dense W)."""
@@ -525,8 +527,11 @@ class Softmax(Landscape):
         columns: np.ndarray | None,
         beta: float,
         scale: float,
+        offset: float = 0.0,
     ) -> None:
         super().__init__(patterns, strengths, columns)
+        self.offset = offset
+        """Added to every energy: N/2 for the modern network, whose energy holds ``x.x / 2``."""
         self.beta = beta
         """The inverse temperature on raw overlaps d."""
         self.scale = scale
@@ -570,7 +575,8 @@ class Softmax(Landscape):
         """-scale log sum c exp(beta d), computed without overflow."""
         z = self.beta * dots + self._log_c
         top = z.max(axis=-1)
-        return -self.scale * (top + np.log(np.exp(z - top[:, None]).sum(axis=-1)))
+        lse = top + np.log(np.exp(z - top[:, None]).sum(axis=-1))
+        return self.offset - self.scale * lse
 
     # -- the modern network's continuous update ------------------------------
 
@@ -590,7 +596,8 @@ class Softmax(Landscape):
         """Ramsauer's energy of continuous states: ``-scale lse + x.x / 2``."""
         values = np.atleast_2d(values).astype(np.float64)
         dots = values @ self._columns.astype(np.float64)
-        return self.energies_of_dots(dots) + 0.5 * np.einsum("bi,bi->b", values, values)
+        squares = np.einsum("bi,bi->b", values, values)
+        return self.energies_of_dots(dots) - self.offset + 0.5 * squares
 
 
 class Storkey(Landscape):
