@@ -89,8 +89,9 @@ def _recall_one(landscape: Landscape, state: np.ndarray, max_steps: int) -> Batc
     steps, converged, cycled = 0, False, False
     last: np.ndarray | None = None
     for _ in range(max_steps):
-        delta = landscape.flip_energies(state[None, :], dots[None, :], exact=False)[0]
-        flips = np.flatnonzero(delta < -TIE * max(1.0, float(np.abs(delta).max())))
+        delta = landscape.flip_energies_of(state, dots)
+        scale = max(1.0, float(delta.max()), -float(delta.min()))
+        flips = np.flatnonzero(delta < -TIE * scale)
         if not len(flips):
             converged = True
             break

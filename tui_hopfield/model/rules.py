@@ -263,6 +263,10 @@ class Landscape(ABC):
     def energies(self, states: np.ndarray) -> np.ndarray:
         """The energy of each state: (B, N) -> float (B,)."""
 
+    def flip_energies_of(self, state: np.ndarray, dots: np.ndarray) -> np.ndarray:
+        """``flip_energies`` of one state (N,) with its overlaps (P,), in float32: (N,)."""
+        return self.flip_energies(state[None, :], dots[None, :], exact=False)[0]
+
     @property
     def columns(self) -> np.ndarray:
         """xi^T, int8 (N, P): the P entries of each spin, contiguous."""
@@ -365,6 +369,17 @@ class _Linear(Landscape):
 
     def _offset(self, index: int | slice, k: np.ndarray | float) -> np.ndarray | float:
         return k
+
+    def flip_energies_of(self, state: np.ndarray, dots: np.ndarray) -> np.ndarray:
+        floats = self.floats()
+        if floats is None:
+            return super().flip_energies_of(state, dots)
+        a, k = self.coefficients(dots[None, :])
+        # One gemv and three passes over N float32 numbers: the hot path of batch recall.
+        delta = a[0].astype(np.float32) @ floats
+        delta *= state
+        delta += np.asarray(self._offset(slice(None), k[0]), dtype=np.float32)
+        return delta
 
     @abstractmethod
     def coefficients(self, dots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
