@@ -45,7 +45,9 @@ def recall(
     ``continuous`` runs the modern network's update instead (the landscape
     must then be the modern rule's ``Softmax``).
     """
-    cues = np.atleast_2d(np.asarray(cues))
+    cues = np.asarray(cues)
+    if cues.ndim == 1:
+        cues = cues[None, :]
     if cues.shape[1] != landscape.n:
         raise ModelError(f"cues need {landscape.n} spins each, not {cues.shape[1]}")
     if continuous:
@@ -86,22 +88,24 @@ def _recall_one(landscape: Landscape, state: np.ndarray, max_steps: int) -> Batc
     """``recall`` for one cue, with flat arrays: the same steps, less bookkeeping."""
     dots = landscape.dots_of(state)
     columns = landscape.columns
+    recount = SINGLE_INCREMENTAL * landscape.n
     steps, converged, cycled = 0, False, False
     last: np.ndarray | None = None
     for _ in range(max_steps):
         delta = landscape.flip_energies_of(state, dots)
-        scale = max(1.0, float(delta.max()), -float(delta.min()))
-        flips = np.flatnonzero(delta < -TIE * scale)
-        if not len(flips):
+        low, high = float(delta.min()), float(delta.max())
+        tie = -TIE * max(1.0, high, -low)
+        if low >= tie:  # a fixed point: nothing would lower the energy
             converged = True
             break
-        old = state[flips].astype(np.float32)
-        state[flips] *= -1
+        flips = np.flatnonzero(delta < tie)
+        old = state[flips]
+        state[flips] = -old
         steps += 1
-        if len(flips) > SINGLE_INCREMENTAL * landscape.n:
+        if len(flips) > recount:
             dots = landscape.dots_of(state)
         else:
-            dots -= 2.0 * (old @ columns[flips].astype(np.float32))
+            dots -= 2.0 * (old.astype(np.float32) @ columns[flips].astype(np.float32))
         # The same spins turning over twice in a row bring back the state of two steps ago.
         if last is not None and np.array_equal(flips, last):
             cycled = True
@@ -110,8 +114,8 @@ def _recall_one(landscape: Landscape, state: np.ndarray, max_steps: int) -> Batc
     return BatchRecall(state[None, :], np.array([steps]), np.array([converged]), np.array([cycled]))
 
 
-SINGLE_INCREMENTAL = 0.25
-"""For one cue, below this fraction of spins flipped the overlaps are updated, not recounted."""
+SINGLE_INCREMENTAL = 0.1
+"""For one cue, above this fraction of spins flipped the overlaps are recounted (popcount)."""
 
 INCREMENTAL = 0.005
 """Below this fraction of spins flipped, overlaps are updated from the flipped spins only."""
