@@ -98,9 +98,10 @@ class RowSummary:
         if key != self._key:
             self._key = key
             memories = [network.memory(index) for index in range(network.count)]
+            valleys = network.valleys().tolist()
             self._fixed = [
-                (memory.name, memory.strength, network.energy_of(memory.pattern), memory.pattern)
-                for memory in memories
+                (memory.name, memory.strength, valley, memory.pattern)
+                for memory, valley in zip(memories, valleys, strict=True)
             ]
             for *_, pattern in self._fixed:
                 pattern.flags.writeable = False
