@@ -364,6 +364,98 @@ def test_one_cue_recalls_exactly_as_a_batch_does(case):
         assert alone.converged[0] == together.converged[k]
 
 
+LINEAR = [Rule("hebbian"), Rule("pseudo-inverse"), Rule("dense", 3), Rule("dense", 8)]
+
+
+def noisy(pattern: np.ndarray, fraction: float, rng: np.random.Generator) -> np.ndarray:
+    cue = pattern.copy()
+    cue[rng.random(len(cue)) < fraction] *= -1
+    return cue
+
+
+@given(
+    st.sampled_from(LINEAR),
+    st.integers(12, 28),
+    st.floats(0.02, 0.25),
+    st.floats(0.02, 0.45),
+    st.integers(0, 2**32 - 1),
+)
+@settings(max_examples=40, deadline=None)
+def test_one_cue_recall_skipping_far_spins_turns_what_the_full_product_turns(
+    rule, side, load, noise, seed
+):
+    """Steps after few flips recompute only the spins near the tie; the batch never does."""
+    rng = np.random.default_rng(seed)
+    count = max(1, round(load * side * side))
+    patterns = np.array([random_spins(side * side, rng) for _ in range(count)])
+    landscape = rule.learn(patterns, rng.uniform(0.5, 2.0, count))
+    cue = noisy(patterns[0], noise, rng)
+    alone = recall(landscape, cue[None, :])
+    together = recall(landscape, np.stack([cue, random_spins(side * side, rng)]))
+    assert np.array_equal(alone.states[0], together.states[0])
+    assert (alone.steps[0], alone.converged[0], alone.cycled[0]) == (
+        together.steps[0],
+        together.converged[0],
+        together.cycled[0],
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule", "n", "count", "noise"),
+    [
+        (Rule("hebbian"), 1024, 40, 0.3),
+        (Rule("pseudo-inverse"), 1024, 80, 0.2),
+        (Rule("dense", 3), 256, 128, 0.3),
+    ],
+    ids=lambda value: value.label if isinstance(value, Rule) else None,
+)
+def test_one_cue_recall_does_skip_far_spins(rule, n, count, noise, monkeypatch):
+    rng = np.random.default_rng(5)
+    patterns = np.array([random_spins(n, rng) for _ in range(count)])
+    landscape = rule.learn(patterns, np.ones(count))
+    partial = []
+    full = landscape.flip_energies_from
+
+    def spy(state, a, k, index=None):
+        partial.append(index is not None)
+        return full(state, a, k, index)
+
+    monkeypatch.setattr(landscape, "flip_energies_from", spy)
+    cue = noisy(patterns[3], noise, rng)
+    alone = recall(landscape, cue[None, :])
+    assert any(partial) and not all(partial)
+    together = recall(landscape, np.stack([cue, cue]))
+    assert np.array_equal(alone.states[0], together.states[0])
+    assert alone.steps[0] == together.steps[0] >= 2 and alone.converged[0]
+
+
+def test_one_cue_recall_without_the_float32_copy_matches_the_batch(monkeypatch):
+    """Past ``FLOAT_CACHE_BYTES`` (65536 spins) the products convert int8 chunks instead."""
+    from tui_hopfield.model import rules
+
+    monkeypatch.setattr(rules, "FLOAT_CACHE_BYTES", 0)
+    rng = np.random.default_rng(5)
+    patterns = np.array([random_spins(1024, rng) for _ in range(40)])
+    landscape = Rule("hebbian").learn(patterns, np.ones(40))
+    cue = noisy(patterns[3], 0.3, rng)
+    alone = recall(landscape, cue[None, :])
+    assert landscape.floats() is None
+    assert np.array_equal(alone.states[0], patterns[3]) and alone.steps[0] >= 2
+    assert np.array_equal(alone.states[0], recall(landscape, np.stack([cue, cue])).states[0])
+
+
+@given(st.sampled_from(LINEAR), st.integers(1, 40), st.integers(1, 6), st.integers(0, 2**32 - 1))
+@settings(max_examples=60, deadline=None)
+def test_span_bounds_the_coefficients_of_every_state(rule, n, count, seed):
+    rng = np.random.default_rng(seed)
+    patterns = np.array([random_spins(n, rng) for _ in range(count)])
+    landscape = rule.learn(patterns, rng.uniform(0.5, 2.0, count))
+    states = np.concatenate([patterns, -patterns, [random_spins(n, rng) for _ in range(8)]])
+    a, k = landscape.coefficients(landscape.dots(states))
+    spread = 0.0 if landscape.fixed is None else np.abs(landscape.fixed).max()
+    assert np.all(np.abs(k) + spread + np.abs(a).sum(axis=1) <= landscape.span * (1 + 1e-9))
+
+
 def test_packed_overlaps_are_exact():
     rng = np.random.default_rng(2)
     for n in (1, 63, 64, 65, 1000):

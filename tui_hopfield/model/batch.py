@@ -15,10 +15,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from tui_hopfield.model.errors import ModelError
-from tui_hopfield.model.rules import Landscape, Softmax
+from tui_hopfield.model.rules import Landscape, Linear, Softmax
 
 TIE = 1e-6
 """A batch dE this small, relative to the state's largest, is a tie (float32 rounding)."""
+
+NEAR = 1 / 16
+"""One cue: up to this share of spins near a flip, only their dE is recomputed."""
 
 
 @dataclass(frozen=True)
@@ -89,29 +92,83 @@ def _recall_one(landscape: Landscape, state: np.ndarray, max_steps: int) -> Batc
     dots = landscape.dots_of(state)
     columns = landscape.columns
     recount = SINGLE_INCREMENTAL * landscape.n
+    turns = _LinearTurns(landscape, state) if isinstance(landscape, Linear) else None
     steps, converged, cycled = 0, False, False
     last: np.ndarray | None = None
     for _ in range(max_steps):
-        delta = landscape.flip_energies_of(state, dots)
-        low, high = float(delta.min()), float(delta.max())
-        tie = -TIE * max(1.0, high, -low)
-        if low >= tie:  # a fixed point: nothing would lower the energy
+        if turns is not None:
+            flips = turns.next(dots)
+        else:
+            delta = landscape.flip_energies_of(state, dots)
+            flips = np.flatnonzero(delta < -TIE * max(1.0, float(np.abs(delta).max())))
+        if not len(flips):  # a fixed point: nothing would lower the energy
             converged = True
             break
-        flips = np.flatnonzero(delta < tie)
         old = state[flips]
         state[flips] = -old
         steps += 1
+        if turns is not None:
+            turns.turned(flips)
         if len(flips) > recount:
             dots = landscape.dots_of(state)
         else:
             dots -= 2.0 * (old.astype(np.float32) @ columns[flips].astype(np.float32))
         # The same spins turning over twice in a row bring back the state of two steps ago.
-        if last is not None and np.array_equal(flips, last):
+        if last is not None and len(last) == len(flips) and (last == flips).all():
             cycled = True
             break
         last = flips
     return BatchRecall(state[None, :], np.array([steps]), np.array([converged]), np.array([cycled]))
+
+
+class _LinearTurns:
+    """Which spins of one state turn over at each synchronous step, on a ``Linear`` landscape.
+
+    A full step is one product with all N P pattern entries. After a step that
+    turned few spins over, less will do: no spin's dE has moved by more than
+    ``drift = |K - K0| + ||a - a0||_1`` since the last full product (every
+    ``|xi| = 1``), so a spin whose dE then was higher above the tie than that
+    cannot turn now. Only the others, and the spins turned since, are
+    recomputed, from their rows of xi^T. The flips are those of the full
+    product, whose float32 rounding the margin also covers. The tie's scale in
+    such a step is the largest ``|dE|`` at the last full product, within the
+    drift of the present one.
+    """
+
+    def __init__(self, landscape: Linear, state: np.ndarray) -> None:
+        self.landscape = landscape
+        self.state = state
+        self.delta: np.ndarray | None = None
+        """dE at the last full product (float32, N); -inf for the spins turned since."""
+        self.a, self.k = np.zeros(landscape.count, dtype=np.float32), 0.0
+        """The coefficients at the last full product."""
+        self.scale = 1.0
+        """The tie's scale: max(1, largest |dE|) at the last full product."""
+        self.count = 0
+        """How many spins turned over since the last full product (with repeats)."""
+        self.most = NEAR * landscape.n if landscape.span is not None else -1.0
+        # Both products round by far less than this (P float32 terms, a rounded too).
+        self.slack = 2.0 * (landscape.count + 8) * 2.0**-23 * (landscape.span or 0.0)
+
+    def next(self, dots: np.ndarray) -> np.ndarray:
+        """The spins that would lower the energy by turning over, sorted."""
+        landscape = self.landscape
+        a, k = landscape.coefficients_of(dots)
+        if self.delta is not None and self.count <= self.most:
+            tie = -TIE * self.scale
+            drift = abs(k - self.k) + float(np.abs(a - self.a).sum())
+            near = (self.delta < tie + drift + self.slack).nonzero()[0]
+            if len(near) <= self.most:
+                return near[landscape.flip_energies_from(self.state, a, k, near) < tie]
+        delta = landscape.flip_energies_from(self.state, a, k)
+        self.scale = max(1.0, float(delta.max()), -float(delta.min()))
+        self.delta, self.a, self.k, self.count = delta, a, k, 0
+        return (delta < np.float32(-TIE * self.scale)).nonzero()[0]
+
+    def turned(self, flips: np.ndarray) -> None:
+        """The spins ``flips`` turned over."""
+        self.count += len(flips)
+        self.delta[flips] = -np.inf
 
 
 SINGLE_INCREMENTAL = 0.1

@@ -223,6 +223,7 @@ class Landscape(ABC):
         self._columns = np.ascontiguousarray(patterns.T) if columns is None else columns
         self._floats: np.ndarray | None = None
         self._packed: np.ndarray | None = None
+        self._ones: np.ndarray | None = None
 
     @property
     def count(self) -> int:
@@ -291,10 +292,17 @@ class Landscape(ABC):
         differences are the set bits of the XOR of the packed patterns: N P / 64
         word operations instead of N P multiplications.
         """
-        words = np.bitwise_count(self.packed() ^ pack_spins(state[None, :]))
-        # Summing short rows of small counts is faster as a float32 product (exact: < 2**24).
-        differ = words.astype(np.float32) @ np.ones(words.shape[1], dtype=np.float32)
-        return self.n - 2.0 * differ.astype(np.float64)
+        packed = self.packed()
+        bits = np.packbits(state > 0)
+        if len(bits) % 8:
+            bits = np.pad(bits, (0, -len(bits) % 8))
+        # XOR as bytes (numpy broadcasts them faster), count as words.
+        words = np.bitwise_count((packed.view(np.uint8) ^ bits).view(np.uint64))
+        if self._ones is None:
+            self._ones = np.ones(packed.shape[1], dtype=np.float32)
+        # Summing short rows of small counts is faster as a float32 product (exact: < 2**24),
+        # and so is doubling them; the difference from N is taken in float64.
+        return np.float64(self.n) - 2.0 * (words.astype(np.float32) @ self._ones)
 
     def dots(self, states: np.ndarray) -> np.ndarray:
         """Raw overlaps ``xi s`` for a batch: (B, N) -> float64 (B, P), exact for +-1 states."""
@@ -347,8 +355,22 @@ def chunks(n: int, bytes_per_spin: int) -> Iterator[slice]:
         yield slice(start, min(start + width, n))
 
 
-class _Linear(Landscape):
-    """A landscape whose dE is ``K_i + s_i (xi^T a)_i`` for coefficients ``a`` of the overlaps."""
+class Linear(Landscape):
+    """A landscape whose dE is ``K + f_i + s_i (xi^T a)_i`` for coefficients of the overlaps.
+
+    ``a`` (P,) and ``K`` depend on the state's overlaps only, ``f_i`` (``fixed``)
+    on the spin only. Since every ``|xi_mu,i| = 1``, a change of the overlaps
+    moves no spin's dE by more than the change in ``K`` plus ``||a - a'||_1``,
+    so one cue's batch recall can recompute only the spins close to turning
+    over (``batch._LinearTurns``).
+    """
+
+    fixed: np.ndarray | None = None
+    """``f``, float (N,): the part of dE_i that depends on the spin alone, or None (zero)."""
+    span: float | None = None
+    """A bound on ``|K| + max |f| + ||a||_1`` over all states, which scales the float32
+    rounding of dE; None when unknown."""
+    _fixed32: np.ndarray | None = None
 
     def reset(self, state: np.ndarray, dots: np.ndarray) -> None:
         self._a, self._k = self.coefficients(dots[None, :])
@@ -369,17 +391,40 @@ class _Linear(Landscape):
         return self._offset(slice(None), k[:, None]) + states * self.project(a, exact)
 
     def _offset(self, index: int | slice, k: np.ndarray | float) -> np.ndarray | float:
-        return k
+        return k if self.fixed is None else k + self.fixed[index]
 
     def flip_energies_of(self, state: np.ndarray, dots: np.ndarray) -> np.ndarray:
-        floats = self.floats()
-        if floats is None:
-            return super().flip_energies_of(state, dots)
+        return self.flip_energies_from(state, *self.coefficients_of(dots))
+
+    def coefficients_of(self, dots: np.ndarray) -> tuple[np.ndarray, float]:
+        """``coefficients`` of one state's overlaps (P,): (a float32 (P,), K)."""
         a, k = self.coefficients(dots[None, :])
-        # One gemv and three passes over N float32 numbers: the hot path of batch recall.
-        delta = a[0].astype(np.float32) @ floats
-        delta *= state
-        delta += np.asarray(self._offset(slice(None), k[0]), dtype=np.float32)
+        return a[0].astype(np.float32), float(k[0])
+
+    def flip_energies_from(
+        self, state: np.ndarray, a: np.ndarray, k: float, index: np.ndarray | None = None
+    ) -> np.ndarray:
+        """dE of one state (N,) from its coefficients (``coefficients_of``), float32.
+
+        For every spin by default: one gemv and two passes over N float32
+        numbers, the hot path of batch recall. With ``index``, for those spins
+        only, from their rows of xi^T.
+        """
+        if index is not None:
+            delta = self._columns[index].astype(np.float32) @ a
+            delta *= state[index]
+            np.add(delta, self._offset(index, k), out=delta, casting="unsafe")
+            return delta
+        floats = self.floats()
+        delta = self.project(a[None, :], exact=False)[0] if floats is None else a @ floats
+        np.multiply(delta, state, out=delta)
+        if self.fixed is None:
+            np.add(delta, k, out=delta, casting="unsafe")
+        else:
+            if self._fixed32 is None:
+                self._fixed32 = self.fixed.astype(np.float32)
+            delta += self._fixed32
+            np.add(delta, k, out=delta, casting="unsafe")
         return delta
 
     @abstractmethod
@@ -387,7 +432,7 @@ class _Linear(Landscape):
         """(a (B, P), K (B,)) for raw overlaps (B, P)."""
 
 
-class Hebbian(_Linear):
+class Hebbian(Linear):
     """Hebb's rule: ``h = xi^T (c * d) / N - (sum c / N) s``; W is never built."""
 
     quadratic = True
@@ -398,19 +443,13 @@ class Hebbian(_Linear):
         super().__init__(patterns, strengths, columns)
         self._scale = 2.0 * strengths / self.n
         self._k = -2.0 * float(strengths.sum()) / self.n
+        self.span = abs(self._k) + self.n * float(self._scale.sum())  # |d| <= N
+
+    def coefficients_of(self, dots: np.ndarray) -> tuple[np.ndarray, float]:
+        return np.multiply(dots, self._scale, dtype=np.float32), self._k
 
     def reset(self, state: np.ndarray, dots: np.ndarray) -> None:
         self._a = dots * self._scale
-
-    def flip_energies_of(self, state: np.ndarray, dots: np.ndarray) -> np.ndarray:
-        floats = self._floats if self._floats is not None else self.floats()
-        if floats is None:
-            return super().flip_energies_of(state, dots)
-        # dE = K + s * (xi^T a): one gemv and two passes over N float32 numbers.
-        delta = np.multiply(dots, self._scale, dtype=np.float32) @ floats
-        np.multiply(delta, state, out=delta)
-        np.add(delta, self._k, out=delta, casting="unsafe")
-        return delta
 
     def flipped(self, index: int, old: int, state: np.ndarray, dots: np.ndarray) -> None:
         # a = 2 c d / N, written in place: a flip costs one pass over P numbers.
@@ -433,7 +472,7 @@ class Hebbian(_Linear):
         return -(dots**2 @ c) / (2 * self.n) + c.sum() / 2
 
 
-class PseudoInverse(_Linear):
+class PseudoInverse(Linear):
     """The projection rule: ``W = xi^T M xi`` with ``M = C^1/2 G^+ C^1/2``, zero diagonal.
 
     With equal strengths W projects onto the span of the patterns, so every
@@ -466,6 +505,10 @@ class PseudoInverse(_Linear):
             )
         self.diagonal = self._diagonal()
         """W_ii before it is zeroed, float (N,)."""
+        self.fixed = -2.0 * self.diagonal
+        # |K| = 0, and ||a||_1 = ||2 d M||_1 <= 2 N sum |M| since |d| <= N.
+        spread = float(np.abs(self.fixed).max(initial=0.0))
+        self.span = spread + 2.0 * self.n * float(np.abs(self.matrix).sum())
 
     def _gram(self) -> np.ndarray:
         gram = np.zeros((self.count, self.count))
@@ -485,9 +528,6 @@ class PseudoInverse(_Linear):
     def coefficients(self, dots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return 2.0 * dots @ self.matrix, np.zeros(dots.shape[0])
 
-    def _offset(self, index: int | slice, k: np.ndarray | float) -> np.ndarray | float:
-        return k - 2.0 * self.diagonal[index]
-
     def energy(self, state: np.ndarray, dots: np.ndarray) -> float:
         return float(self.energies_of_dots(dots[None, :])[0])
 
@@ -499,7 +539,7 @@ class PseudoInverse(_Linear):
         return -(np.einsum("bp,pq,bq->b", dots, self.matrix, dots) - self.diagonal.sum()) / 2
 
 
-class Polynomial(_Linear):
+class Polynomial(Linear):
     """Dense associative memory: ``E = -(N/n) sum_mu c_mu m_mu^n``, ``m = d / N``.
 
     Turning spin i over changes every overlap by ``t = -2 s_i xi_mu,i / N``, and
@@ -514,6 +554,9 @@ class Polynomial(_Linear):
         super().__init__(patterns, strengths, columns)
         self.degree = degree
         """The power n."""
+        # |m| <= 1, so the terms of a and K add up to at most (N/n) c ((1 + 2/N)^n - 1).
+        growth = math.expm1(degree * math.log1p(2.0 / self.n))
+        self.span = self.n / degree * float(strengths.sum()) * growth * (1.0 + 1e-12)
 
     def coefficients(self, dots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         n, degree = self.n, self.degree
