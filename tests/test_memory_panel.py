@@ -93,6 +93,19 @@ def test_rows_keep_their_patterns_until_the_memories_change():
         third[0].pattern[0, 0] = 1  # what the panel caches by identity is never written
 
 
+def test_valleys_are_computed_when_first_asked_for_past_a_few_memories(monkeypatch):
+    from tui_hopfield.ui import memory_list
+
+    network = network_of(5)
+    monkeypatch.setattr(memory_list, "EAGER_VALLEYS", 2)
+    rows = RowSummary().rows(network)
+    assert np.isnan(rows.valleys.values).all()
+    assert rows[3].valley == pytest.approx(network.energy_of(network.memory(3).pattern))
+    assert np.flatnonzero(~np.isnan(rows.valleys.values)).tolist() == [3]
+    network.forget(0)  # a stale summary no longer computes: its index would mean another
+    assert np.isnan(rows[1].valley)
+
+
 def test_rows_are_equal_only_with_the_same_pattern_object():
     pattern = PICTURES[0].spins
     row = MemoryRow("a", 1.0, -500.0, 0.5, pattern)
@@ -118,60 +131,108 @@ def test_parse_times():
 # -- the panel -------------------------------------------------------------------
 
 
+def panel_lines(panel: MemoryList) -> list[str]:
+    """The text of every line the panel shows now."""
+    return [panel.render_line(y).text for y in range(panel.size.height)]
+
+
+def row_text(panel: MemoryList, index: int) -> list[str]:
+    """The lines of row ``index`` (in the panel's whole height), picture cut off."""
+    start = index * panel.row_height - int(panel.scroll_offset.y)
+    skip = panel.thumbnail_size.width + 1
+    return [panel.render_line(start + k).text[skip:] for k in range(panel.row_height)]
+
+
+def background(panel: MemoryList, index: int):
+    """The background of row ``index``'s text, on its first line."""
+    strip = panel.render_line(index * panel.row_height - int(panel.scroll_offset.y))
+    return list(strip)[-1].style.bgcolor
+
+
+def highlighted_rows(panel: MemoryList) -> list[int]:
+    """The visible rows drawn on another background than the panel's."""
+    plain = panel.rich_style.bgcolor
+    rows = range(len(panel.rows))
+    return [k for k in rows if is_visible(panel, k) and background(panel, k) != plain]
+
+
+def is_visible(panel: MemoryList, index: int) -> bool:
+    top = index * panel.row_height - int(panel.scroll_offset.y)
+    return top >= 0 and top + panel.row_height <= panel.size.height
+
+
 async def test_the_panel_shows_one_row_per_memory_and_the_best_match():
     app = PanelApp(network_of(3))
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
         panel = app.panel
-        views = panel.views
-        assert len(views) == 3
-        assert not panel.query_one("#memory-hint").display
-        assert [view.text.best for view in views] == [False, True, False]
-        assert "+1.00" in str(views[1].text.render())
-        assert "strength 1" in str(views[0].text.render())
+        assert panel.size.height == 3 * panel.row_height == 12
+        assert panel.thumbnail_size == (8, 4)
+        assert [row_text(panel, k)[0].strip() for k in range(3)] == ["smile", "heart", "star"]
+        assert panel.best == 1
+        assert "+1.00" in row_text(panel, 1)[1]
+        assert "strength 1 \u00b7 valley" in row_text(panel, 0)[2]
+        best = panel.get_component_rich_style("memory-list--best")
+        segments = list(panel.render_line(panel.row_height))
+        assert any(seg.text.strip() == "heart" and seg.style.bold for seg in segments)
+        assert best.bold
         # The grid moves to the first picture: the best match follows.
         app.network.set_state(PICTURES[0].spins)
         panel.show_network(app.network)
         await pilot.pause()
-        assert [view.text.best for view in views] == [True, False, False]
+        assert panel.best == 0
+        segments = list(panel.render_line(0))
+        assert any(seg.text.strip() == "smile" and seg.style.bold for seg in segments)
 
 
 async def test_the_panel_says_when_there_are_no_memories():
     app = PanelApp(Network(32, 32))
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
-        assert app.panel.query_one("#memory-hint").display
-        assert app.panel.views == [] and app.panel.highlighted is None
+        assert "no memories yet" in panel_lines(app.panel)[0]
+        assert app.panel.highlighted is None
         await pilot.press("down", "enter")
         assert not isinstance(app.screen, MemoryMenu)
         network = network_of(1)
         app.panel.show_network(network)
         await pilot.pause()
-        assert not app.panel.query_one("#memory-hint").display
-        assert len(app.panel.views) == 1 and app.panel.highlighted == 0
+        assert "no memories yet" not in " ".join(panel_lines(app.panel))
+        assert app.panel.size.height == app.panel.row_height and app.panel.highlighted == 0
 
 
-async def test_a_new_overlap_does_not_redraw_the_thumbnails():
+async def test_the_hint_wraps_in_a_narrow_panel():
+    app = PanelApp(Network(32, 32))
+    async with app.run_test(size=(30, 20)) as pilot:
+        await pilot.pause()
+        lines = [line.strip() for line in panel_lines(app.panel) if line.strip()]
+        assert len(lines) >= 2 and app.panel.size.height == len(lines)
+        assert " ".join(lines) == "no memories yet: press a picture, or draw and press i"
+
+
+async def test_a_new_overlap_does_not_redraw_the_thumbnails(monkeypatch):
+    from tui_hopfield.ui import memory_list
+
+    drawn = []
+    real = memory_list.picture_strips
+
+    def counting(values, *args, **kwargs):
+        drawn.append(values)
+        return real(values, *args, **kwargs)
+
+    monkeypatch.setattr(memory_list, "picture_strips", counting)
     app = PanelApp(network_of(3))
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
-        thumbnails = [view.thumbnail for view in app.panel.views]
-        drawn = [thumbnail._strips for thumbnail in thumbnails]
-        assert all(strips is not None for strips in drawn)
+        assert len(drawn) == 3
         app.network.set_state(PICTURES[2].spins)
         app.panel.show_network(app.network)
         await pilot.pause()
-        assert [thumbnail._strips for thumbnail in thumbnails] == drawn
-        assert all(a is b for a, b in zip(drawn, [t._strips for t in thumbnails], strict=True))
+        assert "+1.00" in row_text(app.panel, 2)[1]
+        assert len(drawn) == 3
         app.network.forget(0)
         app.panel.show_network(app.network)
         await pilot.pause()
-        assert len(app.panel.views) == 2
-        assert app.panel.views[0].thumbnail._strips is not drawn[0]
-
-
-def highlighted_views(panel: MemoryList) -> list[int]:
-    return [k for k, view in enumerate(panel.views) if view.has_class("-highlight")]
+        assert len(app.panel.rows) == 2 and len(drawn) == 5  # new pattern objects: drawn again
 
 
 async def test_keys_move_the_highlight():
@@ -179,27 +240,42 @@ async def test_keys_move_the_highlight():
     async with app.run_test(size=(60, 30)) as pilot:
         await pilot.pause()
         panel = app.panel
-        assert panel.highlighted == 0 and highlighted_views(panel) == [0]
+        assert panel.highlighted == 0 and highlighted_rows(panel) == [0]
         await pilot.press("down", "down")
-        assert panel.highlighted == 2 and highlighted_views(panel) == [2]
+        assert panel.highlighted == 2 and highlighted_rows(panel) == [2]
         await pilot.press("up")
         assert panel.highlighted == 1
         await pilot.press("end")
-        assert panel.highlighted == 3 and highlighted_views(panel) == [3]
+        assert panel.highlighted == 3 and highlighted_rows(panel) == [3]
         await pilot.press("down")
         assert panel.highlighted == 3
         await pilot.press("home", "up")
-        assert panel.highlighted == 0 and highlighted_views(panel) == [0]
+        assert panel.highlighted == 0 and highlighted_rows(panel) == [0]
         # Forgetting the last memory while it is highlighted moves the highlight up.
         await pilot.press("end")
         app.network.forget(3)
         panel.show_network(app.network)
         await pilot.pause()
-        assert panel.highlighted == 2 and highlighted_views(panel) == [2]
+        assert panel.highlighted == 2 and highlighted_rows(panel) == [2]
 
 
-def visible_in(view, container) -> bool:
-    return container.region.contains_region(view.region)
+async def test_the_highlight_is_brighter_while_the_panel_has_focus():
+    app = PanelApp(network_of(2))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        panel = app.panel
+        focused, plain = background(panel, 0), background(panel, 1)
+        assert focused != plain
+        panel.blur()
+        await pilot.pause()
+        assert background(panel, 0) not in (focused, plain)
+
+
+def row_visible_in(panel: MemoryList, index: int, container) -> bool:
+    region = panel.region
+    top = region.y + index * panel.row_height - int(panel.scroll_offset.y)
+    row = region.__class__(region.x, top, region.width, panel.row_height)
+    return container.region.contains_region(row) and region.contains_region(row)
 
 
 async def test_the_highlighted_row_scrolls_into_view_in_the_panel():
@@ -210,10 +286,11 @@ async def test_the_highlighted_row_scrolls_into_view_in_the_panel():
         await pilot.press("end")
         await pilot.pause()
         assert panel.scroll_offset.y > 0
-        assert visible_in(panel.views[5], panel)
+        assert row_visible_in(panel, 5, panel)
+        assert PICTURES[5].name in row_text(panel, 5)[0]
         await pilot.press("home")
         await pilot.pause()
-        assert panel.scroll_offset.y == 0 and visible_in(panel.views[0], panel)
+        assert panel.scroll_offset.y == 0 and row_visible_in(panel, 0, panel)
 
 
 async def test_the_highlighted_row_scrolls_into_view_in_a_scrolling_side_panel():
@@ -223,13 +300,14 @@ async def test_the_highlighted_row_scrolls_into_view_in_a_scrolling_side_panel()
         side = app.query_one("#side")
         side.scroll_home(animate=False, immediate=True)  # focusing the panel scrolled to it
         await pilot.pause()
-        assert not visible_in(app.panel.views[1], side)
+        assert not row_visible_in(app.panel, 1, side)
         await pilot.press("down")
         await pilot.pause()
-        assert visible_in(app.panel.views[1], side)
+        assert row_visible_in(app.panel, 1, side)
         await pilot.press("end")
         await pilot.pause()
-        assert visible_in(app.panel.views[5], side)
+        assert row_visible_in(app.panel, 5, side)
+        assert app.panel.scroll_offset.y == 0  # the side scrolled, not the panel
 
 
 async def test_a_click_highlights_and_a_double_click_opens_the_menu():
@@ -237,14 +315,47 @@ async def test_a_click_highlights_and_a_double_click_opens_the_menu():
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
         panel = app.panel
-        await pilot.click(panel.views[2].text, offset=(2, 0))
+        await pilot.click(panel, offset=(12, 2 * panel.row_height))
         assert panel.highlighted == 2
         assert not isinstance(app.screen, MemoryMenu)
-        await pilot.click(panel.views[1].thumbnail, offset=(1, 1), times=2)
+        await pilot.click(panel, offset=(1, panel.row_height + 1), times=2)
         await pilot.pause()
         assert panel.highlighted == 1
         assert isinstance(app.screen, MemoryMenu)
         assert app.screen.row.name == "heart"
+
+
+async def test_thousands_of_memories_draw_only_the_rows_on_screen(monkeypatch):
+    from tui_hopfield.ui import memory_list
+
+    rng = np.random.default_rng(0)
+    network = Network(16, 16)
+    for k in range(2000):
+        network.imprint(rng.choice(np.array([-1, 1], dtype=np.int8), (16, 16)), f"r{k}")
+    drawn = []
+    real = memory_list.picture_strips
+
+    def counting(values, *args, **kwargs):
+        drawn.append(values)
+        return real(values, *args, **kwargs)
+
+    monkeypatch.setattr(memory_list, "picture_strips", counting)
+    app = PanelApp(network, height="12")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        panel = app.panel
+        assert len(panel.rows) == 2000 and panel.virtual_size.height == 2000 * panel.row_height
+        assert len(drawn) <= 12 // panel.row_height + 1
+        await pilot.press("end")
+        await pilot.pause()
+        assert panel.highlighted == 1999 and row_visible_in(panel, 1999, panel)
+        assert "r1999" in row_text(panel, 1999)[0]
+        assert len(drawn) <= 2 * (12 // panel.row_height + 1)
+        # Past EAGER_VALLEYS, only the valleys of rows drawn so far were computed.
+        known = np.flatnonzero(~np.isnan(panel.rows.valleys.values))
+        assert 0 < len(known) <= 2 * (12 // panel.row_height + 1)
+        assert panel.rows[1999].valley == pytest.approx(network.valleys([1999])[0])
+        assert "valley -" in row_text(panel, 1999)[2]
 
 
 # -- the menu --------------------------------------------------------------------
@@ -448,7 +559,5 @@ async def test_the_panel_in_glyphs():
         await pilot.pause()
         app.panel.glyphs = True
         await pilot.pause()
-        thumbnail = app.panel.views[0].thumbnail
-        assert thumbnail.glyphs
-        line = thumbnail.render_line(1).text
+        line = app.panel.render_line(1).text[: app.panel.thumbnail_size.width]
         assert set(line) <= set(" \u2580\u2584\u2588\u2591\u2592\u2593") and line.strip()

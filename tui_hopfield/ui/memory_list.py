@@ -5,32 +5,44 @@ of its overlap with the grid and its strength and valley depth. The panel
 takes the keyboard (up, down, home, end move the highlight; enter opens the
 memory's menu) and the mouse (a click highlights a row, a double click opens
 its menu). The menu's answer comes back as a ``MemoryAction`` message.
+
+The panel draws its lines itself (Textual's line API), and only the lines on
+screen: an overloaded network of thousands of memories costs what its visible
+rows cost, not one widget per memory.
 """
 
 from __future__ import annotations
 
 import os
+import textwrap
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import ScrollableContainer
+from textual.cache import LRUCache
+from textual.color import Color
+from textual.geometry import Region, Size
 from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Label
 
 from tui_hopfield.model.network import Network
 from tui_hopfield.ui.memory_menu import MemoryMenu, MenuChoice
 from tui_hopfield.ui.messages import MemoryAction
-from tui_hopfield.ui.thumbnail import Thumbnail
+from tui_hopfield.ui.thumbnail import fit, picture_strips
 
 FULL, EIGHTHS = "\u2588", " \u258f\u258e\u258d\u258c\u258b\u258a\u2589"
 ROW_LINES = 4
 """Lines each memory's thumbnail may take (a square grid gets 8 x 8 pixels)."""
+TEXT_LINES = 3
+"""Lines of a row's text: the name, the overlap bar, the strength and valley."""
+HINT = "no memories yet: press a picture, or draw and press i"
+"""What the panel says while there are no memories."""
 
 
 def bar(fraction: float, width: int) -> str:
@@ -80,130 +92,162 @@ class MemoryRow:
         return hash((self.name, self.strength, self.valley, self.overlap, id(self.pattern)))
 
 
-class RowSummary:
-    """Builds ``MemoryRow`` tuples from a network, cheaply enough for every frame.
+EAGER_VALLEYS = 256
+"""Up to this many memories, every valley is computed at once (one batched product);
+past it, only those of the rows on show, when first drawn."""
 
-    The patterns and the valley depths (an O(N P) energy each) are taken again
-    only when the memories change (the network's ``revision``); the overlaps
-    are read on every call.
+
+class Valleys:
+    """Each memory's valley depth (the energy of its own picture), computed when needed.
+
+    A valley costs O(N P): all of them at once is O(N P^2), minutes for an
+    overloaded big grid, so past ``EAGER_VALLEYS`` memories each is computed
+    when its row is first drawn, and kept.
+    """
+
+    def __init__(self, network: Network) -> None:
+        self.network = network
+        """The network whose memories these are."""
+        self.revision = network.revision
+        """Its revision when they were taken: a later one makes them unknown."""
+        self.values = np.full(network.count, np.nan)
+        """The valleys found so far (NaN: not yet)."""
+        if 0 < network.count <= EAGER_VALLEYS:
+            self.values[:] = network.valleys()
+
+    def __getitem__(self, index: int) -> float:
+        value = self.values[index]
+        if np.isnan(value) and self.network.revision == self.revision:
+            value = self.values[index] = self.network.valleys([index])[0]
+        return float(value)
+
+
+class Pictures:
+    """Each memory's pattern, copied out of the network when first needed, and kept.
+
+    The copies are read-only and stay the same objects while the memories do,
+    so the panel can keep thumbnails by identity.
+    """
+
+    def __init__(self, network: Network) -> None:
+        self.network = network
+        """The network whose memories these are."""
+        self.revision = network.revision
+        """Its revision when they were taken."""
+        self.shape = (network.rows, network.cols)
+        """The shape of every pattern."""
+        self._copies: dict[int, np.ndarray] = {}
+
+    def __getitem__(self, index: int) -> np.ndarray:
+        pattern = self._copies.get(index)
+        if pattern is None:
+            if self.network.revision != self.revision:
+                return np.zeros(self.shape, dtype=np.int8)  # gone: a blank picture
+            pattern = self.network.memory(index).pattern
+            pattern.flags.writeable = False
+            self._copies[index] = pattern
+        return pattern
+
+
+class MemoryRows(Sequence[MemoryRow]):
+    """Every memory's row, made on demand from a few arrays.
+
+    A panel of thousands of memories gets new overlaps every frame of a
+    recall; only the rows on screen become ``MemoryRow`` objects, with their
+    pictures and valleys. Two ``MemoryRows`` are equal when they hold the same
+    memories (the same ``names`` list) and equal overlaps.
+    """
+
+    def __init__(
+        self,
+        names: Sequence[str] = (),
+        strengths: Sequence[float] = (),
+        overlaps: np.ndarray | None = None,
+        pictures: Pictures | None = None,
+        valleys: Valleys | None = None,
+    ) -> None:
+        self.names = names
+        """Every memory's name, in order."""
+        self.strengths = strengths
+        """Every memory's strength."""
+        self.overlaps = np.zeros(len(names)) if overlaps is None else overlaps
+        """Each memory's overlap with the grid, float (P,)."""
+        self.pictures = pictures
+        """Each memory's pattern."""
+        self.valleys = valleys
+        """Each memory's valley depth."""
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __getitem__(self, index: int) -> MemoryRow:  # type: ignore[override]
+        assert self.pictures is not None and self.valleys is not None
+        return MemoryRow(
+            self.names[index],
+            float(self.strengths[index]),
+            self.valleys[index],
+            float(self.overlaps[index]),
+            self.pictures[index],
+        )
+
+    def __iter__(self) -> Iterator[MemoryRow]:
+        return (self[index] for index in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, MemoryRows):
+            return NotImplemented
+        return self.names is other.names and np.array_equal(self.overlaps, other.overlaps)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def shape(self) -> tuple[int, int] | None:
+        """The (rows, cols) of the memories' pictures, None without memories."""
+        return self.pictures.shape if self.pictures is not None and len(self) else None
+
+    @property
+    def best(self) -> int | None:
+        """Index of the memory with the largest |overlap|, None without memories."""
+        return int(np.argmax(np.abs(self.overlaps))) if len(self) else None
+
+
+class RowSummary:
+    """Builds ``MemoryRows`` from a network, cheaply enough for every frame.
+
+    The names and strengths (and the lazy ``Pictures`` and ``Valleys``) are
+    taken again only when the memories change (the network's ``revision``);
+    the overlaps are read on every call.
     """
 
     def __init__(self) -> None:
         self._key: tuple[int, int, int] | None = None
-        self._fixed: list[tuple[str, float, float, np.ndarray]] = []
+        self._rows = MemoryRows()
 
-    def rows(self, network: Network) -> tuple[MemoryRow, ...]:
+    def rows(self, network: Network) -> MemoryRows:
         """One row per memory of ``network``, in its order."""
         key = (id(network), network.revision, network.count)
         if key != self._key:
             self._key = key
-            memories = [network.memory(index) for index in range(network.count)]
-            valleys = network.valleys().tolist()
-            self._fixed = [
-                (memory.name, memory.strength, valley, memory.pattern)
-                for memory, valley in zip(memories, valleys, strict=True)
-            ]
-            for *_, pattern in self._fixed:
-                pattern.flags.writeable = False
-        overlaps = network.overlaps().tolist()
-        return tuple(
-            MemoryRow(name, strength, valley, overlap, pattern)
-            for (name, strength, valley, pattern), overlap in zip(
-                self._fixed, overlaps, strict=True
+            self._rows = MemoryRows(
+                list(network.names),
+                network.strengths.tolist(),
+                pictures=Pictures(network),
+                valleys=Valleys(network),
             )
-        )
+        old = self._rows
+        overlaps = np.asarray(network.overlaps(), dtype=np.float64)
+        return MemoryRows(old.names, old.strengths, overlaps, old.pictures, old.valleys)
 
 
-class RowText(Widget):
-    """The words and the bar beside a memory's thumbnail."""
-
-    DEFAULT_CSS = """
-    RowText {
-        width: 1fr;
-        height: auto;
-        padding-left: 1;
-    }
-    """
-
-    def __init__(self, panel: MemoryList) -> None:
-        super().__init__()
-        self.panel = panel
-        """The panel whose component classes colour the text."""
-        self.row: MemoryRow | None = None
-        """The memory shown."""
-        self.best = False
-        """Whether the grid is closer to this memory than to any other."""
-
-    def show(self, row: MemoryRow, best: bool) -> None:
-        """Show ``row``; repaint only if something changed."""
-        if row != self.row or best != self.best:
-            self.row, self.best = row, best
-            self.refresh()
-
-    def render(self) -> Text:
-        row = self.row
-        if row is None:
-            return Text()
-
-        def style(component: str) -> Style:
-            # The colour and weight of a component, on the row's own background.
-            full = self.panel.get_component_rich_style(component)
-            return Style(color=full.color, bold=full.bold, italic=full.italic)
-
-        width = max(8, self.size.width)
-        name_style = style("memory-list--best" if self.best else "memory-list--name")
-        text = Text(no_wrap=True, overflow="ellipsis", end="")
-        text.append(row.name, name_style)
-        text.append("\n")
-        bar_style = style("memory-list--inverse" if row.overlap < 0 else "memory-list--bar")
-        text.append(bar(abs(row.overlap), width - 6), bar_style)
-        text.append(f" {row.overlap:+.2f}", name_style)
-        text.append("\n")
-        text.append(
-            f"strength {number(row.strength)} \u00b7 valley {row.valley:.1f}",
-            style("memory-list--numbers"),
-        )
-        return text
-
-
-class MemoryRowView(Widget):
-    """One memory in the panel: its thumbnail and its text."""
-
-    DEFAULT_CSS = """
-    MemoryRowView {
-        layout: horizontal;
-        width: 1fr;
-        height: auto;
-    }
-    """
-
-    def __init__(self, panel: MemoryList, index: int) -> None:
-        super().__init__()
-        self.index = index
-        """Position of the memory shown."""
-        self.thumbnail = Thumbnail(width=4 * ROW_LINES, height=ROW_LINES)
-        """The memory's picture."""
-        self.text = RowText(panel)
-        """Its name, overlap bar and numbers."""
-
-    def compose(self) -> ComposeResult:
-        yield self.thumbnail
-        yield self.text
-
-    def show(self, row: MemoryRow, best: bool, glyphs: bool) -> None:
-        """Show ``row``; the thumbnail is drawn again only for a new pattern."""
-        self.thumbnail.values = row.pattern
-        self.thumbnail.glyphs = glyphs
-        self.text.show(row, best)
-
-
-class MemoryList(ScrollableContainer, can_focus=True):
+class MemoryList(ScrollView, can_focus=True):
     """The memory panel: one row per memory, with a highlighted row and a menu.
 
     Set ``rows`` (or call ``show_network``) to show memories; the best match
     (largest |overlap|) is drawn in ``memory-list--best``, a negative overlap's
-    bar in ``memory-list--inverse``. Enter or a double click opens the
-    highlighted memory's menu; its choice is posted as ``MemoryAction``.
+    bar in ``memory-list--inverse``, the highlighted row on
+    ``memory-list--highlight``. Enter or a double click opens the highlighted
+    memory's menu; its choice is posted as ``MemoryAction``. The panel is as
+    tall as its rows unless its height is set, when it scrolls them itself.
     """
 
     COMPONENT_CLASSES = {
@@ -212,8 +256,14 @@ class MemoryList(ScrollableContainer, can_focus=True):
         "memory-list--inverse",
         "memory-list--best",
         "memory-list--numbers",
+        "memory-list--highlight",
+        "memory-list--hint",
+        "memory-list--north",
+        "memory-list--south",
     }
-    """Name, bar, bar of a negative overlap, the closest memory, strength and valley."""
+    """Name, bar, bar of a negative overlap, the closest memory, strength and valley,
+    the highlighted row's background, the empty panel's hint, and the thumbnails'
+    colours of north and south."""
 
     BINDINGS = [
         Binding("up,k", "move(-1)", "Previous memory", show=False),
@@ -225,14 +275,15 @@ class MemoryList(ScrollableContainer, can_focus=True):
 
     DEFAULT_CSS = """
     MemoryList {
+        width: 1fr;
         height: auto;
         overflow-x: hidden;
         scrollbar-size-vertical: 1;
     }
-    MemoryList > MemoryRowView.-highlight {
+    MemoryList > .memory-list--highlight {
         background: $boost;
     }
-    MemoryList:focus > MemoryRowView.-highlight {
+    MemoryList:focus > .memory-list--highlight {
         background: $primary 35%;
     }
     MemoryList > .memory-list--name {
@@ -251,14 +302,19 @@ class MemoryList(ScrollableContainer, can_focus=True):
     MemoryList > .memory-list--numbers {
         color: $text-muted;
     }
-    MemoryList > #memory-hint {
-        width: 1fr;
+    MemoryList > .memory-list--hint {
         color: $text-muted;
         text-style: italic;
     }
+    MemoryList > .memory-list--north {
+        color: #d7261e;
+    }
+    MemoryList > .memory-list--south {
+        color: #2d6bd9;
+    }
     """
 
-    rows: reactive[tuple[MemoryRow, ...]] = reactive(())
+    rows: reactive[MemoryRows] = reactive(MemoryRows, always_update=False)
     """Every memory, in the order they were stored."""
     highlighted: reactive[int | None] = reactive(None)
     """Index of the highlighted row, None when there are no memories."""
@@ -276,17 +332,12 @@ class MemoryList(ScrollableContainer, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.summary = RowSummary()
         """Builds rows from a network for ``show_network``."""
-        self._views: list[MemoryRowView] = []
-        self._hint = Label(
-            "no memories yet: press a picture, or draw and press i", id="memory-hint"
-        )
+        self._pictures: LRUCache[tuple[int, bool], tuple[np.ndarray, list[Strip]]] = LRUCache(256)
+        self._palette: tuple[Color, Color] | None = None
         self.set_reactive(MemoryList.glyphs, bool(os.environ.get("NO_COLOR")))
 
-    def compose(self) -> ComposeResult:
-        yield self._hint
-
     def on_mount(self) -> None:
-        self._reconcile()
+        self._resize()
 
     def show_network(self, network: Network) -> None:
         """Show ``network``'s memories and their overlaps with its state."""
@@ -295,59 +346,151 @@ class MemoryList(ScrollableContainer, can_focus=True):
     @property
     def best(self) -> int | None:
         """Index of the memory with the largest |overlap|, None without memories."""
-        if not self.rows:
-            return None
-        return max(range(len(self.rows)), key=lambda k: abs(self.rows[k].overlap))
+        return self.rows.best
 
     @property
-    def views(self) -> list[MemoryRowView]:
-        """The row widgets, in order (those being removed are no longer listed)."""
-        return list(self._views)
+    def thumbnail_size(self) -> Size:
+        """The cells each memory's picture takes (none without memories)."""
+        shape = self.rows.shape
+        if shape is None:
+            return Size(0, 0)
+        width, height, _ = fit(shape[0], shape[1], 4 * ROW_LINES, ROW_LINES)
+        return Size(width, height)
+
+    @property
+    def row_height(self) -> int:
+        """Lines per memory: its picture or its text, whichever is taller."""
+        return max(TEXT_LINES, self.thumbnail_size.height)
+
+    def row_region(self, index: int) -> Region:
+        """Where row ``index`` is in the panel's whole (scrollable) height."""
+        return Region(0, index * self.row_height, self.size.width, self.row_height)
+
+    def row_at(self, y: int) -> int | None:
+        """The row under line ``y`` of the panel's whole height, or None."""
+        index = y // self.row_height
+        return index if self.rows and 0 <= index < len(self.rows) else None
 
     def watch_rows(self) -> None:
-        self._reconcile()
-
-    def watch_glyphs(self) -> None:
-        self._reconcile()
-
-    def _reconcile(self) -> None:
-        """Make one view per row and show each row in it."""
-        if not self.is_mounted:
-            return
-        rows = self.rows
-        views = self._views
-        if len(views) > len(rows):
-            for view in views[len(rows) :]:
-                view.remove()
-            del views[len(rows) :]
-        elif len(views) < len(rows):
-            extra = [MemoryRowView(self, index) for index in range(len(views), len(rows))]
-            self.mount_all(extra)
-            views.extend(extra)
-        self._hint.display = not rows
-        best = self.best
-        for index, (view, row) in enumerate(zip(views, rows, strict=True)):
-            view.show(row, index == best, self.glyphs)
-        if not rows:
+        self._resize()
+        if not self.rows:
             self.highlighted = None
         elif self.highlighted is None:
             self.highlighted = 0
-        elif self.highlighted >= len(rows):
-            self.highlighted = len(rows) - 1
-        else:
-            self._mark(self.highlighted)
+        elif self.highlighted >= len(self.rows):
+            self.highlighted = len(self.rows) - 1
+        self.refresh()
+
+    def watch_glyphs(self) -> None:
+        self.refresh()
 
     def validate_highlighted(self, value: int | None) -> int | None:
         if value is None or not self.rows:
             return None
         return min(max(value, 0), len(self.rows) - 1)
 
-    def watch_highlighted(self, value: int | None) -> None:
-        self._mark(value)
+    def watch_highlighted(self) -> None:
+        self.refresh()
 
-    def _mark(self, value: int | None) -> None:
-        for index, view in enumerate(self._views):
-            view.set_class(index == value, "-highlight")
+    def hint_lines(self, width: int) -> list[str]:
+        """The empty panel's hint, wrapped to ``width`` cells."""
+        return textwrap.wrap(HINT, max(8, width))
+
+    def on_resize(self) -> None:
+        self._resize()
+
+    def _resize(self) -> None:
+        if self.rows:
+            height = len(self.rows) * self.row_height
+        else:
+            height = len(self.hint_lines(self.size.width or len(HINT)))
+        if height != self.virtual_size.height:
+            self.virtual_size = Size(0, height)
+            self.refresh(layout=True)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._palette = None
+        self._pictures.clear()
+
+    # -- drawing ------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        y += int(self.scroll_offset.y)
+        rows = self.rows
+        if not rows:
+            lines = self.hint_lines(width)
+            if y >= len(lines):
+                return Strip.blank(width, base)
+            hint = self._text_style("memory-list--hint", base)
+            return Strip([Segment(lines[y], hint)]).crop_extend(0, width, base)
+        index, line = divmod(y, self.row_height)
+        if index >= len(rows):
+            return Strip.blank(width, base)
+        if index == self.highlighted:
+            base = base + self.get_component_rich_style("memory-list--highlight")
+        row = rows[index]
+        thumbnail = self.thumbnail_size.width
+        pictures = self._picture(row.pattern)
+        if line < len(pictures):
+            left = pictures[line].apply_style(base).crop_extend(0, thumbnail, base)
+        else:
+            left = Strip.blank(thumbnail, base)
+        text = self._text_line(row, index == rows.best, line, width - thumbnail - 1, base)
+        return Strip.join([left, Strip.blank(1, base), text]).crop_extend(0, width, base)
+
+    def _text_style(self, component: str, base: Style) -> Style:
+        # The colour and weight of a component, on the row's own background.
+        full = self.get_component_rich_style(component)
+        return base + Style(color=full.color, bold=full.bold, italic=full.italic)
+
+    def _text_line(self, row: MemoryRow, best: bool, line: int, width: int, base: Style) -> Strip:
+        width = max(8, width)
+        name = self._text_style("memory-list--best" if best else "memory-list--name", base)
+        if line == 0:
+            text = row.name if len(row.name) <= width else row.name[: width - 1] + "\u2026"
+            segments = [Segment(text, name)]
+        elif line == 1:
+            colour = "memory-list--inverse" if row.overlap < 0 else "memory-list--bar"
+            segments = [
+                Segment(bar(abs(row.overlap), width - 6), self._text_style(colour, base)),
+                Segment(f" {row.overlap:+.2f}", name),
+            ]
+        elif line == 2:
+            valley = "\u2026" if np.isnan(row.valley) else f"{row.valley:.1f}"
+            numbers = f"strength {number(row.strength)} \u00b7 valley {valley}"
+            segments = [Segment(numbers, self._text_style("memory-list--numbers", base))]
+        else:
+            segments = []
+        return Strip(segments).crop_extend(0, width, base)
+
+    def _picture(self, pattern: np.ndarray) -> list[Strip]:
+        """The lines of a memory's thumbnail, kept while its pattern object lives."""
+        key = (id(pattern), self.glyphs)
+        cached = self._pictures.get(key)
+        if cached is not None and cached[0] is pattern:
+            return cached[1]
+        if self._palette is None:
+            self._palette = (
+                self.get_component_styles("memory-list--south").color,
+                self.get_component_styles("memory-list--north").color,
+            )
+        south, north = self._palette
+        strips = picture_strips(
+            pattern, 4 * ROW_LINES, ROW_LINES, south, north, Style(), glyphs=self.glyphs
+        )
+        self._pictures[key] = (pattern, strips)
+        return strips
+
+    # -- keys and the mouse ---------------------------------------------------
 
     def highlight(self, index: int) -> None:
         """Highlight row ``index`` (clamped) and scroll it into view, here and in ancestors."""
@@ -357,9 +500,24 @@ class MemoryList(ScrollableContainer, can_focus=True):
         self.call_after_refresh(self._reveal)
 
     def _reveal(self) -> None:
-        views = self._views
-        if self.highlighted is not None and self.highlighted < len(views):
-            views[self.highlighted].scroll_visible(animate=False, immediate=True)
+        """Scroll the highlighted row into view: in the panel, then in each ancestor."""
+        if self.highlighted is None:
+            return
+        region = self.row_region(self.highlighted)
+        self.scroll_to_region(region, animate=False, immediate=True, force=True)
+        # The row in the parent's coordinates, as Widget.scroll_to_widget does for widgets.
+        region = region.translate(-self.scroll_offset).translate(self.virtual_region.offset)
+        widget: Widget = self
+        while isinstance(widget.parent, Widget) and region:
+            container = widget.parent
+            offset = container.scroll_to_region(region, animate=False, immediate=True)
+            region = (
+                region.translate(-offset)
+                .translate(container.styles.margin.top_left)
+                .translate(container.styles.border.spacing.top_left)
+                .translate(container.virtual_region_with_margin.offset)
+            ).intersection(container.virtual_region_with_margin.grow(container.styles.margin))
+            widget = container
 
     def action_move(self, step: int) -> None:
         """Move the highlight ``step`` rows down (negative: up)."""
@@ -372,12 +530,13 @@ class MemoryList(ScrollableContainer, can_focus=True):
             self.highlight(index % len(self.rows))
 
     def on_click(self, event: events.Click) -> None:
-        widget = event.widget
-        while widget is not None and not isinstance(widget, MemoryRowView):
-            widget = widget.parent if isinstance(widget.parent, Widget) else None
-        if widget is None:
+        offset = event.get_content_offset(self)
+        if offset is None:
             return
-        self.highlight(widget.index)
+        index = self.row_at(offset.y + int(self.scroll_offset.y))
+        if index is None:
+            return
+        self.highlight(index)
         if event.chain >= 2:
             self.action_open_menu()
 
@@ -387,7 +546,7 @@ class MemoryList(ScrollableContainer, can_focus=True):
         if index is None or index >= len(self.rows):
             return
         row = self.rows[index]
-        others = [other.name for k, other in enumerate(self.rows) if k != index]
+        others = [name for k, name in enumerate(self.rows.names) if k != index]
 
         def chosen(choice: MenuChoice | None) -> None:
             if choice is not None:
