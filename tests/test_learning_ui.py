@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from tests.conftest import finish_recall, set_instant
+from tui_hopfield.model import Network
 from tui_hopfield.model.rules import Rule
 from tui_hopfield.ui.app import HopfieldApp
 from tui_hopfield.ui.learning_prompt import LearningPrompt
@@ -149,6 +150,7 @@ async def test_overload_imprints_random_memories_up_to_the_load(app):
         await pilot.press("1", "O")
         assert isinstance(pilot.app.screen, NumberPrompt)
         await pilot.press("enter")  # the offered 0.3
+        await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert app.network.count == round(0.3 * 1024)
         assert app.network.names[1] == "random"
@@ -166,6 +168,35 @@ async def test_overload_imprints_random_memories_up_to_the_load(app):
         screen.action_recall()
         await finish_recall(pilot, timeout=60)
         assert screen.state == "recalled smile"
+
+
+async def test_overload_refuses_more_memories_than_the_grid_may_hold():
+    from tui_hopfield.ui.app import HopfieldApp
+
+    app = HopfieldApp(256, 256, seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("O")
+        await pilot.press("enter")  # the offered 0.3: 19,661 memories, 2.4 GiB
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.network.count == 0
+        assert any("at most 16,384" in str(n.message) for n in pilot.app._notifications)
+
+
+async def test_an_overload_drawn_while_the_grid_moved_on_is_dropped(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = pilot.app.screen
+        network = app.network
+        screen._overload_token += 1
+        screen._overloaded(network, 100, np.ones((100, 1024), dtype=np.int8), 0)  # an old token
+        assert network.count == 0
+        token = screen._overload_token
+        screen._overloaded(Network(32, 32), 100, np.ones((100, 1024), dtype=np.int8), token)
+        assert network.count == 0
+        await pilot.press("1")  # a memory came meanwhile: the load is still the one asked for
+        patterns = np.ones((100, 1024), dtype=np.int8)
+        screen._overloaded(network, 100, patterns, token)
+        assert network.count == 100 and network.names[1] == "random"
 
 
 async def test_overload_refuses_a_load_out_of_range(app):

@@ -275,3 +275,66 @@ def test_settle_on_a_large_grid_returns_the_picture():
     network.set_state(scramble_half(patterns[2], rng))
     assert settle(network, rng) > 0
     assert np.array_equal(network.state, patterns[2])
+
+
+def test_unique_names_skip_the_taken_ones_and_never_repeat():
+    network = Network(4, 4)
+    rng = np.random.default_rng(0)
+    for name in ("random", "random 2", "random 4"):
+        network.imprint(random_spins(16, rng), name)
+    assert network.unique_names("random", 3) == ["random 3", "random 5", "random 6"]
+    assert network.unique_name("cat") == "cat"
+    assert network.unique_name("random") == "random 3"
+    names = network.unique_names("random", 2000)
+    assert len(set(names)) == 2000 and not set(names) & set(network.names)
+
+
+@given(
+    st.integers(1, 5),
+    st.integers(0, 4),
+    st.integers(0, 6),
+    st.sampled_from([1.0, 0.9]),
+    st.integers(0, 2**32 - 1),
+)
+@settings(max_examples=40, deadline=None)
+def test_imprinting_many_at_once_is_imprinting_each_in_turn(side, before, added, decay, seed):
+    rng = np.random.default_rng(seed)
+    one, many = Network(side, side), Network(side, side)
+    for network in (one, many):
+        network.decay = decay
+        network.set_state(random_spins(side * side, np.random.default_rng(seed + 1)))
+    old = [random_spins(side * side, rng) for _ in range(before)]
+    new = np.array([random_spins(side * side, rng) for _ in range(added)], dtype=np.int8)
+    new = new.reshape(added, side * side)
+    for k, pattern in enumerate(old):
+        one.imprint(pattern, f"old {k}")
+        many.imprint(pattern, f"old {k}")
+    for k, pattern in enumerate(new):
+        one.imprint(pattern, f"new {k}", 2.0)
+    many.imprint_many(new, [f"new {k}" for k in range(added)], 2.0)
+    assert one.names == many.names
+    assert np.allclose(one.strengths, many.strengths)
+    assert np.array_equal(one.patterns, many.patterns)
+    assert np.array_equal(one.overlaps(), many.overlaps())
+    assert one.energy() == pytest.approx(many.energy())
+    assert np.allclose(one.fields(), many.fields())
+    assert np.array_equal(one._columns, many._columns)
+
+
+@pytest.mark.parametrize(
+    ("patterns", "names"),
+    [
+        (np.ones((2, 15), dtype=np.int8), ["a", "b"]),  # wrong size
+        (np.full((2, 16), 2, dtype=np.int8), ["a", "b"]),  # not spins
+        (np.ones((2, 16), dtype=np.int8), ["a"]),  # a name short
+        (np.ones((2, 16), dtype=np.int8), ["a", "a"]),  # the same name twice
+        (np.ones((2, 16), dtype=np.int8), ["kept", "b"]),  # a name taken
+    ],
+)
+def test_bad_bulk_imprints_are_refused_and_change_nothing(patterns, names):
+    network = Network(4, 4)
+    network.imprint(np.ones(16, dtype=np.int8), "kept")
+    revision = network.revision
+    with pytest.raises(ModelError):
+        network.imprint_many(patterns, names)
+    assert network.names == ("kept",) and network.revision == revision

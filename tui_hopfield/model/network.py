@@ -16,13 +16,16 @@ stands in, so that a flip changes the energy by ``2 s_i h_i`` for every rule.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.rules import CHUNK_BYTES, Landscape, Rule
+
+TILE = 64
+"""Side of the square blocks the patterns are transposed in."""
 
 CAPACITY = 0.138
 """Amit, Gutfreund & Sompolinsky (1985): past about 0.138 N patterns, recall fails."""
@@ -190,6 +193,53 @@ class Network:
         self._changed()
         return self.count - 1
 
+    def imprint_many(
+        self, patterns: np.ndarray, names: Sequence[str], strength: float = 1.0
+    ) -> None:
+        """Store the rows of ``patterns`` (K, N) as K imprints in a row, in one copy.
+
+        The same as calling ``imprint`` for each in turn (``decay`` included),
+        without K growing copies: how the app overloads a network with
+        thousands of random memories. Nothing changes if anything is wrong.
+        """
+        xi = np.asarray(patterns)
+        if xi.ndim != 2 or xi.shape[1] != self.n:
+            raise ModelError(
+                f"patterns for this {self.rows}x{self.cols} grid are rows of {self.n} spins,"
+                f" not an array of shape {xi.shape}"
+            )
+        rows_at_once = max(1, CHUNK_BYTES // self.n)
+        for part in _batches(len(xi), rows_at_once):  # no temporaries the size of them all
+            if not np.all(np.abs(xi[part].astype(np.int8)) == 1):
+                raise ModelError("a pattern's spins must all be +1 or -1")
+        if not np.isfinite(strength) or strength <= 0:
+            raise ModelError(f"a memory's strength must be a positive number, not {strength}")
+        names = list(names)
+        if len(names) != len(xi) or len(set(names)) != len(names):
+            raise ModelError("every new memory needs a name of its own")
+        if set(names) & set(self._names):
+            raise ModelError("a new memory may not take the name of one already stored")
+        added, count = len(xi), self.count
+        if not added:
+            return
+        # K imprints in turn: the old memories decay K times, the j-th new one K - 1 - j.
+        new = float(strength) * self.decay ** np.arange(added - 1, -1, -1, dtype=np.float64)
+        if self.decay != 1.0:
+            self._strengths = self._strengths * self.decay**added
+        if count + added > self._row_store.shape[0]:
+            self._grow(max(4, 2 * count, count + added))
+        self._row_store[count : count + added] = xi
+        dots = np.empty(added)
+        values = self.state.astype(np.float32)
+        new_rows = self._row_store[count : count + added]
+        for part in _batches(added, max(1, CHUNK_BYTES // (4 * self.n))):
+            # float32 sums of at most 2**24 values of +-1 are exact integers.
+            dots[part] = new_rows[part].astype(np.float32) @ values
+        self._names.extend(names)
+        self._strengths = np.concatenate([self._strengths, new])
+        self._dots = np.concatenate([self._dots, dots])
+        self._changed()
+
     def reinforce(self, index: int, times: float = 1.0) -> None:
         """Imprint memory ``index`` again, ``times`` over: its strength grows by ``times``.
 
@@ -238,12 +288,19 @@ class Network:
 
     def unique_name(self, stem: str) -> str:
         """``stem``, or ``stem 2``, ``stem 3``... whichever is not taken yet."""
-        if stem not in self._names:
-            return stem
-        number = 2
-        while f"{stem} {number}" in self._names:
+        return self.unique_names(stem, 1)[0]
+
+    def unique_names(self, stem: str, count: int) -> list[str]:
+        """``count`` names not taken yet nor repeated: ``stem``, ``stem 2``, ``stem 3``..."""
+        taken = set(self._names)
+        names: list[str] = []
+        number = 1
+        while len(names) < count:
+            name = stem if number == 1 else f"{stem} {number}"
+            if name not in taken:
+                names.append(name)
             number += 1
-        return f"{stem} {number}"
+        return names
 
     # -- the state ----------------------------------------------------------
 
@@ -324,13 +381,17 @@ class Network:
         spins = self._check_spins(spins)
         return 0.0 if landscape is None else float(landscape.energies(spins[None, :])[0])
 
-    def valleys(self) -> np.ndarray:
-        """The energy of every stored pattern (how deep each memory's valley is), float (P,)."""
+    def valleys(self, indices: Sequence[int] | None = None) -> np.ndarray:
+        """The energy of every stored pattern, or of those at ``indices``, float.
+
+        How deep each memory's valley is: one batched product, O(N P) per pattern.
+        """
         landscape = self.landscape
-        if landscape is None:
-            return np.zeros(0)
+        chosen = np.arange(self.count) if indices is None else np.asarray(indices, dtype=int)
+        if landscape is None or not len(chosen):
+            return np.zeros(len(chosen))
         return np.concatenate(
-            [landscape.energies(self._patterns[part]) for part in _batches(self.count)]
+            [landscape.energies(self._patterns[chosen[part]]) for part in _batches(len(chosen))]
         )
 
     def overlaps(self) -> np.ndarray:
@@ -358,7 +419,15 @@ class Network:
         count = self.count
         if self._columns_filled < count:
             start = self._columns_filled
-            self._column_store[:, start:count] = self._row_store[start:count].T
+            # A transpose in tiles that fit the cache: an int8 .T of a large block
+            # walks memory with a stride of N and is several times slower.
+            for first in range(start, count, TILE):
+                last = min(first + TILE, count)
+                for part in range(0, self.n, TILE):
+                    end = min(part + TILE, self.n)
+                    self._column_store[part:end, first:last] = self._row_store[
+                        first:last, part:end
+                    ].T
             self._columns_filled = count
         return self._column_store[:, :count]
 

@@ -185,6 +185,23 @@ def random_spins(n: int, rng: np.random.Generator) -> np.ndarray:
     return rng.choice(np.array([-1, 1], dtype=np.int8), size=n)
 
 
+def random_patterns(count: int, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``count`` random patterns of ``n`` spins, int8 (count, n), drawn as bytes.
+
+    Each spin is +1 or -1 with probability one half, like ``random_spins``
+    (a different stream); a byte a spin, without an int64 draw each, so that
+    thousands of 256x256 patterns take seconds, not minutes, and no more
+    memory than the result.
+    """
+    patterns = np.empty((count, n), dtype=np.int8)
+    for start in range(0, count, 64):
+        block = patterns[start : start + 64]
+        block[...] = rng.integers(0, 2, size=block.shape, dtype=np.int8)
+        block *= 2
+        block -= 1
+    return patterns
+
+
 # -- ways to break a picture ------------------------------------------------
 
 

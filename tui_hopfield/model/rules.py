@@ -61,6 +61,9 @@ CHUNK_BYTES = 64 * 2**20
 FLOAT_CACHE_BYTES = 256 * 2**20
 """Largest float32 copy of the patterns a landscape keeps for fast batch products."""
 
+POPCOUNT_STATES = 8
+"""Past ``FLOAT_CACHE_BYTES``, batches up to this many states get their overlaps by popcount."""
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -311,6 +314,10 @@ class Landscape(ABC):
         if floats is not None:
             # float32 sums of at most 2**24 values of +-1 are exact integers.
             return (states.astype(np.float32) @ floats.T).astype(np.float64)
+        if states.shape[0] <= POPCOUNT_STATES:
+            # Without the float32 copy, a few states are cheaper counted in bits than
+            # multiplied by int8 columns converted chunk by chunk.
+            return np.stack([self.dots_of(state) for state in states])
         out = np.zeros((states.shape[0], self.count))
         for part in chunks(self.n, 4 * max(1, self.count + states.shape[0])):
             # float32 sums of at most 2**24 values of +-1 are exact integers.
@@ -341,11 +348,15 @@ class Landscape(ABC):
 
 def pack_spins(spins: np.ndarray) -> np.ndarray:
     """Rows of +-1 spins (B, N) as bits (north = 1) in uint64 words (B, ceil(N / 64))."""
-    bits = np.packbits(spins > 0, axis=1)
-    pad = -bits.shape[1] % 8
-    if pad:
-        bits = np.pad(bits, ((0, 0), (0, pad)))
-    return np.ascontiguousarray(bits).view(np.uint64)
+    count, n = spins.shape
+    words = -(-n // 64)
+    packed = np.zeros((count, 8 * words), dtype=np.uint8)
+    # A few rows at a time: no (B, N) boolean temporary for many big patterns.
+    for start in range(0, count, max(1, CHUNK_BYTES // max(1, n))):
+        rows = slice(start, min(start + max(1, CHUNK_BYTES // max(1, n)), count))
+        bits = np.packbits(spins[rows] > 0, axis=1)
+        packed[rows, : bits.shape[1]] = bits
+    return packed.view(np.uint64)
 
 
 def chunks(n: int, bytes_per_spin: int) -> Iterator[slice]:

@@ -16,6 +16,7 @@ from textual.containers import Container, Grid, Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, Sparkline, Static
+from textual.worker import get_current_worker
 
 from tui_hopfield.model import (
     Asynchronous,
@@ -33,6 +34,7 @@ from tui_hopfield.model.patterns import (
     break_spins,
     export_png,
     flip_fraction,
+    random_patterns,
     random_spins,
 )
 from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, Rule
@@ -62,6 +64,11 @@ TRACE_LENGTH = 2000
 """Energy samples (one per flip) kept for the sparkline of the current recall."""
 OVERLOAD_LOAD = 0.3
 """The load the overload action offers first: far past the classic 0.138."""
+OVERLOAD_NOTICE = 2**24
+"""Spins to draw past which the overload says it is working (about a tenth of a second)."""
+OVERLOAD_BYTES = 2 * 2**30
+"""The most memory the overload's patterns may take (int8, kept as rows and as columns):
+a 256x256 grid takes up to 16,384 of them, a load of 0.25."""
 
 Dynamics = Asynchronous | Synchronous | Retrieval
 
@@ -176,6 +183,7 @@ class MagnetsScreen(Screen):
         """Randomness for breaking, randomizing and the recall order."""
         self._dynamics: Dynamics | None = None
         self._trace: list[float] = []
+        self._overload_token = 0
 
     # -- layout -------------------------------------------------------------
 
@@ -805,25 +813,26 @@ class MagnetsScreen(Screen):
         def overload(load: float | None) -> None:
             if load is None:
                 return
-            self._stop_recall()
             network = self.network
             target = round(load * network.n)
-            added = max(0, target - network.count)
-            state = network.state.copy()
-            for _ in range(added):
-                network.imprint(random_spins(network.n, self.rng), network.unique_name("random"))
-            network.set_state(state)
-            try:
-                self._sync()
-            except ModelError as error:
-                self.notify(str(error), title="Overload", severity="error")
+            most = OVERLOAD_BYTES // (2 * network.n)
+            if target > most:
+                self.notify(
+                    f"A load of {load:g} is {target:,} memories of {network.n:,} spins"
+                    f" ({2 * target * network.n / 2**30:.1f} GiB). This grid holds at most"
+                    f" {most:,} (a load of {most / network.n:.3f}).",
+                    title="Overload",
+                    severity="error",
+                    timeout=8,
+                )
                 return
-            self._name_state("drawing")
-            self.notify(
-                f"Added {added} random memories: load {network.load:.3f}"
-                f" (classic capacity ~0.138). Break a picture and recall.",
-                timeout=5,
-            )
+            self._stop_recall()
+            added = max(0, target - network.count)
+            if added * network.n >= OVERLOAD_NOTICE:
+                self.notify(f"Imprinting {added:,} random memories\u2026", title="Overload")
+            self._overload_token += 1
+            seed = int(self.rng.integers(2**63))
+            self._random_memories(network, target, added, seed, self._overload_token)
 
         self.app.push_screen(
             NumberPrompt(
@@ -835,6 +844,36 @@ class MagnetsScreen(Screen):
                 1.0,
             ),
             overload,
+        )
+
+    @work(thread=True, group="overload", exit_on_error=False)
+    def _random_memories(
+        self, network: Network, target: int, added: int, seed: int, token: int
+    ) -> None:
+        """Draw the overload's random patterns away from the event loop, then imprint them."""
+        patterns = random_patterns(added, network.n, np.random.default_rng(seed))
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._overloaded, network, target, patterns, token)
+
+    def _overloaded(self, network: Network, target: int, patterns: np.ndarray, token: int) -> None:
+        """Imprint the overload's patterns, unless the grid moved on while they were drawn."""
+        if token != self._overload_token or network is not self.network:
+            return  # another overload, or another session, came first
+        self._stop_recall()
+        added = max(0, target - network.count)
+        state = network.state.copy()
+        network.imprint_many(patterns[:added], network.unique_names("random", added))
+        network.set_state(state)
+        try:
+            self._sync()
+        except ModelError as error:
+            self.notify(str(error), title="Overload", severity="error")
+            return
+        self._name_state("drawing")
+        self.notify(
+            f"Added {added:,} random memories: load {network.load:.3f}"
+            f" (classic capacity ~0.138). Break a picture and recall.",
+            timeout=5,
         )
 
     # -- settings -----------------------------------------------------------
