@@ -183,20 +183,37 @@ async def test_overload_refuses_more_memories_than_the_grid_may_hold():
         assert any("at most 16,384" in str(n.message) for n in pilot.app._notifications)
 
 
-async def test_an_overload_drawn_while_the_grid_moved_on_is_dropped(app):
+async def test_an_overload_built_while_the_grid_moved_on_is_dropped_or_follows_it(app):
     async with app.run_test(size=(120, 40)) as pilot:
         screen = pilot.app.screen
+        await pilot.press("1")
         network = app.network
-        screen._overload_token += 1
-        screen._overloaded(network, 100, np.ones((100, 1024), dtype=np.int8), 0)  # an old token
-        assert network.count == 0
-        token = screen._overload_token
-        screen._overloaded(Network(32, 32), 100, np.ones((100, 1024), dtype=np.int8), token)
-        assert network.count == 0
-        await pilot.press("1")  # a memory came meanwhile: the load is still the one asked for
-        patterns = np.ones((100, 1024), dtype=np.int8)
-        screen._overloaded(network, 100, patterns, token)
-        assert network.count == 100 and network.names[1] == "random"
+
+        def built(added: int) -> tuple[tuple[int, np.ndarray], Network]:
+            start = (network.revision, network.state.copy())
+            overloaded = network.copy()
+            patterns = np.tile(np.array([1, -1], dtype=np.int8), (added, 512))
+            overloaded.imprint_many(patterns, overloaded.unique_names("random", added))
+            return start, overloaded
+
+        start, overloaded = built(5)
+        screen._overloaded(network, start, overloaded, screen._overload_token + 1)  # stale
+        screen._overloaded(Network(32, 32), start, overloaded, screen._overload_token)
+        assert app.network is network and network.count == 1
+        await pilot.press("2")  # a memory came meanwhile: the built copy lacks it
+        screen._overloaded(network, start, overloaded, screen._overload_token)
+        assert app.network is network and network.count == 2
+        await pilot.pause()
+        assert any("none were added" in str(n.message) for n in pilot.app._notifications)
+        start, overloaded = built(5)
+        network.set_spin(0, -network.state[0])  # drawn on meanwhile: the copy takes the grid
+        screen._overloaded(network, start, overloaded, screen._overload_token)
+        assert app.network is overloaded and overloaded.count == 7
+        assert np.array_equal(overloaded.state, network.state)
+        assert np.array_equal(
+            overloaded.overlaps(), overloaded.patterns.astype(int) @ network.state / 1024
+        )
+        assert screen.grid.spins.reshape(-1).tolist() == network.state.tolist()
 
 
 async def test_overload_refuses_a_load_out_of_range(app):

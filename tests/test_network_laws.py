@@ -338,3 +338,27 @@ def test_bad_bulk_imprints_are_refused_and_change_nothing(patterns, names):
     with pytest.raises(ModelError):
         network.imprint_many(patterns, names)
     assert network.names == ("kept",) and network.revision == revision
+
+
+def test_a_copy_is_the_same_network_and_independent():
+    rng = np.random.default_rng(3)
+    network = Network(6, 6)
+    network.decay, network.use_boost = 0.9, 0.5
+    for k in range(5):
+        network.imprint(random_spins(36, rng), f"m{k}", 1.0 + k)
+    network.landscape  # noqa: B018  (fills the column copy of the patterns)
+    network.imprint(random_spins(36, rng), "late")  # its column is not filled in yet
+    network.set_state(random_spins(36, rng))
+    other = network.copy()
+    assert other.names == network.names and other.revision == network.revision
+    assert np.array_equal(other.patterns, network.patterns)
+    assert np.array_equal(other.strengths, network.strengths)
+    assert (other.decay, other.use_boost, other.rule) == (0.9, 0.5, network.rule)
+    assert np.array_equal(other.state, network.state)
+    assert other.energy() == pytest.approx(network.energy())
+    assert np.allclose(other.fields(), network.fields())
+    assert np.array_equal(other._columns, network._columns)
+    other.imprint(random_spins(36, rng), "only in the copy")
+    other.set_spin(0, -other.state[0])
+    assert network.count == 6 and other.count == 7
+    assert network.state[0] != other.state[0]

@@ -24,8 +24,8 @@ import numpy as np
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.rules import CHUNK_BYTES, Landscape, Rule
 
-TILE = 64
-"""Side of the square blocks the patterns are transposed in."""
+STRIP = 32
+"""Patterns transposed at a time into the column copy."""
 
 CAPACITY = 0.138
 """Amit, Gutfreund & Sompolinsky (1985): past about 0.138 N patterns, recall fails."""
@@ -96,6 +96,23 @@ class Network:
         self._columns_filled = 0
         self._strengths = np.empty(0, dtype=np.float64)
         self._dots = np.empty(0, dtype=np.float64)  # d = xi s
+
+    def copy(self) -> Network:
+        """An independent copy: the same memories, rule, settings, state and revision."""
+        other = Network(self.rows, self.cols, self._rule)
+        other.decay, other.use_boost, other.revision = self.decay, self.use_boost, self.revision
+        other.state[:] = self.state
+        other.values = None if self.values is None else self.values.copy()
+        count = self.count
+        other._names = list(self._names)
+        filled = self._columns_filled
+        other._row_store = self._row_store[:count].copy()
+        other._column_store = np.empty((self.n, count), dtype=np.int8)
+        other._column_store[:, :filled] = self._column_store[:, :filled]
+        other._columns_filled = filled
+        other._strengths = self._strengths.copy()
+        other._dots = self._dots.copy()
+        return other
 
     # -- the rule -------------------------------------------------------------
 
@@ -419,15 +436,11 @@ class Network:
         count = self.count
         if self._columns_filled < count:
             start = self._columns_filled
-            # A transpose in tiles that fit the cache: an int8 .T of a large block
+            # A transpose a strip of patterns at a time: an int8 .T of the whole block
             # walks memory with a stride of N and is several times slower.
-            for first in range(start, count, TILE):
-                last = min(first + TILE, count)
-                for part in range(0, self.n, TILE):
-                    end = min(part + TILE, self.n)
-                    self._column_store[part:end, first:last] = self._row_store[
-                        first:last, part:end
-                    ].T
+            for first in range(start, count, STRIP):
+                last = min(first + STRIP, count)
+                self._column_store[:, first:last] = self._row_store[first:last].T
             self._columns_filled = count
         return self._column_store[:, :count]
 

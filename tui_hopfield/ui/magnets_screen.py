@@ -828,11 +828,15 @@ class MagnetsScreen(Screen):
                 return
             self._stop_recall()
             added = max(0, target - network.count)
+            if not added:
+                self.notify(f"The load is already {network.load:.3f}.", title="Overload")
+                return
             if added * network.n >= OVERLOAD_NOTICE:
                 self.notify(f"Imprinting {added:,} random memories\u2026", title="Overload")
             self._overload_token += 1
             seed = int(self.rng.integers(2**63))
-            self._random_memories(network, target, added, seed, self._overload_token)
+            start = (network.revision, network.state.copy())
+            self._random_memories(network, start, added, seed, self._overload_token)
 
         self.app.push_screen(
             NumberPrompt(
@@ -848,30 +852,62 @@ class MagnetsScreen(Screen):
 
     @work(thread=True, group="overload", exit_on_error=False)
     def _random_memories(
-        self, network: Network, target: int, added: int, seed: int, token: int
+        self,
+        network: Network,
+        start: tuple[int, np.ndarray],
+        added: int,
+        seed: int,
+        token: int,
     ) -> None:
-        """Draw the overload's random patterns away from the event loop, then imprint them."""
-        patterns = random_patterns(added, network.n, np.random.default_rng(seed))
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._overloaded, network, target, patterns, token)
+        """Build the overloaded network away from the event loop, then show it.
 
-    def _overloaded(self, network: Network, target: int, patterns: np.ndarray, token: int) -> None:
-        """Imprint the overload's patterns, unless the grid moved on while they were drawn."""
+        The work (drawing the patterns, imprinting them, learning the landscape
+        and its caches) happens on a copy, so the screen stays live; the copy
+        replaces the network only if its memories are still those of ``start``
+        (their revision, and the state then).
+        """
+        revision, state = start
+        try:
+            overloaded = network.copy()
+            overloaded.set_state(state)
+            patterns = random_patterns(added, network.n, np.random.default_rng(seed))
+            overloaded.imprint_many(patterns, overloaded.unique_names("random", added))
+            del patterns
+            landscape = overloaded.landscape
+            if landscape is not None:
+                landscape.packed()
+                landscape.floats()
+        except Exception:
+            if network.revision != revision:
+                return  # copied while the memories changed: dropped below anyway
+            raise
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._overloaded, network, start, overloaded, token)
+
+    def _overloaded(
+        self,
+        network: Network,
+        start: tuple[int, np.ndarray],
+        overloaded: Network,
+        token: int,
+    ) -> None:
+        """Show the overloaded network, unless the grid moved on while it was built."""
         if token != self._overload_token or network is not self.network:
             return  # another overload, or another session, came first
-        self._stop_recall()
-        added = max(0, target - network.count)
-        state = network.state.copy()
-        network.imprint_many(patterns[:added], network.unique_names("random", added))
-        network.set_state(state)
-        try:
-            self._sync()
-        except ModelError as error:
-            self.notify(str(error), title="Overload", severity="error")
+        revision, state = start
+        if network.revision != revision:
+            self.notify(
+                "The memories changed while the random ones were drawn: none were added.",
+                title="Overload",
+                severity="warning",
+            )
             return
-        self._name_state("drawing")
+        if not np.array_equal(network.state, state):
+            overloaded.set_state(network.state)  # the grid was drawn on meanwhile
+        added = overloaded.count - network.count
+        self.replace_network(overloaded)
         self.notify(
-            f"Added {added:,} random memories: load {network.load:.3f}"
+            f"Added {added:,} random memories: load {overloaded.load:.3f}"
             f" (classic capacity ~0.138). Break a picture and recall.",
             timeout=5,
         )
