@@ -471,3 +471,15 @@ def test_the_modern_energy_of_spins_is_its_continuous_energy_and_the_valleys_agr
     assert retrieval.energy() == pytest.approx(network.energy())
     network.set_state(network.patterns[2])
     assert network.valleys()[2] == pytest.approx(network.energy())
+
+
+@given(cases, st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_settled_says_whether_any_spin_would_flip(case, on_a_pattern):
+    rule, side, count, seed = case
+    network = stored(rule, side, count, seed)
+    if on_a_pattern:
+        network.set_state(network.patterns[0])
+    assert network.settled() == (network.unstable().size == 0)
+    descend(network, np.random.default_rng(seed))
+    assert network.settled() and network.unstable().size == 0

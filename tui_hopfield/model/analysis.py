@@ -63,6 +63,6 @@ def classify(network: Network, temperature: float = 0.0) -> Verdict:
         return Verdict(Kind.INVERSE, name, overlap)
     if temperature > 0:
         return Verdict(Kind.MELTING, name, overlap)
-    if network.unstable().size == 0:
+    if network.settled():
         return Verdict(Kind.SPURIOUS, name, overlap)
     return Verdict(Kind.UNSETTLED, name, overlap)

@@ -385,7 +385,7 @@ class Network:
         landscape = self.landscape
         if landscape is None:
             return np.zeros(self.n)
-        return self.state * landscape.flip_energies(self.state[None, :])[0] / 2
+        return self.state * landscape.flip_energies(self.state[None, :], self._dots[None, :])[0] / 2
 
     def energy(self) -> float:
         """The energy of the current state under the current rule."""
@@ -418,6 +418,23 @@ class Network:
     def unstable(self) -> np.ndarray:
         """Indices of the spins a zero-temperature update would flip (s_i h_i < 0)."""
         return np.flatnonzero(self.state * self.fields() < 0)
+
+    def settled(self) -> bool:
+        """Whether no spin would flip at zero temperature: ``unstable()`` is empty.
+
+        It looks a block of spins at a time and stops at the first that would
+        flip, so an unsettled grid is told in a fraction of the O(N P) it costs
+        to compute every field.
+        """
+        landscape = self.landscape
+        if landscape is None:
+            return True
+        width = max(64, CHUNK_BYTES // (8 * max(1, self.count)))
+        for start in range(0, self.n, width):
+            part = slice(start, min(start + width, self.n))
+            if np.any(landscape.flip_energies_at(self.state, self._dots, part) < 0):
+                return False
+        return True
 
     def grid(self) -> np.ndarray:
         """The state as a (rows, cols) view."""

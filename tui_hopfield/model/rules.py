@@ -271,6 +271,10 @@ class Landscape(ABC):
         """``flip_energies`` of one state (N,) with its overlaps (P,), in float32: (N,)."""
         return self.flip_energies(state[None, :], dots[None, :], exact=False)[0]
 
+    def flip_energies_at(self, state: np.ndarray, dots: np.ndarray, index: slice) -> np.ndarray:
+        """dE of one state at the spins ``index`` only, exact to rounding (float64)."""
+        return self.flip_energies(state[None, :], dots[None, :])[0][index]
+
     @property
     def columns(self) -> np.ndarray:
         """xi^T, int8 (N, P): the P entries of each spin, contiguous."""
@@ -406,6 +410,11 @@ class Linear(Landscape):
 
     def flip_energies_of(self, state: np.ndarray, dots: np.ndarray) -> np.ndarray:
         return self.flip_energies_from(state, *self.coefficients_of(dots))
+
+    def flip_energies_at(self, state: np.ndarray, dots: np.ndarray, index: slice) -> np.ndarray:
+        a, k = self.coefficients(dots[None, :])
+        fields = self._columns[index].astype(np.float64) @ a[0]
+        return self._offset(index, k[0]) + state[index] * fields
 
     def coefficients_of(self, dots: np.ndarray) -> tuple[np.ndarray, float]:
         """``coefficients`` of one state's overlaps (P,): (a float32 (P,), K)."""
