@@ -474,6 +474,8 @@ class Network:
 
     def _dots_of(self, spins: np.ndarray) -> np.ndarray:
         """The raw overlaps ``xi s`` (P,), exact, without an N x P float temporary."""
+        if not self._stale and self._landscape is not None:
+            return self._landscape.dots_of(spins)  # popcount over its packed patterns
         dots = np.zeros(self.count)
         values = spins.astype(np.float32)
         for part in self._column_chunks(4):
