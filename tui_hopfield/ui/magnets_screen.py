@@ -206,7 +206,7 @@ class MagnetsScreen(Screen):
                             tooltip=f"Show and imprint {picture.name}",
                         )
                 with Grid(classes="buttons three"):
-                    yield ToolButton("i my drawing", id="imprint", compact=True)
+                    yield ToolButton("i imprint", id="imprint", compact=True)
                     yield ToolButton("b break", id="break", compact=True)
                     yield ToolButton("r recall", id="recall", compact=True)
                 with Grid(classes="buttons four"):
