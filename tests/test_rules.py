@@ -483,3 +483,24 @@ def test_settled_says_whether_any_spin_would_flip(case, on_a_pattern):
     assert network.settled() == (network.unstable().size == 0)
     descend(network, np.random.default_rng(seed))
     assert network.settled() and network.unstable().size == 0
+
+
+@pytest.mark.parametrize("rule", [Rule("hebbian"), Rule("storkey"), Rule("dense", None)])
+def test_a_relearned_landscape_keeps_the_packed_and_float_copies_of_old_patterns(rule, monkeypatch):
+    from tui_hopfield.model import rules
+
+    network = stored(rule, 8, 5, seed=7)
+    old = network.landscape
+    old.packed(), old.floats()
+    packed_rows = []
+    real = rules.pack_spins
+    monkeypatch.setattr(
+        rules, "pack_spins", lambda spins: packed_rows.append(len(spins)) or real(spins)
+    )
+    network.imprint(random_spins(64, np.random.default_rng(8)), "new")
+    new = network.landscape
+    assert new is not old and packed_rows == [1]  # only the new pattern was packed
+    assert np.array_equal(new.packed(), real(network.patterns))
+    assert np.array_equal(new.floats(), network.patterns.astype(np.float32))
+    network.forget(0)  # rows move: nothing is kept, everything is packed again
+    assert np.array_equal(network.landscape.packed(), real(network.patterns))

@@ -61,7 +61,7 @@ CHUNK_BYTES = 64 * 2**20
 FLOAT_CACHE_BYTES = 256 * 2**20
 """Largest float32 copy of the patterns a landscape keeps for fast batch products."""
 
-POPCOUNT_STATES = 8
+POPCOUNT_STATES = 16
 """Past ``FLOAT_CACHE_BYTES``, batches up to this many states get their overlaps by popcount."""
 
 
@@ -141,10 +141,23 @@ class Rule:
         """The landscape of ``patterns`` (int8, P x N) stored with ``strengths`` (P,).
 
         ``columns`` may hand over ``patterns.T`` already laid out (N, P);
-        ``previous`` is the landscape learned before, which Storkey's rule
-        extends instead of starting again when patterns were only added.
+        ``previous`` is the landscape learned before from the first of these
+        patterns (a network passes it only when patterns were added since, or
+        strengths changed): Storkey's rule extends it instead of starting again
+        when only patterns were added, and every rule keeps its packed and
+        float32 copies of those patterns.
         """
-        patterns = np.asarray(patterns, dtype=np.int8)
+        landscape = self._learn(np.asarray(patterns, dtype=np.int8), strengths, columns, previous)
+        landscape.adopt(previous)
+        return landscape
+
+    def _learn(
+        self,
+        patterns: np.ndarray,
+        strengths: np.ndarray,
+        columns: np.ndarray | None,
+        previous: Landscape | None,
+    ) -> Landscape:
         strengths = np.asarray(strengths, dtype=np.float64)
         if self.name == "hebbian":
             return Hebbian(patterns, strengths, columns)
@@ -232,6 +245,24 @@ class Landscape(ABC):
     def count(self) -> int:
         """Number of patterns P."""
         return self.patterns.shape[0]
+
+    def adopt(self, previous: Landscape | None) -> None:
+        """Take over ``previous``'s packed and float32 copies of the patterns it shares.
+
+        ``previous`` was learned from the first of this landscape's patterns;
+        only the patterns added since are packed or converted again.
+        """
+        if previous is None or previous.n != self.n or previous.count > self.count:
+            return
+        new = self.patterns[previous.count :]
+        if previous._packed is not None:
+            packed = previous._packed
+            self._packed = np.concatenate([packed, pack_spins(new)]) if len(new) else packed
+        if previous._floats is not None and 4 * self.patterns.size <= FLOAT_CACHE_BYTES:
+            floats = previous._floats
+            if len(new):
+                floats = np.concatenate([floats, new.astype(np.float32)])
+            self._floats = floats
 
     # -- one live state -----------------------------------------------------
 
