@@ -171,16 +171,41 @@ async def test_overload_imprints_random_memories_up_to_the_load(app):
 
 
 async def test_overload_refuses_more_memories_than_the_grid_may_hold():
-    from tui_hopfield.ui.app import HopfieldApp
-
     app = HopfieldApp(256, 256, seed=1)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("O")
-        await pilot.press("enter")  # the offered 0.3: 19,661 memories, 2.4 GiB
+        dialog = pilot.app.screen
+        assert isinstance(dialog, NumberPrompt)
+        assert dialog.query_one("#number").value == "0.25"  # the most it holds, not 0.3
+        assert "a load of 0.250 at most" in dialog.hint
+        dialog.query_one("#number").value = "0.3"  # 19,661 memories, 2.4 GiB
+        await pilot.press("enter")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert app.network.count == 0
         assert any("at most 16,384" in str(n.message) for n in pilot.app._notifications)
+
+
+async def test_a_big_overload_says_it_is_working_in_the_status_bar():
+    app = HopfieldApp(128, 128, seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = pilot.app.screen
+        states = []
+        landing = screen._overloaded
+
+        def land(*args):
+            states.append(screen.state)  # what the status bar said while it was built
+            landing(*args)
+
+        screen._overloaded = land
+        await pilot.press("O")
+        pilot.app.screen.query_one("#number").value = "0.1"
+        await pilot.press("enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert states == ["overloading\u2026"]
+        assert app.network.count == round(0.1 * 128 * 128)
+        assert screen.state == "drawing"
 
 
 async def test_an_overload_built_while_the_grid_moved_on_is_dropped_or_follows_it(app):
@@ -200,6 +225,8 @@ async def test_an_overload_built_while_the_grid_moved_on_is_dropped_or_follows_i
         screen._overloaded(network, start, overloaded, screen._overload_token + 1)  # stale
         screen._overloaded(Network(32, 32), start, overloaded, screen._overload_token)
         assert app.network is network and network.count == 1
+        await pilot.pause()
+        assert any("Another session" in str(n.message) for n in pilot.app._notifications)
         await pilot.press("2")  # a memory came meanwhile: the built copy lacks it
         screen._overloaded(network, start, overloaded, screen._overload_token)
         assert app.network is network and network.count == 2

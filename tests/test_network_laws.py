@@ -362,3 +362,17 @@ def test_a_copy_is_the_same_network_and_independent():
     other.set_spin(0, -other.state[0])
     assert network.count == 6 and other.count == 7
     assert network.state[0] != other.state[0]
+
+
+def test_index_of_finds_a_stored_pattern_only_when_every_spin_agrees():
+    rng = np.random.default_rng(4)
+    network = Network(10, 10)
+    patterns = [random_spins(100, rng) for _ in range(30)]
+    twin = patterns[7].copy()
+    twin[-1] *= -1  # the same first 64 spins, one spin off at the end
+    for k, pattern in enumerate([*patterns, twin]):
+        network.imprint(pattern, f"p{k}")
+    assert network.index_of(patterns[7]) == 7 and network.index_of(twin) == 30
+    assert network.index_of(patterns[29].reshape(10, 10)) == 29
+    assert network.index_of(random_spins(100, rng)) is None
+    assert Network(10, 10).index_of(patterns[0]) is None

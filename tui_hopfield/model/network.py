@@ -244,7 +244,8 @@ class Network:
         if self.decay != 1.0:
             self._strengths = self._strengths * self.decay**added
         if count + added > self._row_store.shape[0]:
-            self._grow(max(4, 2 * count, count + added))
+            # Some room to spare: the next imprint should not copy all of them again.
+            self._grow(max(4, 2 * count, count + added + (count + added) // 8))
         self._row_store[count : count + added] = xi
         dots = np.empty(added)
         values = self.state.astype(np.float32)
@@ -256,6 +257,25 @@ class Network:
         self._strengths = np.concatenate([self._strengths, new])
         self._dots = np.concatenate([self._dots, dots])
         self._changed()
+
+    def index_of(self, spins: np.ndarray) -> int | None:
+        """The index of a memory equal to ``spins``, or None.
+
+        Only the memories that agree on the first spins are compared whole, so
+        thousands of random memories cost a glance each.
+        """
+        flat = self._check_spins(spins)
+        head = min(self.n, 64)
+        patterns = self._patterns
+        for index in np.flatnonzero((patterns[:, :head] == flat[:head]).all(axis=1)):
+            if np.array_equal(patterns[index], flat):
+                return int(index)
+        return None
+
+    def reserve(self, count: int) -> None:
+        """Make room for ``count`` memories in all: imprinting up to them copies nothing."""
+        if count > self._row_store.shape[0]:
+            self._grow(count)
 
     def reinforce(self, index: int, times: float = 1.0) -> None:
         """Imprint memory ``index`` again, ``times`` over: its strength grows by ``times``.

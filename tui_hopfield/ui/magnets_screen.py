@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -66,6 +67,8 @@ OVERLOAD_LOAD = 0.3
 """The load the overload action offers first: far past the classic 0.138."""
 OVERLOAD_NOTICE = 2**24
 """Spins to draw past which the overload says it is working (about a tenth of a second)."""
+OVERLOAD_BLOCK = 512
+"""Random patterns drawn and imprinted at a time, between checks that the app goes on."""
 OVERLOAD_BYTES = 2 * 2**30
 """The most memory the overload's patterns may take (int8, kept as rows and as columns):
 a 256x256 grid takes up to 16,384 of them, a load of 0.25."""
@@ -348,11 +351,8 @@ class MagnetsScreen(Screen):
 
     def _stored_as(self, spins: np.ndarray) -> str | None:
         """The name of a memory equal to ``spins``, if there is one."""
-        flat = spins.reshape(-1)
-        for name, pattern in zip(self.network.names, self.network.patterns, strict=True):
-            if np.array_equal(pattern, flat):
-                return name
-        return None
+        index = self.network.index_of(spins)
+        return None if index is None else self.network.names[index]
 
     def _imprint(self, spins: np.ndarray, stem: str) -> None:
         existing = self._stored_as(spins)
@@ -832,18 +832,24 @@ class MagnetsScreen(Screen):
                 self.notify(f"The load is already {network.load:.3f}.", title="Overload")
                 return
             if added * network.n >= OVERLOAD_NOTICE:
-                self.notify(f"Imprinting {added:,} random memories\u2026", title="Overload")
+                self.notify(
+                    f"Imprinting {added:,} random memories\u2026", title="Overload", timeout=3
+                )
+                self.state = "overloading\u2026"
             self._overload_token += 1
             seed = int(self.rng.integers(2**63))
             start = (network.revision, network.state.copy())
             self._random_memories(network, start, added, seed, self._overload_token)
 
+        n = self.network.n
+        most = OVERLOAD_BYTES // (2 * n) / n
+        limit = f" This grid holds a load of {most:.3f} at most." if most < 1 else ""
         self.app.push_screen(
             NumberPrompt(
                 "Overload: imprint random patterns up to a load P / N",
-                f"Hebb's rule recalls up to about 0.138 N ({round(0.138 * self.network.n)}"
-                " memories here); dense and modern networks hold far more.",
-                OVERLOAD_LOAD,
+                f"Hebb's rule recalls up to about 0.138 N ({round(0.138 * n)}"
+                f" memories here); dense and modern networks hold far more.{limit}",
+                min(OVERLOAD_LOAD, math.floor(most * 1000) / 1000),
                 0.0,
                 1.0,
             ),
@@ -867,21 +873,29 @@ class MagnetsScreen(Screen):
         (their revision, and the state then).
         """
         revision, state = start
+        worker = get_current_worker()
         try:
             overloaded = network.copy()
             overloaded.set_state(state)
-            patterns = random_patterns(added, network.n, np.random.default_rng(seed))
-            overloaded.imprint_many(patterns, overloaded.unique_names("random", added))
-            del patterns
+            total = network.count + added
+            overloaded.reserve(total + total // 8)  # room to imprint more without a copy
+            names = overloaded.unique_names("random", added)
+            rng = np.random.default_rng(seed)
+            for first in range(0, added, OVERLOAD_BLOCK):
+                if worker.is_cancelled:
+                    return  # the app is closing, or the screen moved on
+                last = min(first + OVERLOAD_BLOCK, added)
+                patterns = random_patterns(last - first, network.n, rng)
+                overloaded.imprint_many(patterns, names[first:last])
             landscape = overloaded.landscape
-            if landscape is not None:
+            if landscape is not None and not worker.is_cancelled:
                 landscape.packed()
                 landscape.floats()
         except Exception:
             if network.revision != revision:
                 return  # copied while the memories changed: dropped below anyway
             raise
-        if not get_current_worker().is_cancelled:
+        if not worker.is_cancelled:
             self.app.call_from_thread(self._overloaded, network, start, overloaded, token)
 
     def _overloaded(
@@ -892,8 +906,15 @@ class MagnetsScreen(Screen):
         token: int,
     ) -> None:
         """Show the overloaded network, unless the grid moved on while it was built."""
-        if token != self._overload_token or network is not self.network:
-            return  # another overload, or another session, came first
+        if token != self._overload_token:
+            return  # another overload came first: it will land
+        if network is not self.network:
+            self.notify(
+                "Another session was opened while the random memories were drawn: none were added.",
+                title="Overload",
+                severity="warning",
+            )
+            return
         revision, state = start
         if network.revision != revision:
             self.notify(
@@ -901,6 +922,7 @@ class MagnetsScreen(Screen):
                 title="Overload",
                 severity="warning",
             )
+            self._name_state("drawing")
             return
         if not np.array_equal(network.state, state):
             overloaded.set_state(network.state)  # the grid was drawn on meanwhile
