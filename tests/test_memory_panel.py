@@ -310,6 +310,35 @@ async def test_the_highlighted_row_scrolls_into_view_in_a_scrolling_side_panel()
         assert app.panel.scroll_offset.y == 0  # the side scrolled, not the panel
 
 
+async def test_page_keys_move_the_highlight_a_screenful_at_a_time():
+    app = PanelApp(network_of(12), height="12")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        panel = app.panel
+        await pilot.press("pagedown")
+        assert panel.highlighted == 2  # 12 lines hold 3 rows: move 2, keeping one in view
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        assert panel.highlighted == 6 and row_visible_in(panel, 6, panel)
+        await pilot.press("pageup")
+        assert panel.highlighted == 4
+        await pilot.press("pagedown", "pagedown", "pagedown", "pagedown")
+        assert panel.highlighted == 11
+
+
+async def test_the_first_row_brings_the_title_above_the_panel_into_view():
+    app = PanelApp(network_of(6), wrapped=True)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        side = app.query_one("#side")
+        await pilot.press("end")
+        await pilot.pause()
+        assert side.scroll_offset.y > app.panel.virtual_region.y
+        await pilot.press("home")
+        await pilot.pause()
+        assert side.scroll_offset.y == app.panel.virtual_region.y - 2
+
+
 async def test_a_click_highlights_and_a_double_click_opens_the_menu():
     app = PanelApp(network_of(3))
     async with app.run_test(size=(60, 20)) as pilot:

@@ -25,7 +25,7 @@ from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.color import Color
-from textual.geometry import Region, Size
+from textual.geometry import Region, Size, Spacing
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -41,6 +41,8 @@ ROW_LINES = 4
 """Lines each memory's thumbnail may take (a square grid gets 8 x 8 pixels)."""
 TEXT_LINES = 3
 """Lines of a row's text: the name, the overlap bar, the strength and valley."""
+TITLE_LINES = 2
+"""Lines above the panel (its title and the gap before it) shown with the first row."""
 HINT = "no memories yet: press a picture, or draw and press i"
 """What the panel says while there are no memories."""
 
@@ -268,6 +270,8 @@ class MemoryList(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("up,k", "move(-1)", "Previous memory", show=False),
         Binding("down,j", "move(1)", "Next memory", show=False),
+        Binding("pageup", "page(-1)", "A page of memories up", show=False),
+        Binding("pagedown", "page(1)", "A page of memories down", show=False),
         Binding("home", "jump(0)", "First memory", show=False),
         Binding("end", "jump(-1)", "Last memory", show=False),
         Binding("enter", "open_menu", "Memory menu", show=False),
@@ -505,6 +509,8 @@ class MemoryList(ScrollView, can_focus=True):
             return
         region = self.row_region(self.highlighted)
         self.scroll_to_region(region, animate=False, immediate=True, force=True)
+        if self.highlighted == 0:  # the first row brings the title above the panel along
+            region = region.grow(Spacing(TITLE_LINES, 0, 0, 0))
         # The row in the parent's coordinates, as Widget.scroll_to_widget does for widgets.
         region = region.translate(-self.scroll_offset).translate(self.virtual_region.offset)
         widget: Widget = self
@@ -523,6 +529,15 @@ class MemoryList(ScrollView, can_focus=True):
         """Move the highlight ``step`` rows down (negative: up)."""
         if self.rows:
             self.highlight((self.highlighted or 0) + step)
+
+    def action_page(self, pages: int) -> None:
+        """Move the highlight by ``pages`` screenfuls of rows (negative: up)."""
+        if not self.rows:
+            return
+        parent = self.parent if isinstance(self.parent, Widget) else None
+        height = self.size.height if parent is None else parent.scrollable_content_region.height
+        height = min(height, self.size.height) or self.size.height
+        self.action_move(pages * max(1, height // self.row_height - 1))
 
     def action_jump(self, index: int) -> None:
         """Highlight row ``index`` (negative counts from the end)."""

@@ -45,12 +45,12 @@ def parse_times(text: str) -> float:
 
     Raises ``ValueError`` with a message to show otherwise.
     """
+    if not text.strip():
+        raise ValueError("type how many times over: a count like 1, 3 or 0.5")
     try:
         times = float(text.strip())
     except ValueError:
-        raise ValueError(
-            f"{text.strip() or 'nothing'} is not a number: type a count like 1, 3 or 0.5"
-        ) from None
+        raise ValueError(f"{text.strip()} is not a number: type a count like 1, 3 or 0.5") from None
     if not math.isfinite(times) or times <= 0:
         raise ValueError("the count must be more than 0, like 1, 3 or 0.5")
     return times
