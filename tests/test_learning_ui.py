@@ -208,6 +208,22 @@ async def test_a_big_overload_says_it_is_working_in_the_status_bar():
         assert screen.state == "drawing"
 
 
+async def test_an_overload_that_runs_out_of_memory_says_so_and_changes_nothing(app, monkeypatch):
+    from tui_hopfield.ui import magnets_screen
+
+    def no_room(count, n, rng):
+        raise MemoryError("no room for the random patterns")
+
+    monkeypatch.setattr(magnets_screen, "random_patterns", no_room)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = pilot.app.screen
+        await pilot.press("1", "O", "enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.network.count == 1 and screen.state == "recalled smile"
+        assert any("no room" in str(n.message) for n in pilot.app._notifications)
+
+
 async def test_an_overload_built_while_the_grid_moved_on_is_dropped_or_follows_it(app):
     async with app.run_test(size=(120, 40)) as pilot:
         screen = pilot.app.screen

@@ -891,12 +891,22 @@ class MagnetsScreen(Screen):
             if landscape is not None and not worker.is_cancelled:
                 landscape.packed()
                 landscape.floats()
-        except Exception:
-            if network.revision != revision:
-                return  # copied while the memories changed: dropped below anyway
-            raise
+        except Exception as error:  # out of memory, most likely: say so, change nothing
+            if network.revision == revision and not worker.is_cancelled:
+                self.app.call_from_thread(self._overload_failed, error, token)
+            return  # else copied while the memories changed: dropped anyway
         if not worker.is_cancelled:
             self.app.call_from_thread(self._overloaded, network, start, overloaded, token)
+
+    def _overload_failed(self, error: Exception, token: int) -> None:
+        """The overload could not be built: say why; the network is as it was."""
+        if token == self._overload_token:
+            self.notify(
+                f"The random memories could not be imprinted: {error or type(error).__name__}",
+                title="Overload",
+                severity="error",
+            )
+            self._name_state("drawing")
 
     def _overloaded(
         self,
