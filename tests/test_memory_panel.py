@@ -209,17 +209,23 @@ async def test_the_hint_wraps_in_a_narrow_panel():
         assert " ".join(lines) == "no memories yet: press a picture, or draw and press i"
 
 
-async def test_a_new_overlap_does_not_redraw_the_thumbnails(monkeypatch):
+@pytest.fixture
+def drawn(monkeypatch) -> list[np.ndarray]:
+    """The pictures the panel draws into thumbnails, in order."""
     from tui_hopfield.ui import memory_list
 
-    drawn = []
+    pictures: list[np.ndarray] = []
     real = memory_list.picture_strips
 
     def counting(values, *args, **kwargs):
-        drawn.append(values)
+        pictures.append(values)
         return real(values, *args, **kwargs)
 
     monkeypatch.setattr(memory_list, "picture_strips", counting)
+    return pictures
+
+
+async def test_a_new_overlap_does_not_redraw_the_thumbnails(drawn):
     app = PanelApp(network_of(3))
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
@@ -354,21 +360,11 @@ async def test_a_click_highlights_and_a_double_click_opens_the_menu():
         assert app.screen.row.name == "heart"
 
 
-async def test_thousands_of_memories_draw_only_the_rows_on_screen(monkeypatch):
-    from tui_hopfield.ui import memory_list
-
+async def test_thousands_of_memories_draw_only_the_rows_on_screen(drawn):
     rng = np.random.default_rng(0)
     network = Network(16, 16)
     for k in range(2000):
         network.imprint(rng.choice(np.array([-1, 1], dtype=np.int8), (16, 16)), f"r{k}")
-    drawn = []
-    real = memory_list.picture_strips
-
-    def counting(values, *args, **kwargs):
-        drawn.append(values)
-        return real(values, *args, **kwargs)
-
-    monkeypatch.setattr(memory_list, "picture_strips", counting)
     app = PanelApp(network, height="12")
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()

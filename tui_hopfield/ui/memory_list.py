@@ -17,6 +17,7 @@ import os
 import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from rich.segment import Segment
@@ -207,9 +208,12 @@ class MemoryRows(Sequence[MemoryRow]):
         """The (rows, cols) of the memories' pictures, None without memories."""
         return self.pictures.shape if self.pictures is not None and len(self) else None
 
-    @property
+    @cached_property
     def best(self) -> int | None:
-        """Index of the memory with the largest |overlap|, None without memories."""
+        """Index of the memory with the largest |overlap|, None without memories.
+
+        Found once: every drawn line asks, and a search is O(P).
+        """
         return int(np.argmax(np.abs(self.overlaps))) if len(self) else None
 
 
