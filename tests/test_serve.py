@@ -201,6 +201,44 @@ async def test_the_page_s_own_origin_drives_the_app(spawned, monkeypatch, tmp_pa
         await stop(runner, spawned)
 
 
+async def test_stopping_the_server_quits_its_apps_at_once(spawned, monkeypatch, tmp_path):
+    """With a close frame to each tab, not after aiohttp's grace period (an hour here)."""
+    monkeypatch.setenv("TUI_HOPFIELD_DATA", str(tmp_path))
+    sock = serve.listen(socket.AF_INET, "127.0.0.1", 0)
+    server = serve.GuardedServer(serve.app_command(["--no-autosave", "--size", "8x8"]), sock)
+    server.grace = 3600
+    runner = await server.start()
+    try:
+        url = f"{origin(server)}/{server.token}/ws"
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(url, origin=origin(server)) as websocket,
+        ):
+            drawn = b""
+            for _ in range(1000):
+                message = await websocket.receive(timeout=120)
+                if message.type == aiohttp.WSMsgType.BINARY:
+                    drawn += message.data
+                if b"recall" in drawn:
+                    break
+
+            async def until_closed() -> aiohttp.WSMsgType:
+                for _ in range(10_000):
+                    message = await websocket.receive()
+                    if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+                        break
+                return message.type
+
+            closed = asyncio.create_task(until_closed())
+            await asyncio.wait_for(runner.cleanup(), 300)
+            # A close frame from the server, not a connection dropped by a heartbeat timeout.
+            assert await asyncio.wait_for(closed, 120) == aiohttp.WSMsgType.CLOSE
+        assert len(spawned) == 1
+        await asyncio.wait_for(spawned[0].wait(), 120)
+    finally:
+        await stop(runner, spawned)
+
+
 @pytest.mark.parametrize(
     ("address", "loopback"),
     [

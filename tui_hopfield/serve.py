@@ -148,6 +148,10 @@ class GuardedServer(Server):
         self.token = token or secrets.token_urlsafe(16)
         """The random key in the page's and the WebSocket's paths."""
         self.public = public
+        self.grace = 60.0
+        """Seconds a stop waits for a request still being answered (aiohttp's default)."""
+        self._connections: set[asyncio.Task[Any]] = set()
+        """The tasks of the WebSocket handlers running, one per app."""
         """Whether any ``Host`` header is allowed (``--public``); else only this server's."""
         names = {"localhost", url_host(address)}
         if port != 80:
@@ -192,7 +196,24 @@ class GuardedServer(Server):
                 refusal.text.strip() if refusal.text else refusal.reason,
             )
             raise refusal
-        return await handler(request)
+        if request.match_info.route.name != "websocket":
+            return await handler(request)
+        task = asyncio.current_task()
+        assert task is not None
+        self._connections.add(task)
+        try:
+            return await handler(request)
+        finally:
+            self._connections.discard(task)
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        """Stop every app at once, rather than after aiohttp's minute of grace.
+
+        A cancelled WebSocket handler closes its socket and quits its app (textual-serve's
+        own path for a cancelled handler), and the shutdown then waits for it.
+        """
+        for task in list(self._connections):
+            task.cancel()
 
     async def on_prepare(self, request: web.Request, response: web.StreamResponse) -> None:
         """Headers for every answer: no framing by other sites, the key never in a Referer."""
@@ -247,7 +268,7 @@ class GuardedServer(Server):
 
     async def start(self) -> web.AppRunner:
         """Start serving on the socket; ``await runner.cleanup()`` stops."""
-        runner = web.AppRunner(await self._make_app(), access_log=None)
+        runner = web.AppRunner(await self._make_app(), access_log=None, shutdown_timeout=self.grace)
         await runner.setup()
         await web.SockSite(runner, self.socket).start()
         return runner
