@@ -148,11 +148,11 @@ class GuardedServer(Server):
         self.token = token or secrets.token_urlsafe(16)
         """The random key in the page's and the WebSocket's paths."""
         self.public = public
+        """Whether any ``Host`` header is allowed (``--public``); else only this server's."""
         self.grace = 60.0
         """Seconds a stop waits for a request still being answered (aiohttp's default)."""
         self._connections: set[asyncio.Task[Any]] = set()
         """The tasks of the WebSocket handlers running, one per app."""
-        """Whether any ``Host`` header is allowed (``--public``); else only this server's."""
         names = {"localhost", url_host(address)}
         if port != 80:
             names = {f"{name}:{port}" for name in names}
