@@ -101,7 +101,8 @@ def parser() -> argparse.ArgumentParser:
             "Brain magnets in a terminal: a Hopfield network you can draw on. "
             "Imprint pictures, break them, and watch recall flip the magnets back."
         ),
-        epilog="Experiments: tui-hopfield capacity --help, tui-hopfield reinforce --help."
+        epilog="In a web browser: tui-hopfield serve --help."
+        " Experiments: tui-hopfield capacity --help, tui-hopfield reinforce --help."
         " In the app press ? for every key and mouse action.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -262,6 +263,10 @@ def chosen_rule(args: argparse.Namespace, current: Rule) -> Rule:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "serve":
+        from tui_hopfield.serve import main as serve_main
+
+        return serve_main(argv[1:])
     if argv and argv[0] in EXPERIMENTS:
         from tui_hopfield.experiments.cli import main as experiment_main
 
