@@ -431,9 +431,9 @@ def test_one_cue_recall_does_skip_far_spins(rule, n, count, noise, monkeypatch):
 
 def test_one_cue_recall_without_the_float32_copy_matches_the_batch(monkeypatch):
     """Past ``FLOAT_CACHE_BYTES`` (65536 spins) the products convert int8 chunks instead."""
-    from tui_hopfield.model import rules
+    from tui_hopfield.model.rules import landscape as base
 
-    monkeypatch.setattr(rules, "FLOAT_CACHE_BYTES", 0)
+    monkeypatch.setattr(base, "FLOAT_CACHE_BYTES", 0)
     rng = np.random.default_rng(5)
     patterns = np.array([random_spins(1024, rng) for _ in range(40)])
     landscape = Rule("hebbian").learn(patterns, np.ones(40))
@@ -487,15 +487,15 @@ def test_settled_says_whether_any_spin_would_flip(case, on_a_pattern):
 
 @pytest.mark.parametrize("rule", [Rule("hebbian"), Rule("storkey"), Rule("dense", None)])
 def test_a_relearned_landscape_keeps_the_packed_and_float_copies_of_old_patterns(rule, monkeypatch):
-    from tui_hopfield.model import rules
+    from tui_hopfield.model.rules import landscape as base
 
     network = stored(rule, 8, 5, seed=7)
     old = network.landscape
     old.packed(), old.floats()
     packed_rows = []
-    real = rules.pack_spins
+    real = base.pack_spins
     monkeypatch.setattr(
-        rules, "pack_spins", lambda spins: packed_rows.append(len(spins)) or real(spins)
+        base, "pack_spins", lambda spins: packed_rows.append(len(spins)) or real(spins)
     )
     network.imprint(random_spins(64, np.random.default_rng(8)), "new")
     new = network.landscape
