@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui_hopfield.model import Asynchronous, Flip, ModelError, Network
-from tui_hopfield.model.batch import recall
+from tui_hopfield.model.batch import recall, two_cycle
 from tui_hopfield.model.dynamics import Retrieval, Synchronous, descend
 from tui_hopfield.model.patterns import random_spins
 from tui_hopfield.model.rules import PseudoInverse, Rule, Storkey, parse_degree
@@ -262,6 +262,26 @@ def test_batch_recall_reports_two_cycles():
     result = recall(landscape, np.array([[1, 1], [1, -1]]))
     assert result.cycled.tolist() == [True, False]
     assert result.converged.tolist() == [False, True]
+
+
+@given(st.integers(1, 12), st.integers(0, 2**32 - 1))
+@settings(max_examples=60, deadline=None)
+def test_a_two_cycle_is_a_step_that_brings_back_the_state_of_two_steps_before(n, seed):
+    """``two_cycle`` on the spins turned (indices of one state, or a batch's masks) says
+    exactly whether the state is again what it was two steps before."""
+    rng = np.random.default_rng(seed)
+    masks = rng.random((6, 3, n)) < rng.choice([0.2, 0.5])
+    masks[3] = masks[2]  # a repeat, so that the true case is always tried
+    states = [random_spins(3 * n, rng).reshape(3, n)]
+    for mask in masks:
+        states.append(np.where(mask, -states[-1], states[-1]))
+    assert not two_cycle(np.flatnonzero(masks[0][0]), None).any()
+    for step in range(1, len(masks)):
+        back = np.all(states[step + 1] == states[step - 1], axis=1)
+        assert np.array_equal(two_cycle(masks[step], masks[step - 1]), back)
+        for row in range(3):
+            flips, last = np.flatnonzero(masks[step][row]), np.flatnonzero(masks[step - 1][row])
+            assert bool(two_cycle(flips, last)) == back[row]
 
 
 def test_reinforcing_a_memory_deepens_its_valley_and_spares_the_others():
