@@ -12,9 +12,9 @@ from textual.widgets import Input, Label
 
 from tui_hopfield.model import Network
 from tui_hopfield.model.patterns import library
-from tui_hopfield.ui.memory_list import MemoryList, MemoryRow, RowSummary, bar
+from tui_hopfield.ui.memory_list import MemoryList, bar
 from tui_hopfield.ui.memory_menu import MemoryMenu, parse_times
-from tui_hopfield.ui.messages import MemoryAction
+from tui_hopfield.ui.memory_rows import MemoryRow, RowSummary
 from tui_hopfield.ui.thumbnail import Thumbnail, downsample, fit, picture_strips
 
 PICTURES = library(32, 32)
@@ -37,7 +37,7 @@ class PanelApp(App):
         self.network = network
         self.height = height
         self.wrapped = wrapped
-        self.actions: list[MemoryAction] = []
+        self.actions: list[MemoryList.Action] = []
         self.panel = MemoryList(id="memories")
 
     def compose(self) -> ComposeResult:
@@ -55,8 +55,8 @@ class PanelApp(App):
         self.panel.show_network(self.network)
         self.panel.focus()
 
-    @on(MemoryAction)
-    def record(self, message: MemoryAction) -> None:
+    @on(MemoryList.Action)
+    def record(self, message: MemoryList.Action) -> None:
         self.actions.append(message)
 
 
@@ -94,10 +94,10 @@ def test_rows_keep_their_patterns_until_the_memories_change():
 
 
 def test_valleys_are_computed_when_first_asked_for_past_a_few_memories(monkeypatch):
-    from tui_hopfield.ui import memory_list
+    from tui_hopfield.ui import memory_rows
 
     network = network_of(5)
-    monkeypatch.setattr(memory_list, "EAGER_VALLEYS", 2)
+    monkeypatch.setattr(memory_rows, "EAGER_VALLEYS", 2)
     rows = RowSummary().rows(network)
     assert np.isnan(rows.valleys.values).all()
     assert rows[3].valley == pytest.approx(network.energy_of(network.memory(3).pattern))

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui_hopfield.model import Asynchronous, Flip, ModelError, Network
-from tui_hopfield.model.batch import recall
+from tui_hopfield.model.batch import recall, two_cycle
 from tui_hopfield.model.dynamics import Retrieval, Synchronous, descend
 from tui_hopfield.model.patterns import random_spins
 from tui_hopfield.model.rules import PseudoInverse, Rule, Storkey, parse_degree
@@ -264,6 +264,26 @@ def test_batch_recall_reports_two_cycles():
     assert result.converged.tolist() == [False, True]
 
 
+@given(st.integers(1, 12), st.integers(0, 2**32 - 1))
+@settings(max_examples=60, deadline=None)
+def test_a_two_cycle_is_a_step_that_brings_back_the_state_of_two_steps_before(n, seed):
+    """``two_cycle`` on the spins turned (indices of one state, or a batch's masks) says
+    exactly whether the state is again what it was two steps before."""
+    rng = np.random.default_rng(seed)
+    masks = rng.random((6, 3, n)) < rng.choice([0.2, 0.5])
+    masks[3] = masks[2]  # a repeat, so that the true case is always tried
+    states = [random_spins(3 * n, rng).reshape(3, n)]
+    for mask in masks:
+        states.append(np.where(mask, -states[-1], states[-1]))
+    assert not two_cycle(np.flatnonzero(masks[0][0]), None).any()
+    for step in range(1, len(masks)):
+        back = np.all(states[step + 1] == states[step - 1], axis=1)
+        assert np.array_equal(two_cycle(masks[step], masks[step - 1]), back)
+        for row in range(3):
+            flips, last = np.flatnonzero(masks[step][row]), np.flatnonzero(masks[step - 1][row])
+            assert bool(two_cycle(flips, last)) == back[row]
+
+
 def test_reinforcing_a_memory_deepens_its_valley_and_spares_the_others():
     for rule in RULES:
         network = stored(rule, 8, 3, seed=3, strengths=False)
@@ -431,9 +451,9 @@ def test_one_cue_recall_does_skip_far_spins(rule, n, count, noise, monkeypatch):
 
 def test_one_cue_recall_without_the_float32_copy_matches_the_batch(monkeypatch):
     """Past ``FLOAT_CACHE_BYTES`` (65536 spins) the products convert int8 chunks instead."""
-    from tui_hopfield.model import rules
+    from tui_hopfield.model.rules import landscape as base
 
-    monkeypatch.setattr(rules, "FLOAT_CACHE_BYTES", 0)
+    monkeypatch.setattr(base, "FLOAT_CACHE_BYTES", 0)
     rng = np.random.default_rng(5)
     patterns = np.array([random_spins(1024, rng) for _ in range(40)])
     landscape = Rule("hebbian").learn(patterns, np.ones(40))
@@ -487,15 +507,15 @@ def test_settled_says_whether_any_spin_would_flip(case, on_a_pattern):
 
 @pytest.mark.parametrize("rule", [Rule("hebbian"), Rule("storkey"), Rule("dense", None)])
 def test_a_relearned_landscape_keeps_the_packed_and_float_copies_of_old_patterns(rule, monkeypatch):
-    from tui_hopfield.model import rules
+    from tui_hopfield.model.rules import landscape as base
 
     network = stored(rule, 8, 5, seed=7)
     old = network.landscape
     old.packed(), old.floats()
     packed_rows = []
-    real = rules.pack_spins
+    real = base.pack_spins
     monkeypatch.setattr(
-        rules, "pack_spins", lambda spins: packed_rows.append(len(spins)) or real(spins)
+        base, "pack_spins", lambda spins: packed_rows.append(len(spins)) or real(spins)
     )
     network.imprint(random_spins(64, np.random.default_rng(8)), "new")
     new = network.landscape

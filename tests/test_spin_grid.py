@@ -10,7 +10,6 @@ from textual.app import App, ComposeResult
 from textual.geometry import Region
 
 from tui_hopfield.model import Network
-from tui_hopfield.ui.messages import SpinsPainted
 from tui_hopfield.ui.spin_grid import (
     FULL_BLOCK,
     LINE_REFRESH_THRESHOLD,
@@ -47,7 +46,7 @@ class GridApp(App[None]):
     def compose(self) -> ComposeResult:
         yield self.grid
 
-    def on_spins_painted(self, message: SpinsPainted) -> None:
+    def on_spin_grid_painted(self, message: SpinGrid.Painted) -> None:
         changed = [i for i in message.indices if self.network.set_spin(i, message.value)]
         self.grid.refresh_spins(changed)
 

@@ -25,6 +25,7 @@ import numpy as np
 from tui_hopfield.experiments.progress import Progress, Stop, report, stopping
 from tui_hopfield.model.batch import recall
 from tui_hopfield.model.errors import ModelError
+from tui_hopfield.model.patterns import random_patterns
 from tui_hopfield.model.rules import Landscape, Rule
 
 MIN_N, MAX_N = 16, 4096
@@ -206,7 +207,7 @@ def run_capacity(
     report(progress, done, total)
     try:
         for _ in range(settings.trials):
-            patterns = _random_patterns(rng, loads[-1], settings.n)
+            patterns = random_patterns(loads[-1], settings.n, rng)
             previous: Landscape | None = None
             for count in loads:
                 if stopping(stop):
@@ -224,11 +225,6 @@ def run_capacity(
 
 class _Stopped(Exception):
     """``stop`` asked to end the sweep."""
-
-
-def _random_patterns(rng: np.random.Generator, count: int, n: int) -> np.ndarray:
-    """``count`` random patterns of +-1, int8 (count, n)."""
-    return (2 * rng.integers(0, 2, size=(count, n), dtype=np.int8) - 1).astype(np.int8)
 
 
 def flipped_cues(patterns: np.ndarray, fraction: float, rng: np.random.Generator) -> np.ndarray:

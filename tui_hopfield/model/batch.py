@@ -24,6 +24,19 @@ NEAR = 1 / 16
 """One cue: up to this share of spins near a flip, only their dE is recomputed."""
 
 
+def two_cycle(flips: np.ndarray, last: np.ndarray | None) -> np.ndarray:
+    """Whether a synchronous step came back to the state of two steps before: a 2-cycle.
+
+    A step that turns over ``flips`` undoes the step before exactly when that
+    one turned over the same spins, ``last`` (None before any step). Both are
+    sorted indices of one state's spins, or boolean masks (B, N) of a batch's
+    (a verdict per row).
+    """
+    if last is None or last.shape != flips.shape:
+        return np.zeros(flips.shape[:-1], dtype=bool)
+    return np.all(flips == last, axis=-1)
+
+
 @dataclass(frozen=True)
 class BatchRecall:
     """Where each state of a batch ended."""
@@ -64,7 +77,7 @@ def recall(
     steps = np.zeros(count, dtype=int)
     converged = np.zeros(count, dtype=bool)
     cycled = np.zeros(count, dtype=bool)
-    before = states.copy()  # the state two steps back, for 2-cycles
+    last = np.zeros(states.shape, dtype=bool)  # the spins each state turned last, for 2-cycles
     dots = landscape.dots(states)  # exact raw overlaps, kept up to date below
     active = np.arange(count)
     for _ in range(max_steps):
@@ -80,9 +93,9 @@ def recall(
         _update_dots(landscape, dots, active, previous, flips)
         states[active] = np.where(flips, -previous, previous)
         steps[active] += 1
-        back = np.all(states[active] == before[active], axis=1) & (steps[active] >= 2)
+        back = two_cycle(flips, last[active])
         cycled[active[back]] = True
-        before[active] = previous
+        last[active] = flips
         active = active[~back]
     return BatchRecall(states, steps, converged, cycled)
 
@@ -113,8 +126,7 @@ def _recall_one(landscape: Landscape, state: np.ndarray, max_steps: int) -> Batc
             dots = landscape.dots_of(state)
         else:
             dots -= 2.0 * (old.astype(np.float32) @ columns[flips].astype(np.float32))
-        # The same spins turning over twice in a row bring back the state of two steps ago.
-        if last is not None and len(last) == len(flips) and (last == flips).all():
+        if two_cycle(flips, last):
             cycled = True
             break
         last = flips

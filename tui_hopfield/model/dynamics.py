@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tui_hopfield.model.batch import two_cycle
 from tui_hopfield.model.network import ModelError, Network
 
 MAX_TEMPERATURE = 2.0
@@ -180,7 +181,7 @@ class Synchronous:
     def events(self) -> Iterator[Step]:
         """Yield a ``Step`` per synchronous update, until a fixed point or a 2-cycle."""
         network = self.network
-        before: np.ndarray | None = None
+        last: np.ndarray | None = None  # the spins the step before turned over
         while self.steps < self.max_steps:
             changed = np.flatnonzero(sync_flips(network, self.rng, self.temperature))
             cold = self.temperature == 0.0
@@ -194,10 +195,10 @@ class Synchronous:
             network.set_state(spins)
             self.steps += 1
             yield Step(self.steps, changed, network.energy() - energy)
-            if cold and before is not None and np.array_equal(network.state, before):
+            if cold and two_cycle(changed, last):
                 self.cycle = True
                 return
-            before = previous
+            last = changed
 
 
 def sync_flips(network: Network, rng: np.random.Generator, temperature: float) -> np.ndarray:

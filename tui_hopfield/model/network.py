@@ -16,13 +16,14 @@ stands in, so that a flip changes the energy by ``2 s_i h_i`` for every rule.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from tui_hopfield.model.errors import ModelError
-from tui_hopfield.model.rules import CHUNK_BYTES, Landscape, Rule
+from tui_hopfield.model.rules import Landscape, Rule
+from tui_hopfield.model.rules.kernels import CHUNK_BYTES, batches, chunks
 
 STRIP = 32
 """Patterns transposed at a time into the column copy."""
@@ -226,7 +227,7 @@ class Network:
                 f" not an array of shape {xi.shape}"
             )
         rows_at_once = max(1, CHUNK_BYTES // self.n)
-        for part in _batches(len(xi), rows_at_once):  # no temporaries the size of them all
+        for part in batches(len(xi), rows_at_once):  # no temporaries the size of them all
             if not np.all(np.abs(xi[part].astype(np.int8)) == 1):
                 raise ModelError("a pattern's spins must all be +1 or -1")
         if not np.isfinite(strength) or strength <= 0:
@@ -250,7 +251,7 @@ class Network:
         dots = np.empty(added)
         values = self.state.astype(np.float32)
         new_rows = self._row_store[count : count + added]
-        for part in _batches(added, max(1, CHUNK_BYTES // (4 * self.n))):
+        for part in batches(added, max(1, CHUNK_BYTES // (4 * self.n))):
             # float32 sums of at most 2**24 values of +-1 are exact integers.
             dots[part] = new_rows[part].astype(np.float32) @ values
         self._names.extend(names)
@@ -428,7 +429,7 @@ class Network:
         if landscape is None or not len(chosen):
             return np.zeros(len(chosen))
         return np.concatenate(
-            [landscape.energies(self._patterns[chosen[part]]) for part in _batches(len(chosen))]
+            [landscape.energies(self._patterns[chosen[part]]) for part in batches(len(chosen))]
         )
 
     def overlaps(self) -> np.ndarray:
@@ -481,12 +482,6 @@ class Network:
             self._columns_filled = count
         return self._column_store[:, :count]
 
-    def _column_chunks(self, itemsize: int) -> Iterator[slice]:
-        """Slices of the N spins small enough that a (P, chunk) temporary stays modest."""
-        width = max(256, CHUNK_BYTES // max(1, itemsize * self.count))
-        for start in range(0, self.n, width):
-            yield slice(start, min(start + width, self.n))
-
     def _changed(self) -> None:
         """The memories or the rule changed: learn again when next asked."""
         self._stale = True
@@ -498,7 +493,7 @@ class Network:
             return self._landscape.dots_of(spins)  # popcount over its packed patterns
         dots = np.zeros(self.count)
         values = spins.astype(np.float32)
-        for part in self._column_chunks(4):
+        for part in chunks(self.n, 4 * self.count):
             # float32 sums of at most 2**24 values of +-1 are exact integers.
             dots += self._patterns[:, part].astype(np.float32) @ values[part]
         return dots
@@ -527,8 +522,3 @@ class Network:
         if not np.all((flat == 1) | (flat == -1)):
             raise ModelError("a pattern's spins must all be +1 or -1")
         return flat.astype(np.int8)
-
-
-def _batches(count: int, size: int = 256) -> Iterator[slice]:
-    for start in range(0, count, size):
-        yield slice(start, min(start + size, count))

@@ -43,7 +43,6 @@ from tui_hopfield.model.store import SUFFIX, Session, load, save
 from tui_hopfield.paths import new_session_path, sessions_dir
 from tui_hopfield.ui.learning_prompt import MODE_HELP, Learning, LearningPrompt
 from tui_hopfield.ui.memory_list import MemoryList
-from tui_hopfield.ui.messages import GridViewChanged, MemoryAction, SliderChanged, SpinsPainted
 from tui_hopfield.ui.picture_prompt import PicturePrompt
 from tui_hopfield.ui.prompts import ConfirmPrompt, NumberPrompt, PathPrompt, UnsavedPrompt
 from tui_hopfield.ui.slider import Slider
@@ -279,8 +278,8 @@ class MagnetsScreen(Screen):
                 " make the window larger."
             )
 
-    @on(GridViewChanged)
-    def describe_view(self, message: GridViewChanged) -> None:
+    @on(SpinGrid.ViewChanged)
+    def describe_view(self, message: SpinGrid.ViewChanged) -> None:
         self.query_one("#board").border_subtitle = message.description
 
     # -- keeping the mirror up to date --------------------------------------
@@ -316,8 +315,8 @@ class MagnetsScreen(Screen):
 
     # -- drawing ------------------------------------------------------------
 
-    @on(SpinsPainted)
-    def paint(self, message: SpinsPainted) -> None:
+    @on(SpinGrid.Painted)
+    def paint(self, message: SpinGrid.Painted) -> None:
         self._stop_recall()
         changed = [i for i in message.indices if self.network.set_spin(i, message.value)]
         self._edited("drawing", changed)
@@ -403,8 +402,8 @@ class MagnetsScreen(Screen):
         self.grid.refresh_all()
         self._imprint(spins, name)
 
-    @on(MemoryAction)
-    def memory_action(self, message: MemoryAction) -> None:
+    @on(MemoryList.Action)
+    def memory_action(self, message: MemoryList.Action) -> None:
         """Reinforce, forget, rename or show one memory, as chosen in the memory panel."""
         network = self.network
         index = message.index
@@ -801,8 +800,8 @@ class MagnetsScreen(Screen):
         if self.is_mounted:
             self._show_learning()
 
-    @on(SliderChanged, "#beta")
-    def beta_changed(self, message: SliderChanged) -> None:
+    @on(Slider.Changed, "#beta")
+    def beta_changed(self, message: Slider.Changed) -> None:
         rule = self.network.rule
         self._set_rule(Rule(rule.name, rule.degree, message.value), quiet=True)
         self._show_learning()
@@ -946,8 +945,8 @@ class MagnetsScreen(Screen):
 
     # -- settings -----------------------------------------------------------
 
-    @on(SliderChanged, "#temperature")
-    def temperature_changed(self, message: SliderChanged) -> None:
+    @on(Slider.Changed, "#temperature")
+    def temperature_changed(self, message: Slider.Changed) -> None:
         self.temperature = message.value
 
     def watch_temperature(self, temperature: float) -> None:

@@ -4,7 +4,7 @@ Each memory is a row: a small thumbnail of its pattern beside its name, a bar
 of its overlap with the grid and its strength and valley depth. The panel
 takes the keyboard (up, down, home, end move the highlight; enter opens the
 memory's menu) and the mouse (a click highlights a row, a double click opens
-its menu). The menu's answer comes back as a ``MemoryAction`` message.
+its menu). The menu's answer comes back as a ``MemoryList.Action`` message.
 
 The panel draws its lines itself (Textual's line API), and only the lines on
 screen: an overloaded network of thousands of memories costs what its visible
@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import os
 import textwrap
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 from rich.segment import Segment
@@ -27,6 +24,7 @@ from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.color import Color
 from textual.geometry import Region, Size, Spacing
+from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -34,7 +32,7 @@ from textual.widget import Widget
 
 from tui_hopfield.model.network import Network
 from tui_hopfield.ui.memory_menu import MemoryMenu, MenuChoice
-from tui_hopfield.ui.messages import MemoryAction
+from tui_hopfield.ui.memory_rows import MemoryRow, MemoryRows, RowSummary
 from tui_hopfield.ui.thumbnail import fit, picture_strips
 
 FULL, EIGHTHS = "\u2588", " \u258f\u258e\u258d\u258c\u258b\u258a\u2589"
@@ -61,190 +59,6 @@ def number(value: float) -> str:
     return f"{value:.3g}" if abs(value) < 1000 else f"{value:.0f}"
 
 
-@dataclass(frozen=True, eq=False)
-class MemoryRow:
-    """What the panel shows of one memory.
-
-    Two rows are equal when their numbers are and they hold the very same
-    pattern array: thumbnails are cached by the pattern's identity, so a row
-    that keeps its pattern object costs no new picture.
-    """
-
-    name: str
-    """The memory's name."""
-    strength: float
-    """Its strength c in the learning rule."""
-    valley: float
-    """The energy of its own picture: how deep its valley is."""
-    overlap: float
-    """Its overlap with the grid, in [-1, 1] (-1: the grid is its inverse)."""
-    pattern: np.ndarray
-    """Its spins, int8 (rows, cols); never written into."""
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, MemoryRow):
-            return NotImplemented
-        return self.pattern is other.pattern and (
-            self.name,
-            self.strength,
-            self.valley,
-            self.overlap,
-        ) == (other.name, other.strength, other.valley, other.overlap)
-
-    def __hash__(self) -> int:
-        return hash((self.name, self.strength, self.valley, self.overlap, id(self.pattern)))
-
-
-EAGER_VALLEYS = 256
-"""Up to this many memories, every valley is computed at once (one batched product);
-past it, only those of the rows on show, when first drawn."""
-
-
-class Valleys:
-    """Each memory's valley depth (the energy of its own picture), computed when needed.
-
-    A valley costs O(N P): all of them at once is O(N P^2), minutes for an
-    overloaded big grid, so past ``EAGER_VALLEYS`` memories each is computed
-    when its row is first drawn, and kept.
-    """
-
-    def __init__(self, network: Network) -> None:
-        self.network = network
-        """The network whose memories these are."""
-        self.revision = network.revision
-        """Its revision when they were taken: a later one makes them unknown."""
-        self.values = np.full(network.count, np.nan)
-        """The valleys found so far (NaN: not yet)."""
-        if 0 < network.count <= EAGER_VALLEYS:
-            self.values[:] = network.valleys()
-
-    def __getitem__(self, index: int) -> float:
-        value = self.values[index]
-        if np.isnan(value) and self.network.revision == self.revision:
-            value = self.values[index] = self.network.valleys([index])[0]
-        return float(value)
-
-
-class Pictures:
-    """Each memory's pattern, copied out of the network when first needed, and kept.
-
-    The copies are read-only and stay the same objects while the memories do,
-    so the panel can keep thumbnails by identity.
-    """
-
-    def __init__(self, network: Network) -> None:
-        self.network = network
-        """The network whose memories these are."""
-        self.revision = network.revision
-        """Its revision when they were taken."""
-        self.shape = (network.rows, network.cols)
-        """The shape of every pattern."""
-        self._copies: dict[int, np.ndarray] = {}
-
-    def __getitem__(self, index: int) -> np.ndarray:
-        pattern = self._copies.get(index)
-        if pattern is None:
-            if self.network.revision != self.revision:
-                return np.zeros(self.shape, dtype=np.int8)  # gone: a blank picture
-            pattern = self.network.memory(index).pattern
-            pattern.flags.writeable = False
-            self._copies[index] = pattern
-        return pattern
-
-
-class MemoryRows(Sequence[MemoryRow]):
-    """Every memory's row, made on demand from a few arrays.
-
-    A panel of thousands of memories gets new overlaps every frame of a
-    recall; only the rows on screen become ``MemoryRow`` objects, with their
-    pictures and valleys. Two ``MemoryRows`` are equal when they hold the same
-    memories (the same ``names`` list) and equal overlaps.
-    """
-
-    def __init__(
-        self,
-        names: Sequence[str] = (),
-        strengths: Sequence[float] = (),
-        overlaps: np.ndarray | None = None,
-        pictures: Pictures | None = None,
-        valleys: Valleys | None = None,
-    ) -> None:
-        self.names = names
-        """Every memory's name, in order."""
-        self.strengths = strengths
-        """Every memory's strength."""
-        self.overlaps = np.zeros(len(names)) if overlaps is None else overlaps
-        """Each memory's overlap with the grid, float (P,)."""
-        self.pictures = pictures
-        """Each memory's pattern."""
-        self.valleys = valleys
-        """Each memory's valley depth."""
-
-    def __len__(self) -> int:
-        return len(self.names)
-
-    def __getitem__(self, index: int) -> MemoryRow:  # type: ignore[override]
-        assert self.pictures is not None and self.valleys is not None
-        return MemoryRow(
-            self.names[index],
-            float(self.strengths[index]),
-            self.valleys[index],
-            float(self.overlaps[index]),
-            self.pictures[index],
-        )
-
-    def __iter__(self) -> Iterator[MemoryRow]:
-        return (self[index] for index in range(len(self)))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, MemoryRows):
-            return NotImplemented
-        return self.names is other.names and np.array_equal(self.overlaps, other.overlaps)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    @property
-    def shape(self) -> tuple[int, int] | None:
-        """The (rows, cols) of the memories' pictures, None without memories."""
-        return self.pictures.shape if self.pictures is not None and len(self) else None
-
-    @cached_property
-    def best(self) -> int | None:
-        """Index of the memory with the largest |overlap|, None without memories.
-
-        Found once: every drawn line asks, and a search is O(P).
-        """
-        return int(np.argmax(np.abs(self.overlaps))) if len(self) else None
-
-
-class RowSummary:
-    """Builds ``MemoryRows`` from a network, cheaply enough for every frame.
-
-    The names and strengths (and the lazy ``Pictures`` and ``Valleys``) are
-    taken again only when the memories change (the network's ``revision``);
-    the overlaps are read on every call.
-    """
-
-    def __init__(self) -> None:
-        self._key: tuple[int, int, int] | None = None
-        self._rows = MemoryRows()
-
-    def rows(self, network: Network) -> MemoryRows:
-        """One row per memory of ``network``, in its order."""
-        key = (id(network), network.revision, network.count)
-        if key != self._key:
-            self._key = key
-            self._rows = MemoryRows(
-                list(network.names),
-                network.strengths.tolist(),
-                pictures=Pictures(network),
-                valleys=Valleys(network),
-            )
-        old = self._rows
-        overlaps = np.asarray(network.overlaps(), dtype=np.float64)
-        return MemoryRows(old.names, old.strengths, overlaps, old.pictures, old.valleys)
-
-
 class MemoryList(ScrollView, can_focus=True):
     """The memory panel: one row per memory, with a highlighted row and a menu.
 
@@ -252,9 +66,32 @@ class MemoryList(ScrollView, can_focus=True):
     (largest |overlap|) is drawn in ``memory-list--best``, a negative overlap's
     bar in ``memory-list--inverse``, the highlighted row on
     ``memory-list--highlight``. Enter or a double click opens the highlighted
-    memory's menu; its choice is posted as ``MemoryAction``. The panel is as
+    memory's menu; its choice is posted as ``MemoryList.Action``. The panel is as
     tall as its rows unless its height is set, when it scrolls them itself.
     """
+
+    class Action(Message):
+        """The user chose something to do with one memory in the memory panel's menu.
+
+        The screen applies it: ``reinforce`` calls ``network.reinforce(index, times)``,
+        ``forget`` ``network.forget(index)``, ``rename`` ``network.rename(index, name)``
+        and ``show`` puts the memory's picture on the grid.
+        """
+
+        def __init__(
+            self, index: int, action: str, *, times: float = 1.0, name: str = "", memory: str = ""
+        ) -> None:
+            super().__init__()
+            self.index = index
+            """Position of the memory in the network's list."""
+            self.action = action
+            """``"reinforce"``, ``"forget"``, ``"rename"`` or ``"show"``."""
+            self.times = times
+            """How many times over to reinforce (positive, may be fractional)."""
+            self.name = name
+            """The new name, for ``rename``; empty otherwise."""
+            self.memory = memory
+            """The memory's name when the menu opened, to check that ``index`` still means it."""
 
     COMPONENT_CLASSES = {
         "memory-list--name",
@@ -570,7 +407,7 @@ class MemoryList(ScrollView, can_focus=True):
         def chosen(choice: MenuChoice | None) -> None:
             if choice is not None:
                 self.post_message(
-                    MemoryAction(
+                    self.Action(
                         index, choice.action, times=choice.times, name=choice.name, memory=row.name
                     )
                 )

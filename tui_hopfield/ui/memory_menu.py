@@ -17,7 +17,7 @@ from tui_hopfield.ui.prompts import Dialog
 from tui_hopfield.ui.thumbnail import Thumbnail
 
 if TYPE_CHECKING:
-    from tui_hopfield.ui.memory_list import MemoryRow
+    from tui_hopfield.ui.memory_rows import MemoryRow
 
 ACTIONS = (
     ("reinforce", "Reinforce", "times over: its valley deepens"),

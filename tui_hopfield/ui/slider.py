@@ -5,10 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-
-from tui_hopfield.ui.messages import SliderChanged
 
 TRACK = "\u2501"
 THUMB = "\u25cf"
@@ -19,9 +18,24 @@ class Slider(Widget, can_focus=True):
 
     Left/Right (or h/l) move one step, Page Up/Down ten, Home/End to the ends;
     a click puts the thumb under the pointer and a drag carries it along.
-    The value is shown with two decimals. Posts ``SliderChanged`` when the user
+    The value is shown with two decimals. Posts ``Slider.Changed`` when the user
     moves it (not when code sets ``value``).
     """
+
+    class Changed(Message):
+        """A slider's value changed."""
+
+        def __init__(self, slider: Slider, value: float) -> None:
+            super().__init__()
+            self.slider = slider
+            """The slider that changed."""
+            self.value = value
+            """Its new value."""
+
+        @property
+        def control(self) -> Slider:
+            """The slider that changed (for ``@on(Slider.Changed, "#id")``)."""
+            return self.slider
 
     COMPONENT_CLASSES = {"slider--track", "slider--filled", "slider--thumb", "slider--value"}
     """The empty track, the part left of the thumb, the thumb, and the number."""
@@ -75,13 +89,13 @@ class Slider(Widget, can_focus=True):
         return self.clamp(value)
 
     def move_to(self, value: float) -> None:
-        """Set the value as the user did, and say so with ``SliderChanged``.
+        """Set the value as the user did, and say so with ``Slider.Changed``.
 
         Setting ``value`` directly (as code that mirrors a model does) posts
         nothing, so a mirror and the slider can never chase each other.
         """
         self.value = value
-        self.post_message(SliderChanged(self, self.value))
+        self.post_message(self.Changed(self, self.value))
 
     @property
     def _track_width(self) -> int:

@@ -26,11 +26,10 @@ from textual import events
 from textual.binding import Binding
 from textual.filter import ANSIToTruecolor, LineFilter
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-
-from tui_hopfield.ui.messages import GridViewChanged, SpinsPainted
 
 UPPER_HALF = "\u2580"
 LOWER_HALF = "\u2584"
@@ -133,9 +132,41 @@ class SpinGrid(ScrollView, can_focus=True):
     """A grid of spins that can be drawn on with the mouse and the keyboard.
 
     It shows ``spins`` (a live (rows, cols) int8 view of the model) and never
-    changes it: painting posts ``SpinsPainted`` and the screen applies it.
+    changes it: painting posts ``SpinGrid.Painted`` and the screen applies it.
     ``show_values`` shows continuous values in place of the spins.
     """
+
+    class Painted(Message):
+        """The user painted spins on the grid, with the mouse or the keyboard."""
+
+        def __init__(self, indices: tuple[int, ...], value: int) -> None:
+            super().__init__()
+            self.indices = indices
+            """Flat indices of the spins painted."""
+            self.value = value
+            """The value painted: +1 (north) or -1 (south)."""
+
+    class ViewChanged(Message):
+        """The spin grid's zoom, its fit in the window, or its brush changed."""
+
+        def __init__(self, zoom: int, fits: bool, brush: int = 0) -> None:
+            super().__init__()
+            self.zoom = zoom
+            """Columns (and half-rows) per spin; 1 is the half-block view."""
+            self.fits = fits
+            """Whether the whole grid is on screen without scrolling."""
+            self.brush = brush
+            """What moving the cursor paints: +1 north, -1 south, 0 nothing."""
+
+        @property
+        def description(self) -> str:
+            """``half-block view``, ``zoom 4``, ``scroll to pan``, ``brush north``..."""
+            parts = ["half-block view" if self.zoom == 1 else f"zoom {self.zoom}"]
+            if not self.fits:
+                parts.append("scroll to pan")
+            if self.brush:
+                parts.append(f"brush {'north' if self.brush > 0 else 'south'}")
+            return ", ".join(parts)
 
     COMPONENT_CLASSES = {
         "spin-grid--north",
@@ -606,7 +637,7 @@ class SpinGrid(ScrollView, can_focus=True):
         indices = tuple(dict.fromkeys(row * self.cols + col for row, col in spots))
         if indices:
             self.show_values(None)  # the screen is about to edit the spins: show them
-            self.post_message(SpinsPainted(indices, value))
+            self.post_message(self.Painted(indices, value))
 
     # -- keyboard -----------------------------------------------------------
 
@@ -641,7 +672,7 @@ class SpinGrid(ScrollView, can_focus=True):
         self._paint([(row, col)], -int(self.spins[row, col]))
 
     def _describe(self) -> None:
-        self.post_message(GridViewChanged(self.zoom, self.fits, self.brush))
+        self.post_message(self.ViewChanged(self.zoom, self.fits, self.brush))
 
     def watch_brush(self) -> None:
         self._describe()

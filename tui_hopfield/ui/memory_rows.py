@@ -1,0 +1,201 @@
+"""What the memory panel shows of each memory, taken from a network without Textual.
+
+``RowSummary`` turns a network into ``MemoryRows``: one ``MemoryRow`` per
+memory, made only when asked, with its picture (``Pictures``) and valley
+depth (``Valleys``) computed when first needed and kept. The panel
+(``memory_list``) draws them; its menu (``memory_menu``) shows one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from tui_hopfield.model.network import Network
+
+
+@dataclass(frozen=True, eq=False)
+class MemoryRow:
+    """What the panel shows of one memory.
+
+    Two rows are equal when their numbers are and they hold the very same
+    pattern array: thumbnails are cached by the pattern's identity, so a row
+    that keeps its pattern object costs no new picture.
+    """
+
+    name: str
+    """The memory's name."""
+    strength: float
+    """Its strength c in the learning rule."""
+    valley: float
+    """The energy of its own picture: how deep its valley is."""
+    overlap: float
+    """Its overlap with the grid, in [-1, 1] (-1: the grid is its inverse)."""
+    pattern: np.ndarray
+    """Its spins, int8 (rows, cols); never written into."""
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, MemoryRow):
+            return NotImplemented
+        return self.pattern is other.pattern and (
+            self.name,
+            self.strength,
+            self.valley,
+            self.overlap,
+        ) == (other.name, other.strength, other.valley, other.overlap)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.strength, self.valley, self.overlap, id(self.pattern)))
+
+
+EAGER_VALLEYS = 256
+"""Up to this many memories, every valley is computed at once (one batched product);
+past it, only those of the rows on show, when first drawn."""
+
+
+class Valleys:
+    """Each memory's valley depth (the energy of its own picture), computed when needed.
+
+    A valley costs O(N P): all of them at once is O(N P^2), minutes for an
+    overloaded big grid, so past ``EAGER_VALLEYS`` memories each is computed
+    when its row is first drawn, and kept.
+    """
+
+    def __init__(self, network: Network) -> None:
+        self.network = network
+        """The network whose memories these are."""
+        self.revision = network.revision
+        """Its revision when they were taken: a later one makes them unknown."""
+        self.values = np.full(network.count, np.nan)
+        """The valleys found so far (NaN: not yet)."""
+        if 0 < network.count <= EAGER_VALLEYS:
+            self.values[:] = network.valleys()
+
+    def __getitem__(self, index: int) -> float:
+        value = self.values[index]
+        if np.isnan(value) and self.network.revision == self.revision:
+            value = self.values[index] = self.network.valleys([index])[0]
+        return float(value)
+
+
+class Pictures:
+    """Each memory's pattern, copied out of the network when first needed, and kept.
+
+    The copies are read-only and stay the same objects while the memories do,
+    so the panel can keep thumbnails by identity.
+    """
+
+    def __init__(self, network: Network) -> None:
+        self.network = network
+        """The network whose memories these are."""
+        self.revision = network.revision
+        """Its revision when they were taken."""
+        self.shape = (network.rows, network.cols)
+        """The shape of every pattern."""
+        self._copies: dict[int, np.ndarray] = {}
+
+    def __getitem__(self, index: int) -> np.ndarray:
+        pattern = self._copies.get(index)
+        if pattern is None:
+            if self.network.revision != self.revision:
+                return np.zeros(self.shape, dtype=np.int8)  # gone: a blank picture
+            pattern = self.network.memory(index).pattern
+            pattern.flags.writeable = False
+            self._copies[index] = pattern
+        return pattern
+
+
+class MemoryRows(Sequence[MemoryRow]):
+    """Every memory's row, made on demand from a few arrays.
+
+    A panel of thousands of memories gets new overlaps every frame of a
+    recall; only the rows on screen become ``MemoryRow`` objects, with their
+    pictures and valleys. Two ``MemoryRows`` are equal when they hold the same
+    memories (the same ``names`` list) and equal overlaps.
+    """
+
+    def __init__(
+        self,
+        names: Sequence[str] = (),
+        strengths: Sequence[float] = (),
+        overlaps: np.ndarray | None = None,
+        pictures: Pictures | None = None,
+        valleys: Valleys | None = None,
+    ) -> None:
+        self.names = names
+        """Every memory's name, in order."""
+        self.strengths = strengths
+        """Every memory's strength."""
+        self.overlaps = np.zeros(len(names)) if overlaps is None else overlaps
+        """Each memory's overlap with the grid, float (P,)."""
+        self.pictures = pictures
+        """Each memory's pattern."""
+        self.valleys = valleys
+        """Each memory's valley depth."""
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __getitem__(self, index: int) -> MemoryRow:  # type: ignore[override]
+        assert self.pictures is not None and self.valleys is not None
+        return MemoryRow(
+            self.names[index],
+            float(self.strengths[index]),
+            self.valleys[index],
+            float(self.overlaps[index]),
+            self.pictures[index],
+        )
+
+    def __iter__(self) -> Iterator[MemoryRow]:
+        return (self[index] for index in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, MemoryRows):
+            return NotImplemented
+        return self.names is other.names and np.array_equal(self.overlaps, other.overlaps)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def shape(self) -> tuple[int, int] | None:
+        """The (rows, cols) of the memories' pictures, None without memories."""
+        return self.pictures.shape if self.pictures is not None and len(self) else None
+
+    @cached_property
+    def best(self) -> int | None:
+        """Index of the memory with the largest |overlap|, None without memories.
+
+        Found once: every drawn line asks, and a search is O(P).
+        """
+        return int(np.argmax(np.abs(self.overlaps))) if len(self) else None
+
+
+class RowSummary:
+    """Builds ``MemoryRows`` from a network, cheaply enough for every frame.
+
+    The names and strengths (and the lazy ``Pictures`` and ``Valleys``) are
+    taken again only when the memories change (the network's ``revision``);
+    the overlaps are read on every call.
+    """
+
+    def __init__(self) -> None:
+        self._key: tuple[int, int, int] | None = None
+        self._rows = MemoryRows()
+
+    def rows(self, network: Network) -> MemoryRows:
+        """One row per memory of ``network``, in its order."""
+        key = (id(network), network.revision, network.count)
+        if key != self._key:
+            self._key = key
+            self._rows = MemoryRows(
+                list(network.names),
+                network.strengths.tolist(),
+                pictures=Pictures(network),
+                valleys=Valleys(network),
+            )
+        old = self._rows
+        overlaps = np.asarray(network.overlaps(), dtype=np.float64)
+        return MemoryRows(old.names, old.strengths, overlaps, old.pictures, old.valleys)
