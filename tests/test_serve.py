@@ -17,7 +17,7 @@ import aiohttp
 import pytest
 from textual_serve.app_service import AppService
 
-from tui_hopfield import serve
+from tui_hopfield import cli, serve
 
 INERT = serve.app_command(["--version"])
 """A command for servers whose app must never start: it would print a line and stop."""
@@ -257,7 +257,7 @@ def test_loopback_addresses(address, loopback):
 
 @pytest.fixture
 def serving(monkeypatch) -> list[serve.GuardedServer]:
-    """Servers that ``serve.main`` would run, recorded instead of run (their sockets closed)."""
+    """Servers that ``tui-hopfield serve`` would run, recorded, not run (sockets closed)."""
     servers: list[serve.GuardedServer] = []
     monkeypatch.setattr(
         serve.GuardedServer, "serve", lambda self, debug=False: servers.append(self)
@@ -272,7 +272,7 @@ def test_a_host_other_machines_can_reach_is_refused_without_public(monkeypatch, 
     monkeypatch.setattr(serve, "listen", lambda *args: listened.append(args))
     for host in ("0.0.0.0", "192.0.2.7"):
         with pytest.raises(SystemExit) as stopped:
-            serve.main(["--host", host, "--port", "0"])
+            cli.main(["serve", "--host", host, "--port", "0"])
         assert stopped.value.code == 2
         error = capsys.readouterr().err
         assert f"--host {host} is not a loopback address" in error
@@ -291,13 +291,13 @@ def test_public_lets_such_a_host_through(monkeypatch, serving):
         return listen(socket.AF_INET, "127.0.0.1", 0)
 
     monkeypatch.setattr(serve, "listen", fake_listen)
-    assert serve.main(["--host", "192.0.2.7", "--public", "--port", "0"]) == 0
+    assert cli.main(["serve", "--host", "192.0.2.7", "--public", "--port", "0"]) == 0
     assert asked == ["192.0.2.7"]
     assert serving[0].public
 
 
 def test_serve_binds_to_loopback_and_runs_the_app_with_its_options(serving):
-    assert serve.main(["--port", "0", "--size", "8x8", "--rule", "storkey"]) == 0
+    assert cli.main(["serve", "--port", "0", "--size", "8x8", "--rule", "storkey"]) == 0
     (server,) = serving
     assert server.socket.getsockname()[0] == "127.0.0.1"
     assert not server.public
@@ -308,10 +308,10 @@ def test_serve_binds_to_loopback_and_runs_the_app_with_its_options(serving):
 
 def test_bad_app_options_stop_before_listening(monkeypatch, capsys, serving, tmp_path):
     with pytest.raises(SystemExit) as stopped:
-        serve.main(["--port", "0", "--size", "3x3"])
+        cli.main(["serve", "--port", "0", "--size", "3x3"])
     assert stopped.value.code == 2
     assert "--size" in capsys.readouterr().err
-    assert serve.main(["--port", "0", "--load", str(tmp_path / "missing.hopfield")]) == 1
+    assert cli.main(["serve", "--port", "0", "--load", str(tmp_path / "missing.hopfield")]) == 1
     assert "missing.hopfield" in capsys.readouterr().err
     assert serving == []
 
@@ -319,7 +319,7 @@ def test_bad_app_options_stop_before_listening(monkeypatch, capsys, serving, tmp
 def test_a_port_in_use_is_one_line(capsys, serving):
     taken = serve.listen(socket.AF_INET, "127.0.0.1", 0)
     try:
-        assert serve.main(["--port", str(taken.getsockname()[1])]) == 1
+        assert cli.main(["serve", "--port", str(taken.getsockname()[1])]) == 1
     finally:
         taken.close()
     error = capsys.readouterr().err

@@ -260,13 +260,20 @@ def chosen_rule(args: argparse.Namespace, current: Rule) -> Rule:
     return Rule(name, degree, beta)
 
 
+def check_app_options(app_args: list[str], prog: str) -> None:
+    """Parse and check the app's options as ``main`` would, without starting the app."""
+    app_parser = parser()
+    app_parser.prog = prog
+    prepare(app_parser.parse_args(app_args))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "serve":
         from tui_hopfield.serve import main as serve_main
 
-        return serve_main(argv[1:])
+        return serve_main(argv[1:], check_app_options)
     if argv and argv[0] in EXPERIMENTS:
         from tui_hopfield.experiments.cli import main as experiment_main
 

@@ -34,7 +34,7 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import aiohttp_jinja2
@@ -42,7 +42,6 @@ import jinja2
 from aiohttp import web
 from textual_serve.server import Server, to_int
 
-from tui_hopfield import cli
 from tui_hopfield.model import ModelError
 
 log = logging.getLogger("tui-hopfield.serve")
@@ -324,17 +323,20 @@ def parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str]) -> int:
-    """Run ``tui-hopfield serve`` with ``argv`` (the arguments after ``serve``)."""
+def main(argv: Sequence[str], check_app_options: Callable[[list[str], str], object]) -> int:
+    """Run ``tui-hopfield serve`` with ``argv`` (the arguments after ``serve``).
+
+    ``check_app_options(app_args, prog)`` parses and checks the app's own options
+    (``tui_hopfield.cli`` passes its parser), exiting or raising ``ModelError`` when
+    they are wrong; it keeps this module free of an import of the command line.
+    """
     serve_parser = parser()
     args, app_args = serve_parser.parse_known_args(list(argv))
     if not 0 <= args.port <= 65535:
         serve_parser.error(f"--port must be from 0 to 65535, not {args.port}")
     # The app's options are checked here, once, rather than in every browser tab.
-    app_parser = cli.parser()
-    app_parser.prog = "tui-hopfield serve"
     try:
-        cli.prepare(app_parser.parse_args(app_args))
+        check_app_options(app_args, "tui-hopfield serve")
         family, address = resolve(args.host, args.port)
         if not is_loopback(address) and not args.public:
             serve_parser.error(
