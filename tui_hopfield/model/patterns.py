@@ -98,6 +98,8 @@ def image_to_spins(
     if method not in METHODS:
         raise PictureError(f"unknown threshold method {method!r}: use {', '.join(METHODS)}")
     image = ImageOps.exif_transpose(image)
+    if image.mode == "LAB":  # Pillow converts no LAB to gray: its L band is the lightness
+        image = image.getchannel("L")
     if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
         # Deep images: scale the full range onto 0..255 before thresholding.
         levels = np.asarray(image, dtype=np.float64)
@@ -257,7 +259,10 @@ def _decoded(stream: BinaryIO, label: str) -> Image.Image:
             f"{label} is not an image in a format that is opened ({format_names()})"
         ) from None
     except Image.DecompressionBombError:
-        raise PictureError(f"{label} is too large to be opened safely") from None
+        raise PictureError(
+            f"{label} declares more than {2 * (Image.MAX_IMAGE_PIXELS or 0):,} pixels:"
+            " too large to be opened safely"
+        ) from None
     except PermissionError:
         raise PictureError(f"no permission to read {label}") from None
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning) as error:
