@@ -261,6 +261,7 @@ def test_each_attack_is_refused_with_its_reason(tmp_path, only_safe_plugins, bui
 def test_the_command_line_refuses_them_in_one_line(tmp_path, monkeypatch, capsys, row):
     _, build, fragment = next(attack for attack in ATTACKS if attack[0] == row)
     path = build(tmp_path)
+    monkeypatch.setenv("TUI_HOPFIELD_DATA", str(tmp_path / "data"))
     started = []
     monkeypatch.setattr(HopfieldApp, "run", lambda self: started.append(self.network.count))
     status = in_a_thread(lambda: cli.main(["--no-autosave", "--imprint", str(path)]), path)
@@ -283,6 +284,7 @@ async def test_the_picture_prompt_imprints_none_of_them(tmp_path, monkeypatch, r
     _, build, fragment = next(attack for attack in ATTACKS if attack[0] == row)
     path = build(tmp_path)
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TUI_HOPFIELD_DATA", str(tmp_path / "data"))
     app = HopfieldApp(16, 16, seed=1)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("1")  # one memory from the library

@@ -184,7 +184,7 @@ def _open_regular(path: str | Path, label: str) -> BinaryIO:
             raise PictureError(f"{label} is empty: not an image")
         if info.st_size > MAX_IMAGE_BYTES:
             raise PictureError(
-                f"{label} is {info.st_size / 1e6:,.0f} MB, more than the"
+                f"{label} has {info.st_size:,} bytes, more than the"
                 f" {MAX_IMAGE_BYTES // 1_000_000} MB an image file may have"
             )
         if hasattr(os, "set_blocking"):
