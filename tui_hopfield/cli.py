@@ -12,7 +12,7 @@ from pathlib import Path
 from tui_hopfield import __version__
 from tui_hopfield.model import ModelError, Network, load_picture
 from tui_hopfield.model.dynamics import MAX_TEMPERATURE
-from tui_hopfield.model.patterns import METHODS, THRESHOLDS
+from tui_hopfield.model.patterns import METHODS, THRESHOLDS, format_names
 from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, RULE_NAMES, Rule, parse_degree
 from tui_hopfield.model.store import MAX_USE_BOOST, MODES, SessionError, load
 from tui_hopfield.paths import autosave_path
@@ -184,7 +184,7 @@ def parser() -> argparse.ArgumentParser:
         nargs="+",
         default=[],
         metavar="FILE",
-        help="imprint these images (PNG, JPEG, GIF, BMP, WebP...) at start, named by file",
+        help=f"imprint these images ({format_names()}) at start, named by file",
     )
     parser.add_argument(
         "--threshold",

@@ -7,6 +7,10 @@ methods (``THRESHOLDS``) balance the picture at its median or dither it.
 
 from __future__ import annotations
 
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -22,6 +26,31 @@ THRESHOLD = 127
 """Gray levels above this become north (+1)."""
 MAX_PIXELS = 40_000_000
 """Images with more pixels than this are refused before they are decoded."""
+MAX_SIDE = 10_000
+"""Images wider or taller than this many pixels are refused before they are decoded.
+
+The pixel count alone is not enough: a 1 x 39,999,999 picture is under
+``MAX_PIXELS``, yet resizing it to the grid takes gigabytes.
+"""
+MAX_IMAGE_BYTES = 100_000_000
+"""Image files larger than this (100 MB) are refused before anything is read."""
+
+SAFE_FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP", "TIFF")
+"""The only formats an image is opened as (Pillow's names), tried in this order.
+
+Pillow's other plugins are never asked: EPS and PostScript would run
+Ghostscript on the file, and the rarer formats are little-used code.
+"""
+FORMAT_LABELS = {"WEBP": "WebP"}
+"""How a format of ``SAFE_FORMATS`` is written for people, where not as Pillow names it."""
+
+REFUSED_SIGNATURES = (
+    (b"%!", "PostScript"),
+    (b"\xc5\xd0\xd3\xc6", "EPS"),
+    (b"%PDF", "PDF"),
+    (b"<svg", "SVG"),
+)
+"""How a few formats that are never opened begin, to name them when refusing them."""
 
 THRESHOLDS = (
     ("fixed", "gray levels above 127 are north, as in the classic code"),
@@ -69,10 +98,16 @@ def image_to_spins(
     if method not in METHODS:
         raise PictureError(f"unknown threshold method {method!r}: use {', '.join(METHODS)}")
     image = ImageOps.exif_transpose(image)
+    if image.mode == "LAB":  # Pillow converts no LAB to gray: its L band is the lightness
+        image = image.getchannel("L")
     if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
         # Deep images: scale the full range onto 0..255 before thresholding.
         levels = np.asarray(image, dtype=np.float64)
-        top = 65535.0 if image.mode.startswith("I") else max(1.0, float(levels.max()))
+        top = max(1.0, float(levels.max()))
+        if image.mode.startswith("I;16"):
+            top = 65535.0
+        elif image.mode == "I":  # 32 bits that may hold 8-bit or 16-bit levels
+            top = 255.0 if top <= 255.0 else 65535.0 if top <= 65535.0 else top
         image = Image.fromarray(np.clip(levels / top * 255.0, 0, 255).astype(np.uint8), "L")
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         # Transparent pixels count as white paper, not as black.
@@ -105,46 +140,169 @@ def _balanced(levels: np.ndarray) -> np.ndarray:
     return np.where(north, 1, -1).astype(np.int8)
 
 
+def format_names(last: str = "or") -> str:
+    """``SAFE_FORMATS`` for people: ``PNG, JPEG, GIF, BMP, WebP or TIFF``."""
+    names = [FORMAT_LABELS.get(name, name) for name in SAFE_FORMATS]
+    return f"{', '.join(names[:-1])} {last} {names[-1]}"
+
+
+def _label(source: str | Path | BinaryIO) -> str:
+    """How an image source is named in messages: its path, or the name of its stream."""
+    if isinstance(source, (str, Path)):
+        return str(source)
+    name = getattr(source, "name", None)
+    return str(name) if isinstance(name, (str, Path)) else "the image"
+
+
+def _open_regular(path: str | Path, label: str) -> BinaryIO:
+    """Open ``path`` for reading if it is a regular file of at most ``MAX_IMAGE_BYTES``.
+
+    The file is opened without blocking, so that a pipe with no writer cannot
+    keep the reader waiting, and checked on the open descriptor (``fstat``)
+    before one byte is read: a pipe, a device such as ``/dev/zero``, a folder,
+    an empty or an oversized file is refused with ``PictureError``.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    flags |= getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except FileNotFoundError:
+        raise PictureError(f"no such file: {label}") from None
+    except IsADirectoryError:
+        raise PictureError(f"{label} is a folder, not an image") from None
+    except PermissionError:
+        raise PictureError(f"no permission to read {label}") from None
+    except OSError as error:
+        raise PictureError(f"{label} could not be opened: {error.strerror or error}") from None
+    try:
+        info = os.fstat(descriptor)
+        if stat.S_ISDIR(info.st_mode):
+            raise PictureError(f"{label} is a folder, not an image")
+        if not stat.S_ISREG(info.st_mode):
+            raise PictureError(f"{label} is not a regular file (a pipe or a device): not read")
+        if info.st_size == 0:
+            raise PictureError(f"{label} is empty: not an image")
+        if info.st_size > MAX_IMAGE_BYTES:
+            raise PictureError(
+                f"{label} has {info.st_size:,} bytes, more than the"
+                f" {MAX_IMAGE_BYTES // 1_000_000} MB an image file may have"
+            )
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def _refused_format(stream: BinaryIO) -> str | None:
+    """The name of a format that is never opened, if the stream starts like one."""
+    try:
+        stream.seek(0)
+        start = stream.read(1024)
+    except (OSError, ValueError):
+        return None
+    for signature, name in REFUSED_SIGNATURES:
+        if start.startswith(signature) or (name == "SVG" and signature in start.lower()):
+            return name
+    return None
+
+
+def _check_size(image: Image.Image, label: str) -> None:
+    """Refuse an image whose header declares a side or a pixel count over the limits."""
+    width, height = image.size
+    if width > MAX_SIDE or height > MAX_SIDE:
+        raise PictureError(
+            f"{label} is {width}x{height} pixels: a side longer than"
+            f" {MAX_SIDE:,} pixels cannot be opened safely"
+        )
+    if width * height > MAX_PIXELS:
+        raise PictureError(
+            f"{label} is {width}x{height} pixels,"
+            f" more than the {MAX_PIXELS // 1_000_000} million that can be opened safely"
+        )
+
+
+@contextmanager
+def open_image(source: str | Path | BinaryIO) -> Iterator[Image.Image]:
+    """Open an untrusted image safely and yield it decoded (its first frame).
+
+    A path must name a regular file of at most ``MAX_IMAGE_BYTES``; only the
+    formats of ``SAFE_FORMATS`` are tried (never EPS, whose plugin runs
+    Ghostscript); the sides (``MAX_SIDE``) and the pixel count (``MAX_PIXELS``)
+    declared by the header are checked before the pixels are decoded. Anything
+    refused or unreadable raises ``PictureError`` naming the file and the reason.
+    The file is closed when the block ends.
+    """
+    label = _label(source)
+    stream = _open_regular(source, label) if isinstance(source, (str, Path)) else source
+    try:
+        image = _decoded(stream, label)
+        with image:
+            yield image
+    finally:
+        if stream is not source:
+            stream.close()
+
+
+def _decoded(stream: BinaryIO, label: str) -> Image.Image:
+    """The first frame of the image in ``stream``, decoded once its header passed the checks."""
+    try:
+        image = Image.open(stream, formats=SAFE_FORMATS)
+    except UnidentifiedImageError:
+        refused = _refused_format(stream)
+        if refused is not None:
+            raise PictureError(
+                f"{label} is {refused}, which is never opened: only {format_names()}"
+            ) from None
+        raise PictureError(
+            f"{label} is not an image in a format that is opened ({format_names()})"
+        ) from None
+    except Image.DecompressionBombError:
+        raise PictureError(
+            f"{label} declares more than {2 * (Image.MAX_IMAGE_PIXELS or 0):,} pixels:"
+            " too large to be opened safely"
+        ) from None
+    except PermissionError:
+        raise PictureError(f"no permission to read {label}") from None
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning) as error:
+        raise PictureError(f"{label} could not be read: {error}") from None
+    try:
+        _check_size(image, label)
+        image.load()
+    except PictureError:
+        image.close()
+        raise
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        image.close()
+        raise PictureError(f"{label} could not be read: {error}") from None
+    return image
+
+
 def load_picture(
     source: str | Path | BinaryIO, rows: int, cols: int, *, method: str = "fixed"
 ) -> np.ndarray:
-    """Read an image file that Pillow understands and turn it into spins.
+    """Read an image file (see ``open_image``) and turn it into spins.
 
     ``method`` is one of ``METHODS`` (see ``image_to_spins``). Raises
-    ``PictureError`` with a plain message for anything unreadable.
+    ``PictureError`` with a plain message for anything refused or unreadable.
     """
     if method not in METHODS:
         raise PictureError(f"unknown threshold method {method!r}: use {', '.join(METHODS)}")
-    try:
-        with Image.open(source) as image:
-            if image.width * image.height > MAX_PIXELS:
-                raise PictureError(
-                    f"{source} is {image.width}x{image.height} pixels,"
-                    f" more than the {MAX_PIXELS // 1_000_000} million that can be opened safely"
-                )
-            image.load()
+    with open_image(source) as image:
+        try:
             return image_to_spins(image, rows, cols, method=method)
-    except FileNotFoundError as error:
-        raise PictureError(f"no such file: {error.filename}") from None
-    except IsADirectoryError:
-        raise PictureError(f"{source} is a folder, not an image") from None
-    except PermissionError:
-        raise PictureError(f"no permission to read {source}") from None
-    except Image.DecompressionBombError:
-        raise PictureError(f"{source} is too large to be opened safely") from None
-    except UnidentifiedImageError:
-        raise PictureError(f"{source} is not an image Pillow can read") from None
-    except PictureError:
-        raise
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning) as error:
-        raise PictureError(f"{source} could not be read: {error}") from None
+        except PictureError:
+            raise
+        except (OSError, ValueError) as error:
+            raise PictureError(f"{_label(source)} could not be read: {error}") from None
 
 
 def image_suffixes() -> tuple[str, ...]:
-    """The file endings of every image format Pillow can open (``.png``, ``.jpg``...)."""
+    """The file endings of the formats in ``SAFE_FORMATS`` (``.png``, ``.jpg``...)."""
     Image.init()
     formats = Image.registered_extensions()
-    return tuple(sorted(suffix for suffix, name in formats.items() if name in Image.OPEN))
+    return tuple(sorted(suffix for suffix, name in formats.items() if name in SAFE_FORMATS))
 
 
 def library_folder() -> Path:

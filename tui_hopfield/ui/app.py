@@ -15,6 +15,7 @@ from textual.screen import Screen
 
 from tui_hopfield import __version__
 from tui_hopfield.model import ModelError, Network, library
+from tui_hopfield.model.patterns import format_names
 from tui_hopfield.model.store import Session, save
 from tui_hopfield.paths import autosave_path
 from tui_hopfield.ui.help_screen import HelpScreen
@@ -173,7 +174,7 @@ class HopfieldApp(App[None]):
             ),
             (
                 "Imprint an image file",
-                "Any PNG, JPEG, GIF, BMP, WebP: preview, threshold, name (p)",
+                f"Any {format_names()} file: preview, threshold, name (p)",
                 screen.action_open_picture,
             ),
             (

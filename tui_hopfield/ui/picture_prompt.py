@@ -18,7 +18,13 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
 from tui_hopfield.model.files import expand
-from tui_hopfield.model.patterns import THRESHOLDS, PictureError, image_suffixes, load_picture
+from tui_hopfield.model.patterns import (
+    THRESHOLDS,
+    PictureError,
+    format_names,
+    image_suffixes,
+    load_picture,
+)
 from tui_hopfield.ui.prompts import Dialog, PathSuggester
 from tui_hopfield.ui.thumbnail import Thumbnail
 
@@ -26,12 +32,6 @@ SIDE_WIDTH = 36
 """Cells beside the preview: the choices, the name, the message and the buttons."""
 CHROME = (6, 8)
 """Cells (wide, tall) the dialog takes around the preview: border, padding, lines."""
-
-
-def _irregular(path: Path) -> bool:
-    """Whether ``path`` exists but is no plain file: a pipe or a device could keep a reader
-    waiting for ever, so it is never opened."""
-    return path.exists() and not path.is_file()
 
 
 class ImprintDialog(Dialog[tuple[np.ndarray, str] | None]):
@@ -312,12 +312,7 @@ class PicturePrompt(ImprintDialog):
         if path is None:
             self._loaded = None
             self.show_spins(None)
-            self.say("type the path of a picture (right arrow completes)")
-            return
-        if _irregular(path):
-            self._loaded = None
-            self.show_spins(None)
-            self.say(f"{path} is not a regular file", error=True)
+            self.say(f"type the path of a picture: {format_names()} (right arrow completes)")
             return
         self.say("reading\u2026")
         self._load(path, self.method)
@@ -344,9 +339,6 @@ class PicturePrompt(ImprintDialog):
             return None
         if self._loaded is not None and self._loaded[:2] == (path, self.method):
             return self._loaded[2]
-        if _irregular(path):
-            self.say(f"{path} is not a regular file", error=True)
-            return None
         try:
             spins = load_picture(path, self.rows, self.cols, method=self.method)
         except PictureError as problem:
