@@ -283,7 +283,7 @@ class LabScreen(Screen[None]):
             yield Button("run", id=f"{prefix}-run", variant="primary", compact=True)
             yield Button("stop", id=f"{prefix}-stop", disabled=True, compact=True)
             yield ProgressBar(total=1, id=f"{prefix}-progress", show_eta=False)
-            yield Label("", id=f"{prefix}-status", classes="status")
+            yield Label("", id=f"{prefix}-status", classes="status", markup=False)  # file errors
 
     # -- actions ----------------------------------------------------------------
 
@@ -471,7 +471,7 @@ class LabScreen(Screen[None]):
         self.reinforce_result = result
         _fill(self.query_one("#reinforce-table", DataTable), reinforce_table(result))
         select = self.query_one("#reinforce-scene", Select)
-        select.set_options([(name, name) for name in result.scenes])
+        select.set_options([(Text(name), name) for name in result.scenes])  # names, not markup
         if result.scenes:
             select.value = result.scenes[0]
         self._show_scene(result.scenes[0] if result.scenes else None)
@@ -508,7 +508,13 @@ def _fill(table: DataTable, content: Table) -> None:
     headers, rows = content
     table.clear(columns=True)
     table.add_columns(*headers)
-    table.add_rows(rows)
+    # Scene names come from file names: cells are plain text, never markup.
+    table.add_rows([[_plain(cell) for cell in row] for row in rows])
+
+
+def _plain(cell: object) -> object:
+    """A table cell as DataTable shows a string, but never read as markup."""
+    return Text(cell, no_wrap=True, end="") if isinstance(cell, str) else cell
 
 
 def _finished(complete: bool, seconds: float) -> str:

@@ -11,8 +11,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Button, Input, Label
 
+from tui_hopfield.model.names import clean_name
 from tui_hopfield.ui.prompts import Dialog
 from tui_hopfield.ui.thumbnail import Thumbnail
 
@@ -142,7 +144,7 @@ class MemoryMenu(Dialog[MenuChoice | None]):
         explanation = {action: text for action, _, text in ACTIONS}
         label = {action: text for action, text, _ in ACTIONS}
         with Vertical(id="menu") as menu:
-            menu.border_title = row.name
+            menu.border_title = Content(row.name)  # a name is never markup
             with Horizontal(id="menu-head"):
                 yield Thumbnail(row.pattern, width=10, height=5)
                 yield Label(
@@ -164,7 +166,7 @@ class MemoryMenu(Dialog[MenuChoice | None]):
             with Horizontal(classes="menu-item"):
                 yield Button(label["show"], id="show", compact=True)
                 yield Label(explanation["show"], classes="menu-explanation")
-            yield Label("", id="menu-error")
+            yield Label("", id="menu-error", markup=False)
             yield Label(
                 "r f n s or enter \u00b7 up/down: move \u00b7 escape: close", classes="menu-hint"
             )
@@ -204,7 +206,7 @@ class MemoryMenu(Dialog[MenuChoice | None]):
 
     def rename(self) -> None:
         """Rename the memory to the name typed, if it is a name it may take."""
-        name = self.query_one("#name", Input).value.strip()
+        name = clean_name(self.query_one("#name", Input).value)
         if not name:
             self._error("a memory needs a name: type one")
         elif name in self.taken:

@@ -15,10 +15,17 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
 from tui_hopfield.model.files import expand
-from tui_hopfield.model.patterns import THRESHOLDS, PictureError, image_suffixes, load_picture
+from tui_hopfield.model.patterns import (
+    THRESHOLDS,
+    PictureError,
+    image_suffixes,
+    load_picture,
+    picture_name,
+)
 from tui_hopfield.ui.prompts import Dialog, PathSuggester
 from tui_hopfield.ui.thumbnail import Thumbnail
 
@@ -160,7 +167,7 @@ class ImprintDialog(Dialog[tuple[np.ndarray, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="imprint-dialog") as dialog:
-            dialog.border_title = self.title_text
+            dialog.border_title = Content(self.title_text)
             yield from self.compose_source()
             with Horizontal(id="imprint-body"):
                 yield self.preview
@@ -168,7 +175,7 @@ class ImprintDialog(Dialog[tuple[np.ndarray, str] | None]):
                     yield from self.compose_choices()
                     yield Label("name", classes="caption")
                     yield Input(id="name", compact=True, placeholder="the memory's name")
-                    yield Label("", id="message")
+                    yield Label("", id="message", markup=False)  # paths, file errors
                     with Horizontal(id="imprint-buttons"):
                         yield Button("Imprint", id="imprint", variant="primary", compact=True)
                         yield Button("Cancel", id="cancel", compact=True)
@@ -333,7 +340,7 @@ class PicturePrompt(ImprintDialog):
             self.say(str(problem), error=True)
             return
         self._loaded = (path, method, spins)
-        self.show_spins(spins, path.stem)
+        self.show_spins(spins, picture_name(path))
         north = int((spins > 0).sum())
         self.say(f"{north / spins.size:.0%} of the magnets north")
 
@@ -353,5 +360,5 @@ class PicturePrompt(ImprintDialog):
             self.say(str(problem), error=True)
             return None
         self._loaded = (path, self.method, spins)
-        self.show_spins(spins, path.stem)
+        self.show_spins(spins, picture_name(path))
         return spins

@@ -1,4 +1,8 @@
-"""Modal prompts: a file path with completion, and the question before quitting."""
+"""Modal prompts: a file path with completion, and the question before quitting.
+
+Titles, notes and questions may hold names and paths from files or the user:
+their labels never read markup (``markup=False``).
+"""
 
 from __future__ import annotations
 
@@ -72,7 +76,7 @@ class PathPrompt(Dialog[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="prompt"):
-            yield Label(self.title_text, classes="prompt-title")
+            yield Label(self.title_text, classes="prompt-title", markup=False)
             yield Input(
                 str(self.default),
                 id="path",
@@ -125,7 +129,7 @@ class UnsavedPrompt(Dialog[str]):
             yield Label(
                 f"Changes to {self.memories} {plural} not been saved.", classes="prompt-title"
             )
-            yield Label(self.note, classes="prompt-hint")
+            yield Label(self.note, classes="prompt-hint", markup=False)
             with Grid(id="choices"):
                 yield Button("Save\u2026", id="save", variant="primary")
                 yield Button(self.go, id="go", variant="error")
@@ -160,9 +164,9 @@ class NumberPrompt(Dialog[float | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="prompt"):
-            yield Label(self.title_text, classes="prompt-title")
+            yield Label(self.title_text, classes="prompt-title", markup=False)
             yield Input(f"{self.default:g}", id="number", type="number")
-            yield Label(self.hint, classes="prompt-hint")
+            yield Label(self.hint, classes="prompt-hint", markup=False)
             yield Label("", id="error", classes="prompt-error")
 
     @on(Input.Submitted, "#number")
@@ -205,8 +209,8 @@ class ConfirmPrompt(Dialog[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="prompt"):
-            yield Label(self.question, classes="prompt-title")
-            yield Label(self.note, classes="prompt-hint")
+            yield Label(self.question, classes="prompt-title", markup=False)
+            yield Label(self.note, classes="prompt-hint", markup=False)
             with Grid(id="choices", classes="two"):
                 yield Button(f"{self.yes} (y)", id="yes", variant="error")
                 yield Button("Cancel (n)", id="no")
