@@ -18,16 +18,18 @@ import pytest
 from PIL import Image
 from textual.app import App, ComposeResult
 from textual.command import CommandInput, CommandList, CommandPalette
-from textual.widgets import Input, Label
+from textual.widgets import DataTable, Input, Label
 from textual.widgets._toast import Toast
 
 from tui_hopfield.cli import parser, prepare
+from tui_hopfield.experiments.scenes import load_scenes
 from tui_hopfield.model import Network
 from tui_hopfield.model.names import clean_name, clean_names, safe_slug, visible
 from tui_hopfield.model.patterns import picture_name, random_spins
 from tui_hopfield.model.store import Session, load, save
 from tui_hopfield.paths import sessions_dir
 from tui_hopfield.ui.app import HopfieldApp
+from tui_hopfield.ui.lab_screen import _fill
 from tui_hopfield.ui.memory_list import MemoryList, MemoryRows, Pictures, Valleys
 from tui_hopfield.ui.memory_menu import MemoryMenu
 from tui_hopfield.ui.messages import MemoryAction
@@ -415,3 +417,28 @@ async def test_the_export_default_path_stays_inside_the_folder(tmp_path):
         await wait_for(pilot, default.is_file, "the export")
         written = [path for path in tmp_path.rglob("*.png")]
         assert written == [default]
+
+
+# -- the lab: scene names come from file names ----------------------------------------
+
+
+def test_scene_names_from_file_names_are_clean(tmp_path):
+    for role in ("bg", "old", "new"):
+        image_named(tmp_path, f"yard\x1b]0;owned\x07_{role}.png".encode())
+    (scene,) = load_scenes(tmp_path, 8, 8)
+    assert_clean(scene.name)
+
+
+async def test_lab_tables_show_scene_names_plainly():
+    class TableApp(App):
+        def compose(self) -> ComposeResult:
+            yield DataTable()
+
+    app = TableApp()
+    async with app.run_test(size=(80, 10)) as pilot:
+        table = app.query_one(DataTable)
+        _fill(table, (("scene", "old"), [(name, "0.5") for name in MARKUP.values()]))
+        await pilot.pause()
+        drawn = "\n".join(table.render_line(y).text for y in range(1 + len(MARKUP)))
+        for name in MARKUP.values():
+            assert name in drawn
