@@ -34,7 +34,7 @@ from tui_hopfield.ui.memory_list import MemoryList, MemoryRows, Pictures, Valley
 from tui_hopfield.ui.memory_menu import MemoryMenu
 from tui_hopfield.ui.messages import MemoryAction
 from tui_hopfield.ui.picture_prompt import PicturePrompt
-from tui_hopfield.ui.prompts import ConfirmPrompt, PathPrompt
+from tui_hopfield.ui.prompts import ConfirmPrompt, PathPrompt, PathSuggester
 from tui_hopfield.ui.status_bar import StatusBar
 from tui_hopfield.ui.text_prompt import name_for
 
@@ -442,3 +442,26 @@ async def test_lab_tables_show_scene_names_plainly():
         drawn = "\n".join(table.render_line(y).text for y in range(1 + len(MARKUP)))
         for name in MARKUP.values():
             assert name in drawn
+
+
+# -- paths with controls in them ---------------------------------------------------------
+
+
+async def test_completion_never_offers_a_file_name_with_controls(tmp_path):
+    image_named(tmp_path, b"pic\x1b]52;c;AAAA\x07.png")  # sorts before pic.png
+    image_named(tmp_path, b"pic.png")
+    suggester = PathSuggester((".png",))
+    assert await suggester.get_suggestion(f"{tmp_path}/p") == f"{tmp_path}/pic.png"
+
+
+async def test_the_picture_prompt_shows_a_path_with_controls_visibly(tmp_path):
+    prompt = PicturePrompt(8, 8, tmp_path)
+    app = PromptApp(prompt)
+    async with app.run_test(size=(100, 34)) as pilot:
+        missing = tmp_path / "x\x1b]0;owned\x07" / "none.png"
+        prompt.query_one("#path", Input).value = str(missing)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = prompt.query_one("#message", Label).render().plain
+        assert "x\u241b]0;owned\u2407" in shown
+        assert not [char for char in shown if dangerous(char) and char != "\n"]

@@ -7,7 +7,8 @@ prompt), and some titles hold memory names: a name ``[/]`` or
 runs actions. Markup escaping does not cover every case (``textual.markup.escape``
 leaves ``/tmp/[/x`` a markup error), so this provider never parses them: a
 title becomes ``Content`` with the matched letters highlighted, the help
-``Content`` too.
+``Content`` too (``Hit.help`` is typed ``str``, but the palette passes it to
+``Content.from_markup``, which returns a ``Content`` as it is).
 """
 
 from __future__ import annotations
@@ -16,17 +17,12 @@ from textual.command import DiscoveryHit, Hit, Hits, Matcher
 from textual.content import Content
 from textual.system_commands import SystemCommandsProvider
 
-from tui_hopfield.model.names import visible
-
-
-def plain(text: str) -> Content:
-    """``text`` as content that is never markup, its controls made visible."""
-    return Content(visible(text))
+from tui_hopfield.ui.plain import plain
 
 
 def highlighted(matcher: Matcher, title: str) -> Content:
     """The plain ``title`` with the letters the query matched highlighted."""
-    content = plain(title)
+    content = plain(title, newlines=False)
     score, offsets = matcher.fuzzy_search.match(matcher.query, title)
     if score:
         for offset in offsets:
@@ -43,17 +39,15 @@ class PlainCommands(SystemCommandsProvider):
         commands = sorted(self.app.get_system_commands(self.screen), key=lambda command: command[0])
         for title, help_text, callback, discover in commands:
             if discover:
-                yield DiscoveryHit(plain(title), callback, text=title, help=plain(help_text))  # type: ignore[arg-type]
+                hit = DiscoveryHit(plain(title, newlines=False), callback, text=title)
+                hit.help = plain(help_text, newlines=False)  # type: ignore[assignment]
+                yield hit
 
     async def search(self, query: str) -> Hits:
         """The commands whose titles match ``query``."""
         matcher = self.matcher(query)
         for title, help_text, callback, *_ in self.app.get_system_commands(self.screen):
             if (score := matcher.match(title)) > 0:
-                yield Hit(
-                    score,
-                    highlighted(matcher, title),
-                    callback,
-                    text=title,
-                    help=plain(help_text),  # type: ignore[arg-type]
-                )
+                hit = Hit(score, highlighted(matcher, title), callback, text=title)
+                hit.help = plain(help_text, newlines=False)  # type: ignore[assignment]
+                yield hit

@@ -49,6 +49,7 @@ from tui_hopfield.experiments.scenes import Scene, builtin_scenes, load_scenes
 from tui_hopfield.experiments.tables import Table, capacity_table, reinforce_table
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.rules import RULE_NAMES, Rule, parse_degree
+from tui_hopfield.ui.plain import plain
 
 PROGRESS_INTERVAL = 0.1
 """Seconds between two progress updates from a running experiment, at least."""
@@ -283,7 +284,7 @@ class LabScreen(Screen[None]):
             yield Button("run", id=f"{prefix}-run", variant="primary", compact=True)
             yield Button("stop", id=f"{prefix}-stop", disabled=True, compact=True)
             yield ProgressBar(total=1, id=f"{prefix}-progress", show_eta=False)
-            yield Label("", id=f"{prefix}-status", classes="status", markup=False)  # file errors
+            yield Label("", id=f"{prefix}-status", classes="status")
 
     # -- actions ----------------------------------------------------------------
 
@@ -434,7 +435,8 @@ class LabScreen(Screen[None]):
             bar.update(total=total, progress=done)
 
     def _status(self, experiment: str, text: str) -> None:
-        self.query_one(f"#{experiment}-status", Label).update(text)
+        # Errors name files and scenes from the user's folder: plain, never markup.
+        self.query_one(f"#{experiment}-status", Label).update(plain(text))
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:

@@ -11,10 +11,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.widgets import Button, Input, Label
 
 from tui_hopfield.model.names import clean_name
+from tui_hopfield.ui.plain import plain
 from tui_hopfield.ui.prompts import Dialog
 from tui_hopfield.ui.thumbnail import Thumbnail
 
@@ -144,7 +144,7 @@ class MemoryMenu(Dialog[MenuChoice | None]):
         explanation = {action: text for action, _, text in ACTIONS}
         label = {action: text for action, text, _ in ACTIONS}
         with Vertical(id="menu") as menu:
-            menu.border_title = Content(row.name)  # a name is never markup
+            menu.border_title = plain(row.name, newlines=False)  # a name is never markup
             with Horizontal(id="menu-head"):
                 yield Thumbnail(row.pattern, width=10, height=5)
                 yield Label(
@@ -166,13 +166,13 @@ class MemoryMenu(Dialog[MenuChoice | None]):
             with Horizontal(classes="menu-item"):
                 yield Button(label["show"], id="show", compact=True)
                 yield Label(explanation["show"], classes="menu-explanation")
-            yield Label("", id="menu-error", markup=False)
+            yield Label("", id="menu-error")
             yield Label(
                 "r f n s or enter \u00b7 up/down: move \u00b7 escape: close", classes="menu-hint"
             )
 
     def _error(self, message: str) -> None:
-        self.query_one("#menu-error", Label).update(message)
+        self.query_one("#menu-error", Label).update(plain(message))
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:

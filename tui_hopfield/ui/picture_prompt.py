@@ -15,7 +15,6 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
 from tui_hopfield.model.files import expand
@@ -26,6 +25,7 @@ from tui_hopfield.model.patterns import (
     load_picture,
     picture_name,
 )
+from tui_hopfield.ui.plain import plain
 from tui_hopfield.ui.prompts import Dialog, PathSuggester
 from tui_hopfield.ui.thumbnail import Thumbnail
 
@@ -167,7 +167,7 @@ class ImprintDialog(Dialog[tuple[np.ndarray, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="imprint-dialog") as dialog:
-            dialog.border_title = Content(self.title_text)
+            dialog.border_title = plain(self.title_text, newlines=False)
             yield from self.compose_source()
             with Horizontal(id="imprint-body"):
                 yield self.preview
@@ -175,7 +175,7 @@ class ImprintDialog(Dialog[tuple[np.ndarray, str] | None]):
                     yield from self.compose_choices()
                     yield Label("name", classes="caption")
                     yield Input(id="name", compact=True, placeholder="the memory's name")
-                    yield Label("", id="message", markup=False)  # paths, file errors
+                    yield Label("", id="message")
                     with Horizontal(id="imprint-buttons"):
                         yield Button("Imprint", id="imprint", variant="primary", compact=True)
                         yield Button("Cancel", id="cancel", compact=True)
@@ -206,7 +206,7 @@ class ImprintDialog(Dialog[tuple[np.ndarray, str] | None]):
     def say(self, message: str, *, error: bool = False) -> None:
         """Show a message under the name; an error in the error colour."""
         label = self.query_one("#message", Label)
-        label.update(message)
+        label.update(plain(message))  # paths and file errors: never markup nor controls
         label.set_class(error, "-error")
 
     def current(self) -> np.ndarray | None:
