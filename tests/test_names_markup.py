@@ -465,3 +465,22 @@ async def test_the_picture_prompt_shows_a_path_with_controls_visibly(tmp_path):
         shown = prompt.query_one("#message", Label).render().plain
         assert "x\u241b]0;owned\u2407" in shown
         assert not [char for char in shown if dangerous(char) and char != "\n"]
+
+
+async def test_renaming_in_the_memory_menu_cleans_the_name():
+    app = HopfieldApp(network=markup_network("plain"), seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.magnets
+        screen.memory_list.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MemoryMenu), "the menu opened")
+        menu = app.screen
+        field = menu.query_one("#name", Input)
+        field.value = ESCAPES["clipboard"] + ESCAPES["newline"]
+        field.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is screen, "the menu closed")
+        (name,) = app.network.names
+        assert_clean(name)
+        assert name.startswith("pic\u241b]52;c;")
+        assert any(name in note.message for note in app._notifications)
