@@ -12,7 +12,7 @@ from pathlib import Path
 from tui_hopfield import __version__
 from tui_hopfield.model import ModelError, Network, load_picture
 from tui_hopfield.model.dynamics import MAX_TEMPERATURE
-from tui_hopfield.model.patterns import METHODS, THRESHOLDS, format_names
+from tui_hopfield.model.patterns import METHODS, THRESHOLDS, format_names, picture_name
 from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, RULE_NAMES, Rule, parse_degree
 from tui_hopfield.model.store import MAX_USE_BOOST, MODES, SessionError, load
 from tui_hopfield.paths import autosave_path
@@ -248,7 +248,7 @@ def prepare(args: argparse.Namespace) -> Start:
     for image in args.imprint:
         spins = load_picture(image, network.rows, network.cols, method=args.threshold)
         network.set_state(spins)
-        network.imprint(spins, network.unique_name((image.stem or "image")[:MAX_STEM]))
+        network.imprint(spins, network.unique_name(picture_name(image, MAX_STEM)))
     return Start(network, min(temperature, MAX_TEMPERATURE), path, not args.imprint, mode)
 
 

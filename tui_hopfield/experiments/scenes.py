@@ -22,6 +22,7 @@ import numpy as np
 
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.files import expand
+from tui_hopfield.model.names import clean_name
 from tui_hopfield.model.patterns import flip_fraction, load_picture, random_spins
 
 ROLES = ("bg", "old", "new")
@@ -123,7 +124,7 @@ def _scene_files(folder: Path) -> dict[str, dict[str, Path]]:
         match = _NAME.match(path.stem)
         if path.name.startswith(".") or not match:
             continue
-        scene, role = match.group("scene"), match.group("role").lower()
+        scene, role = clean_name(match.group("scene")), match.group("role").lower()
         roles = files.setdefault(scene, {})
         if role in roles:
             raise SceneError(

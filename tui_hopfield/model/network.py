@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tui_hopfield.model.errors import ModelError
+from tui_hopfield.model.names import clean_name, numbered
 from tui_hopfield.model.rules import Landscape, Rule
 from tui_hopfield.model.rules.kernels import CHUNK_BYTES, batches, chunks
 
@@ -194,8 +195,10 @@ class Network:
         """Store ``pattern`` (any shape with N entries of +-1) and return its index.
 
         Hebbian learning adds ``c xi xi^T / N`` to the weights; the other
-        memories are untouched, unless ``decay`` < 1 fades them first.
+        memories are untouched, unless ``decay`` < 1 fades them first. The
+        name is stored cleaned (``names.clean_name``: one line, no controls).
         """
+        name = _named(name)
         xi = self._check_spins(pattern)
         if not np.isfinite(strength) or strength <= 0:
             raise ModelError(f"a memory's strength must be a positive number, not {strength}")
@@ -219,6 +222,7 @@ class Network:
         The same as calling ``imprint`` for each in turn (``decay`` included),
         without K growing copies: how the app overloads a network with
         thousands of random memories. Nothing changes if anything is wrong.
+        The names are stored cleaned, as by ``imprint``.
         """
         xi = np.asarray(patterns)
         if xi.ndim != 2 or xi.shape[1] != self.n:
@@ -232,7 +236,7 @@ class Network:
                 raise ModelError("a pattern's spins must all be +1 or -1")
         if not np.isfinite(strength) or strength <= 0:
             raise ModelError(f"a memory's strength must be a positive number, not {strength}")
-        names = list(names)
+        names = [_named(name) for name in names]
         if len(names) != len(xi) or len(set(names)) != len(names):
             raise ModelError("every new memory needs a name of its own")
         if set(names) & set(self._names):
@@ -298,9 +302,9 @@ class Network:
             self._changed()
 
     def rename(self, index: int, name: str) -> None:
-        """Give memory ``index`` a new name (not empty, not another memory's)."""
+        """Give memory ``index`` a new name (not empty, not another memory's), cleaned."""
         self._check_index(index)
-        name = name.strip()
+        name = clean_name(name)
         if not name:
             raise ModelError("a memory needs a name")
         if name in self._names and self._names.index(name) != index:
@@ -329,12 +333,17 @@ class Network:
         return self.unique_names(stem, 1)[0]
 
     def unique_names(self, stem: str, count: int) -> list[str]:
-        """``count`` names not taken yet nor repeated: ``stem``, ``stem 2``, ``stem 3``..."""
+        """``count`` names not taken yet nor repeated: ``stem``, ``stem 2``, ``stem 3``...
+
+        The stem is cleaned first (an empty one is ``memory``) and cut so that
+        a numbered name is no longer than a name may be.
+        """
+        stem = clean_name(stem) or "memory"
         taken = set(self._names)
         names: list[str] = []
         number = 1
         while len(names) < count:
-            name = stem if number == 1 else f"{stem} {number}"
+            name = numbered(stem, number)
             if name not in taken:
                 names.append(name)
             number += 1
@@ -522,3 +531,12 @@ class Network:
         if not np.all((flat == 1) | (flat == -1)):
             raise ModelError("a pattern's spins must all be +1 or -1")
         return flat.astype(np.int8)
+
+
+def _named(name: str) -> str:
+    """A memory's name, cleaned; an empty one is refused."""
+    cleaned = clean_name(name)
+    if not cleaned:
+        raise ModelError("a memory needs a name")
+    return cleaned
+

@@ -20,6 +20,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from tui_hopfield.model.files import write_atomically
+from tui_hopfield.model.names import clean_name
 from tui_hopfield.model.network import ModelError
 
 THRESHOLD = 127
@@ -60,6 +61,9 @@ THRESHOLDS = (
 """The ways to turn gray levels into spins, each with a one-line description."""
 METHODS = tuple(name for name, _ in THRESHOLDS)
 """The names of the threshold methods, in the order of ``THRESHOLDS``."""
+
+STEM_LENGTH = 60
+"""The longest name taken from an image's file name."""
 
 LIBRARY_ORDER = ("smile", "heart", "star", "house", "cat", "note", "tree", "moon", "a", "b")
 """The built-in pictures that come first, in this order; any others follow by name."""
@@ -305,6 +309,15 @@ def image_suffixes() -> tuple[str, ...]:
     return tuple(sorted(suffix for suffix, name in formats.items() if name in SAFE_FORMATS))
 
 
+def picture_name(path: str | Path, limit: int = STEM_LENGTH) -> str:
+    """The memory's name an image file suggests: its stem, cleaned, or ``image``.
+
+    A file name may hold anything but ``/``: escapes, newlines, bidi overrides,
+    undecodable bytes. ``names.clean_name`` makes it one line of visible text.
+    """
+    return clean_name(Path(path).stem, limit) or "image"
+
+
 def library_folder() -> Path:
     """Where the built-in pictures live: inside the installed package, or ``assets/``."""
     packaged = resources.files("tui_hopfield") / "assets" / "pictures"
@@ -319,7 +332,9 @@ def library(rows: int, cols: int, folder: Path | None = None) -> list[Picture]:
     paths = {path.stem: path for path in folder.glob("*.png")}
     ranked = [name for name in LIBRARY_ORDER if name in paths]
     ranked += sorted(name for name in paths if name not in LIBRARY_ORDER)
-    return [Picture(name, load_picture(paths[name], rows, cols)) for name in ranked]
+    return [
+        Picture(picture_name(paths[name]), load_picture(paths[name], rows, cols)) for name in ranked
+    ]
 
 
 def spins_to_image(spins: np.ndarray) -> Image.Image:

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from tui_hopfield.model.files import expand, write_atomically
+from tui_hopfield.model.names import clean_names
 from tui_hopfield.model.network import ModelError, Network
 from tui_hopfield.model.rules import Rule
 
@@ -264,6 +265,7 @@ def _parse_meta(raw: np.ndarray, path: Path) -> dict:
         raise SessionError(f"{path}: the memories' names are damaged")
     if len(set(names)) != len(names):
         raise SessionError(f"{path}: two memories have the same name")
+    names = clean_names(names)  # controls in a name are made visible, never refused
     rule = meta.get("rule", "hebbian")
     temperature = meta.get("temperature", 0.0)
     if (
@@ -277,7 +279,7 @@ def _parse_meta(raw: np.ndarray, path: Path) -> dict:
     if not isinstance(settings, dict):
         raise SessionError(f"{path}: the settings are damaged")
     _check_settings(rule, settings, rows * cols, path)
-    meta.update(rule=rule, temperature=float(temperature), settings=settings)
+    meta.update(names=names, rule=rule, temperature=float(temperature), settings=settings)
     return meta
 
 

@@ -11,13 +11,16 @@ import numpy as np
 from textual.app import App, SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tui_hopfield import __version__
 from tui_hopfield.model import ModelError, Network, library
+from tui_hopfield.model.names import visible
 from tui_hopfield.model.patterns import format_names
 from tui_hopfield.model.store import Session, save
 from tui_hopfield.paths import autosave_path
+from tui_hopfield.ui.commands import PlainCommands
 from tui_hopfield.ui.help_screen import HelpScreen
 from tui_hopfield.ui.magnets_screen import MagnetsScreen
 from tui_hopfield.ui.prompts import UnsavedPrompt
@@ -30,6 +33,7 @@ class HopfieldApp(App[None]):
     TITLE = "tui-hopfield"
     SUB_TITLE = "brain magnets"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = {PlainCommands}
 
     BINDINGS = [
         Binding("question_mark", "help", "Help"),
@@ -127,6 +131,36 @@ class HopfieldApp(App[None]):
         if len(self.screen_stack) <= 1:
             return AwaitComplete(asyncio.sleep(0))
         return super().pop_screen()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Show a toast, always as plain text, whatever ``markup`` says.
+
+        Messages carry names, paths and error texts from files and users, and
+        screens pass ``markup=True`` by default: none is ever read as markup,
+        and every control character is made visible (``names.visible``).
+        """
+        super().notify(
+            visible(str(message), newlines=True),
+            title=visible(str(title)),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    def action_help_quit(self) -> None:
+        """Say how to quit (ctrl+c): Textual's own message is markup, shown plain here."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(f"Press {key} to quit the app", title="Do you want to quit?")
+                return
 
     def action_help(self) -> None:
         """Show every key and mouse action."""

@@ -49,6 +49,7 @@ from tui_hopfield.experiments.scenes import Scene, builtin_scenes, load_scenes
 from tui_hopfield.experiments.tables import Table, capacity_table, reinforce_table
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.rules import RULE_NAMES, Rule, parse_degree
+from tui_hopfield.ui.plain import plain
 
 PROGRESS_INTERVAL = 0.1
 """Seconds between two progress updates from a running experiment, at least."""
@@ -434,7 +435,8 @@ class LabScreen(Screen[None]):
             bar.update(total=total, progress=done)
 
     def _status(self, experiment: str, text: str) -> None:
-        self.query_one(f"#{experiment}-status", Label).update(text)
+        # Errors name files and scenes from the user's folder: plain, never markup.
+        self.query_one(f"#{experiment}-status", Label).update(plain(text))
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
@@ -471,7 +473,7 @@ class LabScreen(Screen[None]):
         self.reinforce_result = result
         _fill(self.query_one("#reinforce-table", DataTable), reinforce_table(result))
         select = self.query_one("#reinforce-scene", Select)
-        select.set_options([(name, name) for name in result.scenes])
+        select.set_options([(Text(name), name) for name in result.scenes])  # names, not markup
         if result.scenes:
             select.value = result.scenes[0]
         self._show_scene(result.scenes[0] if result.scenes else None)
@@ -508,7 +510,13 @@ def _fill(table: DataTable, content: Table) -> None:
     headers, rows = content
     table.clear(columns=True)
     table.add_columns(*headers)
-    table.add_rows(rows)
+    # Scene names come from file names: cells are plain text, never markup.
+    table.add_rows([[_plain(cell) for cell in row] for row in rows])
+
+
+def _plain(cell: object) -> object:
+    """A table cell as DataTable shows a string, but never read as markup."""
+    return Text(cell, no_wrap=True, end="") if isinstance(cell, str) else cell
 
 
 def _finished(complete: bool, seconds: float) -> str:

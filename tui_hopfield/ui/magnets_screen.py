@@ -14,6 +14,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Grid, Horizontal, VerticalScroll
+from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, Sparkline, Static
@@ -30,6 +31,7 @@ from tui_hopfield.model import (
     library,
 )
 from tui_hopfield.model.dynamics import MAX_TEMPERATURE, Retrieval, Step, Synchronous
+from tui_hopfield.model.names import safe_slug
 from tui_hopfield.model.patterns import (
     BREAKS,
     break_spins,
@@ -201,11 +203,11 @@ class MagnetsScreen(Screen):
                     for k, picture in enumerate(self.pictures):
                         key = f"{(k + 1) % 10} " if k < 10 else ""
                         yield ToolButton(
-                            f"{key}{picture.name}",
+                            Content(f"{key}{picture.name}"),
                             id=f"picture-{k}",
                             compact=True,
                             classes="picture",
-                            tooltip=f"Show and imprint {picture.name}",
+                            tooltip=Content(f"Show and imprint {picture.name}"),
                         )
                 with Grid(classes="buttons three"):
                     yield ToolButton("i imprint", id="imprint", compact=True)
@@ -360,8 +362,8 @@ class MagnetsScreen(Screen):
             self._name_state("drawing")
             self.notify(f"{existing} is already a memory.", timeout=3)
             return
-        name = self.network.unique_name(stem)
-        self.network.imprint(spins, name)
+        index = self.network.imprint(spins, self.network.unique_name(stem))
+        name = self.network.names[index]  # as stored: cleaned
         self._sync()
         self._name_state("drawing")
         self.notify(f"Imprinted {name}: memory {self.network.count}.", timeout=3)
@@ -422,7 +424,7 @@ class MagnetsScreen(Screen):
                 note = f"Forgot {name}."
             elif message.action == "rename":
                 network.rename(index, message.name)
-                note = f"Renamed {name} to {message.name.strip()}."
+                note = f"Renamed {name} to {network.names[index]}."
             elif message.action == "show":
                 self._stop_recall()
                 network.set_state(network.memory(index).pattern)
@@ -704,7 +706,8 @@ class MagnetsScreen(Screen):
             return
         stem = "grid" if index < 0 else self.network.names[index]
         spins = self.network.grid().copy() if index < 0 else self.network.memory(index).pattern
-        default = sessions_dir() / f"{stem}.png"
+        # A file name from a name: a slug, inside the folder (never ../ or a path of its own).
+        default = sessions_dir() / f"{safe_slug(stem)}.png"
 
         def export_to(path: Path | None) -> None:
             if path is None:

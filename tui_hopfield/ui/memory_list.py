@@ -30,6 +30,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui_hopfield.model.names import visible
 from tui_hopfield.model.network import Network
 from tui_hopfield.ui.memory_menu import MemoryMenu, MenuChoice
 from tui_hopfield.ui.memory_rows import MemoryRow, MemoryRows, RowSummary
@@ -301,7 +302,9 @@ class MemoryList(ScrollView, can_focus=True):
         width = max(8, width)
         name = self._text_style("memory-list--best" if best else "memory-list--name", base)
         if line == 0:
-            text = row.name if len(row.name) <= width else row.name[: width - 1] + "\u2026"
+            # Names are cleaned when made; drawn visible again, as no Segment may hold a control.
+            shown = visible(row.name)
+            text = shown if len(shown) <= width else shown[: width - 1] + "\u2026"
             segments = [Segment(text, name)]
         elif line == 1:
             colour = "memory-list--inverse" if row.overlap < 0 else "memory-list--bar"

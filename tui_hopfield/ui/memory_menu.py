@@ -13,6 +13,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label
 
+from tui_hopfield.model.names import clean_name
+from tui_hopfield.ui.plain import plain
 from tui_hopfield.ui.prompts import Dialog
 from tui_hopfield.ui.thumbnail import Thumbnail
 
@@ -142,7 +144,7 @@ class MemoryMenu(Dialog[MenuChoice | None]):
         explanation = {action: text for action, _, text in ACTIONS}
         label = {action: text for action, text, _ in ACTIONS}
         with Vertical(id="menu") as menu:
-            menu.border_title = row.name
+            menu.border_title = plain(row.name, newlines=False)  # a name is never markup
             with Horizontal(id="menu-head"):
                 yield Thumbnail(row.pattern, width=10, height=5)
                 yield Label(
@@ -170,7 +172,7 @@ class MemoryMenu(Dialog[MenuChoice | None]):
             )
 
     def _error(self, message: str) -> None:
-        self.query_one("#menu-error", Label).update(message)
+        self.query_one("#menu-error", Label).update(plain(message))
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:
@@ -204,7 +206,7 @@ class MemoryMenu(Dialog[MenuChoice | None]):
 
     def rename(self) -> None:
         """Rename the memory to the name typed, if it is a name it may take."""
-        name = self.query_one("#name", Input).value.strip()
+        name = clean_name(self.query_one("#name", Input).value)
         if not name:
             self._error("a memory needs a name: type one")
         elif name in self.taken:

@@ -24,7 +24,9 @@ from tui_hopfield.model.patterns import (
     format_names,
     image_suffixes,
     load_picture,
+    picture_name,
 )
+from tui_hopfield.ui.plain import plain
 from tui_hopfield.ui.prompts import Dialog, PathSuggester
 from tui_hopfield.ui.thumbnail import Thumbnail
 
@@ -160,7 +162,7 @@ class ImprintDialog(Dialog[tuple[np.ndarray, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="imprint-dialog") as dialog:
-            dialog.border_title = self.title_text
+            dialog.border_title = plain(self.title_text, newlines=False)
             yield from self.compose_source()
             with Horizontal(id="imprint-body"):
                 yield self.preview
@@ -199,7 +201,7 @@ class ImprintDialog(Dialog[tuple[np.ndarray, str] | None]):
     def say(self, message: str, *, error: bool = False) -> None:
         """Show a message under the name; an error in the error colour."""
         label = self.query_one("#message", Label)
-        label.update(message)
+        label.update(plain(message))  # paths and file errors: never markup nor controls
         label.set_class(error, "-error")
 
     def current(self) -> np.ndarray | None:
@@ -328,7 +330,7 @@ class PicturePrompt(ImprintDialog):
             self.say(str(problem), error=True)
             return
         self._loaded = (path, method, spins)
-        self.show_spins(spins, path.stem)
+        self.show_spins(spins, picture_name(path))
         north = int((spins > 0).sum())
         self.say(f"{north / spins.size:.0%} of the magnets north")
 
@@ -345,5 +347,5 @@ class PicturePrompt(ImprintDialog):
             self.say(str(problem), error=True)
             return None
         self._loaded = (path, self.method, spins)
-        self.show_spins(spins, path.stem)
+        self.show_spins(spins, picture_name(path))
         return spins

@@ -1,4 +1,8 @@
-"""Modal prompts: a file path with completion, and the question before quitting."""
+"""Modal prompts: a file path with completion, and the question before quitting.
+
+Titles, notes and questions may hold names and paths from files or the user:
+their labels show them as ``plain`` content, never markup nor controls.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label
 
 from tui_hopfield.model.files import expand
+from tui_hopfield.model.names import visible
+from tui_hopfield.ui.plain import plain
 
 
 class PathSuggester(Suggester):
@@ -38,6 +44,8 @@ class PathSuggester(Suggester):
         for entry in entries:
             if not entry.name.startswith(stem) or (entry.name.startswith(".") and not stem):
                 continue
+            if visible(entry.name) != entry.name:
+                continue  # a name with controls would be drawn raw in the input: never offered
             is_dir = entry.is_dir()
             if not is_dir and self.suffixes and entry.suffix.lower() not in self.suffixes:
                 continue
@@ -72,7 +80,7 @@ class PathPrompt(Dialog[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="prompt"):
-            yield Label(self.title_text, classes="prompt-title")
+            yield Label(plain(self.title_text), classes="prompt-title")
             yield Input(
                 str(self.default),
                 id="path",
@@ -125,7 +133,7 @@ class UnsavedPrompt(Dialog[str]):
             yield Label(
                 f"Changes to {self.memories} {plural} not been saved.", classes="prompt-title"
             )
-            yield Label(self.note, classes="prompt-hint")
+            yield Label(plain(self.note), classes="prompt-hint")
             with Grid(id="choices"):
                 yield Button("Save\u2026", id="save", variant="primary")
                 yield Button(self.go, id="go", variant="error")
@@ -160,9 +168,9 @@ class NumberPrompt(Dialog[float | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="prompt"):
-            yield Label(self.title_text, classes="prompt-title")
+            yield Label(plain(self.title_text), classes="prompt-title")
             yield Input(f"{self.default:g}", id="number", type="number")
-            yield Label(self.hint, classes="prompt-hint")
+            yield Label(plain(self.hint), classes="prompt-hint")
             yield Label("", id="error", classes="prompt-error")
 
     @on(Input.Submitted, "#number")
@@ -205,8 +213,8 @@ class ConfirmPrompt(Dialog[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="prompt"):
-            yield Label(self.question, classes="prompt-title")
-            yield Label(self.note, classes="prompt-hint")
+            yield Label(plain(self.question), classes="prompt-title")
+            yield Label(plain(self.note), classes="prompt-hint")
             with Grid(id="choices", classes="two"):
                 yield Button(f"{self.yes} (y)", id="yes", variant="error")
                 yield Button("Cancel (n)", id="no")

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from tui_hopfield.model.names import visible
 from tui_hopfield.model.network import CAPACITY
 
 
@@ -39,7 +40,8 @@ class StatusBar(Widget):
         text.append(" \u00b7 energy ", key)
         text.append(f"{self.energy:.1f}")
         text.append(" \u00b7 ", key)
-        text.append(self.state, self.get_component_rich_style("status-bar--state"))
+        # The state may name a memory: drawn with its controls visible.
+        text.append(visible(self.state), self.get_component_rich_style("status-bar--state"))
         text.append(" \u00b7 load ", key)
         # The classic capacity is Hebb's; the other rules store more.
         over = self.load > CAPACITY and self.rule in ("hebbian", "dense n=2")

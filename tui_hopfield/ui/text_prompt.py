@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Label
 
+from tui_hopfield.model.names import clean_name
 from tui_hopfield.model.patterns import PictureError
 from tui_hopfield.model.text import text_to_spins
 from tui_hopfield.ui.picture_prompt import ImprintDialog
@@ -17,9 +18,8 @@ NAME_LENGTH = 24
 
 
 def name_for(text: str) -> str:
-    """The memory's name a text suggests: its words, cut to ``NAME_LENGTH``."""
-    words = " ".join(text.split())
-    return words if len(words) <= NAME_LENGTH else words[: NAME_LENGTH - 1] + "\u2026"
+    """The memory's name a text suggests: its words, cleaned, cut to ``NAME_LENGTH``."""
+    return clean_name(" ".join(text.split()), NAME_LENGTH)
 
 
 class TextPrompt(ImprintDialog):
