@@ -211,13 +211,17 @@ class Network:
         return self.count - 1
 
     def imprint_many(
-        self, patterns: np.ndarray, names: Sequence[str], strength: float = 1.0
+        self,
+        patterns: np.ndarray,
+        names: Sequence[str],
+        strength: float | np.ndarray = 1.0,
     ) -> None:
         """Store the rows of ``patterns`` (K, N) as K imprints in a row, in one copy.
 
         The same as calling ``imprint`` for each in turn (``decay`` included),
         without K growing copies: how the app overloads a network with
-        thousands of random memories. Nothing changes if anything is wrong.
+        thousands of random memories, and how a session opens. ``strength`` is
+        one for all or one each (K,). Nothing changes if anything is wrong.
         """
         xi = np.asarray(patterns)
         if xi.ndim != 2 or xi.shape[1] != self.n:
@@ -229,7 +233,10 @@ class Network:
         for part in _batches(len(xi), rows_at_once):  # no temporaries the size of them all
             if not np.all(np.abs(xi[part].astype(np.int8)) == 1):
                 raise ModelError("a pattern's spins must all be +1 or -1")
-        if not np.isfinite(strength) or strength <= 0:
+        strengths = np.asarray(strength, dtype=np.float64)
+        if strengths.ndim > 1 or (strengths.ndim == 1 and strengths.shape != (len(xi),)):
+            raise ModelError(f"{len(xi)} new memories need one strength or {len(xi)}")
+        if not np.all(np.isfinite(strengths)) or np.any(strengths <= 0):
             raise ModelError(f"a memory's strength must be a positive number, not {strength}")
         names = list(names)
         if len(names) != len(xi) or len(set(names)) != len(names):
@@ -240,7 +247,7 @@ class Network:
         if not added:
             return
         # K imprints in turn: the old memories decay K times, the j-th new one K - 1 - j.
-        new = float(strength) * self.decay ** np.arange(added - 1, -1, -1, dtype=np.float64)
+        new = strengths * self.decay ** np.arange(added - 1, -1, -1, dtype=np.float64)
         if self.decay != 1.0:
             self._strengths = self._strengths * self.decay**added
         if count + added > self._row_store.shape[0]:
