@@ -402,6 +402,10 @@ def meta_not_an_object(tmp_path):
     return session_with_meta_text(tmp_path, "[1, 2, 3]")
 
 
+def huge_meta(tmp_path):
+    return session_with(tmp_path, meta=npy_header("|u1", (20 * 2**20,)) + b"{}")
+
+
 def bad_utf8_meta(tmp_path):
     return session_with(tmp_path, meta=npy(np.frombuffer(b"\xff\xfe{", dtype=np.uint8)))
 
@@ -451,6 +455,7 @@ ATTACKS = [
     ("names not strings", names_not_strings, "names are damaged"),
     ("meta not an object", meta_not_an_object, "not a tui-hopfield session"),
     ("meta not UTF-8", bad_utf8_meta, "not valid JSON"),
+    ("meta of 20 MiB", huge_meta, "too large"),
 ]
 
 
@@ -630,3 +635,14 @@ def test_a_bad_imprint_many_strength_count_is_refused():
     with pytest.raises(ValueError, match="strength"):
         network.imprint_many(np.ones((2, 4), np.int8), ["a", "b"], np.ones(3))
     assert network.count == 0
+
+
+def test_a_legal_session_too_large_for_the_free_memory_is_refused(tmp_path, monkeypatch):
+    path = save(sample(), tmp_path / "s.hopfield")
+
+    def no_memory(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(np, "empty", no_memory)
+    with pytest.raises(SessionError, match="not enough memory"):
+        load(path)

@@ -451,7 +451,13 @@ class _Header:
 
     def read(self, member: _Member, path: Path) -> np.ndarray:
         """The member's array, read through its bounded stream, then checked to end."""
-        array = np.empty(self.nbytes // self.dtype.itemsize, dtype=self.dtype)
+        try:
+            array = np.empty(self.nbytes // self.dtype.itemsize, dtype=self.dtype)
+        except MemoryError:  # within the limits, but more than this machine has free
+            raise SessionError(
+                f"{path}: not enough memory to open it ({self.nbytes / 2**20:.0f} MiB"
+                f" for {member.key})"
+            ) from None
         if member.readinto(memoryview(array).cast("B")) != self.nbytes:
             raise SessionError(f"{path} is cut short: {member.key} is incomplete")
         member.finish()
