@@ -646,3 +646,32 @@ def test_a_legal_session_too_large_for_the_free_memory_is_refused(tmp_path, monk
     monkeypatch.setattr(np, "empty", no_memory)
     with pytest.raises(SessionError, match="not enough memory"):
         load(path)
+
+
+def test_random_damage_is_refused_or_read_and_never_raises_anything_else(tmp_path):
+    """Seeded byte flips, cuts and insertions in a deflated and a stored session."""
+    rng = np.random.default_rng(18)
+    bases = [
+        save(sample(), tmp_path / "a.hopfield").read_bytes(),
+        write_zip(tmp_path / "b.hopfield", good_members(), zipfile.ZIP_STORED).read_bytes(),
+    ]
+    path = tmp_path / "damaged.hopfield"
+    escaped = []
+    for trial in range(800):
+        data = bytearray(bases[trial % 2])
+        for _ in range(int(rng.choice([1, 1, 2, 4, 16]))):
+            at, kind = int(rng.integers(len(data))), rng.random()
+            if kind < 0.6:
+                data[at] = int(rng.integers(256))
+            elif kind < 0.8:
+                del data[at : at + int(rng.integers(1, 64))]
+            else:
+                data[at:at] = rng.bytes(int(rng.integers(1, 16)))
+        path.write_bytes(bytes(data))
+        try:
+            load(path)
+        except SessionError:
+            pass
+        except Exception as error:  # the failure this test looks for
+            escaped.append(f"{type(error).__name__}: {error}")
+    assert escaped == []

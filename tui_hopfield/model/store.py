@@ -328,7 +328,7 @@ class _Archive:
     def member(self, key: str) -> _Member:
         """A stream of member ``key``'s unpacked bytes, checked as far as the ZIP allows."""
         info, path = self.infos[key], self.path
-        if info.flag_bits & 0x1:
+        if info.flag_bits & 0x41:  # encrypted, or strongly encrypted
             raise SessionError(f"{path}: {key} is encrypted; a session never is")
         if info.compress_type not in _METHODS:
             raise SessionError(
