@@ -144,8 +144,10 @@ def _target(path: Path, error: type[ModelError]) -> Path:
         if os.path.islink(path):
             raise error(f"{path} is a link to a missing file; not saved") from None
         return path
+    except NotADirectoryError:  # a file where its folder should be: said of the folder
+        return path
     except OSError as problem:
-        # ELOOP (a loop of links), ENOTDIR (a file where a folder should be), EACCES...
+        # ELOOP (a loop of links), EACCES...
         raise error(f"cannot write {path}: {problem.strerror or problem}") from None
     kind = kind_of(info.st_mode)
     if kind is not None:
@@ -158,6 +160,8 @@ def _target(path: Path, error: type[ModelError]) -> Path:
 def _ensure_folder(folder: Path, make_folders: bool | None, error: type[ModelError]) -> None:
     if folder.is_dir():
         return
+    if os.path.lexists(folder) and not os.path.islink(folder):
+        raise error(f"cannot write in {folder}: it is not a folder")
     if not os.path.lexists(folder):
         if make_folders is None:
             make_folders = _inside_data_folder(folder)

@@ -543,9 +543,10 @@ def _check_shape(key: str, dtype: np.dtype, shape: tuple, expected: tuple, path:
 
 def _check_values(arrays: dict[str, np.ndarray], path: Path) -> None:
     for key in ("patterns", "state"):
-        array = arrays[key]
-        if array.size and not np.all(np.abs(array) == 1):
-            raise SessionError(f"{path}: {key} may only hold +1 and -1")
+        flat = np.ravel(arrays[key], order="K")  # a view, C or Fortran order
+        for start in range(0, flat.size, _CHUNK * 16):  # no temporaries the size of it all
+            if not np.all(np.abs(flat[start : start + _CHUNK * 16]) == 1):
+                raise SessionError(f"{path}: {key} may only hold +1 and -1")
     strengths = arrays["strengths"]
     if not np.all(np.isfinite(strengths)) or np.any(strengths <= 0):
         raise SessionError(f"{path}: every strength must be a finite positive number")
