@@ -236,8 +236,9 @@ class Network:
         strengths = np.asarray(strength, dtype=np.float64)
         if strengths.ndim > 1 or (strengths.ndim == 1 and strengths.shape != (len(xi),)):
             raise ModelError(f"{len(xi)} new memories need one strength or {len(xi)}")
-        if not np.all(np.isfinite(strengths)) or np.any(strengths <= 0):
-            raise ModelError(f"a memory's strength must be a positive number, not {strength}")
+        wrong = strengths[~(np.isfinite(strengths) & (strengths > 0))]
+        if wrong.size:
+            raise ModelError(f"a memory's strength must be a positive number, not {wrong[0]}")
         names = list(names)
         if len(names) != len(xi) or len(set(names)) != len(names):
             raise ModelError("every new memory needs a name of its own")
