@@ -121,8 +121,13 @@ def _csv(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 
 def write_text(path: str | Path, text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` atomically; ``ModelError`` on failure."""
-    return write_atomically(path, lambda stream: stream.write(text.encode("utf-8")))
+    """Write ``text`` (UTF-8) to ``path`` atomically; ``ModelError`` on failure.
+
+    A missing folder is made: the path was typed on the command line for this.
+    """
+    return write_atomically(
+        path, lambda stream: stream.write(text.encode("utf-8")), make_folders=True
+    )
 
 
 def json_text(result: CapacityResult | ReinforceResult) -> str:

@@ -24,7 +24,7 @@ import numpy as np
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.names import clean_name, numbered
 from tui_hopfield.model.rules import Landscape, Rule
-from tui_hopfield.model.rules.kernels import CHUNK_BYTES, batches, chunks
+from tui_hopfield.model.rules.kernels import CHUNK_BYTES, batches, chunks, pack_spins
 
 STRIP = 32
 """Patterns transposed at a time into the column copy."""
@@ -215,13 +215,17 @@ class Network:
         return self.count - 1
 
     def imprint_many(
-        self, patterns: np.ndarray, names: Sequence[str], strength: float = 1.0
+        self,
+        patterns: np.ndarray,
+        names: Sequence[str],
+        strength: float | np.ndarray = 1.0,
     ) -> None:
         """Store the rows of ``patterns`` (K, N) as K imprints in a row, in one copy.
 
         The same as calling ``imprint`` for each in turn (``decay`` included),
         without K growing copies: how the app overloads a network with
-        thousands of random memories. Nothing changes if anything is wrong.
+        thousands of random memories, and how a session opens. ``strength`` is
+        one for all or one each (K,). Nothing changes if anything is wrong.
         The names are stored cleaned, as by ``imprint``.
         """
         xi = np.asarray(patterns)
@@ -234,8 +238,12 @@ class Network:
         for part in batches(len(xi), rows_at_once):  # no temporaries the size of them all
             if not np.all(np.abs(xi[part].astype(np.int8)) == 1):
                 raise ModelError("a pattern's spins must all be +1 or -1")
-        if not np.isfinite(strength) or strength <= 0:
-            raise ModelError(f"a memory's strength must be a positive number, not {strength}")
+        strengths = np.asarray(strength, dtype=np.float64)
+        if strengths.ndim > 1 or (strengths.ndim == 1 and strengths.shape != (len(xi),)):
+            raise ModelError(f"{len(xi)} new memories need one strength or {len(xi)}")
+        wrong = strengths[~(np.isfinite(strengths) & (strengths > 0))]
+        if wrong.size:
+            raise ModelError(f"a memory's strength must be a positive number, not {wrong[0]}")
         names = [_named(name) for name in names]
         if len(names) != len(xi) or len(set(names)) != len(names):
             raise ModelError("every new memory needs a name of its own")
@@ -245,7 +253,7 @@ class Network:
         if not added:
             return
         # K imprints in turn: the old memories decay K times, the j-th new one K - 1 - j.
-        new = float(strength) * self.decay ** np.arange(added - 1, -1, -1, dtype=np.float64)
+        new = strengths * self.decay ** np.arange(added - 1, -1, -1, dtype=np.float64)
         if self.decay != 1.0:
             self._strengths = self._strengths * self.decay**added
         if count + added > self._row_store.shape[0]:
@@ -253,11 +261,13 @@ class Network:
             self._grow(max(4, 2 * count, count + added + (count + added) // 8))
         self._row_store[count : count + added] = xi
         dots = np.empty(added)
-        values = self.state.astype(np.float32)
+        bits = pack_spins(self.state[None, :])[0]
         new_rows = self._row_store[count : count + added]
-        for part in batches(added, max(1, CHUNK_BYTES // (4 * self.n))):
-            # float32 sums of at most 2**24 values of +-1 are exact integers.
-            dots[part] = new_rows[part].astype(np.float32) @ values
+        for part in batches(added, max(1, CHUNK_BYTES // self.n)):
+            # xi . s = N - 2 (spins where they differ), counted in bits: exact, and
+            # about five times faster than a float32 product (16,000 at 256x256: 2 s).
+            differ = np.bitwise_count(pack_spins(new_rows[part]) ^ bits).sum(axis=1)
+            dots[part] = self.n - 2 * differ.astype(np.int64)
         self._names.extend(names)
         self._strengths = np.concatenate([self._strengths, new])
         self._dots = np.concatenate([self._dots, dots])
