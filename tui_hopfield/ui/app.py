@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 from textual import events
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.screen import Screen
@@ -21,9 +21,10 @@ from tui_hopfield.paths import autosave_path
 from tui_hopfield.ui.help_screen import HelpScreen
 from tui_hopfield.ui.magnets_screen import MagnetsScreen
 from tui_hopfield.ui.prompts import UnsavedPrompt
+from tui_hopfield.ui.theme import PaletteApp
 
 
-class HopfieldApp(App[None]):
+class HopfieldApp(PaletteApp[None]):
     """Brain magnets: a Hopfield network you can draw on, break and watch recall."""
 
     CSS_PATH = "app.tcss"
