@@ -63,7 +63,7 @@ def spin_count(low: int, high: int) -> Callable[[str], int]:
 def number(
     kind: type[int] | type[float], low: float, high: float, what: str, *, open_low: bool = False
 ) -> Callable[[str], float]:
-    """A parser of a whole number (``kind`` int) or a number in [low, high].
+    """A parser of a whole number (``kind`` int) or a number (``float``) in [low, high].
 
     With ``open_low`` the interval is (low, high]: ``low`` itself is refused.
     """
@@ -76,11 +76,8 @@ def number(
             raise argparse.ArgumentTypeError(f"{text!r} is not {article}") from None
         below = value <= low if open_low else value < low
         if below or value > high or value != value:  # value != value: NaN
-            interval = (
-                f"more than {low:g} and at most {high:g}"
-                if open_low
-                else (f"from {low:g} to {high:g}")
-            )
+            low_end = "more than" if open_low else "from"
+            interval = f"{low_end} {low:g} {'and at most' if open_low else 'to'} {high:g}"
             raise argparse.ArgumentTypeError(f"{what} is {interval}, not {text}")
         return value
 
