@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.color import Color
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Label
@@ -15,6 +15,7 @@ from tui_hopfield.model.patterns import library
 from tui_hopfield.ui.memory_list import MemoryList, bar
 from tui_hopfield.ui.memory_menu import MemoryMenu, parse_times
 from tui_hopfield.ui.memory_rows import MemoryRow, RowSummary
+from tui_hopfield.ui.theme import PALETTE, PaletteApp
 from tui_hopfield.ui.thumbnail import Thumbnail, downsample, fit, picture_strips
 
 PICTURES = library(32, 32)
@@ -29,7 +30,7 @@ def network_of(count: int) -> Network:
     return network
 
 
-class PanelApp(App):
+class PanelApp(PaletteApp):
     """The panel alone, recording the actions it posts."""
 
     def __init__(self, network: Network, height: str = "auto", wrapped: bool = False) -> None:
@@ -516,7 +517,7 @@ def test_fit_keeps_the_shape_and_grows_by_whole_factors():
 
 
 def test_shrinking_gives_shades_between_south_and_north():
-    south, north = Color.parse("#2d6bd9"), Color.parse("#d7261e")
+    south, north = Color.parse(PALETTE["magnet-south"]), Color.parse(PALETTE["magnet-north"])
     from rich.style import Style
 
     [strip] = picture_strips(np.array([[1, -1], [1, -1]]), 1, 1, south, north, Style())
@@ -550,7 +551,7 @@ def test_glyphs_draw_north_as_ink():
     assert "".join(segment.text for segment in strip) == "\u2592"
 
 
-class ThumbnailApp(App):
+class ThumbnailApp(PaletteApp):
     def compose(self) -> ComposeResult:
         yield Thumbnail(PICTURES[0].spins, width=8, height=4, glyphs=False, id="small")
         yield Thumbnail(width=8, height=4, shape=(32, 32), id="empty")

@@ -37,6 +37,7 @@ from tui_hopfield.ui.picture_prompt import PicturePrompt
 from tui_hopfield.ui.prompts import ConfirmPrompt, PathPrompt, PathSuggester
 from tui_hopfield.ui.status_bar import StatusBar
 from tui_hopfield.ui.text_prompt import name_for
+from tui_hopfield.ui.theme import PaletteApp
 
 ESCAPES = {
     "window title": "pic\x1b]0;owned\x07",
@@ -176,7 +177,7 @@ def test_text_names_are_clean():
     assert_clean(name_for("\u202eevil\x9b"))
 
 
-class PromptApp(App):
+class PromptApp(PaletteApp):
     """Opens one prompt and keeps what it dismissed with."""
 
     def __init__(self, prompt) -> None:
@@ -211,7 +212,7 @@ async def test_the_picture_prompt_names_a_crafted_file_cleanly(tmp_path):
 # -- drawing: no Segment ever holds a control ------------------------------------
 
 
-class PanelApp(App):
+class PanelApp(PaletteApp):
     """The memory panel alone."""
 
     def compose(self) -> ComposeResult:
@@ -242,7 +243,7 @@ async def test_the_panel_draws_any_control_left_in_a_name_visibly():
 
 
 async def test_the_status_bar_draws_a_state_visibly():
-    class BarApp(App):
+    class BarApp(PaletteApp):
         def compose(self) -> ComposeResult:
             yield StatusBar()
 
@@ -430,7 +431,7 @@ def test_scene_names_from_file_names_are_clean(tmp_path):
 
 
 async def test_lab_tables_show_scene_names_plainly():
-    class TableApp(App):
+    class TableApp(PaletteApp):
         def compose(self) -> ComposeResult:
             yield DataTable()
 

@@ -7,18 +7,18 @@ import os
 import numpy as np
 import pytest
 from PIL import Image
-from textual.app import App
 from textual.widgets import Input, Label
 
 from tui_hopfield.model import load_picture
 from tui_hopfield.model.text import text_to_spins
 from tui_hopfield.ui.picture_prompt import PicturePrompt
 from tui_hopfield.ui.text_prompt import TextPrompt, name_for
+from tui_hopfield.ui.theme import PaletteApp
 
 UNSET = object()
 
 
-class PromptApp(App):
+class PromptApp(PaletteApp):
     """Opens one prompt and keeps what it dismissed with."""
 
     def __init__(self, prompt) -> None:

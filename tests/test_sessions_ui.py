@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 from rich.color import ColorSystem
+from textual import events
 
 from tests.conftest import Terminal
 from tui_hopfield.model import Network, load_picture
@@ -190,22 +192,75 @@ async def test_north_and_south_stay_apart_in_256_and_16_colours():
         assert downgraded["cursor-north"] not in (downgraded["north"], downgraded["south"])
 
 
+class KeyCountingApp(HopfieldApp):
+    """The app, counting the keys it has taken from the terminal (not those bubbled back)."""
+
+    CSS_PATH = Path(inspect.getfile(HopfieldApp)).with_name(HopfieldApp.CSS_PATH)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.keys_taken = 0
+        """How many keys the app has handled or forwarded."""
+
+    async def on_event(self, event: events.Event) -> None:
+        taken = isinstance(event, events.Key) and not event.is_forwarded
+        await super().on_event(event)  # forwarding marks the event as forwarded
+        self.keys_taken += taken
+
+
+async def keys_handled(pilot, total: int) -> None:
+    """Wait until the app has taken ``total`` keys, then until what they started is done."""
+    for _ in range(1000):
+        if pilot.app.keys_taken >= total:
+            break
+        await pilot.pause()
+    assert pilot.app.keys_taken == total
+    await pilot.pause()
+
+
 async def test_a_burst_of_enters_closes_a_prompt_once(tmp_path):
     """Two enters queued before the first is handled must not pop the main screen."""
-    app = HopfieldApp(seed=2)
+    app = KeyCountingApp(seed=2)
     async with app.run_test(size=(80, 24)) as pilot:
         terminal = Terminal(app)
         await pilot.press("x", "i", "ctrl+s")
         app.screen.query_one("#path").value = str(tmp_path / "burst.hopfield")
         terminal.key("enter")
         terminal.key("enter")
-        await pilot.pause()
+        await keys_handled(pilot, 5)
         assert app.screen is app.magnets
         assert (tmp_path / "burst.hopfield").is_file()
         for key in ("question_mark", "escape", "escape", "escape"):
             terminal.key(key)
-        await pilot.pause()
+        await keys_handled(pilot, 9)
         assert app.screen is app.magnets
+
+
+async def test_input_still_queued_when_the_app_shuts_down_is_dropped():
+    """A key or click that reaches the app after it began to shut down is ignored.
+
+    Textual's ``run_test`` shuts the app down from outside its message loop:
+    ``App._shutdown`` empties the screen stacks and only then closes the app's
+    queue, so input still queued (a key bubbled back from a widget) is handled
+    with no screen and raised ``ScreenStackError: No screens on stack``.
+    """
+    app = HopfieldApp(seed=2)
+    async with app.run_test(size=(80, 24)):
+        close_all = app._close_all
+
+        async def close_all_then_input() -> None:
+            await close_all()  # the screens are gone, the app's queue still open
+            bubbled = events.Key("escape", None)
+            bubbled._set_forwarded()  # as a key comes back to the app from a widget
+            for event in (
+                events.Key("escape", None),
+                bubbled,
+                events.MouseDown(None, 1, 1, 0, 0, 1, False, False, False, 1, 1),
+            ):
+                app.post_message(event)
+
+        app._close_all = close_all_then_input
+    assert not app.screen_stack
 
 
 async def test_a_screen_dismissed_twice_keeps_the_app():

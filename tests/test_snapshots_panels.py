@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Input
 
@@ -14,11 +14,12 @@ from tui_hopfield.model.patterns import flip_fraction, library
 from tui_hopfield.ui.memory_list import MemoryList
 from tui_hopfield.ui.picture_prompt import PicturePrompt
 from tui_hopfield.ui.text_prompt import TextPrompt
+from tui_hopfield.ui.theme import PaletteApp
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-class PanelApp(App):
+class PanelApp(PaletteApp):
     """Four memories beside an empty board; the grid is a broken smile."""
 
     CSS = """
@@ -41,7 +42,7 @@ class PanelApp(App):
         panel.focus()
 
 
-class PromptApp(App):
+class PromptApp(PaletteApp):
     """Opens one prompt."""
 
     def __init__(self, prompt) -> None:

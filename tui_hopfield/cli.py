@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from tui_hopfield import __version__
+from tui_hopfield.argtypes import degree, grid_size, number, seed
 from tui_hopfield.model import ModelError, Network, load_picture
 from tui_hopfield.model.dynamics import MAX_TEMPERATURE
 from tui_hopfield.model.patterns import METHODS, THRESHOLDS, format_names, picture_name
-from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, RULE_NAMES, Rule, parse_degree
+from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, RULE_NAMES, Rule
 from tui_hopfield.model.store import MAX_USE_BOOST, MODES, SessionError, load
 from tui_hopfield.paths import autosave_path
 
@@ -27,70 +27,6 @@ MIN_SIDE = 4
 """The smallest number of rows or columns."""
 MAX_SIDE = 256
 """The largest number of rows or columns."""
-
-
-def grid_size(text: str) -> tuple[int, int]:
-    """Parse ``ROWSxCOLS`` (or a single number for a square grid)."""
-    match = re.fullmatch(r"\s*(\d+)\s*(?:[x\u00d7*]\s*(\d+))?\s*", text, flags=re.IGNORECASE)
-    if not match:
-        raise argparse.ArgumentTypeError(f"{text!r} is not ROWSxCOLS, e.g. 32x32")
-    rows = int(match.group(1))
-    cols = int(match.group(2) or rows)
-    for side in (rows, cols):
-        if not MIN_SIDE <= side <= MAX_SIDE:
-            raise argparse.ArgumentTypeError(
-                f"{text!r}: rows and columns must be between {MIN_SIDE} and {MAX_SIDE}"
-            )
-    return rows, cols
-
-
-def seed(text: str) -> int:
-    """Parse a non-negative integer seed."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"the seed must be 0 or more, not {value}")
-    return value
-
-
-def temperature(text: str) -> float:
-    """Parse a temperature from 0 to the slider's maximum."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0.0 <= value <= MAX_TEMPERATURE:
-        raise argparse.ArgumentTypeError(
-            f"the temperature must be from 0 to {MAX_TEMPERATURE:g}, not {text}"
-        )
-    return value
-
-
-def degree(text: str) -> int | None:
-    """Parse ``--degree``: 2..10 or ``exp``."""
-    try:
-        return parse_degree(text)
-    except ModelError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def bounded(low: float, high: float, *, open_low: bool = False):
-    """A parser of a number in [low, high] (or (low, high] with ``open_low``)."""
-
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        below = value <= low if open_low else value < low
-        if below or value > high or value != value:
-            interval = f"{'(' if open_low else '['}{low:g}, {high:g}]"
-            raise argparse.ArgumentTypeError(f"{text} is not in {interval}")
-        return value
-
-    return parse
 
 
 def parser() -> argparse.ArgumentParser:
@@ -108,7 +44,7 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
         "--size",
-        type=grid_size,
+        type=grid_size(MIN_SIDE, MAX_SIDE),
         default=(32, 32),
         metavar="ROWSxCOLS",
         help=f"grid size, {MIN_SIDE} to {MAX_SIDE} a side (default: 32x32)",
@@ -122,7 +58,7 @@ def parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--temperature",
-        type=temperature,
+        type=number(float, 0.0, MAX_TEMPERATURE, "the temperature"),
         default=None,
         metavar="T",
         help=f"temperature of recall at start, 0 to {MAX_TEMPERATURE:g}"
@@ -143,7 +79,7 @@ def parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--beta",
-        type=bounded(MIN_BETA, MAX_BETA),
+        type=number(float, MIN_BETA, MAX_BETA, "beta"),
         default=None,
         metavar="B",
         help=f"modern rule: inverse temperature on overlaps, {MIN_BETA:g} to {MAX_BETA:g}"
@@ -157,14 +93,14 @@ def parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--decay",
-        type=bounded(0.0, 1.0, open_low=True),
+        type=number(float, 0.0, 1.0, "the decay", open_low=True),
         default=None,
         metavar="L",
         help="multiply every strength by L at each new imprint: old memories fade (default: 1)",
     )
     parser.add_argument(
         "--learn-from-use",
-        type=bounded(0.0, MAX_USE_BOOST),
+        type=number(float, 0.0, MAX_USE_BOOST, "the strength gained"),
         default=None,
         metavar="C",
         help="strength a memory gains each time a recall ends on it (default: 0)",

@@ -10,12 +10,12 @@ scene folders or files that cannot be used with one line and status 1.
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from tui_hopfield.argtypes import degree, from_model, grid_size, number, seed, spin_count
 from tui_hopfield.experiments.capacity import (
     DEFAULT_ALPHAS,
     CapacityResult,
@@ -39,7 +39,7 @@ from tui_hopfield.experiments.tables import (
     write_text,
 )
 from tui_hopfield.model.errors import ModelError
-from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, RULE_NAMES, Rule, parse_degree
+from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, RULE_NAMES, Rule
 
 INTERRUPTED = 130
 """Exit status after Ctrl+C (128 + SIGINT), once the partial results are out."""
@@ -50,61 +50,8 @@ MAX_PLOT_WIDTH = 100
 # -- argument types ---------------------------------------------------------------
 
 
-def _number(kind: type, low: float, high: float, what: str) -> Callable[[str], float]:
-    def parse(text: str) -> float:
-        try:
-            value = kind(text)
-        except ValueError:
-            article = "a whole number" if kind is int else "a number"
-            raise argparse.ArgumentTypeError(f"{text!r} is not {article}") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{what} is from {low:g} to {high:g}, not {text}")
-        return value
-
-    return parse
-
-
-def degree(text: str) -> int | None:
-    """``--degree``: 2..10 or exp."""
-    try:
-        return parse_degree(text)
-    except ModelError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def spins(text: str) -> int:
-    """``--size`` of a capacity sweep: N, or ROWSxCOLS meaning N = ROWS x COLS."""
-    match = re.fullmatch(r"\s*(\d+)\s*(?:[x\u00d7*]\s*(\d+))?\s*", text, flags=re.IGNORECASE)
-    if not match:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of spins (e.g. 1000 or 32x32)")
-    n = int(match.group(1)) * int(match.group(2) or 1)
-    if not 16 <= n <= 4096:
-        raise argparse.ArgumentTypeError(f"the size N is from 16 to 4096 spins, not {n}")
-    return n
-
-
-def picture_size(text: str) -> tuple[int, int]:
-    """``--size`` of a scene picture: ROWSxCOLS (or one number), 4 to 128 a side."""
-    match = re.fullmatch(r"\s*(\d+)\s*(?:[x\u00d7*]\s*(\d+))?\s*", text, flags=re.IGNORECASE)
-    if not match:
-        raise argparse.ArgumentTypeError(f"{text!r} is not ROWSxCOLS, e.g. 32x32")
-    rows, cols = int(match.group(1)), int(match.group(2) or match.group(1))
-    if not (4 <= rows <= 128 and 4 <= cols <= 128):
-        raise argparse.ArgumentTypeError(f"{text!r}: a picture is 4 to 128 spins a side")
-    return rows, cols
-
-
-def alphas(text: str) -> tuple[float, ...]:
-    """``--alphas``: ``START:STOP:STEP`` (STOP included) or a list ``0.05,0.1,0.2``."""
-    try:
-        return parse_alphas(text)
-    except ModelError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def seed(text: str) -> int:
-    """``--seed``: a whole number, 0 or more."""
-    return int(_number(int, 0, 2**63 - 1, "a seed")(text))
+alphas = from_model(parse_alphas)
+"""``--alphas``: ``START:STOP:STEP`` (STOP included) or a list ``0.05,0.1,0.2``."""
 
 
 # -- the parser -------------------------------------------------------------------
@@ -125,7 +72,11 @@ def parser() -> argparse.ArgumentParser:
     )
     _rule_options(capacity)
     capacity.add_argument(
-        "--size", type=spins, default=1000, metavar="N", help="spins N, or ROWSxCOLS (default 1000)"
+        "--size",
+        type=spin_count(16, 4096),
+        default=1000,
+        metavar="N",
+        help="spins N, or ROWSxCOLS (default 1000)",
     )
     capacity.add_argument(
         "--alphas",
@@ -135,18 +86,18 @@ def parser() -> argparse.ArgumentParser:
         help="loads: START:STOP:STEP or a list a,b,c (default 0.02:0.30:0.02)",
     )
     capacity.add_argument(
-        "--trials", type=_number(int, 1, 1000, "trials"), default=10, help="per load (default 10)"
+        "--trials", type=number(int, 1, 1000, "trials"), default=10, help="per load (default 10)"
     )
     capacity.add_argument(
         "--flip",
-        type=_number(float, 0, 0.5, "the fraction flipped"),
+        type=number(float, 0, 0.5, "the fraction flipped"),
         default=0.1,
         metavar="F",
         help="fraction of a cue's spins flipped (default 0.1)",
     )
     capacity.add_argument(
         "--max-steps",
-        type=_number(int, 1, 1000, "steps"),
+        type=number(int, 1, 1000, "steps"),
         default=50,
         help="synchronous steps per recall at most (default 50)",
     )
@@ -170,24 +121,24 @@ def parser() -> argparse.ArgumentParser:
     )
     reinforce.add_argument(
         "--size",
-        type=picture_size,
+        type=grid_size(4, 128, "a picture's sides"),
         default=(32, 32),
         metavar="ROWSxCOLS",
         help="size of each picture; a memory is two side by side (default 32x32)",
     )
     reinforce.add_argument(
-        "--rounds", type=_number(int, 1, 10_000, "rounds"), default=40, help="(default 40)"
+        "--rounds", type=number(int, 1, 10_000, "rounds"), default=40, help="(default 40)"
     )
     reinforce.add_argument(
         "--old-strength",
-        type=_number(float, 0.1, 1000, "the old strength"),
+        type=number(float, 0.1, 1000, "the old strength"),
         default=3.0,
         metavar="S",
         help="strength of every old memory (default 3)",
     )
     reinforce.add_argument(
         "--noise",
-        type=_number(float, 0, 0.5, "the noise"),
+        type=number(float, 0, 0.5, "the noise"),
         default=0.1,
         metavar="F",
         help="fraction of the place's spins flipped in a probe (default 0.1)",
@@ -203,7 +154,7 @@ def _rule_options(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument(
         "--beta",
-        type=_number(float, MIN_BETA, MAX_BETA, "beta"),
+        type=number(float, MIN_BETA, MAX_BETA, "beta"),
         default=40.0,
         metavar="B",
         help=f"modern rule: inverse temperature, {MIN_BETA:g} to {MAX_BETA:g} (default 40)",

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
-from textual.app import App, SystemCommand
+from textual import events
+from textual.app import SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -24,9 +25,10 @@ from tui_hopfield.ui.commands import PlainCommands
 from tui_hopfield.ui.help_screen import HelpScreen
 from tui_hopfield.ui.magnets_screen import MagnetsScreen
 from tui_hopfield.ui.prompts import UnsavedPrompt
+from tui_hopfield.ui.theme import PaletteApp
 
 
-class HopfieldApp(App[None]):
+class HopfieldApp(PaletteApp[None]):
     """Brain magnets: a Hopfield network you can draw on, break and watch recall."""
 
     CSS_PATH = "app.tcss"
@@ -161,6 +163,19 @@ class HopfieldApp(App[None]):
             if active.binding.action in ("quit", "app.quit"):
                 self.notify(f"Press {key} to quit the app", title="Do you want to quit?")
                 return
+
+    async def on_event(self, event: events.Event) -> None:
+        """Handle an event; input that arrives once the app is shutting down is dropped.
+
+        Textual (8.2.8) dispatches the app's queue until ``App._shutdown`` closes
+        it, after emptying the screen stacks; a key or click still queued then
+        (one bubbled back from a widget, say) reached ``App._check_bindings``
+        with no screen and raised ``ScreenStackError``. ``run_test`` shuts down
+        this way; no upstream issue was found for it.
+        """
+        if isinstance(event, (events.InputEvent, events.Paste)) and not self.is_running:
+            return
+        await super().on_event(event)
 
     def action_help(self) -> None:
         """Show every key and mouse action."""

@@ -26,19 +26,18 @@ Arrows or the mouse wheel scroll this help; `escape` closes it.
 | arrows or `h` `j` `k` `l` | move the cursor on the grid |
 | `space` | turn over the spin under the cursor |
 | `n` / `s` | brush north / south: the cursor paints as it moves (same key lifts it) |
-| `[` / `]` / `t` | temperature down / up / back to 0 |
-| `-` / `+` | recall slower / faster (1 to 1000 flips per second, then instant) |
+| `[` / `]` / `t` | temperature down / up by 0.05 / back to 0 |
+| `-` / `+` or `=` | recall slower / faster (1 to 1000 flips per second, then instant) |
 | `F` | forget every memory |
 | `R` | learning: rule and its degree or beta, update mode, decay, learning from use |
 | `m` | update mode: async (one spin at a time) / sync (the whole grid at once) |
 | `O` | overload: imprint random patterns up to a load you choose (0.3 N first) |
 | `p` / `T` | imprint an image file (with a preview) / a word or sentence |
 | `L` | the lab: capacity and "letting go" experiments with plots |
-| `tab` to the memories | up/down pick one, `enter`: reinforce, forget, rename, show |
 | `ctrl+s` / `ctrl+o` | save the session / open a session (right arrow completes a path) |
 | `e` | export the grid as a PNG (the command palette exports any memory) |
 | `g` | glyphs instead of colours: north a full block, south blank |
-| `tab` | move the focus (grid, temperature slider) |
+| `tab` | move the focus: grid, sliders, memories (up/down, then `enter`: its menu) |
 | `ctrl+p` | command palette: every action by name, the other break fractions too |
 | `?` | this help; `escape` closes it |
 | `ctrl+q` | quit |

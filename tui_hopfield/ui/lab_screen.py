@@ -72,11 +72,11 @@ class ChartView(Widget):
         height: 1fr;
         min-height: 8;
     }
-    ChartView > .chart-view--first { color: #e0463e; text-style: bold; }
-    ChartView > .chart-view--second { color: #4f8fef; text-style: bold; }
-    ChartView > .chart-view--third { color: #d9a21b; }
+    ChartView > .chart-view--first { color: $plot-first; text-style: bold; }
+    ChartView > .chart-view--second { color: $plot-second; text-style: bold; }
+    ChartView > .chart-view--third { color: $plot-third; }
     ChartView > .chart-view--axis { color: $text-muted; }
-    ChartView > .chart-view--reference { color: #3fae6a; }
+    ChartView > .chart-view--reference { color: $plot-reference; }
     """
 
     def __init__(self, empty: str = "", *, id: str | None = None) -> None:

@@ -140,10 +140,10 @@ class MemoryList(ScrollView, can_focus=True):
         text-style: bold;
     }
     MemoryList > .memory-list--bar {
-        color: #d7261e;
+        color: $magnet-north;
     }
     MemoryList > .memory-list--inverse {
-        color: #2d6bd9;
+        color: $magnet-south;
     }
     MemoryList > .memory-list--numbers {
         color: $text-muted;
@@ -153,10 +153,10 @@ class MemoryList(ScrollView, can_focus=True):
         text-style: italic;
     }
     MemoryList > .memory-list--north {
-        color: #d7261e;
+        color: $magnet-north;
     }
     MemoryList > .memory-list--south {
-        color: #2d6bd9;
+        color: $magnet-south;
     }
     """
 

@@ -147,10 +147,10 @@ class Thumbnail(Widget):
         height: auto;
     }
     Thumbnail > .thumbnail--north {
-        color: #d7261e;
+        color: $magnet-north;
     }
     Thumbnail > .thumbnail--south {
-        color: #2d6bd9;
+        color: $magnet-south;
     }
     """
 
