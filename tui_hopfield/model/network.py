@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tui_hopfield.model.errors import ModelError
+from tui_hopfield.model.errors import Check, ModelError, Report, checkpoint
 from tui_hopfield.model.rules import CHUNK_BYTES, Landscape, Rule
 
 STRIP = 32
@@ -132,15 +132,43 @@ class Network:
     @property
     def landscape(self) -> Landscape | None:
         """The energy landscape learned from the memories (None when there are none)."""
+        return self.learn()
+
+    def learn(
+        self, report: Report | None = None, cancelled: Check | None = None
+    ) -> Landscape | None:
+        """Learn the landscape now if the memories or the rule changed, and return it.
+
+        ``report`` is told the fraction done and ``cancelled`` asked between
+        steps (see ``Rule.learn``); a True answer raises ``Cancelled`` and
+        leaves the network as it was (to be learned again when next asked).
+        """
         if not self.count:
             return None
         if self._stale or self._landscape is None:
             self._landscape = self._rule.learn(
-                self._patterns, self._strengths.copy(), self._columns, self._landscape
+                self._patterns,
+                self._strengths.copy(),
+                self._columns,
+                self._landscape,
+                report,
+                cancelled,
             )
             self._landscape.reset(self.state, self._dots)
             self._stale = False
         return self._landscape
+
+    def prepare(self, report: Report | None = None, cancelled: Check | None = None) -> None:
+        """Learn the landscape and build the caches that recall and the panel use.
+
+        What a worker does to a network before the screen shows it, so that
+        the first frame finds nothing left to compute.
+        """
+        landscape = self.learn(report, cancelled)
+        if landscape is not None:
+            checkpoint(1.0, None, cancelled)
+            landscape.packed()
+            landscape.floats()
 
     # -- memories -----------------------------------------------------------
 
@@ -211,13 +239,19 @@ class Network:
         return self.count - 1
 
     def imprint_many(
-        self, patterns: np.ndarray, names: Sequence[str], strength: float = 1.0
+        self,
+        patterns: np.ndarray,
+        names: Sequence[str],
+        strength: float = 1.0,
+        strengths: np.ndarray | None = None,
     ) -> None:
         """Store the rows of ``patterns`` (K, N) as K imprints in a row, in one copy.
 
         The same as calling ``imprint`` for each in turn (``decay`` included),
         without K growing copies: how the app overloads a network with
-        thousands of random memories. Nothing changes if anything is wrong.
+        thousands of random memories, and how a session is opened. Every new
+        memory gets ``strength``, or its own from ``strengths`` (K,). Nothing
+        changes if anything is wrong.
         """
         xi = np.asarray(patterns)
         if xi.ndim != 2 or xi.shape[1] != self.n:
@@ -229,8 +263,15 @@ class Network:
         for part in _batches(len(xi), rows_at_once):  # no temporaries the size of them all
             if not np.all(np.abs(xi[part].astype(np.int8)) == 1):
                 raise ModelError("a pattern's spins must all be +1 or -1")
-        if not np.isfinite(strength) or strength <= 0:
-            raise ModelError(f"a memory's strength must be a positive number, not {strength}")
+        if strengths is None:
+            given = np.full(len(xi), float(strength))
+        else:
+            given = np.asarray(strengths, dtype=np.float64).reshape(-1)
+            if given.shape != (len(xi),):
+                raise ModelError(f"{len(xi)} new memories need {len(xi)} strengths")
+        if not np.all(np.isfinite(given)) or np.any(given <= 0):
+            bad = given[~(np.isfinite(given) & (given > 0))][0]
+            raise ModelError(f"a memory's strength must be a positive number, not {bad}")
         names = list(names)
         if len(names) != len(xi) or len(set(names)) != len(names):
             raise ModelError("every new memory needs a name of its own")
@@ -240,7 +281,7 @@ class Network:
         if not added:
             return
         # K imprints in turn: the old memories decay K times, the j-th new one K - 1 - j.
-        new = float(strength) * self.decay ** np.arange(added - 1, -1, -1, dtype=np.float64)
+        new = given * self.decay ** np.arange(added - 1, -1, -1, dtype=np.float64)
         if self.decay != 1.0:
             self._strengths = self._strengths * self.decay**added
         if count + added > self._row_store.shape[0]:

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tui_hopfield.model.errors import ModelError
+from tui_hopfield.model.errors import Check, ModelError, Report, checkpoint
 
 RULE_NAMES = ("hebbian", "storkey", "pseudo-inverse", "dense", "modern")
 """The learning rules, by the names the command line and sessions use."""
@@ -137,6 +137,8 @@ class Rule:
         strengths: np.ndarray,
         columns: np.ndarray | None = None,
         previous: Landscape | None = None,
+        report: Report | None = None,
+        cancelled: Check | None = None,
     ) -> Landscape:
         """The landscape of ``patterns`` (int8, P x N) stored with ``strengths`` (P,).
 
@@ -146,8 +148,13 @@ class Rule:
         strengths changed): Storkey's rule extends it instead of starting again
         when only patterns were added, and every rule keeps its packed and
         float32 copies of those patterns.
+
+        ``report`` is told the fraction done and ``cancelled`` is asked between
+        steps of rules that learn in many steps (Storkey's, one pattern at a
+        time); a True answer raises ``Cancelled``.
         """
-        landscape = self._learn(np.asarray(patterns, dtype=np.int8), strengths, columns, previous)
+        patterns = np.asarray(patterns, dtype=np.int8)
+        landscape = self._learn(patterns, strengths, columns, previous, report, cancelled)
         landscape.adopt(previous)
         return landscape
 
@@ -157,13 +164,15 @@ class Rule:
         strengths: np.ndarray,
         columns: np.ndarray | None,
         previous: Landscape | None,
+        report: Report | None = None,
+        cancelled: Check | None = None,
     ) -> Landscape:
         strengths = np.asarray(strengths, dtype=np.float64)
         if self.name == "hebbian":
             return Hebbian(patterns, strengths, columns)
         if self.name == "storkey":
             start = previous if isinstance(previous, Storkey) else None
-            return Storkey(patterns, strengths, columns, start)
+            return Storkey(patterns, strengths, columns, start, report, cancelled)
         if self.name == "pseudo-inverse":
             return PseudoInverse(patterns, strengths, columns)
         if self.name == "dense":
@@ -744,6 +753,8 @@ class Storkey(Landscape):
         strengths: np.ndarray,
         columns: np.ndarray | None = None,
         start: Storkey | None = None,
+        report: Report | None = None,
+        cancelled: Check | None = None,
     ) -> None:
         super().__init__(patterns, strengths, columns)
         n = self.n
@@ -754,8 +765,11 @@ class Storkey(Landscape):
             weights, learned = start.weights, start.count
         self.weights = weights
         """W, float32 (N, N), symmetric with a zero diagonal."""
+        todo = max(1, self.count - learned)
         for mu in range(learned, self.count):
+            checkpoint((mu - learned) / todo, report, cancelled)
             self._learn(patterns[mu].astype(np.float32), float(strengths[mu]))
+        checkpoint(1.0, report, None)
         # What was learned, kept apart from the network's buffers (which change in place).
         self._learned = (patterns.copy(), strengths.copy())
         self._field = np.zeros(n)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tui_hopfield.model.errors import Check, Report, checkpoint
 from tui_hopfield.model.files import expand, write_atomically
 from tui_hopfield.model.network import ModelError, Network
 from tui_hopfield.model.rules import Rule
@@ -53,6 +54,10 @@ MODES = ("async", "sync")
 """Update modes: one spin at a time, or the whole grid at once."""
 MAX_USE_BOOST = 10.0
 """The most strength a memory may gain each time it is recalled."""
+OPEN_BLOCK_BYTES = 16 * 2**20
+"""Patterns imprinted at a time when a session becomes a network, between reports."""
+WRITE_BLOCK_BYTES = 4 * 2**20
+"""Bytes of an array compressed at a time when saving, between reports."""
 
 
 class SessionError(ModelError):
@@ -104,12 +109,28 @@ class Session:
         """The update mode: ``async`` or ``sync``."""
         return str(self.settings.get("mode", "async"))
 
-    def network(self) -> Network:
-        """A new network holding this session's memories, rule, settings and grid."""
+    def network(self, report: Report | None = None, cancelled: Check | None = None) -> Network:
+        """A new network holding this session's memories, rule, settings and grid.
+
+        The memories go in a block at a time (``Network.imprint_many``);
+        ``report`` is told the fraction done and ``cancelled`` asked between
+        blocks (a True answer raises ``Cancelled``). The landscape is learned
+        when first needed (``Network.prepare`` learns it at once).
+        """
         rule = Rule.from_settings(self.rule, self.settings)
         network = Network(self.rows, self.cols, rule)
-        for name, pattern, strength in zip(self.names, self.patterns, self.strengths, strict=True):
-            network.imprint(pattern, name, float(strength))
+        count = len(self.names)
+        network.reserve(count)
+        block = max(1, OPEN_BLOCK_BYTES // max(1, network.n))
+        for first in range(0, count, block):
+            checkpoint(first / count, report, cancelled)
+            last = min(first + block, count)
+            network.imprint_many(
+                self.patterns[first:last],
+                self.names[first:last],
+                strengths=self.strengths[first:last],
+            )
+        checkpoint(1.0, report, cancelled)
         # Decay applies to imprints from now on: the saved strengths already carry it.
         network.decay = float(self.settings.get("decay", 1.0))
         network.use_boost = float(self.settings.get("use_boost", 0.0))
@@ -117,8 +138,18 @@ class Session:
         return network
 
 
-def save(session: Session, path: str | Path) -> Path:
-    """Write ``session`` to ``path`` atomically and return the path written."""
+def save(
+    session: Session,
+    path: str | Path,
+    report: Report | None = None,
+    cancelled: Check | None = None,
+) -> Path:
+    """Write ``session`` to ``path`` atomically and return the path written.
+
+    ``report`` is told the fraction of the arrays written and ``cancelled``
+    asked between blocks; a True answer raises ``Cancelled``, and the file
+    at ``path`` stays as it was (the temporary one is removed).
+    """
     path = expand(path)
     meta = {
         "format": FORMAT,
@@ -138,9 +169,25 @@ def save(session: Session, path: str | Path) -> Path:
     }
     # Never write what ``load`` would refuse: the same checks, before the first byte.
     _check_arrays(arrays, path)
+    total = max(1, sum(array.nbytes for array in arrays.values()))
 
     def write(stream) -> None:
-        np.savez_compressed(stream, **arrays)
+        # What ``numpy.savez_compressed`` writes (the same members and headers), a
+        # block at a time so that the work can report and stop.
+        done = 0
+        with zipfile.ZipFile(stream, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for key, array in arrays.items():
+                array = np.ascontiguousarray(array)
+                with archive.open(f"{key}.npy", "w", force_zip64=True) as member:
+                    header = np.lib.format.header_data_from_array_1_0(array)
+                    np.lib.format.write_array_header_1_0(member, header)
+                    flat = array.reshape(-1).view(np.uint8)
+                    for start in range(0, flat.size, WRITE_BLOCK_BYTES):
+                        checkpoint(done / total, report, cancelled)
+                        block = flat[start : start + WRITE_BLOCK_BYTES]
+                        member.write(block.tobytes())
+                        done += block.size
+        checkpoint(1.0, report, cancelled)
 
     return write_atomically(path, write, SessionError)
 
