@@ -26,4 +26,3 @@ class Cancelled(Exception):
     Not a ``ModelError``: nothing was refused, the caller asked to stop, and
     whatever the work was building is dropped.
     """
-
