@@ -119,6 +119,9 @@ class Session:
         """
         rule = Rule.from_settings(self.rule, self.settings)
         network = Network(self.rows, self.cols, rule)
+        # The grid first: each block's overlaps with it are then taken as it goes in,
+        # instead of another pass over all the patterns at the end.
+        network.set_state(self.state)
         count = len(self.names)
         network.reserve(count)
         block = max(1, OPEN_BLOCK_BYTES // max(1, network.n))
@@ -134,7 +137,6 @@ class Session:
         # Decay applies to imprints from now on: the saved strengths already carry it.
         network.decay = float(self.settings.get("decay", 1.0))
         network.use_boost = float(self.settings.get("use_boost", 0.0))
-        network.set_state(self.state)
         return network
 
 
