@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from rich.color import ColorSystem
 
-from tests.conftest import Terminal
+from tests.conftest import Terminal, wait_for_jobs
 from tui_hopfield.model import Network, load_picture
 from tui_hopfield.model.patterns import random_spins
 from tui_hopfield.model.store import Session, load, save
@@ -31,7 +31,7 @@ async def answer_prompt(pilot, text: str) -> None:
     field = pilot.app.screen.query_one("#path")
     field.value = text
     await pilot.press("enter")
-    await pilot.pause()
+    await wait_for_jobs(pilot)
 
 
 async def test_save_then_open_restores_memories_and_grid(tmp_path):
