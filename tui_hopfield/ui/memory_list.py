@@ -13,6 +13,7 @@ rows cost, not one widget per memory.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import textwrap
 from collections.abc import Iterator, Sequence
@@ -22,7 +23,7 @@ from functools import cached_property
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
+from textual import events, work
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.color import Color
@@ -31,8 +32,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
+from textual.worker import get_current_worker
 
 from tui_hopfield.model.network import Network
+from tui_hopfield.model.rules import Landscape
 from tui_hopfield.ui.memory_menu import MemoryMenu, MenuChoice
 from tui_hopfield.ui.messages import MemoryAction
 from tui_hopfield.ui.thumbnail import fit, picture_strips
@@ -96,16 +99,24 @@ class MemoryRow:
 
 
 EAGER_VALLEYS = 256
-"""Up to this many memories, every valley is computed at once (one batched product);
+"""Up to this many memories, every valley is asked for at once (one batched product);
 past it, only those of the rows on show, when first drawn."""
+INLINE_VALLEY_WORK = 2**23
+"""Multiply-adds of valleys the panel computes while it draws (a few milliseconds);
+anything larger is computed in a worker, and the panel draws "…" until it lands."""
+VALLEY_BATCH = 16
+"""Valleys a worker computes between two deliveries to the panel."""
 
 
 class Valleys:
     """Each memory's valley depth (the energy of its own picture), computed when needed.
 
-    A valley costs O(N P): all of them at once is O(N P^2), minutes for an
-    overloaded big grid, so past ``EAGER_VALLEYS`` memories each is computed
-    when its row is first drawn, and kept.
+    A valley costs O(N P) (O(N^2) for Storkey's dense W): all of them at once
+    is O(N P^2), minutes for an overloaded big grid. Up to ``EAGER_VALLEYS``
+    memories all are asked for at once, past it each when its row is first
+    drawn. What is cheap (``INLINE_VALLEY_WORK``) is computed on the spot; the
+    rest is left ``wanted``, for the panel to compute in a worker (``take``,
+    then ``fill``), NaN meanwhile.
     """
 
     def __init__(self, network: Network) -> None:
@@ -115,14 +126,50 @@ class Valleys:
         """Its revision when they were taken: a later one makes them unknown."""
         self.values = np.full(network.count, np.nan)
         """The valleys found so far (NaN: not yet)."""
-        if 0 < network.count <= EAGER_VALLEYS:
-            self.values[:] = network.valleys()
+        self.wanted: set[int] = set()
+        """Valleys asked for and too costly to compute while drawing."""
+        self._pending: set[int] = set()
+        count = network.count
+        if 0 < count <= EAGER_VALLEYS:
+            if self.cost(count) <= INLINE_VALLEY_WORK:
+                self.values[:] = network.valleys()
+            else:
+                self.wanted.update(range(count))
+
+    @property
+    def current(self) -> bool:
+        """Whether the memories are still those these valleys belong to."""
+        return self.network.revision == self.revision
+
+    def cost(self, rows: int) -> int:
+        """Roughly the multiply-adds ``rows`` valleys take."""
+        network = self.network
+        per_row = network.n if network.rule.name == "storkey" else network.count
+        return rows * network.n * max(1, per_row)
 
     def __getitem__(self, index: int) -> float:
         value = self.values[index]
-        if np.isnan(value) and self.network.revision == self.revision:
-            value = self.values[index] = self.network.valleys([index])[0]
+        if np.isnan(value) and self.current and index not in self._pending:
+            if self.cost(1) <= INLINE_VALLEY_WORK:
+                value = self.values[index] = self.network.valleys([index])[0]
+            else:
+                self.wanted.add(index)
         return float(value)
+
+    def take(self) -> list[int]:
+        """The wanted valleys, now handed to a worker (asked for no more meanwhile)."""
+        taken = sorted(self.wanted)
+        self._pending.update(taken)
+        self.wanted.clear()
+        return taken
+
+    def fill(self, indices: Sequence[int], values: np.ndarray) -> bool:
+        """Keep what a worker found; whether it still belongs to these memories."""
+        self._pending.difference_update(indices)
+        if not self.current:
+            return False
+        self.values[list(indices)] = values
+        return True
 
 
 class Pictures:
@@ -342,6 +389,7 @@ class MemoryList(ScrollView, can_focus=True):
         """Builds rows from a network for ``show_network``."""
         self._pictures: LRUCache[tuple[int, bool], tuple[np.ndarray, list[Strip]]] = LRUCache(256)
         self._palette: tuple[Color, Color] | None = None
+        self._valleys_asked = False
         self.set_reactive(MemoryList.glyphs, bool(os.environ.get("NO_COLOR")))
 
     def on_mount(self) -> None:
@@ -446,6 +494,9 @@ class MemoryList(ScrollView, can_focus=True):
         if index == self.highlighted:
             base = base + self.get_component_rich_style("memory-list--highlight")
         row = rows[index]
+        if rows.valleys is not None and rows.valleys.wanted and not self._valleys_asked:
+            self._valleys_asked = True
+            self.call_later(self._ask_for_valleys)
         thumbnail = self.thumbnail_size.width
         pictures = self._picture(row.pattern)
         if line < len(pictures):
@@ -454,6 +505,46 @@ class MemoryList(ScrollView, can_focus=True):
             left = Strip.blank(thumbnail, base)
         text = self._text_line(row, index == rows.best, line, width - thumbnail - 1, base)
         return Strip.join([left, Strip.blank(1, base), text]).crop_extend(0, width, base)
+
+    def _ask_for_valleys(self) -> None:
+        """Hand the valleys the drawn rows want to a worker, with what it needs to compute them."""
+        self._valleys_asked = False
+        valleys = self.rows.valleys
+        if valleys is None or not valleys.current:
+            return
+        indices = valleys.take()
+        if not indices:
+            return
+        network = valleys.network
+        landscape = network.landscape  # learned already: the screen showed its energy
+        if landscape is None:
+            return
+        patterns = network.patterns[indices]  # a copy: the network's buffers may change
+        self._compute_valleys(valleys, landscape, indices, patterns)
+
+    @work(thread=True, group="valleys", exit_on_error=False)
+    def _compute_valleys(
+        self, valleys: Valleys, landscape: Landscape, indices: list[int], patterns: np.ndarray
+    ) -> None:
+        """The energies of ``patterns``, a batch at a time, delivered to the panel."""
+        worker = get_current_worker()
+        for start in range(0, len(indices), VALLEY_BATCH):
+            if worker.is_cancelled or not valleys.current or valleys is not self.rows.valleys:
+                found = np.full(len(indices) - start, np.nan)
+                with contextlib.suppress(RuntimeError):  # the app may have closed
+                    self.app.call_from_thread(valleys.fill, indices[start:], found)
+                return
+            part = slice(start, start + VALLEY_BATCH)
+            try:
+                found = landscape.energies(patterns[part])
+            except Exception:  # the landscape changed under it: the memories did too
+                found = np.full(len(indices[part]), np.nan)
+            with contextlib.suppress(RuntimeError):
+                self.app.call_from_thread(self._valleys_found, valleys, indices[part], found)
+
+    def _valleys_found(self, valleys: Valleys, indices: list[int], found: np.ndarray) -> None:
+        if valleys.fill(indices, found) and valleys is self.rows.valleys:
+            self.refresh()
 
     def _text_style(self, component: str, base: Style) -> Style:
         # The colour and weight of a component, on the row's own background.
