@@ -67,24 +67,27 @@ class StallMeter:
     def __init__(self) -> None:
         self.worst = 0.0
         self.ticks = 0
+        self._last = 0.0
         self._task: asyncio.Task | None = None
 
     async def _tick(self) -> None:
-        last = time.perf_counter()
         while True:
             await asyncio.sleep(TICK)
             now = time.perf_counter()
-            self.worst = max(self.worst, now - last - TICK)
+            self.worst = max(self.worst, now - self._last - TICK)
             self.ticks += 1
-            last = now
+            self._last = now
 
     def __enter__(self) -> StallMeter:
+        # Counted from now: work done before the ticker's first turn is a stall too.
+        self._last = time.perf_counter()
         self._task = asyncio.get_running_loop().create_task(self._tick())
         return self
 
     def __exit__(self, *exc: object) -> None:
         assert self._task is not None
         self._task.cancel()
+        self.worst = max(self.worst, time.perf_counter() - self._last - TICK)
 
 
 def idle(screen: MagnetsScreen) -> bool:
@@ -120,7 +123,7 @@ async def measure(
             await result
         finished = await until(done, timeout)
         elapsed = time.perf_counter() - start
-        await asyncio.sleep(0.05)  # a frame or two after the result landed
+        await asyncio.sleep(0.2)  # the frames after the result landed (drawing it)
     row = {
         "action": name,
         "size": size,

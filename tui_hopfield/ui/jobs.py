@@ -9,6 +9,9 @@ only when it finishes, so cancelling or failing leaves everything as it was.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from time import monotonic
@@ -17,6 +20,19 @@ from tui_hopfield.model import Network
 
 REPORT_EVERY = 0.1
 """Seconds between two progress reports a worker sends to the event loop, at least."""
+
+
+def lower_priority() -> None:
+    """Let the event loop's thread come first, on a busy machine, over this worker thread.
+
+    Linux gives each thread its own nice value; elsewhere this does nothing.
+    """
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
+
+
+WORKER_NICENESS = 10
+"""How much lower than the event loop a worker thread runs (``nice``)."""
 
 
 @dataclass

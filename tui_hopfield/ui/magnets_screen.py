@@ -27,6 +27,7 @@ from tui_hopfield.model import (
     ModelError,
     Network,
     Picture,
+    Verdict,
     classify,
     library,
 )
@@ -43,7 +44,7 @@ from tui_hopfield.model.patterns import (
 from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, Rule
 from tui_hopfield.model.store import SUFFIX, Session, load, save
 from tui_hopfield.paths import new_session_path, sessions_dir
-from tui_hopfield.ui.jobs import Job, Steps
+from tui_hopfield.ui.jobs import Job, Steps, lower_priority
 from tui_hopfield.ui.learning_prompt import MODE_HELP, Learning, LearningPrompt
 from tui_hopfield.ui.memory_list import MemoryList
 from tui_hopfield.ui.messages import GridViewChanged, MemoryAction, SliderChanged, SpinsPainted
@@ -714,19 +715,19 @@ class MagnetsScreen(Screen):
         if path is None or self._refused("Opening a session"):
             return None
 
-        def work(steps: Steps) -> tuple[Session, Network]:
+        def work(steps: Steps) -> tuple[Session, Network, Verdict]:
             steps.phase("reading", measured=False)
             session = load(path)
             steps.phase("building")
             network = session.network(steps.report, steps.cancelled)
             steps.phase("learning", measured=network.rule.name == "storkey")
             network.prepare(steps.report, steps.cancelled)
-            return session, network
+            return session, network, classify(network)
 
-        def done(opened: tuple[Session, Network]) -> None:
-            session, network = opened
+        def done(opened: tuple[Session, Network, Verdict]) -> None:
+            session, network, verdict = opened
             self._stop_recall()
-            self.replace_network(network)
+            self.replace_network(network, verdict)
             self.mode = session.mode
             self.temperature = self.slider.clamp(session.temperature)
             self.saved_revision = self.network.revision
@@ -735,8 +736,12 @@ class MagnetsScreen(Screen):
 
         return self._start_job("open", f"opening {path.name}", work, done, "Not opened")
 
-    def replace_network(self, network: Network) -> None:
-        """Show another network (perhaps of another size) on this screen."""
+    def replace_network(self, network: Network, verdict: Verdict | None = None) -> None:
+        """Show another network (perhaps of another size) on this screen.
+
+        ``verdict`` is its state's name when a worker found it already
+        (``classify`` costs O(N P) on an unsettled grid).
+        """
         self._stop_recall()
         resized = (network.rows, network.cols) != (self.network.rows, self.network.cols)
         self.network = network
@@ -747,7 +752,10 @@ class MagnetsScreen(Screen):
         self._title_board()
         self._show_learning()
         self._sync()
-        self._name_state("drawing")
+        if verdict is None:
+            self._name_state("drawing")
+        else:
+            self.state = "drawing" if verdict.kind is Kind.UNSETTLED else verdict.label
 
     def action_export(self, index: int = -1) -> None:
         """Export the grid (``index`` -1) or memory ``index`` as a PNG, one pixel a spin."""
@@ -851,15 +859,16 @@ class MagnetsScreen(Screen):
             self._rule_changed(network, rule, quiet, then)
             return None
 
-        def work(steps: Steps) -> Network:
+        def work(steps: Steps) -> tuple[Network, Verdict]:
             steps.phase("copying", measured=False)
             relearned = network.copy()
             relearned.rule = rule
             steps.phase("learning", measured=rule.name == "storkey")
             relearned.prepare(steps.report, steps.cancelled)
-            return relearned
+            return relearned, classify(relearned)
 
-        def done(relearned: Network) -> None:
+        def done(learned: tuple[Network, Verdict]) -> None:
+            relearned, verdict = learned
             if self.network is not network or network.revision != job.revision:
                 self.notify(
                     "The memories changed while they were re-learned: the rule stays.",
@@ -867,20 +876,28 @@ class MagnetsScreen(Screen):
                     severity="warning",
                 )
                 return
+            named: Verdict | None = verdict
             if not np.array_equal(network.state, relearned.state):
                 relearned.set_state(network.state)  # the grid was drawn on meanwhile
-            self.replace_network(relearned)
-            self._rule_changed(relearned, rule, quiet, then)
+                named = None
+            self.replace_network(relearned, named)
+            self._rule_changed(relearned, rule, quiet, then, named=True)
 
-        job = self._start_job("rule", f"learning {rule.label}", work, done, "Rule not changed")
+        job = self._start_job("rule", f"rule {rule.label}", work, done, "Rule not changed")
         return job
 
     def _rule_changed(
-        self, network: Network, rule: Rule, quiet: bool, then: Callable[[Network], None] | None
+        self,
+        network: Network,
+        rule: Rule,
+        quiet: bool,
+        then: Callable[[Network], None] | None,
+        named: bool = False,
     ) -> None:
         self.grid.show_values(None)
         self._sync()
-        self._name_state("drawing")
+        if not named:  # else replace_network named the state
+            self._name_state("drawing")
         if then is not None:
             then(network)
         self._show_learning()
@@ -940,6 +957,7 @@ class MagnetsScreen(Screen):
         self, job: Job, work: Callable[[Steps], object], done: Callable, title: str
     ) -> None:
         worker = get_current_worker()
+        lower_priority()
         steps = Steps(job, self._send_progress, lambda: worker.is_cancelled)
         try:
             result = work(steps)
@@ -1090,6 +1108,7 @@ class MagnetsScreen(Screen):
         """
         revision, state = start
         worker = get_current_worker()
+        lower_priority()
         try:
             overloaded = network.copy()
             overloaded.set_state(state)
@@ -1107,12 +1126,13 @@ class MagnetsScreen(Screen):
             if landscape is not None and not worker.is_cancelled:
                 landscape.packed()
                 landscape.floats()
+            verdict = classify(overloaded)
         except Exception as error:  # out of memory, most likely: say so, change nothing
             if network.revision == revision and not worker.is_cancelled:
                 self.app.call_from_thread(self._overload_failed, error, token)
             return  # else copied while the memories changed: dropped anyway
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._overloaded, network, start, overloaded, token)
+            self.app.call_from_thread(self._overloaded, network, start, overloaded, token, verdict)
 
     def _overload_failed(self, error: Exception, token: int) -> None:
         """The overload could not be built: say why; the network is as it was."""
@@ -1130,8 +1150,12 @@ class MagnetsScreen(Screen):
         start: tuple[int, np.ndarray],
         overloaded: Network,
         token: int,
+        verdict: Verdict | None = None,
     ) -> None:
-        """Show the overloaded network, unless the grid moved on while it was built."""
+        """Show the overloaded network, unless the grid moved on while it was built.
+
+        ``verdict`` names its state, found in the worker.
+        """
         if token != self._overload_token:
             return  # another overload came first: it will land
         if network is not self.network:
@@ -1152,8 +1176,9 @@ class MagnetsScreen(Screen):
             return
         if not np.array_equal(network.state, state):
             overloaded.set_state(network.state)  # the grid was drawn on meanwhile
+            verdict = None
         added = overloaded.count - network.count
-        self.replace_network(overloaded)
+        self.replace_network(overloaded, verdict)
         self.notify(
             f"Added {added:,} random memories: load {overloaded.load:.3f}"
             f" (classic capacity ~0.138). Break a picture and recall.",

@@ -36,6 +36,7 @@ from textual.worker import get_current_worker
 
 from tui_hopfield.model.network import Network
 from tui_hopfield.model.rules import Landscape
+from tui_hopfield.ui.jobs import lower_priority
 from tui_hopfield.ui.memory_menu import MemoryMenu, MenuChoice
 from tui_hopfield.ui.messages import MemoryAction
 from tui_hopfield.ui.thumbnail import fit, picture_strips
@@ -528,6 +529,7 @@ class MemoryList(ScrollView, can_focus=True):
     ) -> None:
         """The energies of ``patterns``, a batch at a time, delivered to the panel."""
         worker = get_current_worker()
+        lower_priority()
         for start in range(0, len(indices), VALLEY_BATCH):
             if worker.is_cancelled or not valleys.current or valleys is not self.rows.valleys:
                 found = np.full(len(indices) - start, np.nan)
