@@ -106,9 +106,10 @@ class Network:
         count = self.count
         other._names = list(self._names)
         filled = self._columns_filled
-        other._row_store = self._row_store[:count].copy()
+        other._row_store = copy_in_blocks(self._row_store[:count])
         other._column_store = np.empty((self.n, count), dtype=np.int8)
-        other._column_store[:, :filled] = self._column_store[:, :filled]
+        for part in _batches(self.n, max(1, COPY_BLOCK_BYTES // max(1, count))):
+            other._column_store[part, :filled] = self._column_store[part, :filled]
         other._columns_filled = filled
         other._strengths = self._strengths.copy()
         other._dots = self._dots.copy()
@@ -568,6 +569,27 @@ class Network:
         if not np.all((flat == 1) | (flat == -1)):
             raise ModelError("a pattern's spins must all be +1 or -1")
         return flat.astype(np.int8)
+
+
+COPY_BLOCK_BYTES = 8 * 2**20
+"""Bytes copied at a time by ``copy_in_blocks``."""
+
+
+def copy_in_blocks(array: np.ndarray) -> np.ndarray:
+    """A copy of ``array`` made a block of rows at a time.
+
+    The same as ``array.copy()``, but a gigabyte is not one long call: numpy
+    holds the interpreter's lock while it copies, and a copy made in a worker
+    thread would stop the event loop's thread for the whole of it.
+    """
+    out = np.empty_like(array)
+    if array.ndim == 0 or not len(array):
+        out[...] = array
+        return out
+    row_bytes = max(1, array[0].nbytes)
+    for part in _batches(len(array), max(1, COPY_BLOCK_BYTES // row_bytes)):
+        out[part] = array[part]
+    return out
 
 
 def _batches(count: int, size: int = 256) -> Iterator[slice]:

@@ -29,7 +29,7 @@ import numpy as np
 
 from tui_hopfield.model.errors import Check, Report, checkpoint
 from tui_hopfield.model.files import expand, write_atomically
-from tui_hopfield.model.network import ModelError, Network
+from tui_hopfield.model.network import ModelError, Network, copy_in_blocks
 from tui_hopfield.model.rules import Rule
 
 FORMAT = "tui-hopfield-session"
@@ -96,7 +96,7 @@ class Session:
             network.rows,
             network.cols,
             list(network.names),
-            network.patterns.copy(),
+            copy_in_blocks(network.patterns),
             network.strengths.copy(),
             network.state.copy(),
             rule=network.rule.name,
