@@ -232,3 +232,51 @@ async def test_escape_does_nothing_new_without_a_job(tmp_path: Path):
         await pilot.press("1", "escape")
         assert not any("Cancelled" in n for n in notes(app))
         assert app.network.count == 1
+
+
+def a_session(count: int = 40, side: int = 8) -> Session:
+    rng = np.random.default_rng(5)
+    patterns = rng.choice(np.array([-1, 1], dtype=np.int8), (count, side * side))
+    strengths = np.linspace(0.5, 3.0, count)
+    state = rng.choice(np.array([-1, 1], dtype=np.int8), side * side)
+    return Session(side, side, [f"m{k}" for k in range(count)], patterns, strengths, state)
+
+
+def test_a_session_builds_its_network_reporting_progress_and_stops_when_asked(monkeypatch):
+    from tui_hopfield.model import store
+    from tui_hopfield.model.errors import Cancelled
+
+    monkeypatch.setattr(store, "OPEN_BLOCK_BYTES", 64 * 7)  # 7 memories a block
+    session = a_session()
+    reports: list[float] = []
+    network = session.network(reports.append)
+    assert reports == sorted(reports) and reports[0] == 0 and reports[-1] == 1
+    assert len(reports) == 6 + 1  # one before each block of 7, and one at the end
+    one_by_one = Network(8, 8)
+    one_by_one.set_state(session.state)
+    memories = zip(session.names, session.patterns, session.strengths, strict=True)
+    for name, pattern, strength in memories:
+        one_by_one.imprint(pattern, name, float(strength))
+    assert network.names == one_by_one.names
+    assert np.array_equal(network.strengths, one_by_one.strengths)
+    assert np.array_equal(network.overlaps(), one_by_one.overlaps())
+    assert network.energy() == pytest.approx(one_by_one.energy())
+    asked: list[int] = []
+    with pytest.raises(Cancelled):
+        session.network(cancelled=lambda: asked.append(1) or len(asked) > 2)
+    assert len(asked) == 3
+
+
+def test_storkey_learns_reporting_progress_and_a_cancel_leaves_the_network_unlearned():
+    from tui_hopfield.model.errors import Cancelled
+
+    network = a_session(count=6).network()
+    network.rule = Rule("storkey")
+    revision = network.revision
+    with pytest.raises(Cancelled):
+        network.learn(cancelled=lambda: True)
+    assert network.revision == revision
+    reports: list[float] = []
+    landscape = network.learn(reports.append)
+    assert landscape is not None and landscape.count == 6
+    assert reports == [k / 6 for k in range(6)] + [1.0]

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tui_hopfield.model.errors import Check, ModelError, Report, checkpoint
-from tui_hopfield.model.rules import CHUNK_BYTES, Landscape, Rule
+from tui_hopfield.model.rules import CHUNK_BYTES, Landscape, Rule, pack_spins
 
 STRIP = 32
 """Patterns transposed at a time into the column copy."""
@@ -290,11 +290,12 @@ class Network:
             self._grow(max(4, 2 * count, count + added + (count + added) // 8))
         self._row_store[count : count + added] = xi
         dots = np.empty(added)
-        values = self.state.astype(np.float32)
+        state = pack_spins(self.state[None, :])
         new_rows = self._row_store[count : count + added]
-        for part in _batches(added, max(1, CHUNK_BYTES // (4 * self.n))):
-            # float32 sums of at most 2**24 values of +-1 are exact integers.
-            dots[part] = new_rows[part].astype(np.float32) @ values
+        for part in _batches(added, max(1, CHUNK_BYTES // self.n)):
+            # xi . s = N - 2 (spins that differ): counted in bits, a third of a float product.
+            differ = np.bitwise_count(pack_spins(new_rows[part]) ^ state).sum(axis=1)
+            dots[part] = self.n - 2.0 * differ
         self._names.extend(names)
         self._strengths = np.concatenate([self._strengths, new])
         self._dots = np.concatenate([self._dots, dots])
