@@ -201,6 +201,7 @@ async def test_a_burst_of_enters_closes_a_prompt_once(tmp_path):
         terminal.key("enter")
         await pilot.pause()
         assert app.screen is app.magnets
+        await wait_for_jobs(pilot)  # the save runs in a worker
         assert (tmp_path / "burst.hopfield").is_file()
         for key in ("question_mark", "escape", "escape", "escape"):
             terminal.key(key)
@@ -243,7 +244,7 @@ async def test_typing_an_unknown_home_in_a_prompt_does_not_crash(tmp_path, monke
         await pilot.press("~", "z", "z")
         await pilot.pause(0.2)
         await pilot.press("enter")
-        await pilot.pause()
+        await wait_for_jobs(pilot)
         assert app.is_running
         assert app.screen is app.magnets
         assert (tmp_path / "~zz.hopfield").is_file()
@@ -299,5 +300,6 @@ async def test_saving_or_exporting_over_an_existing_file_asks_first(tmp_path):
         await pilot.press("ctrl+s")
         await answer_prompt(pilot, str(taken))
         await pilot.press("y")
+        await wait_for_jobs(pilot)
         assert not app.magnets.unsaved
         assert taken.read_bytes() != b"precious"
