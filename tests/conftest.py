@@ -27,6 +27,17 @@ async def finish_recall(pilot, timeout: float = 20.0) -> None:
     await pilot.pause()
 
 
+async def wait_for_jobs(pilot) -> None:
+    """Wait until the work running in workers (saving, opening, a rule) has landed.
+
+    A job's worker hands its result to the event loop and waits until it ran
+    there, so once the worker is done the screen shows the result.
+    """
+    for worker in [worker for worker in pilot.app.workers if worker.group == "job"]:
+        await worker.wait()
+    await pilot.pause()
+
+
 def set_instant(screen: MagnetsScreen) -> None:
     """Make recall as fast as frames allow."""
     screen.speed_index = SPEEDS.index(0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tests.conftest import finish_recall, set_instant
+from tests.conftest import finish_recall, set_instant, wait_for_jobs
 from tui_hopfield.model import Network
 from tui_hopfield.model.rules import Rule
 from tui_hopfield.ui.app import HopfieldApp
@@ -36,7 +36,7 @@ async def test_the_learning_dialog_switches_the_rule_and_relearns(app):
         assert not pilot.app.screen.query_one("#beta-field").display
         await choose(pilot, "#degree", "4")
         await pilot.click("#apply")
-        await pilot.pause()
+        await wait_for_jobs(pilot)
         screen = pilot.app.screen
         assert app.network.rule == Rule("dense", 4)
         assert app.network.energy() != hebb
@@ -105,7 +105,7 @@ async def test_the_modern_network_shows_shades_and_beta_and_takes_one_step(app):
         screen = pilot.app.screen
         await pilot.press("1", "2", "3")
         screen.apply_learning(screen.learning.__class__(Rule("modern", beta=60.0), "async", 1, 0))
-        await pilot.pause()
+        await wait_for_jobs(pilot)
         assert screen.query_one("#beta-setting").display
         assert "modern \u03b2=60" in status_text(pilot)
         app.network.set_state(app.network.patterns[1])
@@ -163,6 +163,7 @@ async def test_overload_imprints_random_memories_up_to_the_load(app):
         await finish_recall(pilot, timeout=60)
         assert not screen.state.startswith("recalled smile")
         screen.apply_learning(screen.learning.__class__(Rule("dense", 3), "async", 1, 0))
+        await wait_for_jobs(pilot)
         app.network.set_state(app.network.patterns[0])
         await pilot.press("f")
         screen.action_recall()

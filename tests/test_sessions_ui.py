@@ -11,7 +11,7 @@ from PIL import Image
 from rich.color import ColorSystem
 from textual import events
 
-from tests.conftest import Terminal
+from tests.conftest import Terminal, wait_for_jobs
 from tui_hopfield.model import Network, load_picture
 from tui_hopfield.model.patterns import random_spins
 from tui_hopfield.model.store import Session, load, save
@@ -33,7 +33,7 @@ async def answer_prompt(pilot, text: str) -> None:
     field = pilot.app.screen.query_one("#path")
     field.value = text
     await pilot.press("enter")
-    await pilot.pause()
+    await wait_for_jobs(pilot)
 
 
 async def test_save_then_open_restores_memories_and_grid(tmp_path):
@@ -229,6 +229,7 @@ async def test_a_burst_of_enters_closes_a_prompt_once(tmp_path):
         terminal.key("enter")
         await keys_handled(pilot, 5)
         assert app.screen is app.magnets
+        await wait_for_jobs(pilot)  # the save runs in a worker
         assert (tmp_path / "burst.hopfield").is_file()
         for key in ("question_mark", "escape", "escape", "escape"):
             terminal.key(key)
@@ -298,7 +299,7 @@ async def test_typing_an_unknown_home_in_a_prompt_does_not_crash(tmp_path, monke
         await pilot.press("~", "z", "z")
         await pilot.pause(0.2)
         await pilot.press("enter")
-        await pilot.pause()
+        await wait_for_jobs(pilot)
         assert app.is_running
         assert app.screen is app.magnets
         assert (tmp_path / "~zz.hopfield").is_file()
@@ -354,5 +355,6 @@ async def test_saving_or_exporting_over_an_existing_file_asks_first(tmp_path):
         await pilot.press("ctrl+s")
         await answer_prompt(pilot, str(taken))
         await pilot.press("y")
+        await wait_for_jobs(pilot)
         assert not app.magnets.unsaved
         assert taken.read_bytes() != b"precious"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tui_hopfield.model.errors import ModelError
+from tui_hopfield.model.errors import Check, ModelError, Report, checkpoint
 from tui_hopfield.model.names import clean_name, numbered
 from tui_hopfield.model.rules import Landscape, Rule
 from tui_hopfield.model.rules.kernels import CHUNK_BYTES, batches, chunks, pack_spins
@@ -108,9 +108,10 @@ class Network:
         count = self.count
         other._names = list(self._names)
         filled = self._columns_filled
-        other._row_store = self._row_store[:count].copy()
+        other._row_store = copy_in_blocks(self._row_store[:count])
         other._column_store = np.empty((self.n, count), dtype=np.int8)
-        other._column_store[:, :filled] = self._column_store[:, :filled]
+        for part in batches(self.n, max(1, COPY_BLOCK_BYTES // max(1, count))):
+            other._column_store[part, :filled] = self._column_store[part, :filled]
         other._columns_filled = filled
         other._strengths = self._strengths.copy()
         other._dots = self._dots.copy()
@@ -134,15 +135,43 @@ class Network:
     @property
     def landscape(self) -> Landscape | None:
         """The energy landscape learned from the memories (None when there are none)."""
+        return self.learn()
+
+    def learn(
+        self, report: Report | None = None, cancelled: Check | None = None
+    ) -> Landscape | None:
+        """Learn the landscape now if the memories or the rule changed, and return it.
+
+        ``report`` is told the fraction done and ``cancelled`` asked between
+        steps (see ``Rule.learn``); a True answer raises ``Cancelled`` and
+        leaves the network as it was (to be learned again when next asked).
+        """
         if not self.count:
             return None
         if self._stale or self._landscape is None:
             self._landscape = self._rule.learn(
-                self._patterns, self._strengths.copy(), self._columns, self._landscape
+                self._patterns,
+                self._strengths.copy(),
+                self._columns,
+                self._landscape,
+                report,
+                cancelled,
             )
             self._landscape.reset(self.state, self._dots)
             self._stale = False
         return self._landscape
+
+    def prepare(self, report: Report | None = None, cancelled: Check | None = None) -> None:
+        """Learn the landscape and build the caches that recall and the panel use.
+
+        What a worker does to a network before the screen shows it, so that
+        the first frame finds nothing left to compute.
+        """
+        landscape = self.learn(report, cancelled)
+        if landscape is not None:
+            checkpoint(1.0, None, cancelled)
+            landscape.packed()
+            landscape.floats()
 
     # -- memories -----------------------------------------------------------
 
@@ -549,4 +578,24 @@ def _named(name: str) -> str:
     if not cleaned:
         raise ModelError("a memory needs a name")
     return cleaned
+
+COPY_BLOCK_BYTES = 8 * 2**20
+"""Bytes copied at a time by ``copy_in_blocks``."""
+
+
+def copy_in_blocks(array: np.ndarray) -> np.ndarray:
+    """A copy of ``array`` made a block of rows at a time.
+
+    The same as ``array.copy()``, but a gigabyte is not one long call: numpy
+    holds the interpreter's lock while it copies, and a copy made in a worker
+    thread would stop the event loop's thread for the whole of it.
+    """
+    out = np.empty_like(array)
+    if array.ndim == 0 or not len(array):
+        out[...] = array
+        return out
+    row_bytes = max(1, array[0].nbytes)
+    for part in batches(len(array), max(1, COPY_BLOCK_BYTES // row_bytes)):
+        out[part] = array[part]
+    return out
 

@@ -56,9 +56,10 @@ from pathlib import Path
 import numpy as np
 
 from tui_hopfield.model.dynamics import MAX_TEMPERATURE
+from tui_hopfield.model.errors import Check, Report, checkpoint
 from tui_hopfield.model.files import expand, kind_of, write_atomically
 from tui_hopfield.model.names import clean_names
-from tui_hopfield.model.network import ModelError, Network
+from tui_hopfield.model.network import ModelError, Network, copy_in_blocks
 from tui_hopfield.model.rules import Rule
 
 FORMAT = "tui-hopfield-session"
@@ -98,6 +99,10 @@ MODES = ("async", "sync")
 """Update modes: one spin at a time, or the whole grid at once."""
 MAX_USE_BOOST = 10.0
 """The most strength a memory may gain each time it is recalled."""
+OPEN_BLOCK_BYTES = 16 * 2**20
+"""Patterns imprinted at a time when a session becomes a network, between reports."""
+WRITE_BLOCK_BYTES = 4 * 2**20
+"""Bytes of an array compressed at a time when saving, between reports."""
 
 _CHUNK = 1 << 20  # bytes read or inflated at a time
 _METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
@@ -139,7 +144,7 @@ class Session:
             network.rows,
             network.cols,
             list(network.names),
-            network.patterns.copy(),
+            copy_in_blocks(network.patterns),
             network.strengths.copy(),
             network.state.copy(),
             rule=network.rule.name,
@@ -152,28 +157,50 @@ class Session:
         """The update mode: ``async`` or ``sync``."""
         return str(self.settings.get("mode", "async"))
 
-    def network(self) -> Network:
-        """A new network holding this session's memories, rule, settings and grid."""
+    def network(self, report: Report | None = None, cancelled: Check | None = None) -> Network:
+        """A new network holding this session's memories, rule, settings and grid.
+
+        The memories go in a block at a time (``Network.imprint_many``);
+        ``report`` is told the fraction done and ``cancelled`` asked between
+        blocks (a True answer raises ``Cancelled``). The landscape is learned
+        when first needed (``Network.prepare`` learns it at once).
+        """
         rule = Rule.from_settings(self.rule, self.settings)
         network = Network(self.rows, self.cols, rule)
-        # The grid first, while there are no memories: the overlaps are then counted
-        # once, as the memories go in, all at once and in one copy (decay is still 1
-        # here, so the strengths stay as saved).
+        # The grid first: each block's overlaps with it are then taken as it goes in,
+        # instead of another pass over all the patterns at the end.
         network.set_state(self.state)
-        network.imprint_many(
-            np.asarray(self.patterns, dtype=np.int8),
-            self.names,
-            np.asarray(self.strengths, dtype=np.float64),
-        )
+        count = len(self.names)
+        network.reserve(count)
+        block = max(1, OPEN_BLOCK_BYTES // max(1, network.n))
+        for first in range(0, count, block):
+            checkpoint(first / count, report, cancelled)
+            last = min(first + block, count)
+            network.imprint_many(
+                np.asarray(self.patterns[first:last], dtype=np.int8),
+                self.names[first:last],
+                np.asarray(self.strengths[first:last], dtype=np.float64),
+            )
+        checkpoint(1.0, report, cancelled)
         # Decay applies to imprints from now on: the saved strengths already carry it.
         network.decay = float(self.settings.get("decay", 1.0))
         network.use_boost = float(self.settings.get("use_boost", 0.0))
         return network
 
 
-def save(session: Session, path: str | Path, *, make_folders: bool | None = None) -> Path:
+def save(
+    session: Session,
+    path: str | Path,
+    report: Report | None = None,
+    cancelled: Check | None = None,
+    *,
+    make_folders: bool | None = None,
+) -> Path:
     """Write ``session`` to ``path`` atomically and return the path written.
 
+    ``report`` is told the fraction of the arrays written and ``cancelled``
+    asked between blocks; a True answer raises ``Cancelled``, and the file
+    at ``path`` stays as it was (the temporary one is removed).
     ``make_folders`` is passed to ``files.write_atomically``: by default a
     missing folder is refused unless it lies in the app's data folder.
     """
@@ -200,9 +227,25 @@ def save(session: Session, path: str | Path, *, make_folders: bool | None = None
     }
     # Never write what ``load`` would refuse: the same checks, before the first byte.
     _check_arrays(arrays, path)
+    total = max(1, sum(array.nbytes for array in arrays.values()))
 
     def write(stream) -> None:
-        np.savez_compressed(stream, **arrays)
+        # What ``numpy.savez_compressed`` writes (the same members and headers), a
+        # block at a time so that the work can report and stop.
+        done = 0
+        with zipfile.ZipFile(stream, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for key, array in arrays.items():
+                array = np.ascontiguousarray(array)
+                with archive.open(f"{key}.npy", "w", force_zip64=True) as member:
+                    header = np.lib.format.header_data_from_array_1_0(array)
+                    np.lib.format.write_array_header_1_0(member, header)
+                    flat = array.reshape(-1).view(np.uint8)
+                    for start in range(0, flat.size, WRITE_BLOCK_BYTES):
+                        checkpoint(done / total, report, cancelled)
+                        block = flat[start : start + WRITE_BLOCK_BYTES]
+                        member.write(block.tobytes())
+                        done += block.size
+        checkpoint(1.0, report, cancelled)
 
     return write_atomically(path, write, SessionError, make_folders=make_folders)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import os
 from collections.abc import Callable
@@ -27,10 +28,12 @@ from tui_hopfield.model import (
     ModelError,
     Network,
     Picture,
+    Verdict,
     classify,
     library,
 )
 from tui_hopfield.model.dynamics import MAX_TEMPERATURE, Retrieval, Step, Synchronous
+from tui_hopfield.model.errors import Cancelled
 from tui_hopfield.model.names import safe_slug
 from tui_hopfield.model.patterns import (
     BREAKS,
@@ -43,6 +46,7 @@ from tui_hopfield.model.patterns import (
 from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, Rule
 from tui_hopfield.model.store import SUFFIX, Session, load, save
 from tui_hopfield.paths import new_session_path, sessions_dir
+from tui_hopfield.ui.jobs import Job, Steps, lower_priority
 from tui_hopfield.ui.learning_prompt import MODE_HELP, Learning, LearningPrompt
 from tui_hopfield.ui.memory_list import MemoryList
 from tui_hopfield.ui.picture_prompt import PicturePrompt
@@ -123,6 +127,7 @@ class MagnetsScreen(Screen):
         Binding("p", "open_picture", "Image file", show=False),
         Binding("T", "type_text", "Words", show=False),
         Binding("L", "lab", "Lab", show=False),
+        Binding("escape", "cancel_job", "Cancel the work", show=False),
         *[
             Binding(str((k + 1) % 10), f"picture({k})", f"Picture {k + 1}", show=False)
             for k in range(10)
@@ -145,6 +150,8 @@ class MagnetsScreen(Screen):
     """The update mode of recall: ``async`` (one spin at a time) or ``sync`` (all at once)."""
     rule: reactive[str] = reactive("hebbian")
     """Mirror of the learning rule's label."""
+    job: reactive[str] = reactive("")
+    """What runs in a worker and how far it is, for the status bar (empty: nothing)."""
 
     def __init__(
         self,
@@ -188,6 +195,7 @@ class MagnetsScreen(Screen):
         self._dynamics: Dynamics | None = None
         self._trace: list[float] = []
         self._overload_token = 0
+        self._job: Job | None = None
 
     # -- layout -------------------------------------------------------------
 
@@ -242,6 +250,7 @@ class MagnetsScreen(Screen):
             MagnetsScreen.load,
             MagnetsScreen.rule,
             MagnetsScreen.mode,
+            MagnetsScreen.job,
         )
         yield Footer()
 
@@ -356,6 +365,10 @@ class MagnetsScreen(Screen):
         return None if index is None else self.network.names[index]
 
     def _imprint(self, spins: np.ndarray, stem: str) -> None:
+        if self._refused("Imprinting"):
+            self._sync()
+            self._name_state("drawing")
+            return
         existing = self._stored_as(spins)
         if existing is not None:
             self._sync()
@@ -413,6 +426,8 @@ class MagnetsScreen(Screen):
             self.notify("That memory changed meanwhile: nothing done.", severity="warning")
             return
         name = network.names[index]
+        if message.action != "show" and self._refused(f"{message.action.capitalize()} {name}"):
+            return
         try:
             if message.action == "reinforce":
                 network.reinforce(index, message.times)
@@ -452,9 +467,11 @@ class MagnetsScreen(Screen):
         if not count:
             self.notify("There are no memories to forget.", timeout=3)
             return
+        if self._refused("Forgetting"):
+            return
 
         def forget(yes: bool | None) -> None:
-            if not yes:
+            if not yes or self._refused("Forgetting"):
                 return
             self._stop_recall()
             self.network.forget_all()
@@ -596,6 +613,8 @@ class MagnetsScreen(Screen):
         self.trace_title.update(f"energy {start_energy:.0f} \u2192 {self.energy:.0f}: {how}")
         verdict = classify(self.network)
         boost = self.network.use_boost
+        if self._job is not None:
+            boost = 0.0  # the memories are being copied: no learning from this use
         if boost > 0 and verdict.kind is Kind.RECALLED and verdict.memory is not None:
             index = self.network.names.index(verdict.memory)
             self.network.reinforce(index, boost)
@@ -610,35 +629,51 @@ class MagnetsScreen(Screen):
         self.action_save_then(lambda: None)
 
     def action_save_then(self, after: Callable[[], None]) -> None:
-        """Ask where to save, save, and on success call ``after``."""
+        """Ask where to save, save (in a worker), and on success call ``after``."""
+        if self._refused("Saving"):
+            return
 
         def save_and_continue(path: Path | None) -> None:
             if path is None:
                 return
             if path.suffix == "" and not path.is_dir():
                 path = path.with_suffix(SUFFIX)
-            self._confirm_overwrite(path, lambda: self.save_to(path) and after())
+            self._confirm_overwrite(path, lambda: self.save_to(path, after))
 
         default = self.session_path or new_session_path()
         self.app.push_screen(
             PathPrompt("Save the session as", default, suffixes=(SUFFIX,)), save_and_continue
         )
 
-    def save_to(self, path: Path | None) -> bool:
-        """Save the session to ``path``; say how it went. Return whether it was saved."""
-        if path is None:
-            return False
+    def save_to(self, path: Path | None, then: Callable[[], None] | None = None) -> Job | None:
+        """Save the session to ``path`` in a worker and say how it went.
+
+        On success the session counts as saved and ``then`` is called; a
+        failure or a cancel leaves the file and the unsaved flag as they were.
+        Return the job, or None when nothing was started.
+        """
+        if path is None or self._refused("Saving"):
+            return None
         if path.suffix == "" and not path.is_dir():
             path = path.with_suffix(SUFFIX)
-        try:
-            written = save(Session.of(self.network, self.temperature, self.mode), path)
-        except ModelError as error:
-            self.notify(str(error), title="Not saved", severity="error")
-            return False
-        self.saved_revision = self.network.revision
-        self.session_path = written
-        self.notify(f"Saved {self.network.count} memories to {written}.", timeout=4)
-        return True
+        network, temperature, mode = self.network, self.temperature, self.mode
+
+        def work(steps: Steps) -> Path:
+            steps.phase("copying", measured=False)
+            session = Session.of(network, temperature, mode)
+            steps.phase("writing")
+            return save(session, path, steps.report, steps.cancelled)
+
+        def done(written: Path) -> None:
+            if self.network is network and network.revision == job.revision:
+                self.saved_revision = job.revision
+                self.session_path = written
+            self.notify(f"Saved {network.count} memories to {written}.", timeout=4)
+            if then is not None:
+                then()
+
+        job = self._start_job("save", f"saving {path.name}", work, done, "Not saved")
+        return job
 
     def confirm_unsaved(self, note: str, go: str, then: Callable[[], None]) -> None:
         """Run ``then`` now, or, with memories never saved, after asking: save, go or cancel.
@@ -659,6 +694,8 @@ class MagnetsScreen(Screen):
 
     def action_open(self) -> None:
         """Open a saved session in place of this one (asking first if it was never saved)."""
+        if self._refused("Opening a session"):
+            return
         self.confirm_unsaved(
             "Opening another session replaces them.", "Open anyway", self._ask_what_to_open
         )
@@ -669,25 +706,43 @@ class MagnetsScreen(Screen):
             PathPrompt("Open the session", f"{folder}/", suffixes=(SUFFIX,)), self.open_from
         )
 
-    def open_from(self, path: Path | None) -> None:
-        """Open the session at ``path``; a bad file changes nothing and says why."""
-        if path is None:
-            return
-        try:
-            session = load(path)
-        except ModelError as error:
-            self.notify(str(error), title="Not opened", severity="error")
-            return
-        self._stop_recall()
-        self.replace_network(session.network())
-        self.mode = session.mode
-        self.temperature = self.slider.clamp(session.temperature)
-        self.saved_revision = self.network.revision
-        self.session_path = path
-        self.notify(f"Opened {path}: {self.network.count} memories.", timeout=4)
+    def open_from(self, path: Path | None) -> Job | None:
+        """Open the session at ``path`` in a worker; a bad file changes nothing and says why.
 
-    def replace_network(self, network: Network) -> None:
-        """Show another network (perhaps of another size) on this screen."""
+        Reading, checking, building the network and learning its landscape all
+        happen away from the event loop; the new network is shown only when
+        it is whole. Return the job, or None when nothing was started.
+        """
+        if path is None or self._refused("Opening a session"):
+            return None
+
+        def work(steps: Steps) -> tuple[Session, Network, Verdict]:
+            steps.phase("reading", measured=False)
+            session = load(path)
+            steps.phase("building")
+            network = session.network(steps.report, steps.cancelled)
+            steps.phase("learning", measured=network.rule.name == "storkey")
+            network.prepare(steps.report, steps.cancelled)
+            return session, network, classify(network)
+
+        def done(opened: tuple[Session, Network, Verdict]) -> None:
+            session, network, verdict = opened
+            self._stop_recall()
+            self.replace_network(network, verdict)
+            self.mode = session.mode
+            self.temperature = self.slider.clamp(session.temperature)
+            self.saved_revision = self.network.revision
+            self.session_path = path
+            self.notify(f"Opened {path}: {self.network.count} memories.", timeout=4)
+
+        return self._start_job("open", f"opening {path.name}", work, done, "Not opened")
+
+    def replace_network(self, network: Network, verdict: Verdict | None = None) -> None:
+        """Show another network (perhaps of another size) on this screen.
+
+        ``verdict`` is its state's name when a worker found it already
+        (``classify`` costs O(N P) on an unsettled grid).
+        """
         self._stop_recall()
         resized = (network.rows, network.cols) != (self.network.rows, self.network.cols)
         self.network = network
@@ -698,7 +753,10 @@ class MagnetsScreen(Screen):
         self._title_board()
         self._show_learning()
         self._sync()
-        self._name_state("drawing")
+        if verdict is None:
+            self._name_state("drawing")
+        else:
+            self.state = "drawing" if verdict.kind is Kind.UNSETTLED else verdict.label
 
     def action_export(self, index: int = -1) -> None:
         """Export the grid (``index`` -1) or memory ``index`` as a PNG, one pixel a spin."""
@@ -755,40 +813,211 @@ class MagnetsScreen(Screen):
 
     def action_learning(self) -> None:
         """Choose the learning rule, the update mode, decay and learning from use."""
+        if self._refused("Changing the learning", unless="rule"):
+            return
         self.app.push_screen(LearningPrompt(self.learning), self.apply_learning)
 
     def apply_learning(self, learning: Learning | None) -> None:
-        """Use ``learning``; a rule the grid cannot hold is refused and changes nothing."""
-        if learning is None:
-            return
-        self._set_rule(learning.rule)
-        self.network.decay = learning.decay
-        self.network.use_boost = learning.use_boost
-        self.mode = learning.mode
-        self._show_learning()
+        """Use ``learning``; a rule the grid cannot hold is refused and changes nothing.
 
-    def _set_rule(self, rule: Rule, quiet: bool = False) -> bool:
+        A new rule is learned in a worker; decay, learning from use and the
+        mode change with it when it lands (at once when the rule stays).
+        """
+        if learning is None or self._refused("Changing the learning", unless="rule"):
+            return
+
+        def settle(network: Network) -> None:
+            network.decay = learning.decay
+            network.use_boost = learning.use_boost
+            self.mode = learning.mode
+            self._show_learning()
+
+        self._set_rule(learning.rule, then=settle)
+
+    def _set_rule(
+        self, rule: Rule, quiet: bool = False, then: Callable[[Network], None] | None = None
+    ) -> Job | None:
+        """Re-learn the memories with ``rule``, in a worker on a copy of the network.
+
+        A rule chosen while another is being learned replaces it. ``then`` is
+        called with the network once the rule is in force. Return the job, or
+        None when nothing had to be learned.
+        """
         network = self.network
+        if self._job is not None and self._job.kind == "rule":
+            self._cancel_job()  # a later choice wins
         if rule == network.rule:
-            return True
-        old = network.rule
-        self._stop_recall()
+            if then is not None:
+                then(network)
+            return None
         try:
-            network.rule = rule
-            landscape = network.landscape
+            rule.check_size(network.n)
         except ModelError as error:
-            network.rule = old
             self.notify(str(error), title="Rule not changed", severity="error")
-            return False
+            return None
+        if not network.count:  # nothing to learn
+            self._stop_recall()
+            network.rule = rule
+            self._rule_changed(network, rule, quiet, then)
+            return None
+
+        def work(steps: Steps) -> tuple[Network, Verdict]:
+            steps.phase("copying", measured=False)
+            relearned = network.copy()
+            relearned.rule = rule
+            steps.phase("learning", measured=rule.name == "storkey")
+            relearned.prepare(steps.report, steps.cancelled)
+            return relearned, classify(relearned)
+
+        def done(learned: tuple[Network, Verdict]) -> None:
+            relearned, verdict = learned
+            if self.network is not network or network.revision != job.revision:
+                self.notify(
+                    "The memories changed while they were re-learned: the rule stays.",
+                    title="Rule not changed",
+                    severity="warning",
+                )
+                return
+            named: Verdict | None = verdict
+            if not np.array_equal(network.state, relearned.state):
+                relearned.set_state(network.state)  # the grid was drawn on meanwhile
+                named = None
+            self.replace_network(relearned, named)
+            self._rule_changed(relearned, rule, quiet, then, named=True)
+
+        job = self._start_job("rule", f"rule {rule.label}", work, done, "Rule not changed")
+        return job
+
+    def _rule_changed(
+        self,
+        network: Network,
+        rule: Rule,
+        quiet: bool,
+        then: Callable[[Network], None] | None,
+        named: bool = False,
+    ) -> None:
         self.grid.show_values(None)
         self._sync()
-        self._name_state("drawing")
+        if not named:  # else replace_network named the state
+            self._name_state("drawing")
+        if then is not None:
+            then(network)
+        self._show_learning()
         if quiet:
-            return True
+            return
         learned = f" and re-learned {network.count} memories" if network.count else ""
         self.notify(f"Rule: {rule.label}{learned}. {rule.help}", timeout=5)
+        landscape = network.landscape
         if landscape is not None and landscape.note:
             self.notify(landscape.note, title="Pseudo-inverse", severity="warning", timeout=6)
+
+    # -- heavy work in a worker ---------------------------------------------
+
+    @property
+    def running(self) -> Job | None:
+        """The job running in a worker (saving, opening, learning a rule), if any."""
+        return self._job
+
+    def _refused(self, what: str, unless: str | None = None) -> bool:
+        """Whether ``what`` must wait for the running job (unless it is of kind ``unless``).
+
+        Edits to the memories wait for a job, which works on a copy of them;
+        drawing, breaking and recall on the grid go on.
+        """
+        job = self._job
+        if job is None or job.kind == unless:
+            return False
+        self.notify(
+            f"{what} waits for the work running: {job.describe()}. Escape cancels it.",
+            title="Busy",
+            severity="warning",
+            timeout=4,
+        )
+        return True
+
+    def _start_job(
+        self,
+        kind: str,
+        label: str,
+        work: Callable[[Steps], object],
+        done: Callable,
+        title: str,
+    ) -> Job:
+        """Run ``work`` in a thread worker; on the event loop, ``done`` its result.
+
+        A failure is reported under ``title``; a cancel or a later job drops
+        the result. Everything ``work`` builds must be new (copies).
+        """
+        job = Job(kind, label, self.network, self.network.revision)
+        self._job = job
+        self.job = job.describe()
+        self._run_job(job, work, done, title)
+        return job
+
+    @work(thread=True, group="job", exit_on_error=False)
+    def _run_job(
+        self, job: Job, work: Callable[[Steps], object], done: Callable, title: str
+    ) -> None:
+        worker = get_current_worker()
+        lower_priority()
+        steps = Steps(job, self._send_progress, lambda: worker.is_cancelled)
+        try:
+            result = work(steps)
+        except Cancelled:
+            return
+        except Exception as error:  # a bad file, out of memory: say so, change nothing
+            if not steps.cancelled():
+                self._from_thread(self._job_failed, job, title, error)
+            return
+        if not steps.cancelled():
+            self._from_thread(self._job_finished, job, done, result)
+
+    def _from_thread(self, callback: Callable, *args: object) -> None:
+        with contextlib.suppress(RuntimeError):  # the app closed meanwhile: nothing to tell
+            self.app.call_from_thread(callback, *args)
+
+    def _send_progress(self, job: Job, phase: str, fraction: float | None) -> None:
+        if not job.cancelled:
+            self._from_thread(self._job_progress, job, phase, fraction)
+
+    def _job_progress(self, job: Job, phase: str, fraction: float | None) -> None:
+        if job is self._job:
+            job.phase, job.fraction = phase, fraction
+            self.job = job.describe()
+
+    def _job_finished(self, job: Job, done: Callable, result: object) -> None:
+        if job is not self._job:
+            return  # cancelled or replaced meanwhile: dropped
+        self._end_job()
+        done(result)
+
+    def _job_failed(self, job: Job, title: str, error: Exception) -> None:
+        if job is not self._job:
+            return
+        self._end_job()
+        self.notify(str(error) or type(error).__name__, title=title, severity="error")
+
+    def _end_job(self) -> None:
+        self._job = None
+        self.job = ""
+
+    def _cancel_job(self) -> Job | None:
+        """Stop the running job, if any; its worker drops what it built."""
+        job = self._job
+        if job is not None:
+            job.cancelled = True
+            self._end_job()
+        return job
+
+    def action_cancel_job(self) -> None:
+        """Cancel the work running in a worker: everything stays as it was."""
+        job = self._cancel_job()
+        if job is not None:
+            self.notify(f"Cancelled {job.label}: nothing changed.", timeout=3)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_job":
+            return self._job is not None  # escape means nothing here otherwise
         return True
 
     def action_mode(self) -> None:
@@ -806,14 +1035,19 @@ class MagnetsScreen(Screen):
     @on(Slider.Changed, "#beta")
     def beta_changed(self, message: Slider.Changed) -> None:
         rule = self.network.rule
+        if self._refused("Changing beta", unless="rule"):
+            self.beta_slider.value = rule.beta
+            return
         self._set_rule(Rule(rule.name, rule.degree, message.value), quiet=True)
-        self._show_learning()
 
     def action_overload(self) -> None:
         """Imprint random patterns up to a chosen load, to watch recall break past ~0.138 N."""
 
+        if self._refused("Overloading"):
+            return
+
         def overload(load: float | None) -> None:
-            if load is None:
+            if load is None or self._refused("Overloading"):
                 return
             network = self.network
             target = round(load * network.n)
@@ -876,6 +1110,7 @@ class MagnetsScreen(Screen):
         """
         revision, state = start
         worker = get_current_worker()
+        lower_priority()
         try:
             overloaded = network.copy()
             overloaded.set_state(state)
@@ -893,12 +1128,13 @@ class MagnetsScreen(Screen):
             if landscape is not None and not worker.is_cancelled:
                 landscape.packed()
                 landscape.floats()
+            verdict = classify(overloaded)
         except Exception as error:  # out of memory, most likely: say so, change nothing
             if network.revision == revision and not worker.is_cancelled:
                 self.app.call_from_thread(self._overload_failed, error, token)
             return  # else copied while the memories changed: dropped anyway
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._overloaded, network, start, overloaded, token)
+            self.app.call_from_thread(self._overloaded, network, start, overloaded, token, verdict)
 
     def _overload_failed(self, error: Exception, token: int) -> None:
         """The overload could not be built: say why; the network is as it was."""
@@ -916,8 +1152,12 @@ class MagnetsScreen(Screen):
         start: tuple[int, np.ndarray],
         overloaded: Network,
         token: int,
+        verdict: Verdict | None = None,
     ) -> None:
-        """Show the overloaded network, unless the grid moved on while it was built."""
+        """Show the overloaded network, unless the grid moved on while it was built.
+
+        ``verdict`` names its state, found in the worker.
+        """
         if token != self._overload_token:
             return  # another overload came first: it will land
         if network is not self.network:
@@ -938,8 +1178,9 @@ class MagnetsScreen(Screen):
             return
         if not np.array_equal(network.state, state):
             overloaded.set_state(network.state)  # the grid was drawn on meanwhile
+            verdict = None
         added = overloaded.count - network.count
-        self.replace_network(overloaded)
+        self.replace_network(overloaded, verdict)
         self.notify(
             f"Added {added:,} random memories: load {overloaded.load:.3f}"
             f" (classic capacity ~0.138). Break a picture and recall.",

@@ -13,13 +13,14 @@ rows cost, not one widget per memory.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import textwrap
 
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
+from textual import events, work
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.color import Color
@@ -29,11 +30,14 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
+from textual.worker import get_current_worker
 
 from tui_hopfield.model.names import visible
 from tui_hopfield.model.network import Network
+from tui_hopfield.model.rules import Landscape
+from tui_hopfield.ui.jobs import lower_priority
 from tui_hopfield.ui.memory_menu import MemoryMenu, MenuChoice
-from tui_hopfield.ui.memory_rows import MemoryRow, MemoryRows, RowSummary
+from tui_hopfield.ui.memory_rows import VALLEY_BATCH, MemoryRow, MemoryRows, RowSummary, Valleys
 from tui_hopfield.ui.thumbnail import fit, picture_strips
 
 FULL, EIGHTHS = "\u2588", " \u258f\u258e\u258d\u258c\u258b\u258a\u2589"
@@ -180,6 +184,7 @@ class MemoryList(ScrollView, can_focus=True):
         """Builds rows from a network for ``show_network``."""
         self._pictures: LRUCache[tuple[int, bool], tuple[np.ndarray, list[Strip]]] = LRUCache(256)
         self._palette: tuple[Color, Color] | None = None
+        self._valleys_asked = False
         self.set_reactive(MemoryList.glyphs, bool(os.environ.get("NO_COLOR")))
 
     def on_mount(self) -> None:
@@ -284,6 +289,9 @@ class MemoryList(ScrollView, can_focus=True):
         if index == self.highlighted:
             base = base + self.get_component_rich_style("memory-list--highlight")
         row = rows[index]
+        if rows.valleys is not None and rows.valleys.wanted and not self._valleys_asked:
+            self._valleys_asked = True
+            self.call_later(self._ask_for_valleys)
         thumbnail = self.thumbnail_size.width
         pictures = self._picture(row.pattern)
         if line < len(pictures):
@@ -292,6 +300,47 @@ class MemoryList(ScrollView, can_focus=True):
             left = Strip.blank(thumbnail, base)
         text = self._text_line(row, index == rows.best, line, width - thumbnail - 1, base)
         return Strip.join([left, Strip.blank(1, base), text]).crop_extend(0, width, base)
+
+    def _ask_for_valleys(self) -> None:
+        """Hand the valleys the drawn rows want to a worker, with what it needs to compute them."""
+        self._valleys_asked = False
+        valleys = self.rows.valleys
+        if valleys is None or not valleys.current:
+            return
+        indices = valleys.take()
+        if not indices:
+            return
+        network = valleys.network
+        landscape = network.landscape  # learned already: the screen showed its energy
+        if landscape is None:
+            return
+        patterns = network.patterns[indices]  # a copy: the network's buffers may change
+        self._compute_valleys(valleys, landscape, indices, patterns)
+
+    @work(thread=True, group="valleys", exit_on_error=False)
+    def _compute_valleys(
+        self, valleys: Valleys, landscape: Landscape, indices: list[int], patterns: np.ndarray
+    ) -> None:
+        """The energies of ``patterns``, a batch at a time, delivered to the panel."""
+        worker = get_current_worker()
+        lower_priority()
+        for start in range(0, len(indices), VALLEY_BATCH):
+            if worker.is_cancelled or not valleys.current or valleys is not self.rows.valleys:
+                found = np.full(len(indices) - start, np.nan)
+                with contextlib.suppress(RuntimeError):  # the app may have closed
+                    self.app.call_from_thread(valleys.fill, indices[start:], found)
+                return
+            part = slice(start, start + VALLEY_BATCH)
+            try:
+                found = landscape.energies(patterns[part])
+            except Exception:  # the landscape changed under it: the memories did too
+                found = np.full(len(indices[part]), np.nan)
+            with contextlib.suppress(RuntimeError):
+                self.app.call_from_thread(self._valleys_found, valleys, indices[part], found)
+
+    def _valleys_found(self, valleys: Valleys, indices: list[int], found: np.ndarray) -> None:
+        if valleys.fill(indices, found) and valleys is self.rows.valleys:
+            self.refresh()
 
     def _text_style(self, component: str, base: Style) -> Style:
         # The colour and weight of a component, on the row's own background.

@@ -52,16 +52,24 @@ class MemoryRow:
 
 
 EAGER_VALLEYS = 256
-"""Up to this many memories, every valley is computed at once (one batched product);
+"""Up to this many memories, every valley is asked for at once (one batched product);
 past it, only those of the rows on show, when first drawn."""
+INLINE_VALLEY_WORK = 2**23
+"""Multiply-adds of valleys the panel computes while it draws (a few milliseconds);
+anything larger is computed in a worker, and the panel draws "…" until it lands."""
+VALLEY_BATCH = 16
+"""Valleys a worker computes between two deliveries to the panel."""
 
 
 class Valleys:
     """Each memory's valley depth (the energy of its own picture), computed when needed.
 
-    A valley costs O(N P): all of them at once is O(N P^2), minutes for an
-    overloaded big grid, so past ``EAGER_VALLEYS`` memories each is computed
-    when its row is first drawn, and kept.
+    A valley costs O(N P) (O(N^2) for Storkey's dense W): all of them at once
+    is O(N P^2), minutes for an overloaded big grid. Up to ``EAGER_VALLEYS``
+    memories all are asked for at once, past it each when its row is first
+    drawn. What is cheap (``INLINE_VALLEY_WORK``) is computed on the spot; the
+    rest is left ``wanted``, for the panel to compute in a worker (``take``,
+    then ``fill``), NaN meanwhile.
     """
 
     def __init__(self, network: Network) -> None:
@@ -71,14 +79,50 @@ class Valleys:
         """Its revision when they were taken: a later one makes them unknown."""
         self.values = np.full(network.count, np.nan)
         """The valleys found so far (NaN: not yet)."""
-        if 0 < network.count <= EAGER_VALLEYS:
-            self.values[:] = network.valleys()
+        self.wanted: set[int] = set()
+        """Valleys asked for and too costly to compute while drawing."""
+        self._pending: set[int] = set()
+        count = network.count
+        if 0 < count <= EAGER_VALLEYS:
+            if self.cost(count) <= INLINE_VALLEY_WORK:
+                self.values[:] = network.valleys()
+            else:
+                self.wanted.update(range(count))
+
+    @property
+    def current(self) -> bool:
+        """Whether the memories are still those these valleys belong to."""
+        return self.network.revision == self.revision
+
+    def cost(self, rows: int) -> int:
+        """Roughly the multiply-adds ``rows`` valleys take."""
+        network = self.network
+        per_row = network.n if network.rule.name == "storkey" else network.count
+        return rows * network.n * max(1, per_row)
 
     def __getitem__(self, index: int) -> float:
         value = self.values[index]
-        if np.isnan(value) and self.network.revision == self.revision:
-            value = self.values[index] = self.network.valleys([index])[0]
+        if np.isnan(value) and self.current and index not in self._pending:
+            if self.cost(1) <= INLINE_VALLEY_WORK:
+                value = self.values[index] = self.network.valleys([index])[0]
+            else:
+                self.wanted.add(index)
         return float(value)
+
+    def take(self) -> list[int]:
+        """The wanted valleys, now handed to a worker (asked for no more meanwhile)."""
+        taken = sorted(self.wanted)
+        self._pending.update(taken)
+        self.wanted.clear()
+        return taken
+
+    def fill(self, indices: Sequence[int], values: np.ndarray) -> bool:
+        """Keep what a worker found; whether it still belongs to these memories."""
+        self._pending.difference_update(indices)
+        if not self.current:
+            return False
+        self.values[list(indices)] = values
+        return True
 
 
 class Pictures:
@@ -199,3 +243,5 @@ class RowSummary:
         old = self._rows
         overlaps = np.asarray(network.overlaps(), dtype=np.float64)
         return MemoryRows(old.names, old.strengths, overlaps, old.pictures, old.valleys)
+
+

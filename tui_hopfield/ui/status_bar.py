@@ -31,10 +31,15 @@ class StatusBar(Widget):
     """The learning rule's label."""
     mode: reactive[str] = reactive("async")
     """The update mode: async or sync."""
+    job: reactive[str] = reactive("")
+    """The heavy work running in a worker and how far it is (empty: none)."""
 
     def render(self) -> Text:
         key = self.get_component_rich_style("status-bar--key")
         text = Text(no_wrap=True, overflow="ellipsis")
+        if self.job:
+            text.append(f" {self.job}", self.get_component_rich_style("status-bar--state"))
+            text.append(" (escape cancels) \u00b7", key)
         text.append(" memories ", key)
         text.append(str(self.memories))
         text.append(" \u00b7 energy ", key)

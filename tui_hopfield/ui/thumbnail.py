@@ -47,9 +47,15 @@ def area_weights(size_in: int, size_out: int) -> np.ndarray:
 
 
 def downsample(values: np.ndarray, height: int, width: int) -> np.ndarray:
-    """Area-average a (rows, cols) array onto (height, width) pixels (growing repeats)."""
+    """Area-average a (rows, cols) array onto (height, width) pixels (growing repeats).
+
+    Two ``einsum`` products, not ``@``: these are tiny, and a BLAS call from
+    the event loop waits for any large one a worker thread has running (and,
+    on a busy machine, for BLAS's own threads): 24 ms instead of 0.5 ms.
+    """
     grid = np.asarray(values, dtype=np.float64)
-    return area_weights(grid.shape[0], height) @ grid @ area_weights(grid.shape[1], width).T
+    rows = np.einsum("ij,jk->ik", area_weights(grid.shape[0], height), grid)
+    return np.einsum("ik,lk->il", rows, area_weights(grid.shape[1], width))
 
 
 def fit(rows: int, cols: int, width: int, height: int) -> tuple[int, int, int]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tui_hopfield.model.errors import ModelError
+from tui_hopfield.model.errors import Check, ModelError, Report
 from tui_hopfield.model.rules.dense import Polynomial
 from tui_hopfield.model.rules.landscape import Landscape
 from tui_hopfield.model.rules.linear import Hebbian, PseudoInverse
@@ -101,6 +101,8 @@ class Rule:
         strengths: np.ndarray,
         columns: np.ndarray | None = None,
         previous: Landscape | None = None,
+        report: Report | None = None,
+        cancelled: Check | None = None,
     ) -> Landscape:
         """The landscape of ``patterns`` (int8, P x N) stored with ``strengths`` (P,).
 
@@ -110,8 +112,13 @@ class Rule:
         strengths changed): Storkey's rule extends it instead of starting again
         when only patterns were added, and every rule keeps its packed and
         float32 copies of those patterns.
+
+        ``report`` is told the fraction done and ``cancelled`` is asked between
+        steps of rules that learn in many steps (Storkey's, one pattern at a
+        time); a True answer raises ``Cancelled``.
         """
-        landscape = self._learn(np.asarray(patterns, dtype=np.int8), strengths, columns, previous)
+        patterns = np.asarray(patterns, dtype=np.int8)
+        landscape = self._learn(patterns, strengths, columns, previous, report, cancelled)
         landscape.adopt(previous)
         return landscape
 
@@ -121,13 +128,15 @@ class Rule:
         strengths: np.ndarray,
         columns: np.ndarray | None,
         previous: Landscape | None,
+        report: Report | None = None,
+        cancelled: Check | None = None,
     ) -> Landscape:
         strengths = np.asarray(strengths, dtype=np.float64)
         if self.name == "hebbian":
             return Hebbian(patterns, strengths, columns)
         if self.name == "storkey":
             start = previous if isinstance(previous, Storkey) else None
-            return Storkey(patterns, strengths, columns, start)
+            return Storkey(patterns, strengths, columns, start, report, cancelled)
         if self.name == "pseudo-inverse":
             return PseudoInverse(patterns, strengths, columns)
         if self.name == "dense":

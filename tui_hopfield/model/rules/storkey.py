@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from tui_hopfield.model.errors import ModelError
+from tui_hopfield.model.errors import Check, ModelError, Report, checkpoint
 from tui_hopfield.model.rules.kernels import CHUNK_BYTES
 from tui_hopfield.model.rules.landscape import Landscape
 
@@ -48,6 +48,8 @@ class Storkey(Landscape):
         strengths: np.ndarray,
         columns: np.ndarray | None = None,
         start: Storkey | None = None,
+        report: Report | None = None,
+        cancelled: Check | None = None,
     ) -> None:
         super().__init__(patterns, strengths, columns)
         n = self.n
@@ -58,8 +60,11 @@ class Storkey(Landscape):
             weights, learned = start.weights, start.count
         self.weights = weights
         """W, float32 (N, N), symmetric with a zero diagonal."""
+        todo = max(1, self.count - learned)
         for mu in range(learned, self.count):
+            checkpoint((mu - learned) / todo, report, cancelled)
             self._learn(patterns[mu].astype(np.float32), float(strengths[mu]))
+        checkpoint(1.0, report, None)
         # What was learned, kept apart from the network's buffers (which change in place).
         self._learned = (patterns.copy(), strengths.copy())
         self._field = np.zeros(n)

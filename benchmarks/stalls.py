@@ -1,0 +1,350 @@
+"""Stall benchmark: how long the event loop stops during each heavy action of the app.
+
+Each action runs in the real app, headless (Textual's ``run_test``), at the
+largest size and load the app allows for it, while a ticker scheduled every
+10 ms on the same event loop records the gaps between its turns. The longest
+gap beyond the 10 ms it asked for is the action's *stall*: how long the
+interface could not answer a key. The action is driven the way a key would
+(``save_to``, ``open_from``, ``apply_learning``, the overload prompt, the
+memory panel's ``end``), and the benchmark waits until its result is on screen.
+
+Actions and sizes (see ``--help`` for the loads):
+
+- overload a 256x256 grid to the most it may hold (``OVERLOAD_BYTES``: 16,384 memories);
+- save that session (ctrl+s), open it again (ctrl+o), move the memory panel to
+  its last memory (its valley depths), switch the rule to dense n=3;
+- switch to Storkey's rule on its largest grid (``STORKEY_MAX_BYTES``: 8192 spins, 64x128);
+- switch to the pseudo-inverse on 256x256.
+
+Run: ``.venv/bin/python benchmarks/stalls.py [--quick] [--json FILE]``. To measure
+other code (say a copy of the project before a change) put it first on the
+path: ``PYTHONPATH=/other/copy .venv/bin/python benchmarks/stalls.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import inspect
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+try:  # the code on PYTHONPATH, if any, else this checkout's
+    import tui_hopfield
+except ImportError:
+    sys.path.insert(0, str(REPO))
+
+import numpy as np  # noqa: E402
+from textual.widgets import Input  # noqa: E402
+
+import tui_hopfield  # noqa: E402
+from tui_hopfield.model.network import Network  # noqa: E402
+from tui_hopfield.model.rules import STORKEY_MAX_BYTES, Rule  # noqa: E402
+from tui_hopfield.model.store import MAX_SIDE  # noqa: E402
+from tui_hopfield.ui.app import HopfieldApp  # noqa: E402
+from tui_hopfield.ui.learning_prompt import Learning  # noqa: E402
+from tui_hopfield.ui.magnets_screen import OVERLOAD_BYTES, MagnetsScreen  # noqa: E402
+
+sys.path.insert(0, str(HERE))
+from engine import cpu_busy, fmt_bytes, machine_info, set_blas_threads  # noqa: E402
+
+TICK = 0.010
+"""Seconds between the ticker's turns."""
+TERMINAL = (200, 60)
+"""The headless terminal: the grid scrolls, the memory panel shows a few rows."""
+DEFAULT_JSON = HERE / "results" / "stalls.json"
+
+
+class StallMeter:
+    """Records the longest gap between turns of a ticker on the running event loop."""
+
+    def __init__(self) -> None:
+        self.worst = 0.0
+        self.ticks = 0
+        self._last = 0.0
+        self._task: asyncio.Task | None = None
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(TICK)
+            now = time.perf_counter()
+            self.worst = max(self.worst, now - self._last - TICK)
+            self.ticks += 1
+            self._last = now
+
+    def __enter__(self) -> StallMeter:
+        # Counted from now: work done before the ticker's first turn is a stall too.
+        self._last = time.perf_counter()
+        self._task = asyncio.get_running_loop().create_task(self._tick())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+        self.worst = max(self.worst, time.perf_counter() - self._last - TICK)
+
+
+def idle(screen: MagnetsScreen) -> bool:
+    """Whether no job runs in a worker (always True for code without jobs)."""
+    return getattr(screen, "running", None) is None
+
+
+async def until(condition: Callable[[], bool], timeout: float) -> bool:
+    """Wait, letting the loop turn, until ``condition`` holds; whether it did in time."""
+    start = time.perf_counter()
+    while not condition():
+        if time.perf_counter() - start > timeout:
+            return False
+        await asyncio.sleep(0.02)
+    return True
+
+
+async def measure(
+    name: str,
+    size: str,
+    memories: int,
+    act: Callable[[], Awaitable[None] | None],
+    done: Callable[[], bool],
+    timeout: float,
+) -> dict:
+    """Run ``act`` under the stall meter until ``done``; return the figures."""
+    print(f"  {name} ...", file=sys.stderr, flush=True)
+    await asyncio.sleep(0.1)
+    with StallMeter() as meter:
+        start = time.perf_counter()
+        result = act()
+        if inspect.isawaitable(result):
+            await result
+        finished = await until(done, timeout)
+        elapsed = time.perf_counter() - start
+        await asyncio.sleep(0.2)  # the frames after the result landed (drawing it)
+    row = {
+        "action": name,
+        "size": size,
+        "memories": memories,
+        "seconds": round(elapsed, 3),
+        "finished": finished,
+        "longest_stall_ms": round(meter.worst * 1000, 1),
+        "ticks": meter.ticks,
+    }
+    print(f"    {row}", file=sys.stderr, flush=True)
+    return row
+
+
+def random_network(rows: int, cols: int, count: int, seed: int) -> Network:
+    """A network of ``count`` random memories (untimed set-up)."""
+    rng = np.random.default_rng(seed)
+    network = Network(rows, cols)
+    network.reserve(count)
+    block = max(1, 2**24 // network.n)
+    for first in range(0, count, block):
+        last = min(first + block, count)
+        patterns = rng.choice(np.array([-1, 1], dtype=np.int8), (last - first, network.n))
+        network.imprint_many(patterns, [f"random {k + 1}" for k in range(first, last)])
+    return network
+
+
+def learning(screen: MagnetsScreen, rule: Rule) -> Learning:
+    """The screen's learning settings with another rule."""
+    network = screen.network
+    return Learning(rule, screen.mode, network.decay, network.use_boost)
+
+
+async def big_grid(args: argparse.Namespace, folder: Path) -> list[dict]:
+    """The 256x256 actions: overload to the cap, save, open, the panel, a rule."""
+    side = MAX_SIDE
+    n = side * side
+    cap = OVERLOAD_BYTES // (2 * n)
+    target = args.memories or cap
+    size = f"{side}x{side}"
+    rows: list[dict] = []
+    app = HopfieldApp(side, side, seed=1)
+    async with app.run_test(size=TERMINAL) as pilot:
+        screen = app.magnets
+        await pilot.pause()
+        rows.append(
+            await measure("nothing (the noise floor)", size, 0, lambda: None, lambda: False, 5.0)
+        )
+        rows[-1]["finished"] = True
+
+        async def overload() -> None:
+            await pilot.press("O")
+            field = app.screen.query_one(Input)
+            field.value = f"{target / n:.6f}"
+            await pilot.press("enter")
+
+        rows.append(
+            await measure(
+                f"overload to {target:,} memories",
+                size,
+                target,
+                overload,
+                lambda: screen.network.count >= target,
+                args.timeout,
+            )
+        )
+        await pilot.pause()
+        path = folder / "big.hopfield"
+        rows.append(
+            await measure(
+                "save (ctrl+s)",
+                size,
+                target,
+                lambda: screen.save_to(path),
+                lambda: path.is_file() and idle(screen) and not screen.unsaved,
+                args.timeout,
+            )
+        )
+        before = screen.network
+        rows.append(
+            await measure(
+                "open (ctrl+o)",
+                size,
+                target,
+                lambda: screen.open_from(path),
+                lambda: screen.network is not before and idle(screen),
+                args.timeout,
+            )
+        )
+        before = None  # let the old network go
+        panel = screen.memory_list
+        panel.focus()
+
+        def last_valley() -> bool:
+            valleys = panel.rows.valleys
+            return valleys is not None and not np.isnan(valleys.values[-1])
+
+        rows.append(
+            await measure(
+                "memory panel: end (valleys)",
+                size,
+                target,
+                lambda: panel.action_jump(-1),
+                last_valley,
+                args.timeout,
+            )
+        )
+        dense = Rule("dense", 3)
+        rows.append(
+            await measure(
+                "rule: dense n=3",
+                size,
+                target,
+                lambda: screen.apply_learning(learning(screen, dense)),
+                lambda: screen.network.rule == dense and idle(screen),
+                args.timeout,
+            )
+        )
+    return rows
+
+
+async def storkey(args: argparse.Namespace) -> list[dict]:
+    """Storkey's rule on the largest grid it may learn on."""
+    rows, cols = 64, 128  # 8192 spins: the budget exactly
+    assert 4 * (rows * cols) ** 2 <= STORKEY_MAX_BYTES
+    network = random_network(rows, cols, args.storkey_memories, seed=2)
+    app = HopfieldApp(rows, cols, seed=1, network=network)
+    async with app.run_test(size=TERMINAL) as pilot:
+        screen = app.magnets
+        await pilot.pause()
+        target = Rule("storkey")
+        return [
+            await measure(
+                "rule: Storkey",
+                f"{rows}x{cols}",
+                network.count,
+                lambda: screen.apply_learning(learning(screen, target)),
+                lambda: screen.network.rule == target and idle(screen),
+                args.timeout,
+            )
+        ]
+
+
+async def pseudo_inverse(args: argparse.Namespace) -> list[dict]:
+    """The projection rule on the largest grid, with ``--pinv-memories`` memories."""
+    side = MAX_SIDE
+    network = random_network(side, side, args.pinv_memories, seed=3)
+    app = HopfieldApp(side, side, seed=1, network=network)
+    async with app.run_test(size=TERMINAL) as pilot:
+        screen = app.magnets
+        await pilot.pause()
+        target = Rule("pseudo-inverse")
+        return [
+            await measure(
+                "rule: pseudo-inverse",
+                f"{side}x{side}",
+                network.count,
+                lambda: screen.apply_learning(learning(screen, target)),
+                lambda: screen.network.rule == target and idle(screen),
+                args.timeout,
+            )
+        ]
+
+
+def table(rows: list[dict]) -> str:
+    """The figures as a Markdown table."""
+    lines = [
+        "| action | grid | memories | took s | longest stall ms |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        done = "" if row["finished"] else " (timed out)"
+        lines.append(
+            f"| {row['action']} | {row['size']} | {row['memories']:,} |"
+            f" {row['seconds']:.1f}{done} | {row['longest_stall_ms']:,.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Run every action, print the table and the machine, write the JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--memories", type=int, default=0, help="overload target (default: cap)")
+    parser.add_argument("--storkey-memories", type=int, default=20)
+    parser.add_argument("--pinv-memories", type=int, default=1000)
+    parser.add_argument("--quick", action="store_true", help="a quarter of the loads")
+    parser.add_argument("--threads", type=int, default=0, help="OpenBLAS threads")
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds per action")
+    parser.add_argument("--json", type=Path, default=DEFAULT_JSON)
+    args = parser.parse_args()
+    if args.quick:
+        n = MAX_SIDE * MAX_SIDE
+        args.memories = args.memories or OVERLOAD_BYTES // (2 * n) // 4
+        args.storkey_memories = max(1, args.storkey_memories // 4)
+        args.pinv_memories = max(1, args.pinv_memories // 4)
+    if args.threads and not set_blas_threads(args.threads):
+        print("could not set the BLAS threads", file=sys.stderr)
+    busy_before = cpu_busy()
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory() as folder:
+        rows += asyncio.run(big_grid(args, Path(folder)))
+    rows += asyncio.run(storkey(args))
+    rows += asyncio.run(pseudo_inverse(args))
+    busy_after = cpu_busy()
+    machine = machine_info()
+    blas = machine["blas"] or {}
+    print(table(rows))
+    print()
+    print(
+        f"Code: {Path(tui_hopfield.__file__).parent.parent}. Machine: {machine['cpu']},"
+        f" {machine['cpus_usable']} usable CPUs, {fmt_bytes(machine['memory'].get('MemTotal'))}"
+        f" RAM; Python {machine['python']}, numpy {machine['numpy']} with"
+        f" {blas.get('name', '?')} {blas.get('version', '')}; BLAS threads:"
+        f" {machine['blas_threads'] or '?'}; load average at the end {machine['load_average']};"
+        f" CPUs busy with other work before/after: {busy_before} / {busy_after}."
+    )
+    print("Command: " + " ".join([Path(sys.executable).name, *sys.argv]))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(
+        json.dumps({"rows": rows, "machine": machine, "busy": [busy_before, busy_after]}, indent=1)
+    )
+
+
+if __name__ == "__main__":
+    main()
