@@ -376,3 +376,20 @@ def test_index_of_finds_a_stored_pattern_only_when_every_spin_agrees():
     assert network.index_of(patterns[29].reshape(10, 10)) == 29
     assert network.index_of(random_spins(100, rng)) is None
     assert Network(10, 10).index_of(patterns[0]) is None
+
+
+def test_no_memory_grows_past_the_strength_a_session_may_hold() -> None:
+    """Strengths are bounded in the network itself, so every session it makes can be saved."""
+    from tui_hopfield.model.network import MAX_STRENGTH
+
+    network = Network(2, 2)
+    with pytest.raises(ModelError, match="up to"):
+        network.imprint(np.ones(4, dtype=np.int8), "big", MAX_STRENGTH * 2)
+    with pytest.raises(ModelError, match="up to"):
+        network.imprint_many(np.ones((1, 4), dtype=np.int8), ["big"], np.array([1e308]))
+    network.imprint(np.ones(4, dtype=np.int8), "one", MAX_STRENGTH - 1)
+    with pytest.raises(ModelError, match="at most"):
+        network.reinforce(0, 2.0)
+    assert network.strengths[0] == MAX_STRENGTH - 1
+    network.reinforce(0, 1.0)
+    assert network.strengths[0] == MAX_STRENGTH

@@ -26,6 +26,9 @@ from tui_hopfield.model.names import clean_name, numbered
 from tui_hopfield.model.rules import Landscape, Rule
 from tui_hopfield.model.rules.kernels import CHUNK_BYTES, batches, chunks, pack_spins
 
+MAX_STRENGTH = 1e6
+"""The largest strength a memory may have: far past any use, and small enough
+that energies and fields of a 256x256 grid stay exact in float64."""
 STRIP = 32
 """Patterns transposed at a time into the column copy."""
 
@@ -229,8 +232,7 @@ class Network:
         """
         name = _named(name)
         xi = self._check_spins(pattern)
-        if not np.isfinite(strength) or strength <= 0:
-            raise ModelError(f"a memory's strength must be a positive number, not {strength}")
+        _check_strengths(np.asarray([strength], dtype=np.float64))
         if self.decay != 1.0 and self.count:
             self._strengths *= self.decay
         count = self.count
@@ -270,9 +272,7 @@ class Network:
         strengths = np.asarray(strength, dtype=np.float64)
         if strengths.ndim > 1 or (strengths.ndim == 1 and strengths.shape != (len(xi),)):
             raise ModelError(f"{len(xi)} new memories need one strength or {len(xi)}")
-        wrong = strengths[~(np.isfinite(strengths) & (strengths > 0))]
-        if wrong.size:
-            raise ModelError(f"a memory's strength must be a positive number, not {wrong[0]}")
+        _check_strengths(strengths)
         names = [_named(name) for name in names]
         if len(names) != len(xi) or len(set(names)) != len(names):
             raise ModelError("every new memory needs a name of its own")
@@ -329,7 +329,13 @@ class Network:
         if not np.isfinite(times) or times <= 0:
             raise ModelError(f"a memory is reinforced a positive number of times, not {times}")
         self._check_index(index)
-        self._strengths[index] += float(times)
+        grown = self._strengths[index] + float(times)
+        if grown > MAX_STRENGTH:
+            raise ModelError(
+                f"{self._names[index]} would reach strength {grown:g};"
+                f" a memory's strength is at most {MAX_STRENGTH:g}"
+            )
+        self._strengths[index] = grown
         self._changed()
 
     def decay_all(self, factor: float) -> None:
@@ -570,6 +576,15 @@ class Network:
         if not np.all((flat == 1) | (flat == -1)):
             raise ModelError("a pattern's spins must all be +1 or -1")
         return flat.astype(np.int8)
+
+
+def _check_strengths(strengths: np.ndarray) -> None:
+    """Refuse any strength that is not a positive number up to ``MAX_STRENGTH``."""
+    wrong = strengths[~(np.isfinite(strengths) & (strengths > 0) & (strengths <= MAX_STRENGTH))]
+    if wrong.size:
+        raise ModelError(
+            f"a memory's strength is a positive number up to {MAX_STRENGTH:g}, not {wrong[0]:g}"
+        )
 
 
 def _named(name: str) -> str:

@@ -59,7 +59,7 @@ from tui_hopfield.model.dynamics import MAX_TEMPERATURE
 from tui_hopfield.model.errors import Check, Report, checkpoint
 from tui_hopfield.model.files import expand, kind_of, write_atomically
 from tui_hopfield.model.names import clean_names
-from tui_hopfield.model.network import ModelError, Network, copy_in_blocks
+from tui_hopfield.model.network import MAX_STRENGTH, ModelError, Network, copy_in_blocks
 from tui_hopfield.model.rules import Rule
 
 FORMAT = "tui-hopfield-session"
@@ -80,8 +80,6 @@ MAX_ARRAY_BYTES = 1024 * 1024 * 1024
 """The most bytes the arrays of a session may unpack to (a zip bomb is refused)."""
 MAX_META_BYTES = 16 * 2**20
 """The most bytes the JSON header may take."""
-MAX_STRENGTH = 1e6
-"""The greatest strength a memory may have in a file."""
 MAX_NUMBER = 1e12
 """The greatest size of any other number a file's settings may hold."""
 MAX_DIGITS = 18

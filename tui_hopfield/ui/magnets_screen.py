@@ -617,7 +617,11 @@ class MagnetsScreen(Screen):
             boost = 0.0  # the memories are being copied: no learning from this use
         if boost > 0 and verdict.kind is Kind.RECALLED and verdict.memory is not None:
             index = self.network.names.index(verdict.memory)
-            self.network.reinforce(index, boost)
+            try:
+                self.network.reinforce(index, boost)
+            except ModelError as error:
+                self.notify(str(error), title="Not learned from use", severity="warning")
+                return
             self._sync()
             strength = self.network.strengths[index]
             self.notify(f"{verdict.memory} was used: strength {strength:g}.", timeout=3)
