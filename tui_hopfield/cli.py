@@ -282,6 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         saved=start.saved,
         session_path=start.path,
         mode=start.mode,
+        offer_recovery=True,  # a session a crash saved is offered at start
     )
     app.run()
     return app.return_code or 0

@@ -1,0 +1,72 @@
+"""Guards against crashes inside Textual 8.2.8 that the app's fuzz and small terminals found.
+
+Each guard is the smallest change in our code that keeps the app alive; each has a
+regression test in ``tests/test_recovery.py`` (search for its name).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+
+from textual.await_complete import AwaitComplete
+from textual.command import CommandList, CommandPalette
+from textual.content import Content
+
+
+def guard_zero_width_text() -> None:
+    """Let text be laid out in no width at all, as one cell, instead of crashing.
+
+    A widget squeezed to no content width (a dialog's three buttons at 18-24
+    columns, an option list narrower than its padding) makes Textual wrap its text
+    at width 0 or less, and Rich's ``chop_cells`` raises ``ValueError: range() arg
+    3 must not be zero`` from the layout: the whole app dies. Nothing shows in
+    no width anyway, so the text is wrapped at one cell and clipped. Installed
+    once, when the app module is imported.
+    """
+    original = Content._wrap_and_format
+    if getattr(original, "guarded", False):
+        return
+
+    @functools.wraps(original)
+    def wrap_and_format(self: Content, width: int, *args, **kwargs):
+        return original(self, max(width, 1), *args, **kwargs)
+
+    wrap_and_format.guarded = True  # type: ignore[attr-defined]
+    Content._wrap_and_format = wrap_and_format  # type: ignore[method-assign]
+
+
+class Palette(CommandPalette):
+    """The command palette, safe on tiny terminals and against late events.
+
+    - Page up / page down on a list that has no room to show a line (a terminal
+      of 4 rows or fewer) raised ``KeyError`` in ``OptionList._move_page``: the
+      list lays out no lines while its region is empty (the early exit of
+      ``OptionList._update_lines``, as in Textualize/textual#5794), yet paging
+      reads the line of the highlighted option. With no room there is no page
+      to move by, so the keys do nothing.
+    - A second closing event that reaches the palette after another screen was
+      pushed over it (ctrl+q while it is open, then a click queued for it)
+      dismissed it again: Textual called its result callback a second time
+      (``InvalidStateError``) and popped the screen above it. A palette that is
+      not on top ignores it.
+    - The worker that gathers commands can finish after the palette was closed
+      and its children removed; showing the list then raised ``NoMatches``.
+    """
+
+    def _action_command_list(self, action: str) -> None:
+        if action in ("page_up", "page_down"):
+            commands = self.query_one(CommandList)
+            if not commands.scrollable_content_region:
+                return
+        super()._action_command_list(action)
+
+    def _watch__list_visible(self) -> None:
+        if self.query(CommandList) and self.query("#--input"):
+            super()._watch__list_visible()
+
+    def dismiss(self, result: object = None) -> AwaitComplete:
+        """Close the palette, unless it is no longer the top screen."""
+        if not self.is_active:
+            return AwaitComplete(asyncio.sleep(0))
+        return super().dismiss(result)
