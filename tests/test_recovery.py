@@ -349,3 +349,18 @@ async def test_the_palette_key_with_a_dialog_over_the_palette():
         await pilot.pause()
         assert isinstance(app.screen, UnsavedPrompt)
         assert sum(isinstance(screen, CommandPalette) for screen in app.screen_stack) == 1
+
+
+@pytest.mark.parametrize("search", ["zzqx", ""])
+async def test_the_no_matches_countdown_after_the_list_is_gone(search, monkeypatch):
+    monkeypatch.setattr(CommandPalette, "_NO_MATCHES_COUNTDOWN", 0.001)
+    app = HopfieldApp(seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        palette = app.screen
+        await palette.query_one(CommandList).remove()  # as closing does, before the timer
+        palette._start_no_matches_countdown(search)
+        for _ in range(10):
+            await pilot.pause()
+        assert app.is_running

@@ -9,9 +9,12 @@ from __future__ import annotations
 import asyncio
 import functools
 
+from rich.align import Align
+from rich.text import Text
 from textual.await_complete import AwaitComplete
 from textual.command import CommandList, CommandPalette
 from textual.content import Content
+from textual.widgets.option_list import Option
 
 
 def guard_zero_width_text() -> None:
@@ -50,8 +53,9 @@ class Palette(CommandPalette):
       dismissed it again: Textual called its result callback a second time
       (``InvalidStateError``) and popped the screen above it. A palette that is
       not on top ignores it.
-    - The worker that gathers commands can finish after the palette was closed
-      and its children removed; showing the list then raised ``NoMatches``.
+    - The worker that gathers commands, and the timer that shows "No matches
+      found", can fire after the palette was closed and its children removed;
+      they then raised ``NoMatches`` (no ``CommandList``). They do nothing then.
     """
 
     def _action_command_list(self, action: str) -> None:
@@ -62,8 +66,34 @@ class Palette(CommandPalette):
         super()._action_command_list(action)
 
     def _watch__list_visible(self) -> None:
-        if self.query(CommandList) and self.query("#--input"):
+        if self._whole:
             super()._watch__list_visible()
+
+    @property
+    def _whole(self) -> bool:
+        """Whether the palette still has its list and input (not being taken down)."""
+        return bool(self.query(CommandList)) and bool(self.query("#--input"))
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        # Textual's countdown, with its closing check: the timer outlives the list.
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if not self._whole:
+                return
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(
+                        Align.center(Text("No matches found", style="not bold")),
+                        disabled=True,
+                        id=self._NO_MATCHES,
+                    )
+                )
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
 
     def dismiss(self, result: object = None) -> AwaitComplete:
         """Close the palette, unless it is no longer the top screen."""
