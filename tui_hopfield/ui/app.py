@@ -291,6 +291,13 @@ class HopfieldApp(App[None]):
             return AwaitComplete(asyncio.sleep(0))
         return super().pop_screen()
 
+    async def _check_bindings(self, key: str, priority: bool = False) -> bool:
+        # Keys still queued when the app closes arrive after its screens are gone;
+        # Textual then raised ScreenStackError ("No screens on stack") on the way out.
+        if not self._screen_stack:
+            return True  # dropped: there is nothing left to press
+        return await super()._check_bindings(key, priority)
+
     def action_command_palette(self) -> None:
         """Show the command palette (ours: guarded against two Textual crashes)."""
         # Textual asks only whether the top screen is a palette: with a dialog over an
