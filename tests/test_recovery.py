@@ -220,7 +220,7 @@ async def test_a_failed_autosave_keeps_the_app_open_and_offers_to_quit_without_s
         )
         assert app.is_running and app.network.count == 3
         assert app.screen.go == "Quit without saving"
-        await pilot.press("q")
+        await pilot.press("ctrl+q")  # ctrl+q in a quit question quits
         await until(pilot, lambda: not app.is_running)
 
 

@@ -121,8 +121,8 @@ class HopfieldApp(App[None]):
         magnets = self.magnets
         question = self.screen
         if isinstance(question, UnsavedPrompt):
-            if question.go == "Quit":
-                question.close("go")  # ctrl+q again in the quit question: quit
+            if question.go.startswith("Quit"):
+                question.close("go")  # ctrl+q again in a quit question: quit
                 return
             question.close("cancel")  # ctrl+q in another question: that one is dropped
         target = self.autosave_target()
