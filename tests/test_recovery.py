@@ -263,6 +263,9 @@ async def test_an_autosave_older_than_the_start_is_replaced(data):
 def test_guard_zero_width_text():
     assert Content("Quit").get_height({}, 0) >= 1
     assert Content("Quit").get_height({}, -3) >= 1
+    # A button 2 cells wide with a line-pad of 1 (fuzz seed 2, drawing "Cancel").
+    assert Content("Cancel")._wrap_and_format(2, line_pad=1)
+    assert Content("Cancel")._wrap_and_format(2, "left", "fold", False, 1)
 
 
 @pytest.mark.parametrize("width", [10, 17, 18, 20, 22, 24, 30])
@@ -362,5 +365,25 @@ async def test_the_no_matches_countdown_after_the_list_is_gone(search, monkeypat
         await palette.query_one(CommandList).remove()  # as closing does, before the timer
         palette._start_no_matches_countdown(search)
         for _ in range(10):
+            await pilot.pause()
+        assert app.is_running
+
+
+async def test_a_press_on_a_widget_being_removed():
+    from textual.geometry import Offset
+    from textual.widgets import Label
+
+    from tests.conftest import Terminal
+
+    app = HopfieldApp(seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await until(pilot, lambda: not isinstance(app.screen, MagnetsScreen))
+        orphan = Label("going")  # what Textual finds there: a widget whose parent is gone
+        app.screen.get_widget_and_offset_at = lambda x, y: (orphan, Offset(0, 0))
+        from textual import events
+
+        Terminal(app).mouse(events.MouseDown, 5, 5, 1)
+        for _ in range(3):
             await pilot.pause()
         assert app.is_running

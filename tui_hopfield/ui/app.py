@@ -291,6 +291,21 @@ class HopfieldApp(App[None]):
             return AwaitComplete(asyncio.sleep(0))
         return super().pop_screen()
 
+    async def on_event(self, event: events.Event) -> None:
+        # A press on a widget being removed (its parent already gone, still drawn
+        # until the next layout) made Textual's text selection read the region of
+        # its missing parent: AttributeError (fuzz seed 1, the lab at 17 columns).
+        if (
+            isinstance(event, events.MouseDown)
+            and not event.is_forwarded
+            and self._screen_stack
+            and self.screen.allow_select
+        ):
+            widget, _ = self.screen.get_widget_and_offset_at(event.x, event.y)
+            if widget is not None and widget is not self.screen and widget.parent is None:
+                return  # dropped: what was pressed is going away
+        await super().on_event(event)
+
     async def _check_bindings(self, key: str, priority: bool = False) -> bool:
         # Keys still queued when the app closes arrive after its screens are gone;
         # Textual then raised ScreenStackError ("No screens on stack") on the way out.

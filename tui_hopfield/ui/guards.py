@@ -23,9 +23,11 @@ def guard_zero_width_text() -> None:
     A widget squeezed to no content width (a dialog's three buttons at 18-24
     columns, an option list narrower than its padding) makes Textual wrap its text
     at width 0 or less, and Rich's ``chop_cells`` raises ``ValueError: range() arg
-    3 must not be zero`` from the layout: the whole app dies. Nothing shows in
-    no width anyway, so the text is wrapped at one cell and clipped. Installed
-    once, when the app module is imported.
+    3 must not be zero`` from the layout: the whole app dies. The same when a
+    button 2 cells wide draws its label inside a ``line-pad`` of 1 on each side.
+    Nothing readable fits there anyway: the text is wrapped at one cell at
+    least, inside what padding leaves room. Installed once, when the app module
+    is imported.
     """
     original = Content._wrap_and_format
     if getattr(original, "guarded", False):
@@ -33,7 +35,14 @@ def guard_zero_width_text() -> None:
 
     @functools.wraps(original)
     def wrap_and_format(self: Content, width: int, *args, **kwargs):
-        return original(self, max(width, 1), *args, **kwargs)
+        width = max(width, 1)
+        # The line's padding (a button's ``line-pad``) leaves at least one cell of text.
+        most = (width - 1) // 2
+        if "line_pad" in kwargs:
+            kwargs["line_pad"] = min(kwargs["line_pad"], most)
+        elif len(args) > 3:
+            args = (*args[:3], min(args[3], most), *args[4:])
+        return original(self, width, *args, **kwargs)
 
     wrap_and_format.guarded = True  # type: ignore[attr-defined]
     Content._wrap_and_format = wrap_and_format  # type: ignore[method-assign]
