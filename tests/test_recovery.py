@@ -387,3 +387,20 @@ async def test_a_press_on_a_widget_being_removed():
         for _ in range(3):
             await pilot.pause()
         assert app.is_running
+
+
+async def test_a_click_on_a_palette_row_that_is_gone():
+    from rich.style import Style
+    from textual import events
+
+    app = HopfieldApp(seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p", "down")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        commands = app.screen.query_one(CommandList)
+        await until(pilot, lambda: commands.option_count > 0)
+        gone = commands.option_count + 5  # drawn before the list narrowed
+        click = events.Click(commands, 1, 1, 0, 0, 1, False, False, False,
+                             style=Style(meta={"option": gone}))  # fmt: skip
+        await commands._on_click(click)
+        assert app.is_running

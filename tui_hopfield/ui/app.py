@@ -21,13 +21,14 @@ from tui_hopfield import __version__
 from tui_hopfield.model import ModelError, Network, library
 from tui_hopfield.model.store import Session, load, save
 from tui_hopfield.paths import autosave_path, free_path, recovery_files, recovery_path
-from tui_hopfield.ui.guards import Palette, guard_zero_width_text
+from tui_hopfield.ui.guards import Palette, guard_stale_option_click, guard_zero_width_text
 from tui_hopfield.ui.help_screen import HelpScreen
 from tui_hopfield.ui.magnets_screen import MagnetsScreen
 from tui_hopfield.ui.prompts import UnsavedPrompt
 from tui_hopfield.ui.recovery_prompt import RecoveryPrompt, describe
 
 guard_zero_width_text()
+guard_stale_option_click()
 
 NARROW = 60
 """Terminals narrower than this stack a dialog's buttons, one line each: side by side,

@@ -11,9 +11,11 @@ import functools
 
 from rich.align import Align
 from rich.text import Text
+from textual import events
 from textual.await_complete import AwaitComplete
 from textual.command import CommandList, CommandPalette
 from textual.content import Content
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 
@@ -46,6 +48,30 @@ def guard_zero_width_text() -> None:
 
     wrap_and_format.guarded = True  # type: ignore[attr-defined]
     Content._wrap_and_format = wrap_and_format  # type: ignore[method-assign]
+
+
+def guard_stale_option_click() -> None:
+    """Ignore a click on an option list row that no longer exists.
+
+    A click carries the option index drawn under the pointer; when the list was
+    refilled with fewer options in between (the palette's commands narrowing as
+    one types), ``OptionList._on_click`` indexed past the end: ``IndexError``
+    (fuzz seed 1). Akin to Textualize/textual#3270 (the hover of a removed
+    option), fixed there for hovering only. Installed once, with the app module.
+    """
+    original = OptionList._on_click
+    if getattr(original, "guarded", False):
+        return
+
+    @functools.wraps(original)
+    async def on_click(self: OptionList, event: events.Click) -> None:
+        clicked = event.style.meta.get("option")
+        if clicked is not None and not 0 <= clicked < self.option_count:
+            return
+        await original(self, event)
+
+    on_click.guarded = True  # type: ignore[attr-defined]
+    OptionList._on_click = on_click  # type: ignore[method-assign]
 
 
 class Palette(CommandPalette):
