@@ -404,3 +404,20 @@ async def test_a_click_on_a_palette_row_that_is_gone():
                              style=Style(meta={"option": gone}))  # fmt: skip
         await commands._on_click(click)
         assert app.is_running
+
+
+async def test_page_keys_in_an_option_list_with_no_room():
+    from textual.widgets import OptionList
+
+    app = HopfieldApp(seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await until(pilot, lambda: not isinstance(app.screen, MagnetsScreen))
+        options = OptionList("one", "two", "three")
+        options.styles.height = 0  # no room: the lines are never laid out
+        await app.screen.mount(options)
+        await pilot.pause()
+        options.highlighted = 1
+        options.action_page_up()
+        options.action_page_down()
+        assert app.is_running and options.highlighted == 1

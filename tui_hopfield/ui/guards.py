@@ -51,7 +51,8 @@ def guard_zero_width_text() -> None:
 
 
 def guard_stale_option_click() -> None:
-    """Ignore a click on an option list row that no longer exists.
+    """Ignore a click on an option list row that no longer exists, and page keys
+    in an option list that has no room to show one.
 
     A click carries the option index drawn under the pointer; when the list was
     refilled with fewer options in between (the palette's commands narrowing as
@@ -72,6 +73,21 @@ def guard_stale_option_click() -> None:
 
     on_click.guarded = True  # type: ignore[attr-defined]
     OptionList._on_click = on_click  # type: ignore[method-assign]
+
+    # Page up / down in an option list with no room for a line (a Select's overlay
+    # or the palette on a few rows) read the line of an option never laid out:
+    # KeyError in _move_page (see Palette below and the fuzz's default seed).
+    move_page = OptionList._move_page
+
+    @functools.wraps(move_page)
+    def guarded_move_page(self: OptionList, direction) -> None:
+        if not self.scrollable_content_region:
+            return
+        if (self.highlighted or 0) not in self._index_to_line:
+            return
+        move_page(self, direction)
+
+    OptionList._move_page = guarded_move_page  # type: ignore[method-assign]
 
 
 class Palette(CommandPalette):
