@@ -12,8 +12,8 @@ from PIL import Image
 
 from tui_hopfield import __version__, cli
 from tui_hopfield.model import Network
+from tui_hopfield.model.paths import autosave_path
 from tui_hopfield.model.store import Session, save
-from tui_hopfield.paths import autosave_path
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

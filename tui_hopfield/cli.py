@@ -12,10 +12,10 @@ from tui_hopfield import __version__
 from tui_hopfield.argtypes import degree, grid_size, number, seed
 from tui_hopfield.model import ModelError, Network, load_picture
 from tui_hopfield.model.dynamics import MAX_TEMPERATURE
+from tui_hopfield.model.paths import autosave_path
 from tui_hopfield.model.patterns import METHODS, THRESHOLDS, format_names, picture_name
 from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, RULE_NAMES, Rule
 from tui_hopfield.model.store import MAX_USE_BOOST, MODES, SessionError, load
-from tui_hopfield.paths import autosave_path
 
 MAX_STEM = 60
 """Names taken from image files are cut to this many characters."""
@@ -230,6 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         saved=start.saved,
         session_path=start.path,
         mode=start.mode,
+        offer_recovery=True,  # a session a crash saved is offered at start
     )
     app.run()
     return app.return_code or 0

@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from tui_hopfield.model.errors import ModelError
-from tui_hopfield.model.files import expand
 from tui_hopfield.model.names import clean_name
+from tui_hopfield.model.paths import expand
 from tui_hopfield.model.patterns import flip_fraction, load_picture, random_spins
 
 ROLES = ("bg", "old", "new")

@@ -9,7 +9,7 @@ Rules of ``write_atomically``, the one way the app writes a file:
   A link that points nowhere (or into a loop) is refused.
 - A missing folder is refused ("no such folder"), unless the caller asks for
   it to be made (``make_folders=True``); by default (``None``) only the app's
-  own data folder (``tui_hopfield.paths.data_dir``) and folders inside it are
+  own data folder (``tui_hopfield.model.paths.data_dir``) and folders inside it are
   made, for the autosave, recovery files and the default sessions folder.
 - The new content goes to a hidden temporary file ``.<name>.XXXXXXXX.tmp``
   beside the file, is flushed and fsynced, then renamed over it. A process
@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from tui_hopfield.model.errors import ModelError
+from tui_hopfield.model.paths import data_dir, expand
 
 STALE_SECONDS = 60.0
 """A temporary file of ours untouched this long is a killed save's leftover (a live save
@@ -37,14 +38,6 @@ keeps writing to its own, so its modification time stays fresh)."""
 
 TEMPORARY = re.compile(r"\A\..+\.[a-z0-9_]{8}\.tmp\Z", re.DOTALL)
 """The names ``tempfile.mkstemp`` gives our temporary files: ``.<name>.XXXXXXXX.tmp``."""
-
-
-def expand(path: str | Path) -> Path:
-    """``path`` with a leading ``~`` or ``~user`` expanded, or as typed when that is unknown."""
-    try:
-        return Path(path).expanduser()
-    except RuntimeError:  # "~nobody-by-that-name": leave it as a plain name
-        return Path(path)
 
 
 def kind_of(mode: int) -> str | None:
@@ -175,9 +168,6 @@ def _ensure_folder(folder: Path, make_folders: bool | None, error: type[ModelErr
 
 def _inside_data_folder(folder: Path) -> bool:
     """Whether ``folder`` is the app's data folder or lies inside it."""
-    # Imported here: ``paths`` itself imports this module.
-    from tui_hopfield.paths import data_dir
-
     try:
         own = Path(os.path.abspath(data_dir()))
         return Path(os.path.abspath(folder)).is_relative_to(own)

@@ -57,9 +57,10 @@ import numpy as np
 
 from tui_hopfield.model.dynamics import MAX_TEMPERATURE
 from tui_hopfield.model.errors import Check, Report, checkpoint
-from tui_hopfield.model.files import expand, kind_of, write_atomically
+from tui_hopfield.model.files import kind_of, write_atomically
 from tui_hopfield.model.names import clean_names
 from tui_hopfield.model.network import MAX_STRENGTH, ModelError, Network, copy_in_blocks
+from tui_hopfield.model.paths import expand
 from tui_hopfield.model.rules import Rule
 
 FORMAT = "tui-hopfield-session"

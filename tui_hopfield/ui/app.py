@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -12,20 +14,32 @@ from textual import events
 from textual.app import SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tui_hopfield import __version__
 from tui_hopfield.model import ModelError, Network, library
 from tui_hopfield.model.names import visible
+from tui_hopfield.model.paths import autosave_path, free_path, recovery_files, recovery_path
 from tui_hopfield.model.patterns import format_names
-from tui_hopfield.model.store import Session, save
-from tui_hopfield.paths import autosave_path
+from tui_hopfield.model.store import Session, load, save
 from tui_hopfield.ui.commands import PlainCommands
+from tui_hopfield.ui.guards import Palette, guard_stale_option_click, guard_zero_width_text
 from tui_hopfield.ui.help_screen import HelpScreen
 from tui_hopfield.ui.magnets_screen import MagnetsScreen
 from tui_hopfield.ui.prompts import UnsavedPrompt
+from tui_hopfield.ui.recovery_prompt import RecoveryPrompt, describe
 from tui_hopfield.ui.theme import PaletteApp
+
+guard_zero_width_text()
+guard_stale_option_click()
+
+NARROW = 60
+"""Terminals narrower than this stack a dialog's buttons, one line each: side by side,
+three buttons squeezed to no width crashed Textual's text wrapping (18-24 columns).
+The class is on the app, not a screen breakpoint: a screen gets its breakpoint classes
+only at its first resize, after its first layout."""
 
 
 class HopfieldApp(PaletteApp[None]):
@@ -54,6 +68,7 @@ class HopfieldApp(PaletteApp[None]):
         saved: bool = True,
         session_path: Path | None = None,
         mode: str = "async",
+        offer_recovery: bool = False,
     ) -> None:
         super().__init__()
         self.network = network if network is not None else Network(rows, cols)
@@ -72,12 +87,27 @@ class HopfieldApp(PaletteApp[None]):
         """The session file opened at start, if any."""
         self.mode = mode
         """The update mode at start: ``async`` or ``sync``."""
+        self.offer_recovery = offer_recovery
+        """Whether the start offers to reopen a session a crash saved (the command does)."""
+        self.recovered_to: Path | None = None
+        """Where an unhandled error saved the session, once it has."""
+        self.recovery_problem: str | None = None
+        """Why an unhandled error could not save the session, if it could not."""
+        self.reopened_recovery: Path | None = None
+        """The crash's file reopened at start: removed on a clean quit, reused by a crash."""
+        self._autosave_stamp = _stamp(autosave_path()) if autosave else None
+        """The autosave as this instance found it: another instance may write it meanwhile."""
 
     def on_mount(self) -> None:
         # Full garbage collections rescan every long-lived object start-up made
         # (widgets, styles, caches) and stalled a 256x256 recall for 30-200 ms
         # every ~350 ms; freezing them leaves collections the young objects only.
         self.call_after_refresh(gc.freeze)
+        if self.offer_recovery:
+            self.call_after_refresh(self._offer_recovery)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
 
     def get_default_screen(self) -> Screen:
         screen = MagnetsScreen(self.network, self.pictures, self.rng, self.temperature, self.mode)
@@ -98,30 +128,164 @@ class HopfieldApp(PaletteApp[None]):
         magnets = self.magnets
         question = self.screen
         if isinstance(question, UnsavedPrompt):
-            if question.go == "Quit":
-                question.close("go")  # ctrl+q again in the quit question: quit
+            if question.go.startswith("Quit"):
+                question.close("go")  # ctrl+q again in a quit question: quit
                 return
             question.close("cancel")  # ctrl+q in another question: that one is dropped
-        note = (
-            f"Quitting autosaves them to {autosave_path()}; tui-hopfield --resume reopens it."
-            if self.autosave
-            else "Quitting without saving loses them."
-        )
+        target = self.autosave_target()
+        if not self.autosave:
+            note = "Quitting without saving loses them."
+        elif target == autosave_path():
+            note = f"Quitting autosaves them to {target}; tui-hopfield --resume reopens it."
+        else:
+            note = (
+                f"Another tui-hopfield wrote {autosave_path()} after this one started: "
+                f"quitting autosaves them to {target} instead."
+            )
         magnets.confirm_unsaved(note, "Quit", self._autosave_and_exit)
+
+    def autosave_target(self) -> Path:
+        """Where quitting autosaves: the autosave, unless another instance wrote it since
+        this one started; then a numbered one beside it, so neither overwrites the other."""
+        path = autosave_path()
+        now = _stamp(path)
+        if now is None or now == self._autosave_stamp:
+            return path
+        return free_path(path)
 
     def _autosave_and_exit(self) -> None:
         magnets = self.magnets
+        message = None
         if self.autosave and self.network.count:
+            target = self.autosave_target()
             try:
-                save(
-                    Session.of(self.network, magnets.temperature, magnets.mode),
-                    autosave_path(),
-                )
+                written = save(Session.of(self.network, magnets.temperature, magnets.mode), target)
             except ModelError as error:
-                # Never trap the user in the app: quit, and say what was not saved.
-                self.exit(return_code=1, message=f"tui-hopfield: autosave failed: {error}")
+                self._autosave_failed(target, error)
                 return
-        self.exit()
+            if written != autosave_path():
+                message = (
+                    f"tui-hopfield: another tui-hopfield wrote {autosave_path()} after this one "
+                    f"started, so this session was autosaved to {written}; "
+                    f"tui-hopfield --load {written} reopens it."
+                )
+        self._exit_cleanly(message)
+
+    def _autosave_failed(self, target: Path, error: ModelError) -> None:
+        """The autosave at quit failed: quit anyway only if nothing is lost, else ask."""
+        magnets = self.magnets
+        if not magnets.unsaved:
+            # Every memory is in a file already: nothing is lost, say so and quit.
+            self._exit_cleanly(f"tui-hopfield: autosave failed (the session is saved): {error}")
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "go":
+                self._exit_cleanly()
+            elif choice == "save":
+                magnets.action_save_then(self._exit_cleanly)
+
+        note = (
+            f"The autosave failed: {error}. The app stays open: save them somewhere else, "
+            "or quit without saving."
+        )
+        self.push_screen(UnsavedPrompt(self.network.count, note, "Quit without saving"), answered)
+
+    def _exit_cleanly(self, message: str | None = None) -> None:
+        """Quit; a crash's session reopened at start is now kept elsewhere or let go."""
+        if self.reopened_recovery is not None:
+            self.reopened_recovery.unlink(missing_ok=True)
+            self.reopened_recovery = None
+        self.exit(message=message)
+
+    # -- a crash never loses the session --------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unhandled error: save the session to a recovery file, then let Textual exit."""
+        if self.recovered_to is None and self.recovery_problem is None:
+            self._save_recovery()
+        super()._handle_exception(error)
+
+    def _save_recovery(self) -> None:
+        """Write the session atomically to the data folder; never raise."""
+        try:
+            network = self.network
+            if not network.count:
+                return
+            try:
+                temperature, mode = self.magnets.temperature, self.magnets.mode
+            except Exception:
+                temperature, mode = self.temperature, self.mode
+            target = self.reopened_recovery or recovery_path()
+            self.recovered_to = save(Session.of(network, temperature, mode), target)
+        except Exception as problem:  # the app is going down: report, never mask the error
+            self.recovery_problem = str(problem) or type(problem).__name__
+
+    def _print_error_renderables(self) -> None:
+        super()._print_error_renderables()
+        if self.recovered_to is not None:
+            count = self.network.count
+            memories = "1 memory" if count == 1 else f"{count} memories"
+            print(
+                f"tui-hopfield: the session ({memories}) was saved to {self.recovered_to}; "
+                "the next start offers to reopen it.",
+                file=sys.stderr,
+            )
+        elif self.recovery_problem is not None:
+            print(
+                f"tui-hopfield: the session could not be saved: {self.recovery_problem}",
+                file=sys.stderr,
+            )
+
+    def _offer_recovery(self) -> None:
+        """At start: offer the newest session a crash saved (reopen, discard, later)."""
+        found = recovery_files()
+        if not found:
+            return
+        path, older = found[0], len(found) - 1
+        try:
+            session, problem = load(path), None
+        except ModelError as error:
+            session, problem = None, str(error)
+
+        def answered(choice: str | None) -> None:
+            if choice == "reopen" and session is not None:
+                self.magnets.confirm_unsaved(
+                    "Reopening the crashed session replaces them.",
+                    "Reopen anyway",
+                    lambda: self._reopen(path, session),
+                )
+            elif choice == "discard":
+                try:
+                    path.unlink(missing_ok=True)
+                except OSError as error:
+                    self.notify(f"Not discarded: {error}", markup=False, severity="error")
+                    return
+                self.notify(f"Discarded {path}.", markup=False, timeout=4)
+            elif choice == "later":
+                self.notify(
+                    f"Kept {path}: the next start offers it again.", markup=False, timeout=4
+                )
+
+        self.push_screen(
+            RecoveryPrompt(describe(path, session, problem, older), session is not None), answered
+        )
+
+    def _reopen(self, path: Path, session: Session) -> None:
+        """Show the crashed session; it counts as never saved, so quitting asks."""
+        magnets = self.magnets
+        magnets.replace_network(session.network())
+        magnets.mode = session.mode
+        magnets.temperature = magnets.slider.clamp(session.temperature)
+        magnets.saved_revision = -1
+        magnets.session_path = None
+        self.reopened_recovery = path
+        self.notify(
+            f"Reopened {self.network.count} memories from the crash. "
+            "They are in no session file yet: ctrl+s saves them.",
+            markup=False,
+            timeout=6,
+        )
 
     def pop_screen(self) -> AwaitComplete:
         """Close the top screen; never the main one.
@@ -165,17 +329,39 @@ class HopfieldApp(PaletteApp[None]):
                 return
 
     async def on_event(self, event: events.Event) -> None:
-        """Handle an event; input that arrives once the app is shutting down is dropped.
+        """Handle an event, dropping input that can only crash Textual.
 
         Textual (8.2.8) dispatches the app's queue until ``App._shutdown`` closes
         it, after emptying the screen stacks; a key or click still queued then
         (one bubbled back from a widget, say) reached ``App._check_bindings``
         with no screen and raised ``ScreenStackError``. ``run_test`` shuts down
         this way; no upstream issue was found for it.
+
+        A press on a widget being removed (its parent already gone, still drawn
+        until the next layout) made Textual's text selection read the region of
+        its missing parent: AttributeError (fuzz seed 1, the lab at 17 columns).
         """
         if isinstance(event, (events.InputEvent, events.Paste)) and not self.is_running:
             return
+        if (
+            isinstance(event, events.MouseDown)
+            and not event.is_forwarded
+            and self._screen_stack
+            and self.screen.allow_select
+        ):
+            widget, _ = self.screen.get_widget_and_offset_at(event.x, event.y)
+            if widget is not None and widget is not self.screen and widget.parent is None:
+                return  # dropped: what was pressed is going away
         await super().on_event(event)
+
+    def action_command_palette(self) -> None:
+        """Show the command palette (ours: guarded against two Textual crashes)."""
+        # Textual asks only whether the top screen is a palette: with a dialog over an
+        # open palette (ctrl+q is a priority key) a second one crashed (DuplicateIds).
+        if self.use_command_palette and not any(
+            isinstance(screen, CommandPalette) for screen in self.screen_stack
+        ):
+            self.push_screen(Palette(id="--command-palette"))
 
     def action_help(self) -> None:
         """Show every key and mouse action."""
@@ -282,3 +468,12 @@ class HopfieldApp(PaletteApp[None]):
     def version(self) -> str:
         """The installed version."""
         return __version__
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What tells one version of a file from another: inode, size and modification time."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_ino, info.st_size, info.st_mtime_ns

@@ -35,6 +35,7 @@ from tui_hopfield.model import (
 from tui_hopfield.model.dynamics import MAX_TEMPERATURE, Retrieval, Step, Synchronous
 from tui_hopfield.model.errors import Cancelled
 from tui_hopfield.model.names import safe_slug
+from tui_hopfield.model.paths import new_session_path, sessions_dir
 from tui_hopfield.model.patterns import (
     BREAKS,
     break_spins,
@@ -45,7 +46,6 @@ from tui_hopfield.model.patterns import (
 )
 from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, Rule
 from tui_hopfield.model.store import SUFFIX, Session, load, save
-from tui_hopfield.paths import new_session_path, sessions_dir
 from tui_hopfield.ui.jobs import Job, Steps, lower_priority
 from tui_hopfield.ui.learning_prompt import MODE_HELP, Learning, LearningPrompt
 from tui_hopfield.ui.memory_list import MemoryList

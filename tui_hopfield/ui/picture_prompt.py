@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
-from tui_hopfield.model.files import expand
+from tui_hopfield.model.paths import expand
 from tui_hopfield.model.patterns import (
     THRESHOLDS,
     PictureError,

@@ -16,8 +16,8 @@ from textual.screen import ModalScreen, ScreenResultType
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label
 
-from tui_hopfield.model.files import expand
 from tui_hopfield.model.names import visible
+from tui_hopfield.model.paths import expand
 from tui_hopfield.ui.plain import plain
 
 
@@ -59,8 +59,13 @@ class Dialog(ModalScreen[ScreenResultType]):
     """A modal screen that closes once, however many keys arrive at once."""
 
     def close(self, result: ScreenResultType) -> None:
-        """Dismiss with ``result``, unless this dialog is already gone."""
-        if self.is_current:
+        """Dismiss with ``result``, unless this dialog is gone or covered.
+
+        A covered dialog (the command palette opened over it) can still get a
+        late ``Button.Pressed``; dismissing it then called its callback and
+        popped the palette instead (``InvalidStateError``), so it waits.
+        """
+        if self.is_active:
             self.dismiss(result)
 
 
