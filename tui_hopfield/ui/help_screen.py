@@ -35,6 +35,7 @@ Arrows or the mouse wheel scroll this help; `escape` closes it.
 | `p` / `T` | imprint an image file (with a preview) / a word or sentence |
 | `L` | the lab: capacity and "letting go" experiments with plots |
 | `ctrl+s` / `ctrl+o` | save the session / open a session (right arrow completes a path) |
+| `escape` | cancel the saving, opening or re-learning that is running: nothing changes |
 | `e` | export the grid as a PNG (the command palette exports any memory) |
 | `g` | glyphs instead of colours: north a full block, south blank |
 | `tab` | move the focus: grid, sliders, memories (up/down, then `enter`: its menu) |
