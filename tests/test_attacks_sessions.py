@@ -398,6 +398,10 @@ def names_not_strings(tmp_path):
     return session_with_meta(tmp_path, names=[1, 2, 3])
 
 
+def one_name_missing(tmp_path):
+    return session_with_meta(tmp_path, names=["a", "b"])
+
+
 def meta_not_an_object(tmp_path):
     return session_with_meta_text(tmp_path, "[1, 2, 3]")
 
@@ -453,6 +457,7 @@ ATTACKS = [
     ("wrong format", wrong_format, "not a tui-hopfield session"),
     ("wrong version", wrong_version, "version 2"),
     ("names not strings", names_not_strings, "names are damaged"),
+    ("a name fewer than patterns", one_name_missing, "names 2 memories but holds 3 patterns"),
     ("meta not an object", meta_not_an_object, "not a tui-hopfield session"),
     ("meta not UTF-8", bad_utf8_meta, "not valid JSON"),
     ("meta of 20 MiB", huge_meta, "too large"),

@@ -144,6 +144,22 @@ async def test_a_missing_file_and_a_folder(tmp_path):
         assert app.screen is prompt and app.result is UNSET
 
 
+async def test_enter_on_a_folder_says_it_is_a_folder(tmp_path):
+    folder = tmp_path / "pictures.png"
+    folder.mkdir()
+    prompt = PicturePrompt(16, 16, tmp_path)
+    app = PromptApp(prompt)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await settle(pilot)
+        prompt.query_one("#path", Input).value = str(folder)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert message_of(prompt).has_class("-error")
+        assert "is a folder" in str(message_of(prompt).content)
+        assert app.screen is prompt and app.result is UNSET
+
+
 async def test_a_pipe_is_refused_without_reading_it(tmp_path):
     pipe = tmp_path / "pipe.png"
     os.mkfifo(pipe)

@@ -15,6 +15,7 @@ from tui_hopfield.ui.app import HopfieldApp
 from tui_hopfield.ui.magnets_screen import MagnetsScreen
 from tui_hopfield.ui.prompts import UnsavedPrompt
 from tui_hopfield.ui.recovery_prompt import RecoveryPrompt
+from tui_hopfield.ui.theme import PaletteApp
 
 
 class Boom(RuntimeError):
@@ -323,6 +324,22 @@ async def test_a_late_click_on_a_covered_palette_leaves_the_screen_above_it():
         assert isinstance(app.screen, UnsavedPrompt)
 
 
+async def test_a_palette_that_gave_its_result_is_not_dismissed_again():
+    """Fuzz seed 6: a click on the background of Textual's own palette (the theme
+    picker) dismissed it after it had given its result: InvalidStateError."""
+    app = HopfieldApp(seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.run_action("change_theme")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette) and app.screen.is_mounted)
+        await pilot.pause()
+        palette = app.screen
+        assert type(palette) is CommandPalette  # Textual's own, not ours
+        palette._result_callbacks[-1](None)  # the result, given once already
+        palette.dismiss()
+        await until(pilot, lambda: isinstance(app.screen, MagnetsScreen))
+        assert app.is_running and app._exception is None
+
+
 async def test_a_late_button_press_in_a_dialog_under_the_palette_waits():
     app = HopfieldApp(seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -421,3 +438,13 @@ async def test_page_keys_in_an_option_list_with_no_room():
         options.action_page_up()
         options.action_page_down()
         assert app.is_running and options.highlighted == 1
+
+
+async def test_the_unsaved_question_is_grammatical_for_one_memory() -> None:
+    """'Changes to 1 memory have not been saved', never 'has'."""
+    app = PaletteApp()
+    async with app.run_test() as pilot:
+        app.push_screen(UnsavedPrompt(1, "note", "Quit"))
+        await until(pilot, lambda: bool(app.screen.query(".prompt-title")))
+        titles = [str(label.content) for label in app.screen.query(".prompt-title")]
+        assert titles == ["Changes to 1 memory have not been saved."]

@@ -571,6 +571,13 @@ def _expected_shapes(meta: dict) -> dict[str, tuple[int, ...]]:
 
 
 def _check_shape(key: str, dtype: np.dtype, shape: tuple, expected: tuple, path: Path) -> None:
+    if (
+        key in ("patterns", "strengths")
+        and len(shape) == len(expected)
+        and shape[0] != expected[0]
+        and tuple(shape[1:]) == expected[1:]
+    ):
+        raise SessionError(f"{path}: it names {expected[0]} memories but holds {shape[0]} {key}")
     if key == "strengths":
         if dtype != DTYPES[key] or tuple(shape) != expected:
             raise SessionError(

@@ -25,7 +25,12 @@ from tui_hopfield.model.paths import autosave_path, free_path, recovery_files, r
 from tui_hopfield.model.patterns import format_names
 from tui_hopfield.model.store import Session, load, save
 from tui_hopfield.ui.commands import PlainCommands
-from tui_hopfield.ui.guards import Palette, guard_stale_option_click, guard_zero_width_text
+from tui_hopfield.ui.guards import (
+    Palette,
+    guard_palette_dismiss,
+    guard_stale_option_click,
+    guard_zero_width_text,
+)
 from tui_hopfield.ui.help_screen import HelpScreen
 from tui_hopfield.ui.magnets_screen import MagnetsScreen
 from tui_hopfield.ui.prompts import UnsavedPrompt
@@ -34,6 +39,7 @@ from tui_hopfield.ui.theme import PaletteApp
 
 guard_zero_width_text()
 guard_stale_option_click()
+guard_palette_dismiss()
 
 NARROW = 60
 """Terminals narrower than this stack a dialog's buttons, one line each: side by side,

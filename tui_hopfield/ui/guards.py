@@ -90,6 +90,38 @@ def guard_stale_option_click() -> None:
     OptionList._move_page = guarded_move_page  # type: ignore[method-assign]
 
 
+def guard_palette_dismiss() -> None:
+    """Close any command palette (ours, and Textual's own, such as the theme
+    picker) only while it is the top screen and has not given its result yet.
+
+    A second closing event that reaches a palette after another screen was
+    pushed over it (ctrl+q while it is open, then a click queued for it), or
+    after it already gave its result (fuzz seed 6: a click on the background
+    of Textual's own palette), dismissed it again: Textual called its result
+    callback a second time (``InvalidStateError``) or popped the screen above
+    it. One not on top is left alone; one that answered already is closed
+    without answering again. Installed once, with the app module.
+    """
+    original = CommandPalette.dismiss
+    if getattr(original, "guarded", False):
+        return
+
+    @functools.wraps(original)
+    def dismiss(self: CommandPalette, result: object = None) -> AwaitComplete:
+        callbacks = self._result_callbacks
+        answered = (
+            bool(callbacks) and callbacks[-1].future is not None and (callbacks[-1].future.done())
+        )
+        if not self.is_active:
+            return AwaitComplete(asyncio.sleep(0))
+        if answered:
+            return self.app.pop_screen()  # closed, without answering twice
+        return original(self, result)
+
+    dismiss.guarded = True  # type: ignore[attr-defined]
+    CommandPalette.dismiss = dismiss  # type: ignore[method-assign]
+
+
 class Palette(CommandPalette):
     """The command palette, safe on tiny terminals and against late events.
 
@@ -103,7 +135,7 @@ class Palette(CommandPalette):
       pushed over it (ctrl+q while it is open, then a click queued for it)
       dismissed it again: Textual called its result callback a second time
       (``InvalidStateError``) and popped the screen above it. A palette that is
-      not on top ignores it.
+      not on top ignores it (``guard_palette_dismiss``, for every palette).
     - The worker that gathers commands, and the timer that shows "No matches
       found", can fire after the palette was closed and its children removed;
       they then raised ``NoMatches`` (no ``CommandList``). They do nothing then.
@@ -145,9 +177,3 @@ class Palette(CommandPalette):
                 self._list_visible = False
 
         self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
-
-    def dismiss(self, result: object = None) -> AwaitComplete:
-        """Close the palette, unless it is no longer the top screen."""
-        if not self.is_active:
-            return AwaitComplete(asyncio.sleep(0))
-        return super().dismiss(result)

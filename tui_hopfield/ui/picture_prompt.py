@@ -337,7 +337,13 @@ class PicturePrompt(ImprintDialog):
     def current(self) -> np.ndarray | None:
         path = self._typed()
         if path is None:
-            self.say("type the path of a picture first", error=True)
+            text = self.query_one("#path", Input).value.strip()
+            if text and expand(text).is_dir():
+                self.say(
+                    f"{expand(text)} is a folder: type the path of a picture in it", error=True
+                )
+            else:
+                self.say("type the path of a picture first", error=True)
             return None
         if self._loaded is not None and self._loaded[:2] == (path, self.method):
             return self._loaded[2]

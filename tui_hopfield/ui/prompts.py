@@ -133,10 +133,10 @@ class UnsavedPrompt(Dialog[str]):
         """The label of the button that goes on: "Quit", "Open anyway"."""
 
     def compose(self) -> ComposeResult:
-        plural = "memory has" if self.memories == 1 else "memories have"
+        plural = "memory" if self.memories == 1 else "memories"
         with Vertical(id="dialog", classes="prompt"):
             yield Label(
-                f"Changes to {self.memories} {plural} not been saved.", classes="prompt-title"
+                f"Changes to {self.memories} {plural} have not been saved.", classes="prompt-title"
             )
             yield Label(plain(self.note), classes="prompt-hint")
             with Grid(id="choices"):
