@@ -78,8 +78,14 @@ SCREENS = (
     "UnsavedPrompt",
 )  # fmt: skip
 """Screens and dialogs the fuzz must have seen on top at least once (the seen ones are
-printed). The memory menu and the overload's number prompt, which chance seldom finds,
-are opened now and then when the main screen is on top."""
+printed). Those chance has not found yet are opened on purpose (``OPENERS``), one at a
+time when the main screen is next on top, every 250 events, without drawing on the rng."""
+OPENERS = {
+    "MemoryMenu": "enter", "NumberPrompt": "O", "LearningPrompt": "R", "TextPrompt": "T",
+    "PicturePrompt": "p", "PathPrompt": "ctrl+o", "LabScreen": "L", "HelpScreen": "question_mark",
+    "Palette": "ctrl+p", "ConfirmPrompt": "F", "UnsavedPrompt": "ctrl+q",
+}  # fmt: skip
+"""The key that opens each dialog from the main screen (the memory menu: the panel, enter)."""
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -127,18 +133,20 @@ async def test_fuzz_keys_clicks_drags_and_resizes(seed, tmp_path, monkeypatch):
         wanted = ""  # a dialog to open when the main screen is next on top
 
         async def nudge(dialog: str) -> None:
-            """Open ``dialog`` (MemoryMenu or NumberPrompt) from the main screen, if it can."""
+            """Open ``dialog`` from the main screen by its key, if it can be opened now."""
             big = app.size.width >= 60 and app.size.height >= 16
             if not (big and isinstance(app.screen, MagnetsScreen) and app.magnets._job is None):
                 return
+            if dialog in ("MemoryMenu", "ConfirmPrompt", "UnsavedPrompt") and (
+                not app.magnets.unsaved
+            ):
+                terminal.key("1" if not app.network.count else "i")  # something to ask about
+                await pilot.pause()
             if dialog == "MemoryMenu":
-                if not app.network.count:
-                    terminal.key("1")
-                    await pilot.pause()
                 app.magnets.memory_list.focus()
                 terminal.key("enter")
             else:
-                terminal.key("O")
+                terminal.key(OPENERS[dialog])
             await pilot.pause()
             seen.add(type(app.screen).__name__)
 
@@ -169,13 +177,13 @@ async def test_fuzz_keys_clicks_drags_and_resizes(seed, tmp_path, monkeypatch):
             await asyncio.sleep(0)
             if rng.random() < 0.03:
                 await asyncio.sleep(0.02)  # a breath: queued events are handled, recalls run on
-            if step % 1000 in (250, 750):
-                wanted = "MemoryMenu" if step % 1000 == 250 else "NumberPrompt"
+            if step % 250 == 125 and not wanted:
+                # The next dialog chance has not found yet, opened on purpose.
+                wanted = next((name for name in OPENERS if name not in seen), "")
             if wanted and isinstance(app.screen, MagnetsScreen):
                 await pilot.pause()  # what is queued first, so the main screen stays on top
                 await nudge(wanted)
-                if wanted in seen:
-                    wanted = ""  # opened; otherwise tried again at the next chance
+                wanted = ""  # tried once; if it did not open, the next window tries again
             if step % 500 == 499:
                 await pilot.pause()
                 check_invariants(app)
