@@ -160,6 +160,40 @@ async def test_enter_on_a_folder_says_it_is_a_folder(tmp_path):
         assert app.screen is prompt and app.result is UNSET
 
 
+async def test_a_preview_that_ends_after_the_prompt_closed_is_dropped(tmp_path, monkeypatch):
+    """Fuzz seed 1: a read that failed while the prompt was being taken down wrote its
+    message into the gone widgets (NoMatches in the preview worker; the app stopped)."""
+    import threading
+
+    from tui_hopfield.model import PictureError
+    from tui_hopfield.ui import picture_prompt
+
+    release, started = threading.Event(), threading.Event()
+
+    def slow_missing(*args, **kwargs):
+        started.set()
+        release.wait(60)
+        raise PictureError("no such file: x.png")
+
+    monkeypatch.setattr(picture_prompt, "load_picture", slow_missing)
+    prompt = PicturePrompt(16, 16, tmp_path)
+    app = PromptApp(prompt)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await settle(pilot)
+        prompt.query_one("#path", Input).value = str(tmp_path / "x.png")
+        for _ in range(500):
+            if started.is_set():
+                break
+            await pilot.pause()
+        assert started.is_set()
+        # The prompt is being taken down (as when it is closed mid-read): its widgets go.
+        await prompt.query_one("#message").remove()
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running and app._exception is None
+
+
 async def test_a_pipe_is_refused_without_reading_it(tmp_path):
     pipe = tmp_path / "pipe.png"
     os.mkfifo(pipe)

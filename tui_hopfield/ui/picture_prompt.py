@@ -198,6 +198,11 @@ class ImprintDialog(Dialog[tuple[np.ndarray, str] | None]):
             name_input.value = name
         self._auto_name = name
 
+    @property
+    def _gone(self) -> bool:
+        """Whether the prompt was closed (its widgets gone) since a read began."""
+        return not self.is_attached or not self.query("#message")
+
     def say(self, message: str, *, error: bool = False) -> None:
         """Show a message under the name; an error in the error colour."""
         label = self.query_one("#message", Label)
@@ -325,10 +330,14 @@ class PicturePrompt(ImprintDialog):
         try:
             spins = await asyncio.to_thread(load_picture, path, self.rows, self.cols, method=method)
         except PictureError as problem:
+            if self._gone:
+                return
             self._loaded = None
             self.show_spins(None)
             self.say(str(problem), error=True)
             return
+        if self._gone:
+            return  # the prompt was closed while the file was read: nothing to show it in
         self._loaded = (path, method, spins)
         self.show_spins(spins, picture_name(path))
         north = int((spins > 0).sum())
