@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from textual import events
 
-from tests.conftest import Terminal
+from tests.conftest import Terminal, wait_for_jobs
 from tui_hopfield.model import Network
 from tui_hopfield.model.store import Session, save
 from tui_hopfield.ui.app import HopfieldApp
@@ -150,6 +150,20 @@ async def test_fuzz_keys_clicks_drags_and_resizes(seed, tmp_path, monkeypatch):
             await pilot.pause()
             seen.add(type(app.screen).__name__)
 
+        async def ready_main_screen() -> None:
+            """The main screen on top at 100x32 with no job running, the fuzz's leftovers gone."""
+            await pilot.resize_terminal(100, 32)
+            await wait_for_jobs(pilot)
+            for _ in range(12):  # the deepest stack: a prompt over a menu over the lab
+                if isinstance(app.screen, MagnetsScreen):
+                    break
+                terminal.key("escape")
+                await pilot.pause()
+            while not isinstance(app.screen, MagnetsScreen):  # a screen escape does not close
+                app.pop_screen()
+                await pilot.pause()
+            await wait_for_jobs(pilot)
+
         for step in range(STEPS):
             seen.add(type(app.screen).__name__)
             roll = rng.random()
@@ -188,6 +202,21 @@ async def test_fuzz_keys_clicks_drags_and_resizes(seed, tmp_path, monkeypatch):
                 await pilot.pause()
                 check_invariants(app)
         await pilot.pause(0.1)
+        check_invariants(app)
+        # What the windows above missed (a small terminal, a job, a dialog on top when
+        # one came) is opened now, each from a main screen made ready for it.
+        for dialog in [name for name in OPENERS if name not in seen]:
+            await ready_main_screen()
+            await nudge(dialog)
+            assert type(app.screen).__name__ == dialog, f"{OPENERS[dialog]} did not open {dialog}"
+        await ready_main_screen()
+        if counts["recalls"] < 3 or not counts["cancelled"]:
+            # A run that spent its time in dialogs: recall is started and cut short here too.
+            app.magnets.speed_index = 0  # one flip a second: the second press stops it
+            for _ in range(3):
+                for key in ("1", "b", "r", "r"):
+                    terminal.key(key)
+                    await pilot.pause()
         check_invariants(app)
     # The fuzz really did what it claims: every kind of input, recalls started and cut short.
     assert min(counts.values()) > 0, counts
