@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Select
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.rules import MAX_BETA, MAX_DEGREE, MIN_BETA, MIN_DEGREE, RULE_NAMES, Rule
 from tui_hopfield.model.store import MAX_USE_BOOST, MODES
+from tui_hopfield.ui.number_input import NumberInput
 from tui_hopfield.ui.prompts import Dialog
 
 MODE_HELP = {
@@ -72,7 +73,7 @@ class LearningPrompt(Dialog[Learning | None]):
                 )
             with Horizontal(classes="field", id="beta-field"):
                 yield Label("beta", classes="field-name")
-                yield Input(f"{rule.beta:g}", id="beta", type="number", compact=True)
+                yield NumberInput(f"{rule.beta:g}", id="beta", compact=True)
             with Horizontal(classes="field"):
                 yield Label("update", classes="field-name")
                 yield Select(
@@ -85,7 +86,7 @@ class LearningPrompt(Dialog[Learning | None]):
             yield Label(MODE_HELP[self.current.mode], id="mode-help", classes="prompt-hint")
             with Horizontal(classes="field"):
                 yield Label("decay", classes="field-name")
-                yield Input(f"{self.current.decay:g}", id="decay", type="number", compact=True)
+                yield NumberInput(f"{self.current.decay:g}", id="decay", compact=True)
             yield Label(
                 "each new imprint first multiplies every strength by this: 1 keeps them,"
                 " 0.9 lets old memories fade (a palimpsest)",
@@ -93,7 +94,7 @@ class LearningPrompt(Dialog[Learning | None]):
             )
             with Horizontal(classes="field"):
                 yield Label("use", classes="field-name")
-                yield Input(f"{self.current.use_boost:g}", id="use", type="number", compact=True)
+                yield NumberInput(f"{self.current.use_boost:g}", id="use", compact=True)
             yield Label(
                 "strength a memory gains each time a recall ends on it (0: none)",
                 classes="prompt-hint",

@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Label
 
 from tui_hopfield.model.names import visible
 from tui_hopfield.model.paths import expand
+from tui_hopfield.ui.number_input import NumberInput
 from tui_hopfield.ui.plain import plain
 
 
@@ -174,7 +175,7 @@ class NumberPrompt(Dialog[float | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="prompt"):
             yield Label(plain(self.title_text), classes="prompt-title")
-            yield Input(f"{self.default:g}", id="number", type="number")
+            yield NumberInput(f"{self.default:g}", id="number")
             yield Label(plain(self.hint), classes="prompt-hint")
             yield Label("", id="error", classes="prompt-error")
 
