@@ -502,17 +502,16 @@ KEY_ROWS: tuple[KeyRow, ...] = (
         " (on by itself when `NO_COLOR` is set)",
     ),
     KeyRow(
-        ("textual.focus-next", "memories.previous", "memories.next", "memories.menu"),
+        ("textual.focus-next",),
         "move the focus: grid, sliders, memories (up/down, then `enter`: its menu)",
         "; the menu reinforces, forgets, renames or shows that memory",
-        keys="`tab`",
     ),
     KeyRow(
         ("textual.palette",),
         "command palette: every action by name, the other break fractions too",
         " (flips of 10, 20, 30, 40 %)",
     ),
-    KeyRow(("app.help",), "help (this screen); `escape` closes it"),
+    KeyRow(("app.help",), "the help: every key and mouse action; `escape` closes it"),
     KeyRow(("app.quit",), "quit"),
 )
 """The key table of the help screen and the README, in their order."""
