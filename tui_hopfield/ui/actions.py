@@ -27,14 +27,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.actions import parse
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.keys import _character_to_key
 
 from tui_hopfield.model.patterns import format_names
 
 if TYPE_CHECKING:
-    from textual.app import App, SystemCommand
-    from textual.screen import Screen
+    from tui_hopfield.ui.magnets_screen import MagnetsScreen
 
 SCREENS = ("app", "magnets", "lab", "help")
 """Where the bindings are made from this table: the app and the screens whose
@@ -98,7 +98,8 @@ class Action:
 
 
 _CHARACTERS = {_character_to_key(character): character for character in string.punctuation}
-"""Textual's names of the punctuation keys (``minus``, ``question_mark``) to the characters."""
+"""Textual's names of the punctuation keys (``minus``, ``question_mark``) to the characters,
+by the conversion ``Binding.make_bindings`` itself uses (private in textual 8.2.8)."""
 
 
 def key_label(key: str) -> str:
@@ -545,25 +546,22 @@ def runner(target: object, action: Action) -> Callable[[], object]:
     return lambda: method(*arguments)
 
 
-def palette_commands(app: App, screen: Screen) -> Iterator[SystemCommand]:
+def palette_commands(app: App[object], screen: MagnetsScreen) -> Iterator[SystemCommand]:
     """The palette's commands on the main screen ``screen``, from the table: its actions,
     the app's, and one per built-in picture and one per memory."""
-    from textual.app import SystemCommand
-
     for target, name in ((screen, "magnets"), (app, "app")):
         for action in palette_actions(name):
             yield SystemCommand(action.palette, action.palette_help, runner(target, action))
-    pictures = [picture.name for picture in screen.pictures]  # type: ignore[attr-defined]
-    yield from _per_item(PICTURE_COMMAND, pictures, screen.action_picture)  # type: ignore[attr-defined]
-    yield from _per_item(EXPORT_COMMAND, screen.network.names, screen.action_export)  # type: ignore[attr-defined]
+    pictures = [picture.name for picture in screen.pictures]
+    yield from _per_item(PICTURE_COMMAND, pictures, screen.action_picture)
+    yield from _per_item(EXPORT_COMMAND, screen.network.names, screen.action_export)
 
 
 def _per_item(
     template: tuple[str, str], names: Iterable[str], run: Callable[[int], object]
 ) -> Iterator[SystemCommand]:
-    """One command per name: ``run(k)`` for the ``k``-th."""
-    from textual.app import SystemCommand
-
+    """One command per name: ``run(k)`` for the ``k``-th (names go in as they are:
+    ``PlainCommands`` never reads a title or help as markup)."""
     title, help_text = template
     for k, name in enumerate(names):
         yield SystemCommand(
