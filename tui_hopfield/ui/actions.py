@@ -22,19 +22,17 @@ help and the palette, and a test checks that those classes bind them as declared
 from __future__ import annotations
 
 import string
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from textual.actions import parse
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.keys import _character_to_key
 
+from tui_hopfield.model import Network, Picture
 from tui_hopfield.model.patterns import format_names
-
-if TYPE_CHECKING:
-    from tui_hopfield.ui.magnets_screen import MagnetsScreen
 
 SCREENS = ("app", "magnets", "lab", "help")
 """Where the bindings are made from this table: the app and the screens whose
@@ -546,7 +544,27 @@ def runner(target: object, action: Action) -> Callable[[], object]:
     return lambda: method(*arguments)
 
 
-def palette_commands(app: App[object], screen: MagnetsScreen) -> Iterator[SystemCommand]:
+class MainScreen(Protocol):
+    """What the palette needs of the main screen (``MagnetsScreen``, which imports this)."""
+
+    @property
+    def pictures(self) -> Sequence[Picture]:
+        """The built-in pictures."""
+        ...
+
+    @property
+    def network(self) -> Network:
+        """The memories."""
+        ...
+
+    def action_picture(self, k: int) -> None:
+        """Show and imprint built-in picture ``k``."""
+
+    def action_export(self, index: int = -1) -> None:
+        """Export the grid, or memory ``index``, as a PNG."""
+
+
+def palette_commands(app: App[object], screen: MainScreen) -> Iterator[SystemCommand]:
     """The palette's commands on the main screen ``screen``, from the table: its actions,
     the app's, and one per built-in picture and one per memory."""
     for target, name in ((screen, "magnets"), (app, "app")):
