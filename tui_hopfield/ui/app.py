@@ -13,7 +13,6 @@ import numpy as np
 from textual import events
 from textual.app import SystemCommand
 from textual.await_complete import AwaitComplete
-from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -22,8 +21,8 @@ from tui_hopfield import __version__
 from tui_hopfield.model import ModelError, Network, library
 from tui_hopfield.model.names import visible
 from tui_hopfield.model.paths import autosave_path, free_path, recovery_files, recovery_path
-from tui_hopfield.model.patterns import format_names
 from tui_hopfield.model.store import Session, load, save
+from tui_hopfield.ui.actions import bindings_for, palette_commands
 from tui_hopfield.ui.commands import PlainCommands
 from tui_hopfield.ui.guards import (
     Palette,
@@ -57,10 +56,7 @@ class HopfieldApp(PaletteApp[None]):
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = {PlainCommands}
 
-    BINDINGS = [
-        Binding("question_mark", "help", "Help"),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-    ]
+    BINDINGS = bindings_for("app")
 
     def __init__(
         self,
@@ -378,97 +374,7 @@ class HopfieldApp(PaletteApp[None]):
         yield from super().get_system_commands(screen)
         if not isinstance(screen, MagnetsScreen):
             return
-        commands = [
-            ("Recall / stop", "Let the magnets flip until they settle (r)", screen.action_recall),
-            (
-                "Imprint my drawing",
-                "Store the grid as a new memory (i)",
-                screen.action_imprint_drawing,
-            ),
-            (
-                "Break: scramble half",
-                "A random half of the spins get random values (b)",
-                lambda: screen.action_break("scramble"),
-            ),
-            (
-                "Break: wipe bottom half",
-                "Set the bottom half to south (w)",
-                lambda: screen.action_break("wipe"),
-            ),
-            ("Break: invert", "Turn every spin over (v)", lambda: screen.action_break("invert")),
-            ("Clear the grid", "Every spin south (c)", screen.action_clear),
-            ("Random grid", "Every spin random (x)", screen.action_randomize),
-            ("Forget all memories", "Remove every memory (F)", screen.action_forget_all),
-            ("Temperature to zero", "Pure descent: energy never rises (t)", screen.action_freeze),
-            ("Recall faster", "More flips per second (+)", lambda: screen.action_speed(1)),
-            ("Recall slower", "Fewer flips per second (-)", lambda: screen.action_speed(-1)),
-            ("Help", "Every key and mouse action (?)", self.action_help),
-            (
-                "Learning rule and settings",
-                "Hebb, Storkey, pseudo-inverse, dense, modern; mode, decay, use (R)",
-                screen.action_learning,
-            ),
-            (
-                "Update mode: async / sync",
-                "One spin at a time, or the whole grid at once (m)",
-                screen.action_mode,
-            ),
-            (
-                "Imprint an image file",
-                f"Any {format_names()} file: preview, threshold, name (p)",
-                screen.action_open_picture,
-            ),
-            (
-                "Imprint words",
-                "A word or short sentence drawn with a font (T)",
-                screen.action_type_text,
-            ),
-            (
-                "Memories panel",
-                "Pick a memory: reinforce, forget, rename, show (tab, enter)",
-                screen.memory_list.focus,
-            ),
-            (
-                "Lab: experiments",
-                "Capacity sweep and the letting-go study, with plots (L)",
-                screen.action_lab,
-            ),
-            (
-                "Overload with random memories",
-                "Imprint random patterns up to a load, past ~0.138 N (O)",
-                screen.action_overload,
-            ),
-            ("Save session", "Save memories, grid and settings (ctrl+s)", screen.action_save),
-            ("Open session", "Open a saved session (ctrl+o)", screen.action_open),
-            ("Export grid as PNG", "One pixel a spin (e)", screen.action_export),
-            ("Glyphs on/off", "North \u2588, south blank: for no colour (g)", screen.action_glyphs),
-        ]
-        for percent in (10, 20, 30, 40):
-            commands.append(
-                (
-                    f"Break: flip {percent}%",
-                    f"Flip {percent}% of the spins at random",
-                    lambda p=percent: screen.action_break("flip", p / 100),
-                )
-            )
-        for k, picture in enumerate(screen.pictures):
-            commands.append(
-                (
-                    f"Imprint picture: {picture.name}",
-                    f"Show {picture.name} and imprint it",
-                    lambda k=k: screen.action_picture(k),
-                )
-            )
-        for k, name in enumerate(screen.network.names):
-            commands.append(
-                (
-                    f"Export memory: {name}",
-                    f"Save {name} as a PNG",
-                    lambda k=k: screen.action_export(k),
-                )
-            )
-        for title, help_text, callback in commands:
-            yield SystemCommand(title, help_text, callback)
+        yield from palette_commands(self, screen)
 
     @property
     def version(self) -> str:

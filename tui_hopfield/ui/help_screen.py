@@ -3,45 +3,21 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
+from tui_hopfield.ui.actions import bindings_for, key_table
 from tui_hopfield.ui.prompts import Dialog
 
-HELP = """\
+_INTRO = """\
 **Red is north (+1), blue is south (-1).** Imprint pictures, break one, recall.
 Arrows or the mouse wheel scroll this help; `escape` closes it.
 
 ## Keys
 
-| key | what it does |
-| --- | --- |
-| `1` ... `9`, `0` | show built-in picture 1 to 10 and imprint it |
-| `i` | imprint my drawing (whatever is on the grid) |
-| `b` | break: scramble a random half of the spins (about a quarter flip) |
-| `f` / `w` / `v` | break: flip 20 % of the spins / wipe the bottom half / invert |
-| `r` | recall, or stop the recall that is running |
-| `c` / `x` | clear the grid (all south) / random spins |
-| arrows or `h` `j` `k` `l` | move the cursor on the grid |
-| `space` | turn over the spin under the cursor |
-| `n` / `s` | brush north / south: the cursor paints as it moves (same key lifts it) |
-| `[` / `]` / `t` | temperature down / up by 0.05 / back to 0 |
-| `-` / `+` or `=` | recall slower / faster (1 to 1000 flips per second, then instant) |
-| `F` | forget every memory |
-| `R` | learning: rule and its degree or beta, update mode, decay, learning from use |
-| `m` | update mode: async (one spin at a time) / sync (the whole grid at once) |
-| `O` | overload: imprint random patterns up to a load you choose (0.3 N first) |
-| `p` / `T` | imprint an image file (with a preview) / a word or sentence |
-| `L` | the lab: capacity and "letting go" experiments with plots |
-| `ctrl+s` / `ctrl+o` | save the session / open a session (right arrow completes a path) |
-| `escape` | cancel the saving, opening or re-learning that is running: nothing changes |
-| `e` | export the grid as a PNG (the command palette exports any memory) |
-| `g` | glyphs instead of colours: north a full block, south blank |
-| `tab` | move the focus: grid, sliders, memories (up/down, then `enter`: its menu) |
-| `ctrl+p` | command palette: every action by name, the other break fractions too |
-| `?` | this help; `escape` closes it |
-| `ctrl+q` | quit |
+"""
+
+_REST = """
 
 ## Mouse
 
@@ -110,12 +86,14 @@ error-free recall. Glauber (1963) gave the dynamics at temperature T.
 """
 
 
+HELP = _INTRO + key_table() + _REST
+"""The help: the intro, the key table (from the table of actions), mouse and science."""
+
+
 class HelpScreen(Dialog[None]):
     """Every key and mouse action, and a few lines of the science."""
 
-    BINDINGS = [
-        Binding("escape,q,question_mark", "dismiss", "Close"),
-    ]
+    BINDINGS = bindings_for("help")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):

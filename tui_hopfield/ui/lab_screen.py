@@ -17,7 +17,6 @@ from time import monotonic
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid, Horizontal
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -49,6 +48,7 @@ from tui_hopfield.experiments.scenes import Scene, builtin_scenes, load_scenes
 from tui_hopfield.experiments.tables import Table, capacity_table, reinforce_table
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.rules import RULE_NAMES, Rule, parse_degree
+from tui_hopfield.ui.actions import bindings_for
 from tui_hopfield.ui.plain import plain
 
 PROGRESS_INTERVAL = 0.1
@@ -147,11 +147,7 @@ class LabScreen(Screen[None]):
     TITLE = "tui-hopfield"
     SUB_TITLE = "lab"
 
-    BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("ctrl+r", "run", "Run"),
-        Binding("ctrl+x", "stop", "Stop"),
-    ]
+    BINDINGS = bindings_for("lab")
 
     DEFAULT_CSS = """
     LabScreen TabPane {

@@ -13,7 +13,6 @@ from time import monotonic
 import numpy as np
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Container, Grid, Horizontal, VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
@@ -46,6 +45,7 @@ from tui_hopfield.model.patterns import (
 )
 from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, Rule
 from tui_hopfield.model.store import SUFFIX, Session, load, save
+from tui_hopfield.ui.actions import bindings_for
 from tui_hopfield.ui.jobs import Job, Steps, lower_priority
 from tui_hopfield.ui.learning_prompt import MODE_HELP, Learning, LearningPrompt
 from tui_hopfield.ui.memory_list import MemoryList
@@ -102,37 +102,7 @@ class MagnetsScreen(Screen):
 
     AUTO_FOCUS = "#grid"
 
-    BINDINGS = [
-        Binding("i", "imprint_drawing", "Imprint"),
-        Binding("b", "break('scramble')", "Break"),
-        Binding("r", "recall", "Recall/stop"),
-        Binding("c", "clear", "Clear"),
-        Binding("x", "randomize", "Random", show=False),
-        Binding("f", "break('flip')", "Flip 20%", show=False),
-        Binding("w", "break('wipe')", "Wipe half", show=False),
-        Binding("v", "break('invert')", "Invert", show=False),
-        Binding("plus,equals_sign", "speed(1)", "Faster", show=False),
-        Binding("minus", "speed(-1)", "Slower", show=False),
-        Binding("right_square_bracket", "temperature(0.05)", "Hotter", show=False),
-        Binding("left_square_bracket", "temperature(-0.05)", "Colder", show=False),
-        Binding("t", "freeze", "T = 0", show=False),
-        Binding("F", "forget_all", "Forget all", show=False),
-        Binding("ctrl+s", "save", "Save", show=False),
-        Binding("ctrl+o", "open", "Open", show=False),
-        Binding("e", "export", "Export PNG", show=False),
-        Binding("g", "glyphs", "Glyphs", show=False),
-        Binding("m", "mode", "Async/sync", show=False),
-        Binding("R", "learning", "Rule"),
-        Binding("O", "overload", "Overload", show=False),
-        Binding("p", "open_picture", "Image file", show=False),
-        Binding("T", "type_text", "Words", show=False),
-        Binding("L", "lab", "Lab", show=False),
-        Binding("escape", "cancel_job", "Cancel the work", show=False),
-        *[
-            Binding(str((k + 1) % 10), f"picture({k})", f"Picture {k + 1}", show=False)
-            for k in range(10)
-        ],
-    ]
+    BINDINGS = bindings_for("magnets")
 
     memories: reactive[int] = reactive(0)
     """Mirror of the number of memories."""
