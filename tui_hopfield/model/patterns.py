@@ -8,7 +8,6 @@ methods (``THRESHOLDS``) balance the picture at its median or dither it.
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from tui_hopfield.model.files import write_atomically
+from tui_hopfield.model.files import Unreadable, open_regular, write_atomically
 from tui_hopfield.model.names import clean_name
 from tui_hopfield.model.network import ModelError
 
@@ -161,42 +160,41 @@ def _label(source: str | Path | BinaryIO) -> str:
 def _open_regular(path: str | Path, label: str) -> BinaryIO:
     """Open ``path`` for reading if it is a regular file of at most ``MAX_IMAGE_BYTES``.
 
-    The file is opened without blocking, so that a pipe with no writer cannot
-    keep the reader waiting, and checked on the open descriptor (``fstat``)
-    before one byte is read: a pipe, a device such as ``/dev/zero``, a folder,
-    an empty or an oversized file is refused with ``PictureError``.
+    ``files.open_regular`` opens it without blocking, so that a pipe with no
+    writer cannot keep the reader waiting, and checks it on the open
+    descriptor before one byte is read: a pipe, a device such as
+    ``/dev/zero``, a folder, an empty or an oversized file is refused with
+    ``PictureError``.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    flags |= getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        descriptor = os.open(path, flags)
-    except FileNotFoundError:
-        raise PictureError(f"no such file: {label}") from None
-    except IsADirectoryError:
-        raise PictureError(f"{label} is a folder, not an image") from None
-    except PermissionError:
-        raise PictureError(f"no permission to read {label}") from None
-    except OSError as error:
-        raise PictureError(f"{label} could not be opened: {error.strerror or error}") from None
+        descriptor, _ = open_regular(path, MAX_IMAGE_BYTES)
+    except Unreadable as why:
+        raise PictureError(_unreadable(label, why)) from None
     try:
-        info = os.fstat(descriptor)
-        if stat.S_ISDIR(info.st_mode):
-            raise PictureError(f"{label} is a folder, not an image")
-        if not stat.S_ISREG(info.st_mode):
-            raise PictureError(f"{label} is not a regular file (a pipe or a device): not read")
-        if info.st_size == 0:
-            raise PictureError(f"{label} is empty: not an image")
-        if info.st_size > MAX_IMAGE_BYTES:
-            raise PictureError(
-                f"{label} has {info.st_size:,} bytes, more than the"
-                f" {MAX_IMAGE_BYTES // 1_000_000} MB an image file may have"
-            )
-        if hasattr(os, "set_blocking"):
-            os.set_blocking(descriptor, True)
         return os.fdopen(descriptor, "rb")
     except BaseException:
         os.close(descriptor)
         raise
+
+
+def _unreadable(label: str, why: Unreadable) -> str:
+    """Why the file ``label`` is not opened, in the words of an image."""
+    if why.reason == "missing":
+        return f"no such file: {label}"
+    if why.reason == "permission":
+        return f"no permission to read {label}"
+    if why.reason == "kind" and why.kind == "a folder":
+        return f"{label} is a folder, not an image"
+    if why.reason == "kind":
+        return f"{label} is not a regular file (a pipe or a device): not read"
+    if why.reason == "empty":
+        return f"{label} is empty: not an image"
+    if why.reason == "large":
+        return (
+            f"{label} has {why.size:,} bytes, more than the"
+            f" {MAX_IMAGE_BYTES // 1_000_000} MB an image file may have"
+        )
+    return f"{label} could not be opened: {why.strerror}"
 
 
 def _refused_format(stream: BinaryIO) -> str | None:
