@@ -28,7 +28,7 @@ import re
 import stat
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -56,9 +56,10 @@ READ_FLAGS = (
 class Unreadable(Exception):
     """Why ``open_regular`` opened nothing; each caller words it for its own kind of file.
 
-    ``reason`` is one of ``missing``, ``permission``, ``kind`` (not a regular
-    file: ``kind`` says what it is, as ``kind_of`` does), ``empty``, ``large``
-    (``size`` bytes, over the limit) or ``error`` (``problem``, any other OSError).
+    ``reason`` is one of ``missing``, ``permission``, ``folder``, ``kind`` (not
+    a regular file nor a folder: ``kind`` says what, as ``kind_of`` does),
+    ``empty``, ``large`` (``size`` bytes, over the limit) or ``error``
+    (``problem``, any other OSError).
     """
 
     def __init__(
@@ -68,16 +69,23 @@ class Unreadable(Exception):
         self.reason = reason
         """Which of the reasons above."""
         self.kind = kind
-        """What the file is, for ``kind``: ``a folder``, ``a FIFO (named pipe)``..."""
+        """What the file is, in words: ``a folder``, ``a FIFO (named pipe)``, ``a device``..."""
         self.size = size
         """The file's size in bytes, for ``large``."""
         self.problem = problem
         """The error the system gave, for ``error``."""
 
-    @property
-    def strerror(self) -> str:
-        """The system's words for ``problem``."""
-        return str(self.problem.strerror or self.problem) if self.problem else ""
+    def words(self, messages: Mapping[str, str], label: str) -> str:
+        """The message for this reason from ``messages`` (one per reason), filled in.
+
+        A message may name ``{label}`` (the file), ``{kind}``, ``{size}`` (bytes),
+        ``{mib}`` (the size in MiB) and ``{strerror}`` (the system's words).
+        """
+        problem = self.problem
+        strerror = str(problem.strerror or problem) if problem is not None else ""
+        return messages[self.reason].format(
+            label=label, kind=self.kind, size=self.size, mib=self.size / 2**20, strerror=strerror
+        )
 
 
 def open_regular(path: str | Path, max_bytes: int) -> tuple[int, int]:
@@ -92,21 +100,21 @@ def open_regular(path: str | Path, max_bytes: int) -> tuple[int, int]:
     try:
         kind = kind_of(os.stat(path).st_mode)
         if kind is not None:
-            raise Unreadable("kind", kind=kind)
+            raise _not_regular(kind)
         descriptor = os.open(path, READ_FLAGS)
     except FileNotFoundError:
         raise Unreadable("missing") from None
     except PermissionError:
         raise Unreadable("permission") from None
     except IsADirectoryError:
-        raise Unreadable("kind", kind="a folder") from None
+        raise _not_regular("a folder") from None
     except OSError as problem:
         raise Unreadable("error", problem=problem) from None
     try:
         info = os.fstat(descriptor)
         kind = kind_of(info.st_mode)
         if kind is not None:
-            raise Unreadable("kind", kind=kind)
+            raise _not_regular(kind)
         if info.st_size == 0:
             raise Unreadable("empty")
         if info.st_size > max_bytes:
@@ -119,6 +127,10 @@ def open_regular(path: str | Path, max_bytes: int) -> tuple[int, int]:
             raise Unreadable("error", problem=problem) from None
         raise
     return descriptor, info.st_size
+
+
+def _not_regular(kind: str) -> Unreadable:
+    return Unreadable("folder" if kind == "a folder" else "kind", kind=kind)
 
 
 def kind_of(mode: int) -> str | None:

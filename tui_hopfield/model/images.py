@@ -49,6 +49,19 @@ REFUSED_SIGNATURES = (
 """How a few formats that are never opened begin, to name them when refusing them."""
 
 
+UNREADABLE = {
+    "missing": "no such file: {label}",
+    "permission": "no permission to read {label}",
+    "folder": "{label} is a folder, not an image",
+    "kind": "{label} is not a regular file (a pipe or a device): not read",
+    "empty": "{label} is empty: not an image",
+    "large": "{label} has {size:,} bytes, more than the"
+    f" {MAX_IMAGE_BYTES // 1_000_000} MB an image file may have",
+    "error": "{label} could not be opened: {strerror}",
+}
+"""Why a file is not opened as an image, by ``files.Unreadable.reason``."""
+
+
 class PictureError(ModelError):
     """An image that cannot become a picture; the message says why."""
 
@@ -79,32 +92,12 @@ def _open_regular(path: str | Path, label: str) -> BinaryIO:
     try:
         descriptor, _ = open_regular(path, MAX_IMAGE_BYTES)
     except Unreadable as why:
-        raise PictureError(_unreadable(label, why)) from None
+        raise PictureError(why.words(UNREADABLE, label)) from None
     try:
         return os.fdopen(descriptor, "rb")
     except BaseException:
         os.close(descriptor)
         raise
-
-
-def _unreadable(label: str, why: Unreadable) -> str:
-    """Why the file ``label`` is not opened, in the words of an image."""
-    if why.reason == "missing":
-        return f"no such file: {label}"
-    if why.reason == "permission":
-        return f"no permission to read {label}"
-    if why.reason == "kind" and why.kind == "a folder":
-        return f"{label} is a folder, not an image"
-    if why.reason == "kind":
-        return f"{label} is not a regular file (a pipe or a device): not read"
-    if why.reason == "empty":
-        return f"{label} is empty: not an image"
-    if why.reason == "large":
-        return (
-            f"{label} has {why.size:,} bytes, more than the"
-            f" {MAX_IMAGE_BYTES // 1_000_000} MB an image file may have"
-        )
-    return f"{label} could not be opened: {why.strerror}"
 
 
 def _refused_format(stream: BinaryIO) -> str | None:

@@ -26,6 +26,17 @@ CHUNK = 1 << 20
 """Bytes read or inflated at a time."""
 METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
 """The compression methods a member may use."""
+UNREADABLE = {
+    "missing": "no such file: {label}",
+    "permission": "no permission to read {label}",
+    "folder": "{label} is {kind}, not a session file",
+    "kind": "{label} is {kind}, not a session file",
+    "empty": "{label} is empty, not a session file",
+    "large": "{label} is {mib:.0f} MiB, larger than a session can be"
+    f" ({MAX_FILE_BYTES / 2**20:.0f} MiB)",
+    "error": "cannot read {label}: {strerror}",
+}
+"""Why a file is not opened as a session, by ``files.Unreadable.reason``."""
 
 
 @contextlib.contextmanager
@@ -38,31 +49,13 @@ def opened(path: Path) -> Iterator[tuple[int, int]]:
     try:
         descriptor, size = open_regular(path, MAX_FILE_BYTES)
     except Unreadable as why:
-        raise SessionError(_unreadable(path, why)) from None
+        raise SessionError(why.words(UNREADABLE, str(path))) from None
     try:
         yield descriptor, size
     except OSError as error:
         raise SessionError(f"cannot read {path}: {error.strerror or error}") from None
     finally:
         os.close(descriptor)
-
-
-def _unreadable(path: Path, why: Unreadable) -> str:
-    """Why ``path`` is not opened, in the words of a session file."""
-    if why.reason == "missing":
-        return f"no such file: {path}"
-    if why.reason == "permission":
-        return f"no permission to read {path}"
-    if why.reason == "kind":
-        return f"{path} is {why.kind}, not a session file"
-    if why.reason == "empty":
-        return f"{path} is empty, not a session file"
-    if why.reason == "large":
-        return (
-            f"{path} is {why.size / 2**20:.0f} MiB, larger than a session can be"
-            f" ({MAX_FILE_BYTES / 2**20:.0f} MiB)"
-        )
-    return f"cannot read {path}: {why.strerror}"
 
 
 def pread(descriptor: int, count: int, offset: int, path: Path) -> bytes:

@@ -1,7 +1,7 @@
 """Save and open a whole session, safely: the public face of the session file.
 
-The format and its limits are in ``session_format`` (and named from here, as
-the rest of the app imports them): a ZIP of four ``.npy`` arrays, a JSON
+The format and its limits are in ``session_format`` (those the rest of the app
+uses are named from here too): a ZIP of four ``.npy`` arrays, a JSON
 header, the memories, their strengths and the grid.
 
 Opening never trusts the file: it is opened without blocking and checked to
@@ -39,12 +39,6 @@ from tui_hopfield.model.session_format import (
     DTYPES,
     FORMAT,
     MAX_ARRAY_BYTES,
-    MAX_DIGITS,
-    MAX_FILE_BYTES,
-    MAX_MEMORIES,
-    MAX_META_BYTES,
-    MAX_NAME,
-    MAX_NUMBER,
     MAX_SIDE,
     MAX_USE_BOOST,
     MEMBERS,
@@ -61,12 +55,6 @@ __all__ = [
     "DTYPES",
     "FORMAT",
     "MAX_ARRAY_BYTES",
-    "MAX_DIGITS",
-    "MAX_FILE_BYTES",
-    "MAX_MEMORIES",
-    "MAX_META_BYTES",
-    "MAX_NAME",
-    "MAX_NUMBER",
     "MAX_SIDE",
     "MAX_STRENGTH",
     "MAX_USE_BOOST",
