@@ -23,14 +23,13 @@ import numpy as np
 
 from tui_hopfield.model.errors import Check, ModelError, Report, checkpoint
 from tui_hopfield.model.names import clean_name, numbered
+from tui_hopfield.model.pattern_store import PatternStore
 from tui_hopfield.model.rules import Landscape, Rule
 from tui_hopfield.model.rules.kernels import CHUNK_BYTES, batches, chunks, pack_spins
 
 MAX_STRENGTH = 1e6
 """The largest strength a memory may have: far past any use, and small enough
 that energies and fields of a 256x256 grid stay exact in float64."""
-STRIP = 32
-"""Patterns transposed at a time into the column copy."""
 
 CAPACITY = 0.138
 """Amit, Gutfreund & Sompolinsky (1985): past about 0.138 N patterns, recall fails."""
@@ -91,14 +90,7 @@ class Network:
         self._landscape: Landscape | None = None
         self._stale = True
         self._names: list[str] = []
-        # Patterns are kept twice, as rows (xi) and as columns (xi^T, so that the P
-        # entries of one spin are contiguous), in buffers that double when full:
-        # imprinting P patterns one by one costs O(N P) in all, not O(N P^2). An
-        # imprint writes its row only; the columns are filled in when a field is
-        # next needed, many patterns at a time.
-        self._row_store = np.empty((0, self.n), dtype=np.int8)
-        self._column_store = np.empty((self.n, 0), dtype=np.int8)
-        self._columns_filled = 0
+        self._store = PatternStore(self.n)  # xi as rows and as columns
         self._strengths = np.empty(0, dtype=np.float64)
         self._dots = np.empty(0, dtype=np.float64)  # d = xi s
 
@@ -108,14 +100,8 @@ class Network:
         other.decay, other.use_boost, other.revision = self.decay, self.use_boost, self.revision
         other.state[:] = self.state
         other.values = None if self.values is None else self.values.copy()
-        count = self.count
         other._names = list(self._names)
-        filled = self._columns_filled
-        other._row_store = copy_in_blocks(self._row_store[:count])
-        other._column_store = np.empty((self.n, count), dtype=np.int8)
-        for part in batches(self.n, max(1, COPY_BLOCK_BYTES // max(1, count))):
-            other._column_store[part, :filled] = self._column_store[part, :filled]
-        other._columns_filled = filled
+        other._store = self._store.copy()
         other._strengths = self._strengths.copy()
         other._dots = self._dots.copy()
         return other
@@ -235,10 +221,7 @@ class Network:
         _check_strengths(np.asarray([strength], dtype=np.float64))
         if self.decay != 1.0 and self.count:
             self._strengths *= self.decay
-        count = self.count
-        if count == self._row_store.shape[0]:
-            self._grow(max(4, 2 * count))
-        self._row_store[count] = xi
+        self._store.append(xi)
         self._names.append(name)
         self._strengths = np.append(self._strengths, float(strength))
         self._dots = np.append(self._dots, float(xi.astype(np.int64) @ self.state))
@@ -278,20 +261,16 @@ class Network:
             raise ModelError("every new memory needs a name of its own")
         if set(names) & set(self._names):
             raise ModelError("a new memory may not take the name of one already stored")
-        added, count = len(xi), self.count
+        added = len(xi)
         if not added:
             return
         # K imprints in turn: the old memories decay K times, the j-th new one K - 1 - j.
         new = strengths * self.decay ** np.arange(added - 1, -1, -1, dtype=np.float64)
         if self.decay != 1.0:
             self._strengths = self._strengths * self.decay**added
-        if count + added > self._row_store.shape[0]:
-            # Some room to spare: the next imprint should not copy all of them again.
-            self._grow(max(4, 2 * count, count + added + (count + added) // 8))
-        self._row_store[count : count + added] = xi
+        new_rows = self._store.extend(xi)
         dots = np.empty(added)
         bits = pack_spins(self.state[None, :])[0]
-        new_rows = self._row_store[count : count + added]
         for part in batches(added, max(1, CHUNK_BYTES // self.n)):
             # xi . s = N - 2 (spins where they differ), counted in bits: exact, and
             # about five times faster than a float32 product (16,000 at 256x256: 2 s).
@@ -308,18 +287,11 @@ class Network:
         Only the memories that agree on the first spins are compared whole, so
         thousands of random memories cost a glance each.
         """
-        flat = self._check_spins(spins)
-        head = min(self.n, 64)
-        patterns = self._patterns
-        for index in np.flatnonzero((patterns[:, :head] == flat[:head]).all(axis=1)):
-            if np.array_equal(patterns[index], flat):
-                return int(index)
-        return None
+        return self._store.index_of(self._check_spins(spins))
 
     def reserve(self, count: int) -> None:
         """Make room for ``count`` memories in all: imprinting up to them copies nothing."""
-        if count > self._row_store.shape[0]:
-            self._grow(count)
+        self._store.reserve(count)
 
     def reinforce(self, index: int, times: float = 1.0) -> None:
         """Imprint memory ``index`` again, ``times`` over: its strength grows by ``times``.
@@ -359,9 +331,7 @@ class Network:
 
     def forget(self, index: int) -> None:
         """Remove the memory at ``index``."""
-        count = self.count
-        self._row_store[index : count - 1] = self._row_store[index + 1 : count]
-        self._columns_filled = min(self._columns_filled, index)
+        self._store.remove(index)
         del self._names[index]
         self._strengths = np.delete(self._strengths, index)
         self._dots = np.delete(self._dots, index)
@@ -520,21 +490,12 @@ class Network:
     @property
     def _patterns(self) -> np.ndarray:
         """xi, int8 (P, N)."""
-        return self._row_store[: self.count]
+        return self._store.rows
 
     @property
     def _columns(self) -> np.ndarray:
         """xi^T, int8 (N, P); each spin's row of P entries is contiguous."""
-        count = self.count
-        if self._columns_filled < count:
-            start = self._columns_filled
-            # A transpose a strip of patterns at a time: an int8 .T of the whole block
-            # walks memory with a stride of N and is several times slower.
-            for first in range(start, count, STRIP):
-                last = min(first + STRIP, count)
-                self._column_store[:, first:last] = self._row_store[first:last].T
-            self._columns_filled = count
-        return self._column_store[:, :count]
+        return self._store.columns
 
     def _changed(self) -> None:
         """The memories or the rule changed: learn again when next asked."""
@@ -555,15 +516,6 @@ class Network:
     def _check_index(self, index: int) -> None:
         if not 0 <= index < self.count:
             raise ModelError(f"there is no memory number {index + 1}")
-
-    def _grow(self, capacity: int) -> None:
-        count = self.count
-        rows = np.empty((capacity, self.n), dtype=np.int8)
-        rows[:count] = self._patterns
-        columns = np.empty((self.n, capacity), dtype=np.int8)
-        filled = self._columns_filled
-        columns[:, :filled] = self._column_store[:, :filled]
-        self._row_store, self._column_store = rows, columns
 
     def _check_spins(self, spins: np.ndarray) -> np.ndarray:
         array = np.asarray(spins)
@@ -593,24 +545,3 @@ def _named(name: str) -> str:
     if not cleaned:
         raise ModelError("a memory needs a name")
     return cleaned
-
-COPY_BLOCK_BYTES = 8 * 2**20
-"""Bytes copied at a time by ``copy_in_blocks``."""
-
-
-def copy_in_blocks(array: np.ndarray) -> np.ndarray:
-    """A copy of ``array`` made a block of rows at a time.
-
-    The same as ``array.copy()``, but a gigabyte is not one long call: numpy
-    holds the interpreter's lock while it copies, and a copy made in a worker
-    thread would stop the event loop's thread for the whole of it.
-    """
-    out = np.empty_like(array)
-    if array.ndim == 0 or not len(array):
-        out[...] = array
-        return out
-    row_bytes = max(1, array[0].nbytes)
-    for part in batches(len(array), max(1, COPY_BLOCK_BYTES // row_bytes)):
-        out[part] = array[part]
-    return out
-
