@@ -177,23 +177,17 @@ class Network:
     @property
     def patterns(self) -> np.ndarray:
         """The stored patterns, int8 (P, N), read-only."""
-        view = self._patterns.view()
-        view.flags.writeable = False
-        return view
+        return _read_only(self._patterns)
 
     @property
     def strengths(self) -> np.ndarray:
         """The strength c of each memory, float (P,), read-only."""
-        view = self._strengths.view()
-        view.flags.writeable = False
-        return view
+        return _read_only(self._strengths)
 
     @property
     def dots(self) -> np.ndarray:
         """The raw overlaps ``xi s`` of the state with every memory, float (P,), read-only."""
-        view = self._dots.view()
-        view.flags.writeable = False
-        return view
+        return _read_only(self._dots)
 
     @property
     def load(self) -> float:
@@ -528,6 +522,13 @@ class Network:
         if not np.all((flat == 1) | (flat == -1)):
             raise ModelError("a pattern's spins must all be +1 or -1")
         return flat.astype(np.int8)
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    """A view of ``array`` that cannot be written through."""
+    view = array.view()
+    view.flags.writeable = False
+    return view
 
 
 def _check_strengths(strengths: np.ndarray) -> None:
