@@ -22,19 +22,24 @@ from dataclasses import dataclass
 import numpy as np
 
 from tui_hopfield.model.errors import Check, ModelError, Report, checkpoint
-from tui_hopfield.model.names import clean_name, numbered
+from tui_hopfield.model.imprints import (
+    MAX_STRENGTH,
+    check_strengths,
+    checked_patterns,
+    checked_spins,
+    checked_strengths,
+    named,
+    new_names,
+)
+from tui_hopfield.model.names import unique_names
 from tui_hopfield.model.pattern_store import PatternStore
 from tui_hopfield.model.rules import Landscape, Rule
 from tui_hopfield.model.rules.kernels import CHUNK_BYTES, batches, chunks, pack_spins
 
-MAX_STRENGTH = 1e6
-"""The largest strength a memory may have: far past any use, and small enough
-that energies and fields of a 256x256 grid stay exact in float64."""
-
 CAPACITY = 0.138
 """Amit, Gutfreund & Sompolinsky (1985): past about 0.138 N patterns, recall fails."""
 
-__all__ = ["CAPACITY", "CHUNK_BYTES", "Memory", "ModelError", "Network"]
+__all__ = ["CAPACITY", "CHUNK_BYTES", "MAX_STRENGTH", "Memory", "ModelError", "Network"]
 
 
 @dataclass(frozen=True)
@@ -210,9 +215,9 @@ class Network:
         memories are untouched, unless ``decay`` < 1 fades them first. The
         name is stored cleaned (``names.clean_name``: one line, no controls).
         """
-        name = _named(name)
+        name = named(name)
         xi = self._check_spins(pattern)
-        _check_strengths(np.asarray([strength], dtype=np.float64))
+        check_strengths(np.asarray([strength], dtype=np.float64))
         if self.decay != 1.0 and self.count:
             self._strengths *= self.decay
         self._store.append(xi)
@@ -236,25 +241,9 @@ class Network:
         one for all or one each (K,). Nothing changes if anything is wrong.
         The names are stored cleaned, as by ``imprint``.
         """
-        xi = np.asarray(patterns)
-        if xi.ndim != 2 or xi.shape[1] != self.n:
-            raise ModelError(
-                f"patterns for this {self.rows}x{self.cols} grid are rows of {self.n} spins,"
-                f" not an array of shape {xi.shape}"
-            )
-        rows_at_once = max(1, CHUNK_BYTES // self.n)
-        for part in batches(len(xi), rows_at_once):  # no temporaries the size of them all
-            if not np.all(np.abs(xi[part].astype(np.int8)) == 1):
-                raise ModelError("a pattern's spins must all be +1 or -1")
-        strengths = np.asarray(strength, dtype=np.float64)
-        if strengths.ndim > 1 or (strengths.ndim == 1 and strengths.shape != (len(xi),)):
-            raise ModelError(f"{len(xi)} new memories need one strength or {len(xi)}")
-        _check_strengths(strengths)
-        names = [_named(name) for name in names]
-        if len(names) != len(xi) or len(set(names)) != len(names):
-            raise ModelError("every new memory needs a name of its own")
-        if set(names) & set(self._names):
-            raise ModelError("a new memory may not take the name of one already stored")
+        xi = checked_patterns(patterns, self.rows, self.cols)
+        strengths = checked_strengths(strength, len(xi))
+        names = new_names(names, len(xi), self._names)
         added = len(xi)
         if not added:
             return
@@ -315,9 +304,7 @@ class Network:
     def rename(self, index: int, name: str) -> None:
         """Give memory ``index`` a new name (not empty, not another memory's), cleaned."""
         self._check_index(index)
-        name = clean_name(name)
-        if not name:
-            raise ModelError("a memory needs a name")
+        name = named(name)
         if name in self._names and self._names.index(name) != index:
             raise ModelError(f"another memory is already called {name!r}")
         self._names[index] = name
@@ -347,16 +334,7 @@ class Network:
         The stem is cleaned first (an empty one is ``memory``) and cut so that
         a numbered name is no longer than a name may be.
         """
-        stem = clean_name(stem) or "memory"
-        taken = set(self._names)
-        names: list[str] = []
-        number = 1
-        while len(names) < count:
-            name = numbered(stem, number)
-            if name not in taken:
-                names.append(name)
-            number += 1
-        return names
+        return unique_names(stem, self._names, count)
 
     # -- the state ----------------------------------------------------------
 
@@ -512,16 +490,7 @@ class Network:
             raise ModelError(f"there is no memory number {index + 1}")
 
     def _check_spins(self, spins: np.ndarray) -> np.ndarray:
-        array = np.asarray(spins)
-        if array.size != self.n:
-            raise ModelError(
-                f"a pattern for this {self.rows}x{self.cols} grid needs {self.n} spins,"
-                f" not {array.size}"
-            )
-        flat = array.reshape(self.n)
-        if not np.all((flat == 1) | (flat == -1)):
-            raise ModelError("a pattern's spins must all be +1 or -1")
-        return flat.astype(np.int8)
+        return checked_spins(spins, self.rows, self.cols)
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:
@@ -529,20 +498,3 @@ def _read_only(array: np.ndarray) -> np.ndarray:
     view = array.view()
     view.flags.writeable = False
     return view
-
-
-def _check_strengths(strengths: np.ndarray) -> None:
-    """Refuse any strength that is not a positive number up to ``MAX_STRENGTH``."""
-    wrong = strengths[~(np.isfinite(strengths) & (strengths > 0) & (strengths <= MAX_STRENGTH))]
-    if wrong.size:
-        raise ModelError(
-            f"a memory's strength is a positive number up to {MAX_STRENGTH:g}, not {wrong[0]:g}"
-        )
-
-
-def _named(name: str) -> str:
-    """A memory's name, cleaned; an empty one is refused."""
-    cleaned = clean_name(name)
-    if not cleaned:
-        raise ModelError("a memory needs a name")
-    return cleaned

@@ -32,7 +32,8 @@ import numpy as np
 
 from tui_hopfield.model.errors import Check, Report, checkpoint
 from tui_hopfield.model.files import write_atomically
-from tui_hopfield.model.network import MAX_STRENGTH, Network
+from tui_hopfield.model.imprints import MAX_STRENGTH
+from tui_hopfield.model.network import Network
 from tui_hopfield.model.paths import expand
 from tui_hopfield.model.pattern_store import copy_in_blocks
 from tui_hopfield.model.rules import Rule
