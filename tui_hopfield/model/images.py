@@ -80,8 +80,8 @@ def image_label(source: str | Path | BinaryIO) -> str:
     return str(name) if isinstance(name, (str, Path)) else "the image"
 
 
-def _open_regular(path: str | Path, label: str) -> BinaryIO:
-    """Open ``path`` for reading if it is a regular file of at most ``MAX_IMAGE_BYTES``.
+def _open_stream(path: str | Path, label: str) -> BinaryIO:
+    """A binary stream of ``path`` if it is a regular file of at most ``MAX_IMAGE_BYTES``.
 
     ``files.open_regular`` opens it without blocking, so that a pipe with no
     writer cannot keep the reader waiting, and checks it on the open
@@ -140,7 +140,7 @@ def open_image(source: str | Path | BinaryIO) -> Iterator[Image.Image]:
     The file is closed when the block ends.
     """
     label = image_label(source)
-    stream = _open_regular(source, label) if isinstance(source, (str, Path)) else source
+    stream = _open_stream(source, label) if isinstance(source, (str, Path)) else source
     try:
         image = _decoded(stream, label)
         with image:
