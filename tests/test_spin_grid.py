@@ -10,14 +10,14 @@ from textual.app import App, ComposeResult
 from textual.geometry import Region
 
 from tui_hopfield.model import Network
-from tui_hopfield.ui.spin_grid import (
+from tui_hopfield.ui.spin_cells import (
     FULL_BLOCK,
     LINE_REFRESH_THRESHOLD,
     SHADE_GLYPHS,
     SHADES,
     UPPER_HALF,
-    SpinGrid,
 )
+from tui_hopfield.ui.spin_grid import SpinGrid
 
 SOUTH, NORTH = (0, 0, 255), (255, 0, 0)
 CURSOR_SOUTH, CURSOR_NORTH = (0, 255, 255), (255, 255, 0)

@@ -16,6 +16,9 @@ Rules of ``write_atomically``, the one way the app writes a file:
   killed mid-save leaves such a file behind; the next save into that folder
   removes those of our own pattern older than ``STALE_SECONDS``
   (``remove_stale_temporaries`` does it on demand, e.g. at start).
+
+Reading an untrusted file goes through ``open_regular``: only a regular file
+of a bounded size is opened, and never in a way that can block.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import re
 import stat
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -38,6 +41,96 @@ keeps writing to its own, so its modification time stays fresh)."""
 
 TEMPORARY = re.compile(r"\A\..+\.[a-z0-9_]{8}\.tmp\Z", re.DOTALL)
 """The names ``tempfile.mkstemp`` gives our temporary files: ``.<name>.XXXXXXXX.tmp``."""
+
+
+READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+"""How ``open_regular`` opens a file: read only, never blocking, never a controlling tty."""
+
+
+class Unreadable(Exception):
+    """Why ``open_regular`` opened nothing; each caller words it for its own kind of file.
+
+    ``reason`` is one of ``missing``, ``permission``, ``folder``, ``kind`` (not
+    a regular file nor a folder: ``kind`` says what, as ``kind_of`` does),
+    ``empty``, ``large`` (``size`` bytes, over the limit) or ``error``
+    (``problem``, any other OSError).
+    """
+
+    def __init__(
+        self, reason: str, *, kind: str = "", size: int = 0, problem: OSError | None = None
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        """Which of the reasons above."""
+        self.kind = kind
+        """What the file is, in words: ``a folder``, ``a FIFO (named pipe)``, ``a device``..."""
+        self.size = size
+        """The file's size in bytes, for ``large``."""
+        self.problem = problem
+        """The error the system gave, for ``error``."""
+
+    def words(self, messages: Mapping[str, str], label: str) -> str:
+        """The message for this reason from ``messages`` (one per reason), filled in.
+
+        A message may name ``{label}`` (the file), ``{kind}``, ``{size}`` (bytes),
+        ``{mib}`` (the size in MiB) and ``{strerror}`` (the system's words).
+        """
+        problem = self.problem
+        strerror = str(problem.strerror or problem) if problem is not None else ""
+        return messages[self.reason].format(
+            label=label, kind=self.kind, size=self.size, mib=self.size / 2**20, strerror=strerror
+        )
+
+
+def open_regular(path: str | Path, max_bytes: int) -> tuple[int, int]:
+    """Open ``path`` for reading if it is a regular file of 1 to ``max_bytes`` bytes.
+
+    The path is looked at first (a FIFO or a device is never opened), then
+    opened with ``O_NONBLOCK`` (so that a FIFO swapped in meanwhile cannot
+    block) and checked again from the open descriptor (``fstat``), which is
+    what is read. Returns the descriptor, made blocking again, and the size;
+    the caller closes it. Anything else raises ``Unreadable``.
+    """
+    try:
+        kind = kind_of(os.stat(path).st_mode)
+        if kind is not None:
+            raise _not_regular(kind)
+        descriptor = os.open(path, READ_FLAGS)
+    except FileNotFoundError:
+        raise Unreadable("missing") from None
+    except PermissionError:
+        raise Unreadable("permission") from None
+    except IsADirectoryError:
+        raise _not_regular("a folder") from None
+    except OSError as problem:
+        raise Unreadable("error", problem=problem) from None
+    try:
+        info = os.fstat(descriptor)
+        kind = kind_of(info.st_mode)
+        if kind is not None:
+            raise _not_regular(kind)
+        if info.st_size == 0:
+            raise Unreadable("empty")
+        if info.st_size > max_bytes:
+            raise Unreadable("large", size=info.st_size)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(descriptor, True)
+    except BaseException as problem:
+        os.close(descriptor)
+        if isinstance(problem, OSError):
+            raise Unreadable("error", problem=problem) from None
+        raise
+    return descriptor, info.st_size
+
+
+def _not_regular(kind: str) -> Unreadable:
+    return Unreadable("folder" if kind == "a folder" else "kind", kind=kind)
 
 
 def kind_of(mode: int) -> str | None:

@@ -98,6 +98,24 @@ def numbered(stem: str, number: int, limit: int = MAX_LENGTH) -> str:
     return clean_name(stem, max(1, limit - len(suffix))) + suffix
 
 
+def unique_names(stem: str, taken: Iterable[str], count: int) -> list[str]:
+    """``count`` names not ``taken`` nor repeated: ``stem``, ``stem 2``, ``stem 3``...
+
+    The stem is cleaned first (an empty one is ``memory``) and cut so that a
+    numbered name is no longer than a name may be.
+    """
+    stem = clean_name(stem) or "memory"
+    taken = set(taken)
+    names: list[str] = []
+    number = 1
+    while len(names) < count:
+        name = numbered(stem, number)
+        if name not in taken:
+            names.append(name)
+        number += 1
+    return names
+
+
 def clean_names(names: Iterable[str], fallback: str = "memory") -> list[str]:
     """Every name cleaned; an empty one becomes ``fallback``, and none is repeated.
 

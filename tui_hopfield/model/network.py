@@ -22,20 +22,24 @@ from dataclasses import dataclass
 import numpy as np
 
 from tui_hopfield.model.errors import Check, ModelError, Report, checkpoint
-from tui_hopfield.model.names import clean_name, numbered
+from tui_hopfield.model.imprints import (
+    MAX_STRENGTH,
+    check_strengths,
+    checked_patterns,
+    checked_spins,
+    checked_strengths,
+    named,
+    new_names,
+)
+from tui_hopfield.model.names import unique_names
+from tui_hopfield.model.pattern_store import PatternStore
 from tui_hopfield.model.rules import Landscape, Rule
 from tui_hopfield.model.rules.kernels import CHUNK_BYTES, batches, chunks, pack_spins
-
-MAX_STRENGTH = 1e6
-"""The largest strength a memory may have: far past any use, and small enough
-that energies and fields of a 256x256 grid stay exact in float64."""
-STRIP = 32
-"""Patterns transposed at a time into the column copy."""
 
 CAPACITY = 0.138
 """Amit, Gutfreund & Sompolinsky (1985): past about 0.138 N patterns, recall fails."""
 
-__all__ = ["CAPACITY", "CHUNK_BYTES", "Memory", "ModelError", "Network"]
+__all__ = ["CAPACITY", "CHUNK_BYTES", "MAX_STRENGTH", "Memory", "ModelError", "Network"]
 
 
 @dataclass(frozen=True)
@@ -91,14 +95,7 @@ class Network:
         self._landscape: Landscape | None = None
         self._stale = True
         self._names: list[str] = []
-        # Patterns are kept twice, as rows (xi) and as columns (xi^T, so that the P
-        # entries of one spin are contiguous), in buffers that double when full:
-        # imprinting P patterns one by one costs O(N P) in all, not O(N P^2). An
-        # imprint writes its row only; the columns are filled in when a field is
-        # next needed, many patterns at a time.
-        self._row_store = np.empty((0, self.n), dtype=np.int8)
-        self._column_store = np.empty((self.n, 0), dtype=np.int8)
-        self._columns_filled = 0
+        self._store = PatternStore(self.n)  # xi as rows and as columns
         self._strengths = np.empty(0, dtype=np.float64)
         self._dots = np.empty(0, dtype=np.float64)  # d = xi s
 
@@ -108,14 +105,8 @@ class Network:
         other.decay, other.use_boost, other.revision = self.decay, self.use_boost, self.revision
         other.state[:] = self.state
         other.values = None if self.values is None else self.values.copy()
-        count = self.count
         other._names = list(self._names)
-        filled = self._columns_filled
-        other._row_store = copy_in_blocks(self._row_store[:count])
-        other._column_store = np.empty((self.n, count), dtype=np.int8)
-        for part in batches(self.n, max(1, COPY_BLOCK_BYTES // max(1, count))):
-            other._column_store[part, :filled] = self._column_store[part, :filled]
-        other._columns_filled = filled
+        other._store = self._store.copy()
         other._strengths = self._strengths.copy()
         other._dots = self._dots.copy()
         return other
@@ -191,23 +182,17 @@ class Network:
     @property
     def patterns(self) -> np.ndarray:
         """The stored patterns, int8 (P, N), read-only."""
-        view = self._patterns.view()
-        view.flags.writeable = False
-        return view
+        return _read_only(self._patterns)
 
     @property
     def strengths(self) -> np.ndarray:
         """The strength c of each memory, float (P,), read-only."""
-        view = self._strengths.view()
-        view.flags.writeable = False
-        return view
+        return _read_only(self._strengths)
 
     @property
     def dots(self) -> np.ndarray:
         """The raw overlaps ``xi s`` of the state with every memory, float (P,), read-only."""
-        view = self._dots.view()
-        view.flags.writeable = False
-        return view
+        return _read_only(self._dots)
 
     @property
     def load(self) -> float:
@@ -230,15 +215,12 @@ class Network:
         memories are untouched, unless ``decay`` < 1 fades them first. The
         name is stored cleaned (``names.clean_name``: one line, no controls).
         """
-        name = _named(name)
+        name = named(name)
         xi = self._check_spins(pattern)
-        _check_strengths(np.asarray([strength], dtype=np.float64))
+        check_strengths(np.asarray([strength], dtype=np.float64))
         if self.decay != 1.0 and self.count:
             self._strengths *= self.decay
-        count = self.count
-        if count == self._row_store.shape[0]:
-            self._grow(max(4, 2 * count))
-        self._row_store[count] = xi
+        self._store.append(xi)
         self._names.append(name)
         self._strengths = np.append(self._strengths, float(strength))
         self._dots = np.append(self._dots, float(xi.astype(np.int64) @ self.state))
@@ -259,39 +241,19 @@ class Network:
         one for all or one each (K,). Nothing changes if anything is wrong.
         The names are stored cleaned, as by ``imprint``.
         """
-        xi = np.asarray(patterns)
-        if xi.ndim != 2 or xi.shape[1] != self.n:
-            raise ModelError(
-                f"patterns for this {self.rows}x{self.cols} grid are rows of {self.n} spins,"
-                f" not an array of shape {xi.shape}"
-            )
-        rows_at_once = max(1, CHUNK_BYTES // self.n)
-        for part in batches(len(xi), rows_at_once):  # no temporaries the size of them all
-            if not np.all(np.abs(xi[part].astype(np.int8)) == 1):
-                raise ModelError("a pattern's spins must all be +1 or -1")
-        strengths = np.asarray(strength, dtype=np.float64)
-        if strengths.ndim > 1 or (strengths.ndim == 1 and strengths.shape != (len(xi),)):
-            raise ModelError(f"{len(xi)} new memories need one strength or {len(xi)}")
-        _check_strengths(strengths)
-        names = [_named(name) for name in names]
-        if len(names) != len(xi) or len(set(names)) != len(names):
-            raise ModelError("every new memory needs a name of its own")
-        if set(names) & set(self._names):
-            raise ModelError("a new memory may not take the name of one already stored")
-        added, count = len(xi), self.count
+        xi = checked_patterns(patterns, self.rows, self.cols)
+        strengths = checked_strengths(strength, len(xi))
+        names = new_names(names, len(xi), self._names)
+        added = len(xi)
         if not added:
             return
         # K imprints in turn: the old memories decay K times, the j-th new one K - 1 - j.
         new = strengths * self.decay ** np.arange(added - 1, -1, -1, dtype=np.float64)
         if self.decay != 1.0:
             self._strengths = self._strengths * self.decay**added
-        if count + added > self._row_store.shape[0]:
-            # Some room to spare: the next imprint should not copy all of them again.
-            self._grow(max(4, 2 * count, count + added + (count + added) // 8))
-        self._row_store[count : count + added] = xi
+        new_rows = self._store.extend(xi)
         dots = np.empty(added)
         bits = pack_spins(self.state[None, :])[0]
-        new_rows = self._row_store[count : count + added]
         for part in batches(added, max(1, CHUNK_BYTES // self.n)):
             # xi . s = N - 2 (spins where they differ), counted in bits: exact, and
             # about five times faster than a float32 product (16,000 at 256x256: 2 s).
@@ -308,18 +270,11 @@ class Network:
         Only the memories that agree on the first spins are compared whole, so
         thousands of random memories cost a glance each.
         """
-        flat = self._check_spins(spins)
-        head = min(self.n, 64)
-        patterns = self._patterns
-        for index in np.flatnonzero((patterns[:, :head] == flat[:head]).all(axis=1)):
-            if np.array_equal(patterns[index], flat):
-                return int(index)
-        return None
+        return self._store.index_of(self._check_spins(spins))
 
     def reserve(self, count: int) -> None:
         """Make room for ``count`` memories in all: imprinting up to them copies nothing."""
-        if count > self._row_store.shape[0]:
-            self._grow(count)
+        self._store.reserve(count)
 
     def reinforce(self, index: int, times: float = 1.0) -> None:
         """Imprint memory ``index`` again, ``times`` over: its strength grows by ``times``.
@@ -349,9 +304,7 @@ class Network:
     def rename(self, index: int, name: str) -> None:
         """Give memory ``index`` a new name (not empty, not another memory's), cleaned."""
         self._check_index(index)
-        name = clean_name(name)
-        if not name:
-            raise ModelError("a memory needs a name")
+        name = named(name)
         if name in self._names and self._names.index(name) != index:
             raise ModelError(f"another memory is already called {name!r}")
         self._names[index] = name
@@ -359,9 +312,7 @@ class Network:
 
     def forget(self, index: int) -> None:
         """Remove the memory at ``index``."""
-        count = self.count
-        self._row_store[index : count - 1] = self._row_store[index + 1 : count]
-        self._columns_filled = min(self._columns_filled, index)
+        self._store.remove(index)
         del self._names[index]
         self._strengths = np.delete(self._strengths, index)
         self._dots = np.delete(self._dots, index)
@@ -383,16 +334,7 @@ class Network:
         The stem is cleaned first (an empty one is ``memory``) and cut so that
         a numbered name is no longer than a name may be.
         """
-        stem = clean_name(stem) or "memory"
-        taken = set(self._names)
-        names: list[str] = []
-        number = 1
-        while len(names) < count:
-            name = numbered(stem, number)
-            if name not in taken:
-                names.append(name)
-            number += 1
-        return names
+        return unique_names(stem, self._names, count)
 
     # -- the state ----------------------------------------------------------
 
@@ -520,21 +462,12 @@ class Network:
     @property
     def _patterns(self) -> np.ndarray:
         """xi, int8 (P, N)."""
-        return self._row_store[: self.count]
+        return self._store.rows
 
     @property
     def _columns(self) -> np.ndarray:
         """xi^T, int8 (N, P); each spin's row of P entries is contiguous."""
-        count = self.count
-        if self._columns_filled < count:
-            start = self._columns_filled
-            # A transpose a strip of patterns at a time: an int8 .T of the whole block
-            # walks memory with a stride of N and is several times slower.
-            for first in range(start, count, STRIP):
-                last = min(first + STRIP, count)
-                self._column_store[:, first:last] = self._row_store[first:last].T
-            self._columns_filled = count
-        return self._column_store[:, :count]
+        return self._store.columns
 
     def _changed(self) -> None:
         """The memories or the rule changed: learn again when next asked."""
@@ -556,61 +489,12 @@ class Network:
         if not 0 <= index < self.count:
             raise ModelError(f"there is no memory number {index + 1}")
 
-    def _grow(self, capacity: int) -> None:
-        count = self.count
-        rows = np.empty((capacity, self.n), dtype=np.int8)
-        rows[:count] = self._patterns
-        columns = np.empty((self.n, capacity), dtype=np.int8)
-        filled = self._columns_filled
-        columns[:, :filled] = self._column_store[:, :filled]
-        self._row_store, self._column_store = rows, columns
-
     def _check_spins(self, spins: np.ndarray) -> np.ndarray:
-        array = np.asarray(spins)
-        if array.size != self.n:
-            raise ModelError(
-                f"a pattern for this {self.rows}x{self.cols} grid needs {self.n} spins,"
-                f" not {array.size}"
-            )
-        flat = array.reshape(self.n)
-        if not np.all((flat == 1) | (flat == -1)):
-            raise ModelError("a pattern's spins must all be +1 or -1")
-        return flat.astype(np.int8)
+        return checked_spins(spins, self.rows, self.cols)
 
 
-def _check_strengths(strengths: np.ndarray) -> None:
-    """Refuse any strength that is not a positive number up to ``MAX_STRENGTH``."""
-    wrong = strengths[~(np.isfinite(strengths) & (strengths > 0) & (strengths <= MAX_STRENGTH))]
-    if wrong.size:
-        raise ModelError(
-            f"a memory's strength is a positive number up to {MAX_STRENGTH:g}, not {wrong[0]:g}"
-        )
-
-
-def _named(name: str) -> str:
-    """A memory's name, cleaned; an empty one is refused."""
-    cleaned = clean_name(name)
-    if not cleaned:
-        raise ModelError("a memory needs a name")
-    return cleaned
-
-COPY_BLOCK_BYTES = 8 * 2**20
-"""Bytes copied at a time by ``copy_in_blocks``."""
-
-
-def copy_in_blocks(array: np.ndarray) -> np.ndarray:
-    """A copy of ``array`` made a block of rows at a time.
-
-    The same as ``array.copy()``, but a gigabyte is not one long call: numpy
-    holds the interpreter's lock while it copies, and a copy made in a worker
-    thread would stop the event loop's thread for the whole of it.
-    """
-    out = np.empty_like(array)
-    if array.ndim == 0 or not len(array):
-        out[...] = array
-        return out
-    row_bytes = max(1, array[0].nbytes)
-    for part in batches(len(array), max(1, COPY_BLOCK_BYTES // row_bytes)):
-        out[part] = array[part]
-    return out
-
+def _read_only(array: np.ndarray) -> np.ndarray:
+    """A view of ``array`` that cannot be written through."""
+    view = array.view()
+    view.flags.writeable = False
+    return view

@@ -1,58 +1,86 @@
-"""Pictures and spins: load an image onto the grid, the built-in library, ways to break.
+"""Pictures and spins: an image onto the grid, the built-in library, a grid back to PNG.
 
 A picture becomes spins the way the classic Python code does it: grayscale,
 resize to the grid, then threshold at 127 (brighter is north, +1). Two other
 methods (``THRESHOLDS``) balance the picture at its median or dither it.
+
+This is where the app takes pictures from: how an untrusted image file is
+opened (``images``) and the random spins and ways to break a picture
+(``noise``) are named here too.
 """
 
 from __future__ import annotations
 
-import os
-import stat
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from tui_hopfield.model.files import write_atomically
+from tui_hopfield.model.images import (
+    FORMAT_LABELS,
+    MAX_IMAGE_BYTES,
+    MAX_PIXELS,
+    MAX_SIDE,
+    REFUSED_SIGNATURES,
+    SAFE_FORMATS,
+    PictureError,
+    format_names,
+    image_label,
+    image_suffixes,
+    open_image,
+)
 from tui_hopfield.model.names import clean_name
-from tui_hopfield.model.network import ModelError
+from tui_hopfield.model.noise import (
+    BREAKS,
+    break_spins,
+    flip_fraction,
+    invert,
+    random_patterns,
+    random_spins,
+    scramble_half,
+    wipe_half,
+)
+
+__all__ = [
+    "BREAKS",
+    "FORMAT_LABELS",
+    "LIBRARY_ORDER",
+    "MAX_IMAGE_BYTES",
+    "MAX_PIXELS",
+    "MAX_SIDE",
+    "METHODS",
+    "REFUSED_SIGNATURES",
+    "SAFE_FORMATS",
+    "STEM_LENGTH",
+    "THRESHOLD",
+    "THRESHOLDS",
+    "Picture",
+    "PictureError",
+    "break_spins",
+    "export_png",
+    "flip_fraction",
+    "format_names",
+    "image_suffixes",
+    "image_to_spins",
+    "invert",
+    "library",
+    "library_folder",
+    "load_picture",
+    "open_image",
+    "picture_name",
+    "random_patterns",
+    "random_spins",
+    "scramble_half",
+    "spins_to_image",
+    "wipe_half",
+]
 
 THRESHOLD = 127
 """Gray levels above this become north (+1)."""
-MAX_PIXELS = 40_000_000
-"""Images with more pixels than this are refused before they are decoded."""
-MAX_SIDE = 10_000
-"""Images wider or taller than this many pixels are refused before they are decoded.
-
-The pixel count alone is not enough: a 1 x 39,999,999 picture is under
-``MAX_PIXELS``, yet resizing it to the grid takes gigabytes.
-"""
-MAX_IMAGE_BYTES = 100_000_000
-"""Image files larger than this (100 MB) are refused before anything is read."""
-
-SAFE_FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP", "TIFF")
-"""The only formats an image is opened as (Pillow's names), tried in this order.
-
-Pillow's other plugins are never asked: EPS and PostScript would run
-Ghostscript on the file, and the rarer formats are little-used code.
-"""
-FORMAT_LABELS = {"WEBP": "WebP"}
-"""How a format of ``SAFE_FORMATS`` is written for people, where not as Pillow names it."""
-
-REFUSED_SIGNATURES = (
-    (b"%!", "PostScript"),
-    (b"\xc5\xd0\xd3\xc6", "EPS"),
-    (b"%PDF", "PDF"),
-    (b"<svg", "SVG"),
-)
-"""How a few formats that are never opened begin, to name them when refusing them."""
-
 THRESHOLDS = (
     ("fixed", "gray levels above 127 are north, as in the classic code"),
     ("median", "split at the picture's median gray: about half the magnets north"),
@@ -67,10 +95,6 @@ STEM_LENGTH = 60
 
 LIBRARY_ORDER = ("smile", "heart", "star", "house", "cat", "note", "tree", "moon", "a", "b")
 """The built-in pictures that come first, in this order; any others follow by name."""
-
-
-class PictureError(ModelError):
-    """An image that cannot become a picture; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -144,145 +168,6 @@ def _balanced(levels: np.ndarray) -> np.ndarray:
     return np.where(north, 1, -1).astype(np.int8)
 
 
-def format_names(last: str = "or") -> str:
-    """``SAFE_FORMATS`` for people: ``PNG, JPEG, GIF, BMP, WebP or TIFF``."""
-    names = [FORMAT_LABELS.get(name, name) for name in SAFE_FORMATS]
-    return f"{', '.join(names[:-1])} {last} {names[-1]}"
-
-
-def _label(source: str | Path | BinaryIO) -> str:
-    """How an image source is named in messages: its path, or the name of its stream."""
-    if isinstance(source, (str, Path)):
-        return str(source)
-    name = getattr(source, "name", None)
-    return str(name) if isinstance(name, (str, Path)) else "the image"
-
-
-def _open_regular(path: str | Path, label: str) -> BinaryIO:
-    """Open ``path`` for reading if it is a regular file of at most ``MAX_IMAGE_BYTES``.
-
-    The file is opened without blocking, so that a pipe with no writer cannot
-    keep the reader waiting, and checked on the open descriptor (``fstat``)
-    before one byte is read: a pipe, a device such as ``/dev/zero``, a folder,
-    an empty or an oversized file is refused with ``PictureError``.
-    """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    flags |= getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
-    try:
-        descriptor = os.open(path, flags)
-    except FileNotFoundError:
-        raise PictureError(f"no such file: {label}") from None
-    except IsADirectoryError:
-        raise PictureError(f"{label} is a folder, not an image") from None
-    except PermissionError:
-        raise PictureError(f"no permission to read {label}") from None
-    except OSError as error:
-        raise PictureError(f"{label} could not be opened: {error.strerror or error}") from None
-    try:
-        info = os.fstat(descriptor)
-        if stat.S_ISDIR(info.st_mode):
-            raise PictureError(f"{label} is a folder, not an image")
-        if not stat.S_ISREG(info.st_mode):
-            raise PictureError(f"{label} is not a regular file (a pipe or a device): not read")
-        if info.st_size == 0:
-            raise PictureError(f"{label} is empty: not an image")
-        if info.st_size > MAX_IMAGE_BYTES:
-            raise PictureError(
-                f"{label} has {info.st_size:,} bytes, more than the"
-                f" {MAX_IMAGE_BYTES // 1_000_000} MB an image file may have"
-            )
-        if hasattr(os, "set_blocking"):
-            os.set_blocking(descriptor, True)
-        return os.fdopen(descriptor, "rb")
-    except BaseException:
-        os.close(descriptor)
-        raise
-
-
-def _refused_format(stream: BinaryIO) -> str | None:
-    """The name of a format that is never opened, if the stream starts like one."""
-    try:
-        stream.seek(0)
-        start = stream.read(1024)
-    except (OSError, ValueError):
-        return None
-    for signature, name in REFUSED_SIGNATURES:
-        if start.startswith(signature) or (name == "SVG" and signature in start.lower()):
-            return name
-    return None
-
-
-def _check_size(image: Image.Image, label: str) -> None:
-    """Refuse an image whose header declares a side or a pixel count over the limits."""
-    width, height = image.size
-    if width > MAX_SIDE or height > MAX_SIDE:
-        raise PictureError(
-            f"{label} is {width}x{height} pixels: a side longer than"
-            f" {MAX_SIDE:,} pixels cannot be opened safely"
-        )
-    if width * height > MAX_PIXELS:
-        raise PictureError(
-            f"{label} is {width}x{height} pixels,"
-            f" more than the {MAX_PIXELS // 1_000_000} million that can be opened safely"
-        )
-
-
-@contextmanager
-def open_image(source: str | Path | BinaryIO) -> Iterator[Image.Image]:
-    """Open an untrusted image safely and yield it decoded (its first frame).
-
-    A path must name a regular file of at most ``MAX_IMAGE_BYTES``; only the
-    formats of ``SAFE_FORMATS`` are tried (never EPS, whose plugin runs
-    Ghostscript); the sides (``MAX_SIDE``) and the pixel count (``MAX_PIXELS``)
-    declared by the header are checked before the pixels are decoded. Anything
-    refused or unreadable raises ``PictureError`` naming the file and the reason.
-    The file is closed when the block ends.
-    """
-    label = _label(source)
-    stream = _open_regular(source, label) if isinstance(source, (str, Path)) else source
-    try:
-        image = _decoded(stream, label)
-        with image:
-            yield image
-    finally:
-        if stream is not source:
-            stream.close()
-
-
-def _decoded(stream: BinaryIO, label: str) -> Image.Image:
-    """The first frame of the image in ``stream``, decoded once its header passed the checks."""
-    try:
-        image = Image.open(stream, formats=SAFE_FORMATS)
-    except UnidentifiedImageError:
-        refused = _refused_format(stream)
-        if refused is not None:
-            raise PictureError(
-                f"{label} is {refused}, which is never opened: only {format_names()}"
-            ) from None
-        raise PictureError(
-            f"{label} is not an image in a format that is opened ({format_names()})"
-        ) from None
-    except Image.DecompressionBombError:
-        raise PictureError(
-            f"{label} declares more than {2 * (Image.MAX_IMAGE_PIXELS or 0):,} pixels:"
-            " too large to be opened safely"
-        ) from None
-    except PermissionError:
-        raise PictureError(f"no permission to read {label}") from None
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning) as error:
-        raise PictureError(f"{label} could not be read: {error}") from None
-    try:
-        _check_size(image, label)
-        image.load()
-    except PictureError:
-        image.close()
-        raise
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
-        image.close()
-        raise PictureError(f"{label} could not be read: {error}") from None
-    return image
-
-
 def load_picture(
     source: str | Path | BinaryIO, rows: int, cols: int, *, method: str = "fixed"
 ) -> np.ndarray:
@@ -299,14 +184,7 @@ def load_picture(
         except PictureError:
             raise
         except (OSError, ValueError) as error:
-            raise PictureError(f"{_label(source)} could not be read: {error}") from None
-
-
-def image_suffixes() -> tuple[str, ...]:
-    """The file endings of the formats in ``SAFE_FORMATS`` (``.png``, ``.jpg``...)."""
-    Image.init()
-    formats = Image.registered_extensions()
-    return tuple(sorted(suffix for suffix, name in formats.items() if name in SAFE_FORMATS))
+            raise PictureError(f"{image_label(source)} could not be read: {error}") from None
 
 
 def picture_name(path: str | Path, limit: int = STEM_LENGTH) -> str:
@@ -351,80 +229,3 @@ def export_png(spins: np.ndarray, path: str | Path) -> Path:
     return write_atomically(
         path, lambda stream: spins_to_image(spins).save(stream, format="PNG"), PictureError
     )
-
-
-def random_spins(n: int, rng: np.random.Generator) -> np.ndarray:
-    """A random pattern: each spin +1 or -1 with probability one half."""
-    return rng.choice(np.array([-1, 1], dtype=np.int8), size=n)
-
-
-def random_patterns(count: int, n: int, rng: np.random.Generator) -> np.ndarray:
-    """``count`` random patterns of ``n`` spins, int8 (count, n), drawn as bytes.
-
-    Each spin is +1 or -1 with probability one half, like ``random_spins``
-    (a different stream); a byte a spin, without an int64 draw each, so that
-    thousands of 256x256 patterns take seconds, not minutes, and no more
-    memory than the result.
-    """
-    patterns = np.empty((count, n), dtype=np.int8)
-    for start in range(0, count, 64):
-        block = patterns[start : start + 64]
-        block[...] = rng.integers(0, 2, size=block.shape, dtype=np.int8)
-        block *= 2
-        block -= 1
-    return patterns
-
-
-# -- ways to break a picture ------------------------------------------------
-
-
-def scramble_half(spins: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """A random half of the spins each get a random value (about a quarter flip)."""
-    flat = spins.reshape(-1).copy()
-    chosen = rng.choice(flat.size, size=flat.size // 2, replace=False)
-    flat[chosen] = random_spins(chosen.size, rng)
-    return flat.reshape(spins.shape)
-
-
-def flip_fraction(spins: np.ndarray, fraction: float, rng: np.random.Generator) -> np.ndarray:
-    """Flip exactly ``round(fraction * N)`` spins chosen at random."""
-    if not 0.0 <= fraction <= 1.0:
-        raise ModelError(f"the fraction to flip is between 0 and 1, not {fraction}")
-    flat = spins.reshape(-1).copy()
-    chosen = rng.choice(flat.size, size=round(fraction * flat.size), replace=False)
-    flat[chosen] *= -1
-    return flat.reshape(spins.shape)
-
-
-def wipe_half(spins: np.ndarray) -> np.ndarray:
-    """Set the bottom half of the rows to south (-1)."""
-    grid = np.array(spins, dtype=np.int8, copy=True)
-    grid[grid.shape[0] // 2 :] = -1
-    return grid
-
-
-def invert(spins: np.ndarray) -> np.ndarray:
-    """Turn every spin over."""
-    return (-np.asarray(spins)).astype(np.int8)
-
-
-BREAKS = {
-    "scramble": "scramble a random half",
-    "flip": "flip 20% of the spins",
-    "wipe": "wipe the bottom half",
-    "invert": "invert every spin",
-}
-"""The ways to break a picture, with their descriptions."""
-
-
-def break_spins(spins: np.ndarray, how: str, rng: np.random.Generator) -> np.ndarray:
-    """Break a picture in one of the ways named in ``BREAKS``."""
-    if how == "scramble":
-        return scramble_half(spins, rng)
-    if how == "flip":
-        return flip_fraction(spins, 0.2, rng)
-    if how == "wipe":
-        return wipe_half(spins)
-    if how == "invert":
-        return invert(spins)
-    raise ModelError(f"unknown way to break a picture: {how!r}")

@@ -6,16 +6,16 @@ in its background), so a spin of zoom ``z`` is ``z`` columns wide and ``z``
 half-rows tall and looks square. Zoom 1 is the half-block view (two spins
 stacked in one cell); zoom 2, 4, 6... give each spin whole cells of its own.
 
-Drawing is vectorised: a line is a row of codes (what each half-row shows),
-its runs of equal (top, bottom) code pairs are found with numpy, and each run
-becomes one Segment looked up in a cache keyed by (pair, run length), so no
-Python work is done per cell. Lines are cached until a spin on them changes;
-lines missing from the cache are built together in one numpy pass.
+Drawing is vectorised (``spin_cells``: codes, shades, glyphs and runs of
+segments, with no Python work per cell). Lines are cached until a spin on
+them changes; lines missing from the cache are built together in one numpy
+pass. The pointer and the keyboard paint through ``spin_painting``: strokes
+along straight lines, a cursor and a brush.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import numpy as np
@@ -31,87 +31,23 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-UPPER_HALF = "\u2580"
-LOWER_HALF = "\u2584"
-FULL_BLOCK = "\u2588"
-
-LINE_REFRESH_THRESHOLD = 64
-"""Above this many spins in one refresh, whole lines are repainted instead of cells."""
-
-SOUTH, NORTH, CURSOR_SOUTH, CURSOR_NORTH, BLANK = range(5)
-"""Codes of what a half-row of a cell shows."""
-SHADES = 33
-"""Shades between south and north for continuous values (odd, so 0 has its own)."""
-SHADE = 5
-"""Code of the first shade: shade ``k`` (value -1 + 2k / (SHADES - 1)) has code ``SHADE + k``."""
-CODES = SHADE + SHADES
-"""Number of codes; a (top, bottom) pair of codes is ``top * CODES + bottom``."""
-RUN_LIMIT = 1 << 20
-"""A run of a pair is keyed ``pair * RUN_LIMIT + length`` (no line is this wide)."""
-SEGMENT_CACHE_LIMIT = 1 << 16
-"""The segment cache is emptied when it holds more runs than this."""
-
-SHADE_GLYPHS = " \u2591\u2592\u2593\u2588"
-"""Glyphs for values from south (blank) to north (full block), by magnitude."""
-GLYPH_LEVEL = np.array(
-    [0, len(SHADE_GLYPHS) - 1, 0, len(SHADE_GLYPHS) - 1, 0]
-    + [(k * (len(SHADE_GLYPHS) - 1) * 2 + SHADES - 1) // (2 * (SHADES - 1)) for k in range(SHADES)],
-    dtype=np.int16,
+from tui_hopfield.ui.spin_cells import (
+    BLANK,
+    CODES,
+    CURSOR_NORTH,
+    CURSOR_SOUTH,
+    NORTH,
+    SOUTH,
+    Made,
+    colour_strips,
+    cursor_cells,
+    glyph_segments,
+    repaint_areas,
+    run_segment,
+    shade_codes,
+    shade_colour,
 )
-"""The glyph level (index into ``SHADE_GLYPHS``) of each code."""
-
-
-def _glyph_table() -> np.ndarray:
-    """The glyph of a cell by the glyph levels of its top and bottom half-rows.
-
-    Two half-rows that are each south or north (spins) get half blocks, as
-    before values existed; otherwise the cell gets the shade of their mean.
-    """
-    top_level = len(SHADE_GLYPHS) - 1
-    table = np.empty((top_level + 1) ** 2, dtype=object)
-    half_blocks = {(0, 0): " ", (0, top_level): LOWER_HALF, (top_level, 0): UPPER_HALF}
-    half_blocks[(top_level, top_level)] = FULL_BLOCK
-    for top in range(top_level + 1):
-        for bottom in range(top_level + 1):
-            glyph = half_blocks.get((top, bottom), SHADE_GLYPHS[(top + bottom + 1) // 2])
-            table[top * (top_level + 1) + bottom] = glyph
-    return table
-
-
-GLYPHS = _glyph_table()
-
-
-def line_between(start: tuple[int, int], end: tuple[int, int]) -> list[tuple[int, int]]:
-    """Every (row, col) on the straight line from ``start`` to ``end`` (Bresenham)."""
-    (r0, c0), (r1, c1) = start, end
-    dr, dc = abs(r1 - r0), abs(c1 - c0)
-    sr, sc = (1 if r1 >= r0 else -1), (1 if c1 >= c0 else -1)
-    points = []
-    err = dc - dr
-    r, c = r0, c0
-    while True:
-        points.append((r, c))
-        if (r, c) == (r1, c1):
-            return points
-        e2 = 2 * err
-        if e2 > -dr:
-            err -= dr
-            c += sc
-        if e2 < dc:
-            err += dc
-            r += sr
-
-
-class _Made(dict):
-    """A dict that makes a missing value from its key (and keeps it)."""
-
-    def __init__(self, make: Callable[[int], object]) -> None:
-        super().__init__()
-        self._make = make
-
-    def __missing__(self, key: int) -> object:
-        value = self[key] = self._make(key)
-        return value
+from tui_hopfield.ui.spin_painting import SpinPainting
 
 
 class _View(NamedTuple):
@@ -128,7 +64,7 @@ class _View(NamedTuple):
     """The style of the cells around the drawing."""
 
 
-class SpinGrid(ScrollView, can_focus=True):
+class SpinGrid(SpinPainting, ScrollView, can_focus=True):
     """A grid of spins that can be drawn on with the mouse and the keyboard.
 
     It shows ``spins`` (a live (rows, cols) int8 view of the model) and never
@@ -216,8 +152,8 @@ class SpinGrid(ScrollView, can_focus=True):
         self._frame: _View | None = None
         self._blank: Style | None = None
         self._truecolor: ANSIToTruecolor | None = None
-        self._styles: _Made = _Made(self._make_style)
-        self._segments: _Made = _Made(self._make_segment)
+        self._styles: Made = Made(self._make_style)
+        self._segments: Made = Made(lambda key: run_segment(key, self._styles))
         self._stroke: tuple[int, list[tuple[int, int]]] | None = None
         self.set_reactive(SpinGrid.cursor, (spins.shape[0] // 2, spins.shape[1] // 2))
 
@@ -276,6 +212,10 @@ class SpinGrid(ScrollView, can_focus=True):
         content = self.content_size
         return content.width <= self.size.width and content.height <= self.size.height
 
+    def _describe(self) -> None:
+        """Tell the screen the zoom, the fit and the brush (``ViewChanged``)."""
+        self.post_message(self.ViewChanged(self.zoom, self.fits, self.brush))
+
     # -- what is shown ------------------------------------------------------
 
     def set_spins(self, spins: np.ndarray) -> None:
@@ -321,7 +261,7 @@ class SpinGrid(ScrollView, can_focus=True):
                 )
             array = np.clip(np.nan_to_num(array.reshape(self.rows, self.cols), nan=0.0), -1, 1)
             self._values = array
-            self._shades = (SHADE + np.rint((array + 1) * ((SHADES - 1) / 2))).astype(np.int16)
+            self._shades = shade_codes(array)
         changed = np.flatnonzero(before != self._codes_of_all())
         if self.has_focus:  # the cursor takes the sign of its value, which may have changed
             changed = np.append(changed, self.cursor[0] * self.cols + self.cursor[1])
@@ -344,40 +284,22 @@ class SpinGrid(ScrollView, can_focus=True):
     def refresh_spins(self, indices: Iterable[int]) -> None:
         """Repaint only the cells that show the spins at these flat indices.
 
-        A few spins repaint their own cells; many (an instant recall's frame)
-        repaint the lines they touch, one region per run of lines, so the
-        compositor never gets thousands of tiny regions.
+        A few spins repaint their own cells, many the lines they touch
+        (``spin_cells.repaint_areas``).
         """
         if isinstance(indices, np.ndarray):
             indices = indices.astype(np.int64, copy=False).reshape(-1)
         else:
             indices = np.fromiter(indices, dtype=np.int64)
-        zoom = self.zoom
         pad_x, pad_y = self._padding
         scroll_x, scroll_y = self.scroll_offset
-        lines = self._lines
-        if indices.size <= LINE_REFRESH_THRESHOLD:
-            for index in indices.tolist():
-                row, col = divmod(index, self.cols)
-                first, last = (row * zoom) // 2, (row * zoom + zoom - 1) // 2
-                for line in range(first, last + 1):
-                    lines.pop(line, None)
-                self.refresh(
-                    Region(
-                        pad_x + col * zoom - scroll_x,
-                        pad_y + first - scroll_y,
-                        zoom,
-                        last - first + 1,
-                    )
-                )
-            return
-        rows = np.unique(indices // self.cols)
-        touched = np.unique(np.concatenate([(rows * zoom + k) // 2 for k in range(zoom)]))
-        for line in touched.tolist():
-            lines.pop(line, None)
-        breaks = np.flatnonzero(np.diff(touched) > 1) + 1
-        for run in np.split(touched, breaks):
-            self.refresh(Region(0, pad_y + int(run[0]) - scroll_y, self.size.width, len(run)))
+        lines, regions = repaint_areas(
+            indices, self.cols, self.zoom, (pad_x - scroll_x, pad_y - scroll_y), self.size.width
+        )
+        for line in lines:
+            self._lines.pop(line, None)
+        for region in regions:
+            self.refresh(region)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -429,26 +351,13 @@ class SpinGrid(ScrollView, can_focus=True):
         if code < BLANK:
             name = ("south", "north", "cursor-south", "cursor-north")[code]
             return self.get_component_rich_style(f"spin-grid--{name}").color
-        south, north = self._colour(SOUTH), self._colour(NORTH)
-        if south is None or north is None:
-            return north if code - SHADE > (SHADES - 1) / 2 else south
-        t = (code - SHADE) / (SHADES - 1)
-        a, b = south.get_truecolor(), north.get_truecolor()
-        return RichColor.from_rgb(*(round(x + (y - x) * t) for x, y in zip(a, b, strict=True)))
+        return shade_colour(code, self._colour(SOUTH), self._colour(NORTH))
 
     def _make_style(self, pair: int) -> Style:
         """The style of a cell whose top and bottom half-rows show this pair of codes."""
         top, bottom = divmod(pair, CODES)
         style = Style(color=self._colour(top), bgcolor=self._colour(bottom))
         return self._truecolor_style(style, self._truecolor)
-
-    def _make_segment(self, key: int) -> Segment:
-        """The segment of a run of cells: ``key`` is ``pair * RUN_LIMIT + length``."""
-        pair, length = divmod(key, RUN_LIMIT)
-        top, bottom = divmod(pair, CODES)
-        if top == bottom:  # one colour: a blank on that background
-            return Segment(" " * length, self._styles[BLANK * CODES + top])
-        return Segment(UPPER_HALF * length, self._styles[pair])
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._frame = self._view()
@@ -514,171 +423,14 @@ class SpinGrid(ScrollView, can_focus=True):
         head = [Segment(" " * left, blank)] if left > 0 else []
         tail = [Segment(" " * right, blank)] if right > 0 else []
         if glyphs:
-            cursor = self._glyph_cursor(numbers, start, end)
+            cursor = cursor_cells(
+                numbers, start, end, zoom, self.cursor if self.has_focus else None
+            )
             for line, top_row, bottom_row, cursor_row in zip(
                 lines, top, bottom, cursor, strict=True
             ):
-                body = self._glyph_segments(top_row, bottom_row, cursor_row)
+                body = glyph_segments(top_row, bottom_row, cursor_row)
                 self._lines[line] = Strip([*head, *body, *tail], view.width)
             return
-        width = end - start
-        if width == 0:
-            for line in lines:
-                self._lines[line] = Strip([*head, *tail], view.width)
-            return
-        pairs = (top * CODES + bottom).ravel()
-        change = np.empty(pairs.size, dtype=bool)
-        change[0] = True
-        np.not_equal(pairs[1:], pairs[:-1], out=change[1:])
-        change[::width] = True  # every line starts a run
-        starts = np.flatnonzero(change)
-        keys = pairs[starts].astype(np.int64) * RUN_LIMIT + np.diff(starts, append=pairs.size)
-        if len(self._segments) > SEGMENT_CACHE_LIMIT:
-            self._segments.clear()
-        segments = list(map(self._segments.__getitem__, keys.tolist()))
-        bounds = np.searchsorted(starts, np.arange(len(lines) + 1) * width).tolist()
-        for k, line in enumerate(lines):
-            self._lines[line] = Strip(
-                [*head, *segments[bounds[k] : bounds[k + 1]], *tail], view.width
-            )
-
-    def _glyph_cursor(self, lines: np.ndarray, start: int, end: int) -> np.ndarray:
-        """Which cells of these lines (window ``start:end``) the cursor covers."""
-        zoom = self.zoom
-        cursor = np.zeros((lines.size, end - start), dtype=bool)
-        if not self.has_focus:
-            return cursor
-        row, col = self.cursor
-        covers = ((2 * lines) // zoom == row) | ((2 * lines + 1) // zoom == row)
-        first, last = max(col * zoom, start), min(col * zoom + zoom, end)
-        if first < last:
-            cursor[covers, first - start : last - start] = True
-        return cursor
-
-    def _glyph_segments(
-        self, top: np.ndarray, bottom: np.ndarray, cursor: np.ndarray
-    ) -> list[Segment]:
-        """A line without colour: each cell's glyph by its half-rows' shades (ink is north)."""
-        levels = len(SHADE_GLYPHS)
-        cells = GLYPHS[GLYPH_LEVEL[top] * levels + GLYPH_LEVEL[bottom]]
-        segments = []
-        plain, reverse = Style(), Style(reverse=True)
-        start = 0
-        for end in [*(np.flatnonzero(np.diff(cursor)) + 1).tolist(), cells.size]:
-            if end > start:
-                text = "".join(cells[start:end])
-                segments.append(Segment(text, reverse if cursor[start] else plain))
-            start = end
-        return segments
-
-    # -- pointer ------------------------------------------------------------
-
-    def spins_at(self, x: float, y: float) -> list[tuple[int, int]]:
-        """The spins under a pointer position (widget cells, fractions allowed).
-
-        Usually one. In the half-block view without sub-cell pointer positions
-        both spins of the cell are returned; outside the grid none.
-        """
-        scroll_x, scroll_y = self.scroll_offset
-        pad_x, pad_y = self._padding
-        x, y = x + scroll_x - pad_x, y + scroll_y - pad_y
-        if x < 0 or y < 0:
-            return []
-        col = int(x) // self.zoom
-        half_rows = [int(y * 2)] if self.pixel_mouse else [int(y) * 2, int(y) * 2 + 1]
-        rows = sorted({half // self.zoom for half in half_rows})
-        return [(row, col) for row in rows if row < self.rows and col < self.cols]
-
-    def _note_pointer(self, event: events.MouseEvent) -> None:
-        if event.pointer_x % 1 or event.pointer_y % 1:
-            self.pixel_mouse = True
-
-    def on_mouse_down(self, event: events.MouseDown) -> None:
-        self._note_pointer(event)
-        spots = self.spins_at(event.pointer_x, event.pointer_y)
-        if not spots:
-            return
-        event.stop()
-        self.focus()
-        if event.button == 3:
-            value = -1
-        else:
-            row, col = spots[0]
-            value = -int(self.spins[row, col])
-        self._stroke = (value, spots)
-        self.capture_mouse()
-        self.cursor = spots[0]
-        self._paint(spots, value)
-
-    def on_mouse_move(self, event: events.MouseMove) -> None:
-        if self._stroke is None:
-            return
-        self._note_pointer(event)
-        value, previous = self._stroke
-        spots = self.spins_at(event.pointer_x, event.pointer_y)
-        if not spots:
-            return
-        event.stop()
-        path: list[tuple[int, int]] = []
-        extra = len(spots) - 1  # the half-block view without pixels paints two rows
-        for row, col in line_between(previous[0], spots[0]):
-            path.extend((row + k, col) for k in range(extra + 1) if row + k < self.rows)
-        self._stroke = (value, spots)
-        self.cursor = spots[0]
-        self._paint(path, value)
-
-    def on_mouse_up(self, event: events.MouseUp) -> None:
-        if self._stroke is not None:
-            self._stroke = None
-            self.release_mouse()
-            event.stop()
-
-    def _paint(self, spots: Iterable[tuple[int, int]], value: int) -> None:
-        indices = tuple(dict.fromkeys(row * self.cols + col for row, col in spots))
-        if indices:
-            self.show_values(None)  # the screen is about to edit the spins: show them
-            self.post_message(self.Painted(indices, value))
-
-    # -- keyboard -----------------------------------------------------------
-
-    def watch_cursor(self, old: tuple[int, int], new: tuple[int, int]) -> None:
-        self.refresh_spins([old[0] * self.cols + old[1], new[0] * self.cols + new[1]])
-        if self.brush:
-            self._paint([new], self.brush)
-        self._scroll_to_cursor()
-
-    def _scroll_to_cursor(self) -> None:
-        if self.fits:
-            return
-        row, col = self.cursor
-        zoom = self.zoom
-        region = Region(col * zoom, (row * zoom) // 2, zoom, max(1, zoom // 2))
-        self.scroll_to_region(region, animate=False, immediate=True)
-
-    def on_focus(self) -> None:
-        self.refresh_spins([self.cursor[0] * self.cols + self.cursor[1]])
-
-    def on_blur(self) -> None:
-        self.refresh_spins([self.cursor[0] * self.cols + self.cursor[1]])
-
-    def action_move(self, dx: int, dy: int) -> None:
-        """Move the cursor by (dx, dy) spins, staying on the grid."""
-        row, col = self.cursor
-        self.cursor = (min(max(row + dy, 0), self.rows - 1), min(max(col + dx, 0), self.cols - 1))
-
-    def action_toggle(self) -> None:
-        """Turn over the spin under the cursor."""
-        row, col = self.cursor
-        self._paint([(row, col)], -int(self.spins[row, col]))
-
-    def _describe(self) -> None:
-        self.post_message(self.ViewChanged(self.zoom, self.fits, self.brush))
-
-    def watch_brush(self) -> None:
-        self._describe()
-
-    def action_brush(self, value: int) -> None:
-        """Paint ``value`` wherever the cursor goes; the same key again lifts the brush."""
-        self.brush = 0 if self.brush == value else value
-        if self.brush:
-            self._paint([self.cursor], self.brush)
+        strips = colour_strips(top, bottom, head, tail, view.width, self._segments)
+        self._lines.update(zip(lines, strips, strict=True))

@@ -1,0 +1,136 @@
+"""The stored patterns of a network, kept twice: as rows (xi) and as columns (xi^T).
+
+The columns make the P entries of one spin contiguous, which is what a flip
+and a one-spin field read. Both live in buffers that double when full, so
+imprinting P patterns one by one costs O(N P) in all, not O(N P^2). An
+imprint writes its row only; the columns are filled in when they are next
+read, a strip of patterns at a time.
+
+``copy_in_blocks`` copies a large array a block at a time, so that a copy
+made in a worker thread never holds the interpreter's lock for long.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tui_hopfield.model.rules.kernels import batches
+
+STRIP = 32
+"""Patterns transposed at a time into the column copy."""
+COPY_BLOCK_BYTES = 8 * 2**20
+"""Bytes copied at a time by ``copy_in_blocks``."""
+
+
+def copy_in_blocks(array: np.ndarray) -> np.ndarray:
+    """A copy of ``array`` made a block of rows at a time.
+
+    The same as ``array.copy()``, but a gigabyte is not one long call: numpy
+    holds the interpreter's lock while it copies, and a copy made in a worker
+    thread would stop the event loop's thread for the whole of it.
+    """
+    out = np.empty_like(array)
+    if array.ndim == 0 or not len(array):
+        out[...] = array
+        return out
+    row_bytes = max(1, array[0].nbytes)
+    for part in batches(len(array), max(1, COPY_BLOCK_BYTES // row_bytes)):
+        out[part] = array[part]
+    return out
+
+
+class PatternStore:
+    """``count`` patterns of ``n`` spins (int8 +-1) as rows and, filled in lazily, columns.
+
+    It checks nothing: the network checks every pattern before it comes in.
+    """
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        """Spins per pattern."""
+        self.count = 0
+        """Patterns stored."""
+        self._rows = np.empty((0, n), dtype=np.int8)
+        self._columns = np.empty((n, 0), dtype=np.int8)
+        self._filled = 0  # columns filled in so far
+
+    def copy(self) -> PatternStore:
+        """An independent copy, with no room to spare, made a block at a time."""
+        count, filled = self.count, self._filled
+        other = PatternStore(self.n)
+        other.count = count
+        other._rows = copy_in_blocks(self._rows[:count])
+        other._columns = np.empty((self.n, count), dtype=np.int8)
+        for part in batches(self.n, max(1, COPY_BLOCK_BYTES // max(1, count))):
+            other._columns[part, :filled] = self._columns[part, :filled]
+        other._filled = filled
+        return other
+
+    @property
+    def rows(self) -> np.ndarray:
+        """xi, int8 (P, N)."""
+        return self._rows[: self.count]
+
+    @property
+    def columns(self) -> np.ndarray:
+        """xi^T, int8 (N, P); each spin's row of P entries is contiguous."""
+        count = self.count
+        if self._filled < count:
+            # A transpose a strip of patterns at a time: an int8 .T of the whole block
+            # walks memory with a stride of N and is several times slower.
+            for first in range(self._filled, count, STRIP):
+                last = min(first + STRIP, count)
+                self._columns[:, first:last] = self._rows[first:last].T
+            self._filled = count
+        return self._columns[:, :count]
+
+    def reserve(self, count: int) -> None:
+        """Make room for ``count`` patterns in all: adding up to them copies nothing."""
+        if count > self._rows.shape[0]:
+            self._grow(count)
+
+    def append(self, pattern: np.ndarray) -> None:
+        """Store one pattern (N,) after the others; a full buffer doubles."""
+        count = self.count
+        if count == self._rows.shape[0]:
+            self._grow(max(4, 2 * count))
+        self._rows[count] = pattern
+        self.count = count + 1
+
+    def extend(self, patterns: np.ndarray) -> np.ndarray:
+        """Store the rows of ``patterns`` (K, N) after the others; return them as stored."""
+        count, added = self.count, len(patterns)
+        if count + added > self._rows.shape[0]:
+            # Some room to spare: the next imprint should not copy all of them again.
+            self._grow(max(4, 2 * count, count + added + (count + added) // 8))
+        self._rows[count : count + added] = patterns
+        self.count = count + added
+        return self._rows[count : count + added]
+
+    def remove(self, index: int) -> None:
+        """Take out the pattern at ``index``; those after it move up one."""
+        count = self.count
+        self._rows[index : count - 1] = self._rows[index + 1 : count]
+        self._filled = min(self._filled, index)
+        self.count = count - 1
+
+    def index_of(self, pattern: np.ndarray) -> int | None:
+        """The index of a stored pattern equal to ``pattern`` (N,), or None.
+
+        Only the patterns that agree on the first spins are compared whole, so
+        thousands of random patterns cost a glance each.
+        """
+        head = min(self.n, 64)
+        rows = self.rows
+        for index in np.flatnonzero((rows[:, :head] == pattern[:head]).all(axis=1)):
+            if np.array_equal(rows[index], pattern):
+                return int(index)
+        return None
+
+    def _grow(self, capacity: int) -> None:
+        count, filled = self.count, self._filled
+        rows = np.empty((capacity, self.n), dtype=np.int8)
+        rows[:count] = self._rows[:count]
+        columns = np.empty((self.n, capacity), dtype=np.int8)
+        columns[:, :filled] = self._columns[:, :filled]
+        self._rows, self._columns = rows, columns
