@@ -24,11 +24,11 @@ from textual.widgets._toast import Toast
 from tui_hopfield.cli import parser, prepare
 from tui_hopfield.experiments.scenes import load_scenes
 from tui_hopfield.model import Network
+from tui_hopfield.model.changes import Snapshot
 from tui_hopfield.model.names import clean_name, clean_names, safe_slug, visible
 from tui_hopfield.model.paths import sessions_dir
 from tui_hopfield.model.patterns import picture_name, random_spins
 from tui_hopfield.model.store import Session, load, save
-from tui_hopfield.model.workspace import Snapshot
 from tui_hopfield.ui.app import HopfieldApp
 from tui_hopfield.ui.lab_screen import _fill
 from tui_hopfield.ui.memory_list import MemoryList

@@ -8,17 +8,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui_hopfield.model import Kind, ModelError, Network, classify
+from tui_hopfield.model.changes import NOTHING, SPEEDS, Change, Snapshot, clamp_temperature
+from tui_hopfield.model.overload import overloaded, plan
 from tui_hopfield.model.rules import Rule
 from tui_hopfield.model.store import Session
-from tui_hopfield.model.workspace import (
-    NOTHING,
-    SPEEDS,
-    Change,
-    Snapshot,
-    Workspace,
-    clamp_temperature,
-    overloaded,
-)
+from tui_hopfield.model.workspace import Workspace
 
 
 def make(rows: int = 16, cols: int = 16, seed: int = 1, **kwargs) -> Workspace:
@@ -287,7 +281,7 @@ def test_replacing_the_network_with_another_size_gives_its_pictures():
 
 def test_an_overload_is_planned_built_and_named():
     workspace = make()
-    added, refusal = workspace.plan_overload(0.05)
+    added, refusal = plan(workspace.network, 0.05, workspace.state)
     assert refusal is None and added == round(0.05 * 256)
     built = overloaded(workspace.network, workspace.network.state, added, 7, lambda: False)
     assert built is not None
@@ -296,9 +290,9 @@ def test_an_overload_is_planned_built_and_named():
     assert verdict == classify(copy)
     assert overloaded(workspace.network, workspace.network.state, added, 7, lambda: True) is None
     workspace.replace(copy, verdict)
-    _, refusal = workspace.plan_overload(0.01)
+    _, refusal = plan(workspace.network, 0.01, workspace.state)
     assert refusal is not None and "already" in refusal.message
-    _, refusal = workspace.plan_overload(10**9)
+    _, refusal = plan(workspace.network, 10**9, workspace.state)
     assert refusal is not None and refusal.severity == "error"
 
 

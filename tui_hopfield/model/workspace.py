@@ -10,15 +10,23 @@ headless tests drive the same calls without Textual.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 
 from tui_hopfield.model.analysis import Kind, Verdict, classify
-from tui_hopfield.model.dynamics import MAX_TEMPERATURE, Asynchronous, Retrieval, Synchronous
-from tui_hopfield.model.errors import Check
+from tui_hopfield.model.changes import (
+    DEFAULT_SPEED,
+    MODES,
+    NOTHING,
+    SPEEDS,
+    Change,
+    SavePoint,
+    Snapshot,
+    clamp_temperature,
+    plural,
+)
+from tui_hopfield.model.dynamics import Asynchronous, Retrieval, Synchronous
 from tui_hopfield.model.network import CAPACITY, ModelError, Network
 from tui_hopfield.model.patterns import (
     BREAKS,
@@ -26,110 +34,13 @@ from tui_hopfield.model.patterns import (
     break_spins,
     flip_fraction,
     library,
-    random_patterns,
     random_spins,
 )
 from tui_hopfield.model.rules import Rule
 from tui_hopfield.model.store import Session
 
-SPEEDS = (1, 3, 10, 30, 100, 300, 1000, 0)
-"""Recall speeds in flips per second; 0 is instant (as fast as frames allow)."""
-DEFAULT_SPEED = 4
-"""Index into ``SPEEDS`` of the speed at start (100 flips per second)."""
-TEMPERATURE_STEP = 0.05
-"""Temperatures are kept on steps of this size (the slider's)."""
-MODES = ("async", "sync")
-"""Update modes: one spin at a time, or the whole grid at once."""
-OVERLOAD_BYTES = 2 * 2**30
-"""The most memory the overload's patterns may take (int8, kept as rows and as columns):
-a 256x256 grid takes up to 16,384 of them, a load of 0.25."""
-OVERLOAD_BLOCK = 512
-"""Random patterns drawn and imprinted at a time, between checks that the work goes on."""
-
 Dynamics = Asynchronous | Synchronous | Retrieval
-Severity = Literal["information", "warning", "error"]
-
-NOTHING = np.empty(0, dtype=np.intp)
-NOTHING.flags.writeable = False
-"""No spin changed."""
-
-
-@dataclass(frozen=True, eq=False)
-class Change:
-    """What one edit did: the spins it changed, the state it left, what to tell the user."""
-
-    changed: np.ndarray | None = field(default_factory=lambda: NOTHING)
-    """Flat indices of the spins that changed (None: any of them may have)."""
-    state: str = ""
-    """The named state after the edit."""
-    message: str | None = None
-    """What to tell the user, if anything."""
-    title: str = ""
-    """The message's title."""
-    severity: Severity = "information"
-    """How the message is shown."""
-    timeout: float | None = None
-    """Seconds the message stays (None: the default)."""
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """The numbers a screen shows, taken at one moment."""
-
-    memories: int = 0
-    """How many memories are stored."""
-    energy: float = 0.0
-    """The energy of the grid (the modern network's own energy after its retrieval)."""
-    state: str = "empty"
-    """The named state: empty, drawing, broken, recalling, recalled <name>..."""
-    load: float = 0.0
-    """The load P / N."""
-    temperature: float = 0.0
-    """The temperature of recall."""
-    mode: str = "async"
-    """The update mode: ``async`` or ``sync``."""
-    rule: str = "hebbian"
-    """The learning rule's label."""
-    speed: int = DEFAULT_SPEED
-    """The recall speed, an index into ``SPEEDS``."""
-    job: str = ""
-    """The heavy work running and how far it is (empty: none)."""
-    over_capacity: bool = False
-    """Whether the load is past the classic capacity of a rule that has it (Hebb's)."""
-
-
-@dataclass(frozen=True)
-class SavePoint:
-    """What a saved session holds that the unsaved flag compares: memories and settings."""
-
-    network: Network
-    revision: int
-    mode: str
-    temperature: float
-    decay: float
-    use_boost: float
-
-
-def clamp_temperature(value: float) -> float:
-    """``value`` brought into 0 .. ``MAX_TEMPERATURE`` and onto a step."""
-    value = min(max(float(value), 0.0), MAX_TEMPERATURE)
-    return round(round(value / TEMPERATURE_STEP) * TEMPERATURE_STEP, 10)
-
-
-def speed_label(speed: int) -> str:
-    """``100 flips/s`` or ``instant``."""
-    if not speed:
-        return "instant"
-    return f"{speed} flip{'s' if speed != 1 else ''}/s"
-
-
-def step_seconds(speed: int) -> float:
-    """How long one synchronous or modern step stays on screen at a recall speed."""
-    return 0.0 if speed == 0 else min(1.0, 30 / speed)
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
+"""The dynamics a recall runs: one spin at a time, the whole grid, or the modern retrieval."""
 
 
 class Workspace:
@@ -522,7 +433,7 @@ class Workspace:
             if isinstance(dynamics, Synchronous) and dynamics.cycle:
                 self.state = f"2-cycle after {steps} steps"
             elif self.state.startswith("recalled"):
-                self.state += f" in {_plural(steps, 'step')}"
+                self.state += f" in {plural(steps, 'step')}"
         return Change(NOTHING, self.state)
 
     def learn_from_use(self) -> Change:
@@ -545,59 +456,9 @@ class Workspace:
     def recall_summary(self, dynamics: Dynamics, flips: int) -> str:
         """``12 flips, 2 sweeps`` or ``340 flips, 3 steps``."""
         if isinstance(dynamics, Asynchronous):
-            return f"{_plural(flips, 'flip')}, {_plural(dynamics.sweeps, 'sweep')}"
-        return f"{_plural(flips, 'flip')}, {_plural(dynamics.steps, 'step')}"
+            return f"{plural(flips, 'flip')}, {plural(dynamics.sweeps, 'sweep')}"
+        return f"{plural(flips, 'flip')}, {plural(dynamics.steps, 'step')}"
 
     def energy(self) -> float:
         """The energy shown: the modern network's own after its retrieval, else the grid's."""
         return self._energy if self._energy is not None else self.network.energy()
-
-    # -- overload -------------------------------------------------------------
-
-    def overload_limit(self) -> int:
-        """The most memories the overload may hold on this grid (``OVERLOAD_BYTES``)."""
-        return OVERLOAD_BYTES // (2 * self.network.n)
-
-    def plan_overload(self, load: float) -> tuple[int, Change | None]:
-        """How many random memories reach ``load``, or why none are added."""
-        network = self.network
-        target = round(load * network.n)
-        most = self.overload_limit()
-        if target > most:
-            message = (
-                f"A load of {load:g} is {target:,} memories of {network.n:,} spins"
-                f" ({2 * target * network.n / 2**30:.1f} GiB). This grid holds at most"
-                f" {most:,} (a load of {most / network.n:.3f})."
-            )
-            return 0, Change(NOTHING, self.state, message, "Overload", "error", 8)
-        added = max(0, target - network.count)
-        if not added:
-            message = f"The load is already {network.load:.3f}."
-            return 0, Change(NOTHING, self.state, message, "Overload")
-        return added, None
-
-
-def overloaded(
-    network: Network, state: np.ndarray, added: int, seed: int, cancelled: Check
-) -> tuple[Network, Verdict] | None:
-    """A copy of ``network`` with ``added`` random memories (seeded), its grid ``state``.
-
-    Its landscape and caches are learned too, so showing it costs nothing.
-    Return None when ``cancelled()`` said stop.
-    """
-    copy = network.copy()
-    copy.set_state(state)
-    total = network.count + added
-    copy.reserve(total + total // 8)  # room to imprint more without a copy
-    names = copy.unique_names("random", added)
-    rng = np.random.default_rng(seed)
-    for first in range(0, added, OVERLOAD_BLOCK):
-        if cancelled():
-            return None
-        last = min(first + OVERLOAD_BLOCK, added)
-        copy.imprint_many(random_patterns(last - first, network.n, rng), names[first:last])
-    landscape = copy.landscape
-    if landscape is not None and not cancelled():
-        landscape.packed()
-        landscape.floats()
-    return copy, classify(copy)

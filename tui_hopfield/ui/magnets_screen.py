@@ -23,18 +23,18 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, Sparkline, Static
 
 from tui_hopfield.model import Network, Picture, Verdict
-from tui_hopfield.model.dynamics import MAX_TEMPERATURE
-from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, Rule
-from tui_hopfield.model.workspace import (
+from tui_hopfield.model.changes import (
     DEFAULT_SPEED,
-    OVERLOAD_BYTES,
     SPEEDS,
     Change,
     Snapshot,
-    Workspace,
     speed_label,
     step_seconds,
 )
+from tui_hopfield.model.dynamics import MAX_TEMPERATURE
+from tui_hopfield.model.overload import OVERLOAD_BYTES
+from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, Rule
+from tui_hopfield.model.workspace import Workspace
 from tui_hopfield.ui.job_runner import JobRunner
 from tui_hopfield.ui.learning_actions import LearningActions
 from tui_hopfield.ui.memory_actions import MemoryActions

@@ -9,7 +9,8 @@ from textual import work
 from textual.worker import get_current_worker
 
 from tui_hopfield.model import Network, Verdict
-from tui_hopfield.model.workspace import overloaded as build_overloaded
+from tui_hopfield.model.overload import most_memories, plan
+from tui_hopfield.model.overload import overloaded as build_overloaded
 from tui_hopfield.ui.jobs import lower_priority
 from tui_hopfield.ui.prompts import NumberPrompt
 
@@ -34,7 +35,7 @@ class OverloadActions:
         def overload(load: float | None) -> None:
             if load is None or self._refused("Overloading"):
                 return
-            added, refusal = workspace.plan_overload(load)
+            added, refusal = plan(workspace.network, load, workspace.state)
             if refusal is not None and refusal.severity == "error":
                 self._apply(refusal)
                 return
@@ -54,7 +55,7 @@ class OverloadActions:
             self._random_memories(network, start, added, seed, self._overload_token)
 
         n = workspace.network.n
-        most = workspace.overload_limit() / n
+        most = most_memories(workspace.network) / n
         limit = f" This grid holds a load of {most:.3f} at most." if most < 1 else ""
         self.app.push_screen(
             NumberPrompt(

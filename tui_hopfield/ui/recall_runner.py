@@ -9,8 +9,9 @@ from textual import work
 from textual.widgets import Button
 
 from tui_hopfield.model import Flip
+from tui_hopfield.model.changes import SPEEDS, step_seconds
 from tui_hopfield.model.dynamics import Step
-from tui_hopfield.model.workspace import SPEEDS, Dynamics, step_seconds
+from tui_hopfield.model.workspace import Dynamics
 
 FPS = 30
 """Frames per second at most while recalling."""

@@ -6,9 +6,9 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from tui_hopfield.model.changes import Snapshot
 from tui_hopfield.model.names import visible
 from tui_hopfield.model.network import CAPACITY
-from tui_hopfield.model.workspace import Snapshot
 
 
 class StatusBar(Widget):
