@@ -320,16 +320,20 @@ class MagnetsScreen(
         if new.speed != old.speed:
             self.speed_text.update(speed_label(SPEEDS[new.speed]))
 
-    def _apply(self, change: Change) -> None:
-        """Show what an edit did: its spins on the grid, the memories, the status, its note."""
+    def _apply(self, change: Change, panel: bool = True) -> None:
+        """Show what an edit did: its spins on the grid, the memories, the status, its note.
+
+        ``panel`` False leaves the memory panel as it is (the change only says something).
+        """
         network = self.network
         if network.values is None:
             self.grid.show_values(None)
         if change.changed is None:
             self.grid.refresh_all()
         elif len(change.changed):
-            self.grid.refresh_spins(change.changed.tolist())
-        self.memory_list.show_network(network)
+            self.grid.refresh_spins(change.changed)
+        if panel:
+            self.memory_list.show_network(network)
         self._show()
         if change.message is not None:
             self.notify(

@@ -24,7 +24,6 @@ class MemoryActions:
         if k >= len(self.pictures):
             return
         self._stop_recall()
-        self.grid.refresh_all()
         self._apply(self.workspace.picture(k, store=not self._refused("Imprinting")))
 
     def action_imprint_drawing(self) -> None:

@@ -37,18 +37,18 @@ class OverloadActions:
                 return
             added, refusal = plan(workspace.network, load, workspace.state)
             if refusal is not None and refusal.severity == "error":
-                self._apply(refusal)
+                self._apply(refusal, panel=False)
                 return
             self._stop_recall()
             if refusal is not None:
-                self._apply(refusal)
+                self._apply(refusal, panel=False)
                 return
             network = workspace.network
             if added * network.n >= OVERLOAD_NOTICE:
                 self.notify(
                     f"Imprinting {added:,} random memories\u2026", title="Overload", timeout=3
                 )
-                self._apply(workspace.announce("overloading\u2026"))
+                self._apply(workspace.announce("overloading\u2026"), panel=False)
             self._overload_token += 1
             seed = int(workspace.rng.integers(2**63))
             start = (network.revision, network.state.copy())

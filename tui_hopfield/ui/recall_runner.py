@@ -49,7 +49,7 @@ class RecallRunner:
             return
         change = self.workspace.start_recall()
         if self.workspace.dynamics is None:
-            self._apply(change)
+            self._apply(change, panel=False)
             return
         self._recall(self.workspace.dynamics)
 
