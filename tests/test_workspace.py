@@ -269,7 +269,11 @@ def test_the_snapshot_follows_the_workspace():
     assert shown.load == network.load and not shown.over_capacity
     workspace.job = "saving 10%"
     assert workspace.snapshot().job == "saving 10%"
-    assert workspace.learning_label() == "hebbian \u00b7 sync"
+    assert workspace.learning_label() == "hebbian \u00b7 sync" == shown.learning
+    workspace.set_plasticity(0.9, 0.5)
+    assert workspace.snapshot().learning == "hebbian \u00b7 sync \u00b7 decay 0.9 \u00b7 use +0.5"
+    workspace.set_rule(Rule("modern", beta=40.0))
+    assert workspace.snapshot().learning.startswith("modern \u03b2=40 \u00b7 decay")  # no mode
 
 
 def test_replacing_the_network_with_another_size_gives_its_pictures():

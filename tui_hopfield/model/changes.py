@@ -69,6 +69,8 @@ class Snapshot:
     """The recall speed, an index into ``SPEEDS``."""
     job: str = ""
     """The heavy work running and how far it is (empty: none)."""
+    learning: str = "hebbian \u00b7 async"
+    """The rule, the mode and the plasticity settings: ``hebbian · async · decay 0.9``."""
     over_capacity: bool = False
     """Whether the load is past the classic capacity of a rule that has it (Hebb's)."""
 

@@ -112,6 +112,7 @@ class Workspace:
             rule=rule.label,
             speed=self.speed_index,
             job=self.job,
+            learning=self.learning_label(),
             over_capacity=network.load > CAPACITY and rule.label in ("hebbian", "dense n=2"),
         )
 

@@ -16,6 +16,7 @@ class LearningActions:
     """A mixin for the main screen: ``R`` (the learning prompt), ``m`` (the mode), beta."""
 
     def _show_learning(self) -> None:
+        """Show the learning settings (the snapshot's ``learning`` and ``rule`` say when)."""
         rule = self.workspace.network.rule
         self.learning_text.update(self.workspace.learning_label())
         self.learning_text.tooltip = rule.help
@@ -47,7 +48,6 @@ class LearningActions:
         def settle(network: Network) -> None:
             workspace.set_plasticity(learning.decay, learning.use_boost)
             workspace.set_mode(learning.mode)
-            self._show_learning()
             self._show()
 
         self._set_rule(learning.rule, then=settle)
@@ -56,7 +56,6 @@ class LearningActions:
         """Switch recall between asynchronous and synchronous updates."""
         workspace = self.workspace
         workspace.set_mode("sync" if workspace.mode == "async" else "async")
-        self._show_learning()
         self._show()
         if workspace.network.rule.continuous:
             self.notify("The modern network always updates the whole grid at once.")
@@ -128,7 +127,6 @@ class LearningActions:
         self.grid.show_values(None)
         if then is not None:
             then(network)
-        self._show_learning()
         self._show()
         if quiet:
             return

@@ -219,8 +219,6 @@ class MagnetsScreen(
     @mode.setter
     def mode(self, mode: str) -> None:
         self.workspace.set_mode(mode)
-        if self.is_mounted:
-            self._show_learning()
         self._show()
 
     @property
@@ -319,6 +317,8 @@ class MagnetsScreen(
             self.slider.value = new.temperature
         if new.speed != old.speed:
             self.speed_text.update(speed_label(SPEEDS[new.speed]))
+        if new.learning != old.learning or new.rule != old.rule:
+            self._show_learning()
 
     def _apply(self, change: Change, panel: bool = True) -> None:
         """Show what an edit did: its spins on the grid, the memories, the status, its note.
@@ -362,7 +362,6 @@ class MagnetsScreen(
         self.app.network = network
         self.grid.set_spins(network.grid())
         self._title_board()
-        self._show_learning()
         self._apply(change)
 
     # -- drawing ------------------------------------------------------------
