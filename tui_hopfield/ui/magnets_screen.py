@@ -10,6 +10,7 @@ overload, the learning and the jobs live in the mixins beside this file.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -343,7 +344,7 @@ class MagnetsScreen(
                 timeout=change.timeout,
             )
 
-    def _edit(self, edit, *args: object) -> None:
+    def _edit(self, edit: Callable[..., Change], *args: object) -> None:
         """Stop the recall, make the edit, show its change."""
         self._stop_recall()
         self._apply(edit(*args))
