@@ -365,7 +365,7 @@ async def test_a_burst_of_temperature_keys_settles_at_their_sum(app):
         assert screen.temperature == pytest.approx(0.35)
         assert screen.slider.value == pytest.approx(0.35)
         changes = []
-        screen.watch(screen, "temperature", changes.append, init=False)
+        screen.watch(screen, "snapshot", changes.append, init=False)
         await pilot.pause(0.3)
         assert changes == []  # settled: nothing keeps changing it
 

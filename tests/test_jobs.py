@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import tui_hopfield.ui.magnets_screen as magnets_screen
+import tui_hopfield.ui.session_actions as session_actions
 from tests.conftest import wait_for_jobs
 from tui_hopfield.model import Network
 from tui_hopfield.model.rules import Rule
@@ -77,7 +77,7 @@ async def key_is_handled(pilot) -> None:
 
 async def test_a_save_runs_in_a_worker_while_keys_are_handled(tmp_path, monkeypatch):
     gate = Gate()
-    monkeypatch.setattr(magnets_screen, "save", gate.wrap(save))
+    monkeypatch.setattr(session_actions, "save", gate.wrap(save))
     app = HopfieldApp(seed=1)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("1", "2")
@@ -104,7 +104,7 @@ async def test_an_open_runs_in_a_worker_and_lands_whole(tmp_path, monkeypatch):
         network.imprint(rng.choice(np.array([-1, 1], dtype=np.int8), 256), f"m{k}", k + 1.0)
     path = save(Session.of(network, 0.25, "sync"), tmp_path / "other.hopfield")
     gate = Gate()
-    monkeypatch.setattr(magnets_screen, "load", gate.wrap(load))
+    monkeypatch.setattr(session_actions, "load", gate.wrap(load))
     app = HopfieldApp(seed=1)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.magnets
@@ -179,7 +179,7 @@ async def test_a_cancelled_rule_change_leaves_everything_as_it_was(monkeypatch, 
 
 async def test_a_cancelled_save_writes_nothing_and_stays_unsaved(tmp_path, monkeypatch):
     gate = Gate()
-    monkeypatch.setattr(magnets_screen, "save", gate.wrap(save))
+    monkeypatch.setattr(session_actions, "save", gate.wrap(save))
     app = HopfieldApp(seed=1)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("1")

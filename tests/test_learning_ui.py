@@ -210,12 +210,12 @@ async def test_a_big_overload_says_it_is_working_in_the_status_bar():
 
 
 async def test_an_overload_that_runs_out_of_memory_says_so_and_changes_nothing(app, monkeypatch):
-    from tui_hopfield.ui import magnets_screen
+    from tui_hopfield.model import overload
 
     def no_room(count, n, rng):
         raise MemoryError("no room for the random patterns")
 
-    monkeypatch.setattr(magnets_screen, "random_patterns", no_room)
+    monkeypatch.setattr(overload, "random_patterns", no_room)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = pilot.app.screen
         await pilot.press("1", "O", "enter")

@@ -24,6 +24,7 @@ from textual.widgets._toast import Toast
 from tui_hopfield.cli import parser, prepare
 from tui_hopfield.experiments.scenes import load_scenes
 from tui_hopfield.model import Network
+from tui_hopfield.model.changes import Snapshot
 from tui_hopfield.model.names import clean_name, clean_names, safe_slug, visible
 from tui_hopfield.model.paths import sessions_dir
 from tui_hopfield.model.patterns import picture_name, random_spins
@@ -250,7 +251,7 @@ async def test_the_status_bar_draws_a_state_visibly():
     app = BarApp()
     async with app.run_test(size=(100, 3)) as pilot:
         bar = app.query_one(StatusBar)
-        bar.state = "recalled pic\x1b]52;c;AAAA\x07"
+        bar.snapshot = Snapshot(state="recalled pic\x1b]52;c;AAAA\x07")
         await pilot.pause()
         text = bar.render().plain
         assert "recalled pic\u241b]52;c;AAAA\u2407" in text

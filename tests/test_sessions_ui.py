@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -324,6 +325,26 @@ async def test_open_asks_before_replacing_unsaved_memories(tmp_path):
         await answer_prompt(pilot, str(path))
         assert app.network.names == ("other",)
         assert not app.magnets.unsaved
+
+
+@pytest.mark.parametrize("change", ["m", "right_square_bracket", "decay"])
+async def test_a_changed_setting_is_unsaved_and_open_asks_first(tmp_path, change):
+    """A changed mode, temperature or decay is part of the session: ctrl+o asks."""
+    app = HopfieldApp(seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "ctrl+s")
+        await answer_prompt(pilot, str(tmp_path / "mine"))
+        assert not app.magnets.unsaved
+        if change == "decay":
+            screen = app.magnets
+            screen.apply_learning(replace(screen.learning, decay=0.9))
+            await pilot.pause()
+            assert app.network.decay == 0.9
+        else:
+            await pilot.press(change)
+        assert app.magnets.unsaved
+        await pilot.press("ctrl+o")
+        assert isinstance(app.screen, UnsavedPrompt)
 
 
 async def test_ctrl_q_in_the_quit_question_quits_and_in_the_open_question_asks_to_quit():

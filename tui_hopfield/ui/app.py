@@ -112,11 +112,15 @@ class HopfieldApp(PaletteApp[None]):
         self.set_class(event.size.width < NARROW, "-narrow")
 
     def get_default_screen(self) -> Screen:
-        screen = MagnetsScreen(self.network, self.pictures, self.rng, self.temperature, self.mode)
-        if not self.saved:
-            screen.saved_revision = -1
-        screen.session_path = self.session_path
-        return screen
+        return MagnetsScreen(
+            self.network,
+            self.pictures,
+            self.rng,
+            self.temperature,
+            self.mode,
+            saved=self.saved,
+            session_path=self.session_path,
+        )
 
     @property
     def magnets(self) -> MagnetsScreen:
@@ -161,7 +165,7 @@ class HopfieldApp(PaletteApp[None]):
         if self.autosave and self.network.count:
             target = self.autosave_target()
             try:
-                written = save(Session.of(self.network, magnets.temperature, magnets.mode), target)
+                written = save(magnets.workspace.session(), target)
             except ModelError as error:
                 self._autosave_failed(target, error)
                 return
@@ -215,11 +219,11 @@ class HopfieldApp(PaletteApp[None]):
             if not network.count:
                 return
             try:
-                temperature, mode = self.magnets.temperature, self.magnets.mode
+                session = self.magnets.workspace.session()
             except Exception:
-                temperature, mode = self.temperature, self.mode
+                session = Session.of(network, self.temperature, self.mode)
             target = self.reopened_recovery or recovery_path()
-            self.recovered_to = save(Session.of(network, temperature, mode), target)
+            self.recovered_to = save(session, target)
         except Exception as problem:  # the app is going down: report, never mask the error
             self.recovery_problem = str(problem) or type(problem).__name__
 
@@ -278,8 +282,8 @@ class HopfieldApp(PaletteApp[None]):
         magnets = self.magnets
         magnets.replace_network(session.network())
         magnets.mode = session.mode
-        magnets.temperature = magnets.slider.clamp(session.temperature)
-        magnets.saved_revision = -1
+        magnets.temperature = session.temperature
+        magnets.workspace.mark_unsaved()
         magnets.session_path = None
         self.reopened_recovery = path
         self.notify(

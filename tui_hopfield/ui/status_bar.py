@@ -1,4 +1,4 @@
-"""The status bar: a reactive mirror of the numbers the model reports."""
+"""The status bar: the workspace's snapshot, drawn on one line."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from tui_hopfield.model.changes import Snapshot
 from tui_hopfield.model.names import visible
 from tui_hopfield.model.network import CAPACITY
 
@@ -19,46 +20,35 @@ class StatusBar(Widget):
     COMPONENT_CLASSES = {"status-bar--key", "status-bar--state", "status-bar--warning"}
     """Labels, the named state, and a load over capacity."""
 
-    memories: reactive[int] = reactive(0)
-    """How many memories are stored."""
-    energy: reactive[float] = reactive(0.0)
-    """The energy of the grid."""
-    state: reactive[str] = reactive("empty")
-    """The named state: empty, drawing, broken, recalling, recalled <name>..."""
-    load: reactive[float] = reactive(0.0)
-    """The load P / N."""
-    rule: reactive[str] = reactive("hebbian")
-    """The learning rule's label."""
-    mode: reactive[str] = reactive("async")
-    """The update mode: async or sync."""
-    job: reactive[str] = reactive("")
-    """The heavy work running in a worker and how far it is (empty: none)."""
+    snapshot: reactive[Snapshot] = reactive(Snapshot)
+    """What to show: the workspace's numbers, the named state and the job running."""
 
     def render(self) -> Text:
         key = self.get_component_rich_style("status-bar--key")
+        shown = self.snapshot
         text = Text(no_wrap=True, overflow="ellipsis")
-        if self.job:
-            text.append(f" {self.job}", self.get_component_rich_style("status-bar--state"))
+        if shown.job:
+            text.append(f" {shown.job}", self.get_component_rich_style("status-bar--state"))
             text.append(" (escape cancels) \u00b7", key)
         text.append(" memories ", key)
-        text.append(str(self.memories))
+        text.append(str(shown.memories))
         text.append(" \u00b7 energy ", key)
-        text.append(f"{self.energy:.1f}")
+        text.append(f"{shown.energy:.1f}")
         text.append(" \u00b7 ", key)
         # The state may name a memory: drawn with its controls visible.
-        text.append(visible(self.state), self.get_component_rich_style("status-bar--state"))
+        text.append(visible(shown.state), self.get_component_rich_style("status-bar--state"))
         text.append(" \u00b7 load ", key)
-        # The classic capacity is Hebb's; the other rules store more.
-        over = self.load > CAPACITY and self.rule in ("hebbian", "dense n=2")
+        # The classic capacity is Hebb's; the other rules store more (the workspace knows).
+        over = shown.over_capacity
         text.append(
-            f"{self.load:.3f}",
+            f"{shown.load:.3f}",
             self.get_component_rich_style("status-bar--warning") if over else "",
         )
         text.append(f" / ~{CAPACITY}", key)
         if over:
             text.append(" (over capacity)", self.get_component_rich_style("status-bar--warning"))
         text.append(" \u00b7 ", key)
-        text.append(self.rule)
-        if not self.rule.startswith("modern"):
-            text.append(f" {self.mode}", key)
+        text.append(shown.rule)
+        if not shown.rule.startswith("modern"):
+            text.append(f" {shown.mode}", key)
         return text

@@ -1,0 +1,465 @@
+"""The session as one object: the network, its settings, the named state, the unsaved flag.
+
+``Workspace`` knows no screen. Every edit is one call that returns a
+``Change``: which spins changed, the state the status bar names, and a message
+to show. ``snapshot()`` gives the few numbers a screen shows as one frozen
+value. The UI maps events to these calls and the results to its widgets; the
+headless tests drive the same calls without Textual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from tui_hopfield.model.analysis import Kind, Verdict, classify
+from tui_hopfield.model.changes import (
+    DEFAULT_SPEED,
+    MODES,
+    NOTHING,
+    SPEEDS,
+    Change,
+    SavePoint,
+    Snapshot,
+    clamp_temperature,
+    plural,
+)
+from tui_hopfield.model.dynamics import Asynchronous, Retrieval, Synchronous
+from tui_hopfield.model.network import CAPACITY, ModelError, Network
+from tui_hopfield.model.patterns import (
+    BREAKS,
+    Picture,
+    break_spins,
+    flip_fraction,
+    library,
+    random_spins,
+)
+from tui_hopfield.model.rules import Rule
+from tui_hopfield.model.store import Session
+
+Dynamics = Asynchronous | Synchronous | Retrieval
+"""The dynamics a recall runs: one spin at a time, the whole grid, or the modern retrieval."""
+
+
+class Workspace:
+    """One session: the network (its state is the grid), the settings, the named state.
+
+    Every edit returns a ``Change``. ``unsaved`` says whether memories or
+    settings changed since the last ``mark_saved``.
+    """
+
+    def __init__(
+        self,
+        network: Network,
+        rng: np.random.Generator,
+        temperature: float = 0.0,
+        mode: str = "async",
+        pictures: Sequence[Picture] | None = None,
+        saved: bool = True,
+        path: Path | None = None,
+    ) -> None:
+        if mode not in MODES:
+            raise ModelError(f"the update mode is async or sync, not {mode}")
+        self.network = network
+        """The memories and the grid."""
+        self.rng = rng
+        """Randomness for breaking, randomizing and the recall order."""
+        self.pictures: list[Picture] = (
+            list(pictures) if pictures is not None else library(network.rows, network.cols)
+        )
+        """The built-in pictures, on this grid's size."""
+        self.temperature = clamp_temperature(temperature)
+        """Temperature of recall; T > 0 is Glauber dynamics and melts memories."""
+        self.mode = mode
+        """The update mode of recall: ``async`` or ``sync``."""
+        self.speed_index = DEFAULT_SPEED
+        """The recall speed, an index into ``SPEEDS``."""
+        self.path = path
+        """Where the session was last saved or opened from."""
+        self.job = ""
+        """The heavy work running, as the status bar says it (set by whoever runs it)."""
+        self.dynamics: Dynamics | None = None
+        """The recall running, if any."""
+        self.state = "empty"
+        """The named state."""
+        self._energy: float | None = None  # the modern network's energy after its retrieval
+        self._saved: SavePoint | None = None
+        if saved and network.count:
+            self.mark_saved()
+        self.name_state("drawing")
+
+    # -- what it shows --------------------------------------------------------
+
+    @property
+    def speed(self) -> int:
+        """The recall speed in flips per second (0: instant)."""
+        return SPEEDS[self.speed_index]
+
+    def snapshot(self) -> Snapshot:
+        """The numbers a screen shows, now."""
+        network = self.network
+        rule = network.rule
+        energy = self._energy if self._energy is not None else network.energy()
+        return Snapshot(
+            memories=network.count,
+            energy=energy,
+            state=self.state,
+            load=network.load,
+            temperature=self.temperature,
+            mode=self.mode,
+            rule=rule.label,
+            speed=self.speed_index,
+            job=self.job,
+            learning=self.learning_label(),
+            over_capacity=network.load > CAPACITY and rule.label in ("hebbian", "dense n=2"),
+        )
+
+    def learning_label(self) -> str:
+        """``hebbian · async · decay 0.9 · use +0.5``."""
+        network = self.network
+        rule = network.rule
+        parts = [rule.label, "" if rule.continuous else self.mode]
+        if network.decay != 1.0:
+            parts.append(f"decay {network.decay:g}")
+        if network.use_boost:
+            parts.append(f"use +{network.use_boost:g}")
+        return " \u00b7 ".join(part for part in parts if part)
+
+    # -- saved or not ---------------------------------------------------------
+
+    def save_point(self) -> SavePoint:
+        """What a session saved now would hold (to pass to ``mark_saved`` once written)."""
+        network = self.network
+        return SavePoint(
+            network,
+            network.revision,
+            self.mode,
+            self.temperature,
+            network.decay,
+            network.use_boost,
+        )
+
+    def mark_saved(self, point: SavePoint | None = None) -> None:
+        """The session as it was at ``point`` (default: now) is in a file."""
+        self._saved = point if point is not None else self.save_point()
+
+    def mark_unsaved(self) -> None:
+        """The session is in no file (a crash's reopened session, say)."""
+        self._saved = None
+
+    @property
+    def unsaved(self) -> bool:
+        """Whether memories or settings changed since the last save or open."""
+        return self.network.count > 0 and self._saved != self.save_point()
+
+    def session(self) -> Session:
+        """The whole session, to save."""
+        return Session.of(self.network, self.temperature, self.mode)
+
+    # -- naming the state -----------------------------------------------------
+
+    def name_state(self, unsettled: str) -> str:
+        """Name the state from what the grid is, or ``unsettled`` if it is near nothing."""
+        temperature = self.temperature if self.recalling else 0.0
+        verdict = classify(self.network, temperature)
+        self.state = unsettled if verdict.kind is Kind.UNSETTLED else verdict.label
+        return self.state
+
+    def announce(self, state: str) -> Change:
+        """Show ``state`` as it is (``overloading…``) until the next edit names it."""
+        self.state = state
+        return Change(state=state)
+
+    def _edited(
+        self, state: str, changed: np.ndarray | None, message: str | None = None, **note
+    ) -> Change:
+        """After the grid was drawn on: the state is ``state`` (``empty`` with no memories)."""
+        self._energy = None
+        self.state = state if self.network.count else "empty"
+        return Change(changed, self.state, message, **note)
+
+    def _named(self, unsettled: str = "drawing", message: str | None = None, **note) -> Change:
+        self._energy = None
+        return Change(NOTHING, self.name_state(unsettled), message, **note)
+
+    def _grid(self, spins: np.ndarray) -> np.ndarray | None:
+        """Set the whole grid to ``spins``; return the indices that changed."""
+        before = self.network.state.copy()
+        self.network.set_state(spins)
+        return np.flatnonzero(before != self.network.state)
+
+    # -- the grid -------------------------------------------------------------
+
+    def paint(self, indices: Sequence[int], value: int) -> Change:
+        """Set the spins at ``indices`` to ``value`` (the brush)."""
+        self.stop_recall()
+        changed = [i for i in indices if self.network.set_spin(i, value)]
+        return self._edited("drawing", np.asarray(changed, dtype=np.intp))
+
+    def clear(self) -> Change:
+        """Every spin south."""
+        self.stop_recall()
+        return self._edited("drawing", self._grid(-np.ones(self.network.n, dtype=np.int8)))
+
+    def randomize(self) -> Change:
+        """Every spin random."""
+        self.stop_recall()
+        return self._edited("drawing", self._grid(random_spins(self.network.n, self.rng)))
+
+    def break_grid(self, how: str, fraction: float = 0.2) -> Change:
+        """Break the grid's picture: ``scramble``, ``flip`` (a fraction), ``wipe``, ``invert``."""
+        if how != "flip" and how not in BREAKS:
+            raise ModelError(f"no break called {how}")
+        self.stop_recall()
+        spins = self.network.grid()
+        if how == "flip":
+            broken = flip_fraction(spins, fraction, self.rng)
+        else:
+            broken = break_spins(spins, how, self.rng)
+        described = f"flip {fraction:.0%} of the spins" if how == "flip" else BREAKS[how]
+        return self._edited(
+            "broken", self._grid(broken), f"Broken: {described}. Press r to recall.", timeout=3
+        )
+
+    # -- memories -------------------------------------------------------------
+
+    def imprint(
+        self, spins: np.ndarray, stem: str, show: bool = False, store: bool = True
+    ) -> Change:
+        """Imprint ``spins`` as a memory named after ``stem`` (made unique).
+
+        ``show`` first puts them on the grid; ``store`` False only shows them
+        (the memories are busy elsewhere).
+        """
+        self.stop_recall()
+        changed = self._grid(spins) if show else NOTHING
+        network = self.network
+        if not store:
+            return Change(changed, self._named().state)
+        index = network.index_of(spins)
+        if index is not None:
+            message = f"{network.names[index]} is already a memory."
+            return Change(changed, self._named().state, message, timeout=3)
+        index = network.imprint(spins, network.unique_name(stem))
+        message = f"Imprinted {network.names[index]}: memory {network.count}."  # as stored
+        return Change(changed, self._named().state, message, timeout=3)
+
+    def imprint_drawing(self, store: bool = True) -> Change:
+        """Imprint whatever is on the grid."""
+        return self.imprint(self.network.grid().copy(), "drawing", store=store)
+
+    def picture(self, k: int, store: bool = True) -> Change:
+        """Show built-in picture ``k`` and imprint it."""
+        picture = self.pictures[k]
+        return self.imprint(picture.spins, picture.name, show=True, store=store)
+
+    def holds(self, index: int, name: str) -> bool:
+        """Whether memory ``index`` is still the one called ``name``."""
+        network = self.network
+        return 0 <= index < network.count and network.names[index] == name
+
+    def _memory_edit(self, index: int, edit) -> Change:
+        try:
+            changed, message = edit(self.network.names[index])
+        except ModelError as error:
+            return Change(NOTHING, self.state, str(error), "Not done", "error")
+        self._energy = None
+        return Change(changed, self.name_state("drawing"), message, timeout=3)
+
+    def reinforce(self, index: int, times: float = 1.0) -> Change:
+        """Add ``times`` to memory ``index``'s strength."""
+
+        def edit(name: str) -> tuple[np.ndarray, str]:
+            self.network.reinforce(index, times)
+            strength = self.network.strengths[index]
+            return NOTHING, f"Reinforced {name} {times:g}\u00d7: strength {strength:g}."
+
+        return self._memory_edit(index, edit)
+
+    def forget(self, index: int) -> Change:
+        """Remove memory ``index``."""
+
+        def edit(name: str) -> tuple[np.ndarray, str]:
+            self.stop_recall()
+            self.network.forget(index)
+            return NOTHING, f"Forgot {name}."
+
+        return self._memory_edit(index, edit)
+
+    def rename(self, index: int, name: str) -> Change:
+        """Call memory ``index`` ``name`` (cleaned)."""
+
+        def edit(old: str) -> tuple[np.ndarray, str]:
+            self.network.rename(index, name)
+            return NOTHING, f"Renamed {old} to {self.network.names[index]}."
+
+        return self._memory_edit(index, edit)
+
+    def show(self, index: int) -> Change:
+        """Put memory ``index`` on the grid."""
+
+        def edit(name: str) -> tuple[np.ndarray | None, str]:
+            self.stop_recall()
+            return self._grid(self.network.memory(index).pattern), f"Showing {name}."
+
+        return self._memory_edit(index, edit)
+
+    def forget_all(self) -> Change:
+        """Remove every memory; the grid stays."""
+        self.stop_recall()
+        self.network.forget_all()
+        self._energy = None
+        self.state = "empty"
+        return Change(NOTHING, "empty", "Every memory forgotten.", timeout=3)
+
+    # -- settings -------------------------------------------------------------
+
+    def set_temperature(self, temperature: float) -> Change:
+        """Set the temperature of recall (brought into range and onto a step)."""
+        self.temperature = clamp_temperature(temperature)
+        if self.dynamics is not None:
+            self.dynamics.temperature = self.temperature
+        return Change(state=self.state)
+
+    def set_mode(self, mode: str) -> Change:
+        """Recall one spin at a time (``async``) or the whole grid at once (``sync``)."""
+        if mode not in MODES:
+            raise ModelError(f"the update mode is async or sync, not {mode}")
+        self.mode = mode
+        return Change(state=self.state)
+
+    def set_speed(self, index: int) -> Change:
+        """Set the recall speed, an index into ``SPEEDS`` (brought into range)."""
+        self.speed_index = min(max(int(index), 0), len(SPEEDS) - 1)
+        return Change(state=self.state)
+
+    def set_plasticity(self, decay: float, use_boost: float) -> Change:
+        """Set the decay of every imprint and the strength gained by each use."""
+        self.network.decay = decay
+        self.network.use_boost = use_boost
+        return Change(state=self.state)
+
+    def set_rule(self, rule: Rule) -> Change:
+        """Use ``rule`` now (learning it on the event loop: for no memories, or tests)."""
+        self.stop_recall()
+        self.network.rule = rule
+        return self._named()
+
+    def replace(self, network: Network, verdict: Verdict | None = None) -> Change:
+        """Work on ``network`` from now on (opened, re-learned, overloaded).
+
+        ``verdict`` is its state's name when it was found already (``classify``
+        costs O(N P) on an unsettled grid).
+        """
+        self.stop_recall()
+        if (network.rows, network.cols) != (self.network.rows, self.network.cols):
+            self.pictures = library(network.rows, network.cols)
+        self.network = network
+        self._energy = None
+        if verdict is None:
+            return Change(None, self.name_state("drawing"))
+        self.state = "drawing" if verdict.kind is Kind.UNSETTLED else verdict.label
+        return Change(None, self.state)
+
+    def open(self, session: Session, network: Network, path: Path | None, verdict=None) -> Change:
+        """Work on an opened session: its network and settings; it counts as saved."""
+        change = self.replace(network, verdict)
+        self.mode = session.mode
+        self.temperature = clamp_temperature(session.temperature)
+        self.path = path
+        self.mark_saved()
+        return change
+
+    # -- recall ---------------------------------------------------------------
+
+    @property
+    def recalling(self) -> bool:
+        """Whether a recall is running."""
+        return self.dynamics is not None
+
+    def start_recall(self) -> Change:
+        """Start a recall with the rule's and the mode's dynamics (``self.dynamics``)."""
+        network = self.network
+        if not network.count:
+            return Change(
+                state=self.state,
+                message="Imprint a picture first: with no memories no spin wants to flip.",
+            )
+        if network.rule.continuous:
+            self.dynamics = Retrieval(network)
+        elif self.mode == "sync":
+            self.dynamics = Synchronous(network, self.rng, self.temperature)
+        else:
+            self.dynamics = Asynchronous(network, self.rng, self.temperature)
+        self._energy = self.dynamics.energy() if self.modern else None
+        self.state = "recalling"
+        return Change(state=self.state)
+
+    @property
+    def modern(self) -> bool:
+        """Whether the recall running is the modern network's retrieval."""
+        return isinstance(self.dynamics, Retrieval)
+
+    def recall_moved(self) -> str:
+        """After a frame of recall: keep the energy, and name a hot recall's state."""
+        dynamics = self.dynamics
+        if isinstance(dynamics, Retrieval):
+            self._energy = dynamics.energy()
+        elif dynamics is not None and dynamics.temperature > 0:
+            self.name_state("recalling")
+        return self.state
+
+    def stop_recall(self) -> bool:
+        """Stop the recall running (if any); return whether one was."""
+        was = self.dynamics is not None
+        self.dynamics = None
+        return was
+
+    def stopped(self) -> Change:
+        """Name the state after a recall stopped by hand."""
+        self.stop_recall()
+        return Change(state=self.name_state("stopped"))
+
+    def finish_recall(self, dynamics: Dynamics) -> Change:
+        """After ``dynamics`` ran to its end: name the state (a 2-cycle, the steps taken)."""
+        if self.dynamics is dynamics:
+            self.dynamics = None
+        if isinstance(dynamics, Retrieval):
+            self._energy = dynamics.energy()
+        self.name_state("stopped")
+        if isinstance(dynamics, Synchronous | Retrieval):
+            steps = dynamics.steps
+            if isinstance(dynamics, Synchronous) and dynamics.cycle:
+                self.state = f"2-cycle after {steps} steps"
+            elif self.state.startswith("recalled"):
+                self.state += f" in {plural(steps, 'step')}"
+        return Change(NOTHING, self.state)
+
+    def learn_from_use(self) -> Change:
+        """After a recall: a memory the grid recalls gains ``use_boost`` of strength."""
+        network = self.network
+        verdict = classify(network)
+        boost = network.use_boost
+        if boost > 0 and verdict.kind is Kind.RECALLED and verdict.memory is not None:
+            index = network.names.index(verdict.memory)
+            try:
+                network.reinforce(index, boost)
+            except ModelError as error:
+                return Change(NOTHING, self.state, str(error), "Not learned from use", "warning")
+            self._energy = None
+            strength = network.strengths[index]
+            message = f"{verdict.memory} was used: strength {strength:g}."
+            return Change(NOTHING, self.state, message, timeout=3)
+        return Change(NOTHING, self.state)
+
+    def recall_summary(self, dynamics: Dynamics, flips: int) -> str:
+        """``12 flips, 2 sweeps`` or ``340 flips, 3 steps``."""
+        if isinstance(dynamics, Asynchronous):
+            return f"{plural(flips, 'flip')}, {plural(dynamics.sweeps, 'sweep')}"
+        return f"{plural(flips, 'flip')}, {plural(dynamics.steps, 'step')}"
+
+    def energy(self) -> float:
+        """The energy shown: the modern network's own after its retrieval, else the grid's."""
+        return self._energy if self._energy is not None else self.network.energy()

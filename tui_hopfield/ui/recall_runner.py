@@ -1,0 +1,135 @@
+"""Recall on screen: flips from the dynamics, paced by the speed, shown cell by cell."""
+
+from __future__ import annotations
+
+import asyncio
+from time import monotonic
+
+from textual import work
+from textual.widgets import Button
+
+from tui_hopfield.model import Flip
+from tui_hopfield.model.changes import SPEEDS, step_seconds
+from tui_hopfield.model.dynamics import Step
+from tui_hopfield.model.workspace import Dynamics
+
+FPS = 30
+"""Frames per second at most while recalling."""
+FRAME_BUDGET = 0.02
+"""Seconds of model work per frame at most, so keys and the mouse stay live."""
+TRACE_LENGTH = 2000
+"""Energy samples (one per flip) kept for the sparkline of the current recall."""
+
+
+class RecallRunner:
+    """A mixin for the main screen: start, pace, stop and sum up a recall.
+
+    The workspace holds the dynamics (``workspace.dynamics``); this runs them
+    in an exclusive async worker and applies each frame's flips to the grid.
+    Any edit of the workspace drops its dynamics, and the worker then stops.
+    """
+
+    _trace: list[float]
+
+    @property
+    def recalling(self) -> bool:
+        """Whether a recall is running."""
+        return self.workspace.recalling
+
+    def _stop_recall(self) -> None:
+        if self.recalling:
+            self.workers.cancel_group(self, "recall")
+            self.workspace.stop_recall()
+
+    def action_recall(self) -> None:
+        """Start recall, or stop the one running."""
+        if self.recalling:
+            self._stop_recall()
+            self._apply(self.workspace.stopped())
+            return
+        change = self.workspace.start_recall()
+        if self.workspace.dynamics is None:
+            self._apply(change, panel=False)
+            return
+        self._recall(self.workspace.dynamics)
+
+    @work(exclusive=True, group="recall")
+    async def _recall(self, dynamics: Dynamics) -> None:
+        """Apply flips one at a time, paced by the speed, repainting only their cells.
+
+        Synchronous and modern steps change many spins at once: each is shown
+        for a moment (``step_seconds``) before the next.
+        """
+        workspace = self.workspace
+        events = dynamics.events()
+        network = workspace.network
+        modern = workspace.modern
+        start_energy = workspace.energy()
+        self._trace = [start_energy]
+        self.trace_title.update(f"energy {start_energy:.1f}")
+        self._show()
+        recall_button = self.query_one("#recall", Button)
+        recall_button.label = "r stop"
+        flips = 0
+        credit = 0.0
+        last = monotonic()
+        finished = False
+        stepped = False
+        try:
+            while not finished and workspace.dynamics is dynamics:
+                now = monotonic()
+                speed = SPEEDS[workspace.speed_index]
+                credit = min(credit + speed * (now - last), 1 + speed / FPS * 2)
+                last = now
+                deadline = now + FRAME_BUDGET
+                changed: list[int] = []
+                while speed == 0 or credit >= 1:
+                    try:
+                        event = next(events)
+                    except StopIteration:
+                        finished = True
+                        break
+                    if isinstance(event, Flip):
+                        changed.append(event.index)
+                        credit -= 1
+                        self._trace.append(self._trace[-1] + event.delta_energy)
+                    elif isinstance(event, Step):
+                        changed.extend(event.changed.tolist())
+                        self._trace.append(self._trace[-1] + event.delta_energy)
+                        stepped = True
+                        break
+                    if monotonic() > deadline:
+                        break
+                flips += len(changed)
+                if modern:
+                    self.grid.show_values(network.values)
+                elif changed:
+                    self.grid.refresh_spins(changed)
+                hot = not modern and dynamics.temperature > 0
+                if changed or stepped or hot:
+                    workspace.recall_moved()
+                    if changed or stepped:
+                        self.memory_list.show_network(network)
+                        del self._trace[:-TRACE_LENGTH]
+                        self.trace.data = list(self._trace)
+                    self._show()
+                if not finished:
+                    pause = step_seconds(speed) if stepped else 1 / FPS
+                    stepped = False
+                    await asyncio.sleep(max(0.0, pause - (monotonic() - now)))
+        finally:
+            recall_button.label = "r recall"
+            if workspace.dynamics is dynamics:
+                workspace.stop_recall()
+            if not finished:  # stopped by hand or by an edit
+                self.trace_title.update(
+                    f"energy {start_energy:.0f} \u2192 {self._trace[-1]:.0f}:"
+                    f" stopped after {flips} flip{'s' if flips != 1 else ''}"
+                )
+        if not finished:
+            return  # an edit dropped the dynamics: the edit named the state
+        self._apply(workspace.finish_recall(dynamics))
+        how = workspace.recall_summary(dynamics, flips)
+        self.trace_title.update(f"energy {start_energy:.0f} \u2192 {workspace.energy():.0f}: {how}")
+        if self._job is None:  # else the memories are being copied: no learning from this use
+            self._apply(workspace.learn_from_use())
