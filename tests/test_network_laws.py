@@ -293,7 +293,7 @@ def test_unique_names_skip_the_taken_ones_and_never_repeat():
     st.integers(1, 5),
     st.integers(0, 4),
     st.integers(0, 6),
-    st.sampled_from([1.0, 0.9]),
+    st.sampled_from([1.0, 0.9, 1e-5]),
     st.integers(0, 2**32 - 1),
 )
 @settings(max_examples=40, deadline=None)

@@ -20,6 +20,20 @@ MAX_STRENGTH = 1e6
 """The largest strength a memory may have: far past any use, and small enough
 that energies and fields of a 256x256 grid stay exact in float64."""
 
+MIN_FADED = 1e-12
+"""The weakest decay leaves a memory: decay multiplies strengths down to it and
+no further, so that a session stays savable (its strengths positive) however
+small the decay and however many imprints follow. A memory this faint adds
+1e-12 N of field at most, far below what a recall or a temperature can feel."""
+
+
+def faded(strengths: np.ndarray, factor: float) -> np.ndarray:
+    """``strengths`` multiplied by a decay ``factor`` in (0, 1], none below ``MIN_FADED``.
+
+    Strengths already under it stay as they are (decay never raises one).
+    """
+    return np.maximum(strengths * factor, np.minimum(strengths, MIN_FADED))
+
 
 def checked_spins(spins: np.ndarray, rows: int, cols: int) -> np.ndarray:
     """``spins`` (any shape with ``rows * cols`` entries of +-1) as a flat int8 array."""

@@ -28,6 +28,7 @@ from tui_hopfield.model.imprints import (
     checked_patterns,
     checked_spins,
     checked_strengths,
+    faded,
     named,
     new_names,
 )
@@ -155,6 +156,30 @@ class Network:
             self._stale = False
         return self._landscape
 
+    def adopt_learned(self, other: Network) -> bool:
+        """Take ``other``'s learned landscape if it learned exactly these memories.
+
+        How work done on a copy in a worker lands: ``other`` is a copy that made
+        the same edits and learned them. It must have the same revision, rule,
+        memories and strengths; the landscape is then reset to this grid.
+        Return whether it was taken (if not, this network learns when asked).
+        """
+        learned = other._landscape
+        if (
+            learned is None
+            or other._stale
+            or other.revision != self.revision
+            or other._rule != self._rule
+            or other.count != self.count
+            or not np.array_equal(other._strengths, self._strengths)
+            or not np.array_equal(other._patterns, self._patterns)
+        ):
+            return False
+        self._landscape = learned
+        self._landscape.reset(self.state, self._dots)
+        self._stale = False
+        return True
+
     def prepare(self, report: Report | None = None, cancelled: Check | None = None) -> None:
         """Learn the landscape and build the caches that recall and the panel use.
 
@@ -219,7 +244,7 @@ class Network:
         xi = self._check_spins(pattern)
         check_strengths(np.asarray([strength], dtype=np.float64))
         if self.decay != 1.0 and self.count:
-            self._strengths *= self.decay
+            self._strengths = faded(self._strengths, self.decay)
         self._store.append(xi)
         self._names.append(name)
         self._strengths = np.append(self._strengths, float(strength))
@@ -248,9 +273,10 @@ class Network:
         if not added:
             return
         # K imprints in turn: the old memories decay K times, the j-th new one K - 1 - j.
-        new = strengths * self.decay ** np.arange(added - 1, -1, -1, dtype=np.float64)
+        new = np.broadcast_to(strengths, (added,)).astype(np.float64)
         if self.decay != 1.0:
-            self._strengths = self._strengths * self.decay**added
+            new = faded(strengths, self.decay ** np.arange(added - 1, -1, -1, dtype=np.float64))
+            self._strengths = faded(self._strengths, self.decay**added)
         new_rows = self._store.extend(xi)
         dots = np.empty(added)
         bits = pack_spins(self.state[None, :])[0]
@@ -298,7 +324,7 @@ class Network:
         if not (0 < factor <= 1):
             raise ModelError(f"a decay factor lies in (0, 1], not {factor}")
         if factor != 1.0 and self.count:
-            self._strengths *= factor
+            self._strengths = faded(self._strengths, factor)
             self._changed()
 
     def rename(self, index: int, name: str) -> None:

@@ -268,22 +268,30 @@ class Workspace:
         self._energy = None
         return Change(changed, self.name_state("drawing"), message, timeout=3)
 
-    def reinforce(self, index: int, times: float = 1.0) -> Change:
-        """Add ``times`` to memory ``index``'s strength."""
+    def reinforce(self, index: int, times: float = 1.0, learned: Network | None = None) -> Change:
+        """Add ``times`` to memory ``index``'s strength.
+
+        ``learned``: a copy that made the same edit and learned it in a worker;
+        its landscape is taken (``Network.adopt_learned``), so nothing is learned here.
+        """
 
         def edit(name: str) -> tuple[np.ndarray, str]:
             self.network.reinforce(index, times)
+            if learned is not None:
+                self.network.adopt_learned(learned)
             strength = self.network.strengths[index]
             return NOTHING, f"Reinforced {name} {times:g}\u00d7: strength {strength:g}."
 
         return self._memory_edit(index, edit)
 
-    def forget(self, index: int) -> Change:
-        """Remove memory ``index``."""
+    def forget(self, index: int, learned: Network | None = None) -> Change:
+        """Remove memory ``index`` (``learned``: as for ``reinforce``)."""
 
         def edit(name: str) -> tuple[np.ndarray, str]:
             self.stop_recall()
             self.network.forget(index)
+            if learned is not None:
+                self.network.adopt_learned(learned)
             return NOTHING, f"Forgot {name}."
 
         return self._memory_edit(index, edit)

@@ -6,10 +6,16 @@ from pathlib import Path
 
 import numpy as np
 
+from tui_hopfield.model import Network
+from tui_hopfield.ui.jobs import Steps
 from tui_hopfield.ui.memory_list import MemoryList
 from tui_hopfield.ui.picture_prompt import PicturePrompt
 from tui_hopfield.ui.prompts import ConfirmPrompt
 from tui_hopfield.ui.text_prompt import TextPrompt
+
+BACKGROUND_COST = 2e7
+"""Multiply-adds of learning past which an edit of the memories learns in a worker
+(about 50 ms on a laptop's core)."""
 
 
 class MemoryActions:
@@ -92,6 +98,9 @@ class MemoryActions:
         name = self.network.names[index]
         if message.action != "show" and self._refused(f"{message.action.capitalize()} {name}"):
             return
+        if message.action in ("reinforce", "forget") and self._learns_long(index):
+            self._edit_then_learn(index, message)
+            return
         if message.action == "reinforce":
             change = workspace.reinforce(index, message.times)
         elif message.action == "rename":
@@ -103,3 +112,50 @@ class MemoryActions:
         else:
             return
         self._apply(change)
+
+    def _learns_long(self, index: int) -> bool:
+        """Whether learning the memories again after an edit of one takes long."""
+        network = self.network
+        return network.rule.learning_cost(network.n, network.count) > BACKGROUND_COST
+
+    def _edit_then_learn(self, index: int, message: MemoryList.Action) -> None:
+        """Reinforce or forget one memory under a rule that must learn them all again.
+
+        The same edit is made on a copy in a worker, which learns the copy;
+        when it lands (nothing changed meanwhile) the edit is made here and the
+        copy's landscape taken, so the event loop learns nothing. Escape
+        cancels it, and a failure changes nothing.
+        """
+        workspace = self.workspace
+        network = workspace.network
+        times, action = message.times, message.action
+        name = network.names[index]
+        self._stop_recall()
+
+        def work(steps: Steps) -> Network:
+            steps.phase("copying", measured=False)
+            edited = network.copy()
+            if action == "reinforce":
+                edited.reinforce(index, times)
+            else:
+                edited.forget(index)
+            steps.phase("learning", measured=network.rule.name == "storkey")
+            edited.prepare(steps.report, steps.cancelled)
+            return edited
+
+        def done(edited: Network) -> None:
+            if workspace.network is not network or network.revision != job.revision:
+                self.notify(
+                    f"The memories changed meanwhile: {name} was left as it was.",
+                    title="Not done",
+                    severity="warning",
+                )
+                return
+            self._stop_recall()
+            if action == "reinforce":
+                self._apply(workspace.reinforce(index, times, learned=edited))
+            else:
+                self._apply(workspace.forget(index, learned=edited))
+
+        verb = "reinforcing" if action == "reinforce" else "forgetting"
+        job = self._start_job("memory", f"{verb} {name}", work, done, "Not done")

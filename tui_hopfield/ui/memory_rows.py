@@ -243,5 +243,3 @@ class RowSummary:
         old = self._rows
         overlaps = np.asarray(network.overlaps(), dtype=np.float64)
         return MemoryRows(old.names, old.strengths, overlaps, old.pictures, old.valleys)
-
-

@@ -148,6 +148,19 @@ class Rule:
             patterns, strengths, columns, beta=self.beta / n, scale=n / self.beta, offset=n / 2
         )
 
+    def learning_cost(self, n: int, p: int) -> float:
+        """About how many multiply-adds learning ``p`` patterns of ``n`` spins from scratch takes.
+
+        Storkey's rule builds a dense W pattern by pattern (P N^2); the
+        pseudo-inverse solves with the P x P overlap matrix (N P^2 + P^3); the
+        others keep the patterns as they are (N P, their packed and float copies).
+        """
+        if self.name == "storkey":
+            return float(p) * n * n
+        if self.name == "pseudo-inverse":
+            return float(n) * p * p + float(p) ** 3
+        return float(n) * p
+
     def check_size(self, n: int) -> None:
         """Refuse a grid of ``n`` spins the rule cannot hold (Storkey's dense W)."""
         if self.name == "storkey":
