@@ -43,7 +43,9 @@ def test_a_tiny_decay_leaves_every_memory_at_the_floor_and_the_session_savable(t
     network.decay = 1e-40
     for k in range(12):
         network.imprint(random_spins(64, rng), f"p{k}")
-    network.imprint_many(np.array([random_spins(64, rng) for _ in range(300)]), [f"r{k}" for k in range(300)])
+    network.imprint_many(
+        np.array([random_spins(64, rng) for _ in range(300)]), [f"r{k}" for k in range(300)]
+    )
     assert network.strengths.min() == MIN_FADED and network.strengths[-1] == 1.0
     network.decay_all(1e-300)
     assert np.all(network.strengths >= MIN_FADED)
@@ -55,7 +57,10 @@ def test_a_tiny_decay_leaves_every_memory_at_the_floor_and_the_session_savable(t
 def storkey_network(count: int, side: int = 16) -> Network:
     network = Network(side, side, Rule("storkey"))
     rng = np.random.default_rng(5)
-    network.imprint_many(np.array([random_spins(side * side, rng) for _ in range(count)]), [f"m{k}" for k in range(count)])
+    network.imprint_many(
+        np.array([random_spins(side * side, rng) for _ in range(count)]),
+        [f"m{k}" for k in range(count)],
+    )
     return network
 
 
