@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import Terminal, cell_of, finish_recall, set_instant
-from tui_hopfield.ui.magnets_screen import SPEEDS
+from tui_hopfield.ui.magnets_screen import SPEEDS, MagnetsScreen
 from tui_hopfield.ui.slider import Slider
 from tui_hopfield.ui.status_bar import StatusBar
 
@@ -386,3 +386,19 @@ async def test_a_grid_too_large_to_fit_scrolls_to_the_cursor():
         assert 0 <= x < grid.size.width and 0 <= y < grid.size.height  # the cursor is on screen
         await pilot.click("#grid", offset=(x, y))
         assert app.network.grid()[100, 100] == 1  # and a click there lands on it
+
+
+async def test_an_enter_in_the_forget_all_question_keeps_the_memories(app):
+    """Cancel has the focus: the enter that chose "Forget all" in the palette, pressed
+    once more, answers no (a new user lost three memories to ctrl+p, memories, enter, enter)."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "2", "F")
+        assert pilot.app.focused is not None and pilot.app.focused.id == "no"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.network.count == 2
+        await pilot.press("ctrl+p", *"forget all", "enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.network.count == 2 and isinstance(pilot.app.screen, MagnetsScreen)

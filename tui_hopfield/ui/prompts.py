@@ -200,9 +200,12 @@ class NumberPrompt(Dialog[float | None]):
 class ConfirmPrompt(Dialog[bool]):
     """A yes-or-no question before something that cannot be undone.
 
-    ``y`` or the first button says yes; ``n`` or ``escape`` says no.
+    ``y`` or the first button says yes; ``n`` or ``escape`` says no. Cancel has
+    the focus, so an ``enter`` meant for what came before (a palette's choice
+    pressed twice) changes nothing.
     """
 
+    AUTO_FOCUS = "#no"
     BINDINGS = [
         Binding("escape,n", "answer(False)", "No"),
         Binding("y", "answer(True)", "Yes"),
