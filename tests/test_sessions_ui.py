@@ -345,6 +345,10 @@ async def test_a_changed_setting_is_unsaved_and_open_asks_first(tmp_path, change
         assert app.magnets.unsaved
         await pilot.press("ctrl+o")
         assert isinstance(app.screen, UnsavedPrompt)
+        setting = {"m": "The update mode", "right_square_bracket": "The temperature"}
+        assert app.screen.title_text == (
+            f"{setting.get(change, 'The decay')} changed since the last save; the memories did not."
+        )
 
 
 async def test_ctrl_q_in_the_quit_question_quits_and_in_the_open_question_asks_to_quit():

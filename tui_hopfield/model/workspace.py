@@ -154,6 +154,30 @@ class Workspace:
         """Whether memories or settings changed since the last save or open."""
         return self.network.count > 0 and self._saved != self.save_point()
 
+    def unsaved_title(self) -> str:
+        """What has not been saved, in words: the memories, or only named settings."""
+        count = self.network.count
+        memories = f"{count} {'memory' if count == 1 else 'memories'}"
+        saved, now = self._saved, self.save_point()
+        if saved is None or saved.network is not now.network or saved.revision != now.revision:
+            return f"Changes to {memories} have not been saved."
+        settings = [
+            what
+            for what, before, after in (
+                ("the update mode", saved.mode, now.mode),
+                ("the temperature", saved.temperature, now.temperature),
+                ("the decay", saved.decay, now.decay),
+                ("learning from use", saved.use_boost, now.use_boost),
+            )
+            if before != after
+        ]
+        if len(settings) > 1:
+            settings[-2:] = [f"{settings[-2]} and {settings[-1]}"]
+        changed = ", ".join(settings) or "the settings"
+        return (
+            f"{changed[0].upper()}{changed[1:]} changed since the last save; the memories did not."
+        )
+
     def session(self) -> Session:
         """The whole session, to save."""
         return Session.of(self.network, self.temperature, self.mode)

@@ -124,21 +124,21 @@ class UnsavedPrompt(Dialog[str]):
         Binding("g,q", "choose('go')", "Go on"),
     ]
 
-    def __init__(self, memories: int, note: str, go: str) -> None:
+    def __init__(self, memories: int, note: str, go: str, title: str | None = None) -> None:
         super().__init__()
         self.memories = memories
         """How many memories there are."""
+        plural = "memory" if memories == 1 else "memories"
+        self.title_text = title or f"Changes to {memories} {plural} have not been saved."
+        """What has not been saved (by default: changes to the memories)."""
         self.note = note
         """What happens to them if the user goes on."""
         self.go = go
         """The label of the button that goes on: "Quit", "Open anyway"."""
 
     def compose(self) -> ComposeResult:
-        plural = "memory" if self.memories == 1 else "memories"
         with Vertical(id="dialog", classes="prompt"):
-            yield Label(
-                f"Changes to {self.memories} {plural} have not been saved.", classes="prompt-title"
-            )
+            yield Label(plain(self.title_text), classes="prompt-title")
             yield Label(plain(self.note), classes="prompt-hint")
             with Grid(id="choices"):
                 yield Button("Save\u2026", id="save", variant="primary")

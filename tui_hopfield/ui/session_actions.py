@@ -100,13 +100,17 @@ class SessionActions:
             then()
             return
 
+        workspace = self.workspace
+
         def answered(choice: str | None) -> None:
             if choice == "go":
                 then()
             elif choice == "save":
                 self.action_save_then(then)
 
-        self.app.push_screen(UnsavedPrompt(self.workspace.network.count, note, go), answered)
+        self.app.push_screen(
+            UnsavedPrompt(workspace.network.count, note, go, workspace.unsaved_title()), answered
+        )
 
     def action_open(self) -> None:
         """Open a saved session in place of this one (asking first if it was never saved)."""
