@@ -29,7 +29,9 @@ import inspect
 import json
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -59,16 +61,41 @@ TICK = 0.010
 TERMINAL = (200, 60)
 """The headless terminal: the grid scrolls, the memory panel shows a few rows."""
 DEFAULT_JSON = HERE / "results" / "stalls.json"
+PROFILE = 0.0
+"""Seconds late past which the event loop's stack is sampled (``--profile``; 0: never)."""
 
 
 class StallMeter:
-    """Records the longest gap between turns of a ticker on the running event loop."""
+    """Records the longest gap between turns of a ticker on the running event loop.
 
-    def __init__(self) -> None:
+    With ``profile`` set, a watchdog thread samples the event loop's stack
+    every few milliseconds while the ticker is late by more than ``profile``
+    seconds, and ``samples`` counts where the loop was (innermost frames first).
+    """
+
+    def __init__(self, profile: float = 0.0) -> None:
         self.worst = 0.0
         self.ticks = 0
         self._last = 0.0
         self._task: asyncio.Task | None = None
+        self.profile = profile
+        self.samples: Counter[tuple[str, ...]] = Counter()
+        self._watching = False
+        self._watchdog: threading.Thread | None = None
+
+    def _watch(self, loop_thread: int) -> None:
+        while self._watching:
+            time.sleep(0.004)
+            if time.perf_counter() - self._last - TICK < self.profile:
+                continue
+            frame = sys._current_frames().get(loop_thread)
+            stack: list[str] = []
+            while frame is not None:
+                code = frame.f_code
+                where = Path(code.co_filename)
+                stack.append(f"{where.parent.name}/{where.name}:{frame.f_lineno} {code.co_name}")
+                frame = frame.f_back
+            self.samples[tuple(stack)] += 1
 
     async def _tick(self) -> None:
         while True:
@@ -82,11 +109,20 @@ class StallMeter:
         # Counted from now: work done before the ticker's first turn is a stall too.
         self._last = time.perf_counter()
         self._task = asyncio.get_running_loop().create_task(self._tick())
+        if self.profile:
+            self._watching = True
+            self._watchdog = threading.Thread(
+                target=self._watch, args=(threading.get_ident(),), daemon=True
+            )
+            self._watchdog.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         assert self._task is not None
         self._task.cancel()
+        if self._watchdog is not None:
+            self._watching = False
+            self._watchdog.join()
         self.worst = max(self.worst, time.perf_counter() - self._last - TICK)
 
 
@@ -116,7 +152,7 @@ async def measure(
     """Run ``act`` under the stall meter until ``done``; return the figures."""
     print(f"  {name} ...", file=sys.stderr, flush=True)
     await asyncio.sleep(0.1)
-    with StallMeter() as meter:
+    with StallMeter(PROFILE) as meter:
         start = time.perf_counter()
         result = act()
         if inspect.isawaitable(result):
@@ -134,7 +170,25 @@ async def measure(
         "ticks": meter.ticks,
     }
     print(f"    {row}", file=sys.stderr, flush=True)
+    if meter.samples:
+        print(profile_report(meter.samples), file=sys.stderr, flush=True)
     return row
+
+
+def profile_report(samples: Counter[tuple[str, ...]], top: int = 25) -> str:
+    """The functions the late event loop was in, by samples that include them."""
+    inclusive: Counter[str] = Counter()
+    innermost: Counter[str] = Counter()
+    for stack, count in samples.items():
+        innermost[stack[0]] += count
+        for function in {line.split(":", 1)[0] + " " + line.rsplit(" ", 1)[1] for line in stack}:
+            inclusive[function] += count
+    total = sum(samples.values())
+    lines = [f"    {total} samples while late; functions by samples that include them:"]
+    lines += [f"      {count:5d} {function}" for function, count in inclusive.most_common(top)]
+    lines.append("    innermost lines:")
+    lines += [f"      {count:5d} {line}" for line, count in innermost.most_common(8)]
+    return "\n".join(lines)
 
 
 def random_network(rows: int, cols: int, count: int, seed: int) -> Network:
@@ -312,7 +366,22 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0, help="OpenBLAS threads")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per action")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON)
+    parser.add_argument(
+        "--only",
+        type=lambda text: set(text.split(",")),
+        default={"big", "storkey", "pinv"},
+        help="which parts to run, of big (the 256x256 session), storkey, pinv (default: all)",
+    )
+    parser.add_argument(
+        "--profile",
+        type=float,
+        default=0.0,
+        metavar="MS",
+        help="print where the event loop was while it was late by more than MS ms",
+    )
     args = parser.parse_args()
+    global PROFILE
+    PROFILE = args.profile / 1000
     if args.quick:
         n = MAX_SIDE * MAX_SIDE
         args.memories = args.memories or OVERLOAD_BYTES // (2 * n) // 4
@@ -322,10 +391,13 @@ def main() -> None:
         print("could not set the BLAS threads", file=sys.stderr)
     busy_before = cpu_busy()
     rows: list[dict] = []
-    with tempfile.TemporaryDirectory() as folder:
-        rows += asyncio.run(big_grid(args, Path(folder)))
-    rows += asyncio.run(storkey(args))
-    rows += asyncio.run(pseudo_inverse(args))
+    if "big" in args.only:
+        with tempfile.TemporaryDirectory() as folder:
+            rows += asyncio.run(big_grid(args, Path(folder)))
+    if "storkey" in args.only:
+        rows += asyncio.run(storkey(args))
+    if "pinv" in args.only:
+        rows += asyncio.run(pseudo_inverse(args))
     busy_after = cpu_busy()
     machine = machine_info()
     blas = machine["blas"] or {}

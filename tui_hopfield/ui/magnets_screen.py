@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Grid, Horizontal, VerticalScroll
 from textual.content import Content
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, Sparkline, Static
 from textual.worker import get_current_worker
@@ -134,23 +134,25 @@ class MagnetsScreen(Screen):
         ],
     ]
 
-    memories: reactive[int] = reactive(0)
+    # Plain vars: the status bar they are bound to repaints itself; a reactive of the
+    # screen would repaint the whole screen (every widget, 100+ ms at 256x256) on each change.
+    memories: reactive[int] = var(0)
     """Mirror of the number of memories."""
-    energy: reactive[float] = reactive(0.0)
+    energy: reactive[float] = var(0.0)
     """Mirror of the grid's energy."""
-    state: reactive[str] = reactive("empty")
+    state: reactive[str] = var("empty")
     """The named state shown in the status bar."""
-    load: reactive[float] = reactive(0.0)
+    load: reactive[float] = var(0.0)
     """Mirror of the load P / N."""
-    temperature: reactive[float] = reactive(0.0)
+    temperature: reactive[float] = var(0.0)
     """Temperature of recall; T > 0 is Glauber dynamics and melts memories."""
-    speed_index: reactive[int] = reactive(DEFAULT_SPEED)
+    speed_index: reactive[int] = var(DEFAULT_SPEED)
     """Index into ``SPEEDS``."""
-    mode: reactive[str] = reactive("async")
+    mode: reactive[str] = var("async")
     """The update mode of recall: ``async`` (one spin at a time) or ``sync`` (all at once)."""
-    rule: reactive[str] = reactive("hebbian")
+    rule: reactive[str] = var("hebbian")
     """Mirror of the learning rule's label."""
-    job: reactive[str] = reactive("")
+    job: reactive[str] = var("")
     """What runs in a worker and how far it is, for the status bar (empty: nothing)."""
 
     def __init__(
