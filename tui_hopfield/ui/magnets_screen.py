@@ -268,7 +268,9 @@ class MagnetsScreen(Screen):
 
     def _title_board(self) -> None:
         board = self.query_one("#board")
-        board.border_title = f"{self.network.rows}\u00d7{self.network.cols} magnets"
+        title = f"{self.network.rows}\u00d7{self.network.cols} magnets"
+        if board.border_title != title:  # setting it repaints the whole board
+            board.border_title = title
 
     @property
     def unsaved(self) -> bool:
@@ -293,7 +295,9 @@ class MagnetsScreen(Screen):
 
     @on(SpinGrid.ViewChanged)
     def describe_view(self, message: SpinGrid.ViewChanged) -> None:
-        self.query_one("#board").border_subtitle = message.description
+        board = self.query_one("#board")
+        if board.border_subtitle != message.description:  # setting it repaints the whole board
+            board.border_subtitle = message.description
 
     # -- keeping the mirror up to date --------------------------------------
 
@@ -806,7 +810,9 @@ class MagnetsScreen(Screen):
             parts.append(f"decay {network.decay:g}")
         if network.use_boost:
             parts.append(f"use +{network.use_boost:g}")
-        self.learning_text.update(" \u00b7 ".join(part for part in parts if part))
+        text = " \u00b7 ".join(part for part in parts if part)
+        if text != str(self.learning_text.content):  # an update lays the screen out again
+            self.learning_text.update(text)
         self.learning_text.tooltip = rule.help
         self.query_one("#beta-setting").display = rule.continuous
         self.beta_slider.value = rule.beta
