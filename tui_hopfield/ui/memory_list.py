@@ -202,8 +202,11 @@ class MemoryList(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.summary = RowSummary()
         """Builds rows from a network for ``show_network``."""
-        self._pictures: LRUCache[tuple[int, bool], tuple[np.ndarray, list[Strip]]] = LRUCache(256)
-        self._by_content: LRUCache[tuple[bytes, bool], list[Strip]] = LRUCache(256)
+        self._pictures: LRUCache[tuple[int, bool], tuple[np.ndarray, list[Strip], bytes]] = (
+            LRUCache(256)
+        )
+        self._by_content: LRUCache[bytes, list[Strip]] = LRUCache(256)
+        self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
         self._palette: tuple[Color, Color] | None = None
         self._last_palette: tuple[Color, Color] | None = None
         self._look: Look | None = None
@@ -290,8 +293,10 @@ class MemoryList(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        # The thumbnails are dropped only if their colours changed (not on focus, say).
+        # The thumbnails are dropped only if their colours changed (not on focus, say);
+        # the lines, drawn in the components' styles, are drawn again.
         self._palette = None
+        self._lines.clear()
 
     # -- drawing ------------------------------------------------------------
 
@@ -336,14 +341,34 @@ class MemoryList(ScrollView, can_focus=True):
         if rows.valleys is not None and rows.valleys.wanted and not self._valleys_asked:
             self._valleys_asked = True
             self.call_later(self._ask_for_valleys)
+        best = index == rows.best
+        pictures, digest = self._picture(row.pattern)
+        # A line is kept by what it shows: a row that comes back (the same memory in a
+        # new network, a redraw for another row's valley) costs no new strips.
+        key = (line, digest, base, best, width, look.thumbnail, self._shown_numbers(row, line))
+        cached = self._lines.get(key)
+        if cached is not None:
+            return cached
         thumbnail = look.thumbnail.width
-        pictures = self._picture(row.pattern)
         if line < len(pictures):
             left = pictures[line].apply_style(base).crop_extend(0, thumbnail, base)
         else:
             left = Strip.blank(thumbnail, base)
-        text = self._text_line(row, index == rows.best, line, width - thumbnail - 1, base)
-        return Strip.join([left, Strip.blank(1, base), text]).crop_extend(0, width, base)
+        text = self._text_line(row, best, line, width - thumbnail - 1, base)
+        strip = Strip.join([left, Strip.blank(1, base), text]).crop_extend(0, width, base)
+        self._lines[key] = strip
+        return strip
+
+    @staticmethod
+    def _shown_numbers(row: MemoryRow, line: int) -> object:
+        """What line ``line`` of ``row`` shows besides its picture (a key for the line cache)."""
+        if line == 0:
+            return row.name
+        if line == 1:
+            return row.overlap
+        if line == 2:
+            return (row.strength, None if np.isnan(row.valley) else row.valley)
+        return None
 
     def _ask_for_valleys(self) -> None:
         """Hand the valleys the drawn rows want to a worker, with what it needs to compute them."""
@@ -413,11 +438,12 @@ class MemoryList(ScrollView, can_focus=True):
             segments = []
         return Strip(segments).crop_extend(0, width, base)
 
-    def _picture(self, pattern: np.ndarray) -> list[Strip]:
-        """The lines of a memory's thumbnail, kept while its pattern object lives.
+    def _picture(self, pattern: np.ndarray) -> tuple[list[Strip], bytes]:
+        """The lines of a memory's thumbnail, and a digest of the pattern.
 
-        They are kept by content too, so the same memories in a new network (a
-        session opened, a rule learned, an overload swapped in) cost no new pictures.
+        They are kept while the pattern object lives, and by content too, so the
+        same memories in a new network (a session opened, a rule learned, an
+        overload swapped in) cost no new pictures.
         """
         if self._palette is None:
             palette = (
@@ -427,22 +453,23 @@ class MemoryList(ScrollView, can_focus=True):
             if palette != self._last_palette:
                 self._pictures.clear()
                 self._by_content.clear()
+                self._lines.clear()
             self._palette = self._last_palette = palette
         key = (id(pattern), self.glyphs)
         cached = self._pictures.get(key)
         if cached is not None and cached[0] is pattern:
-            return cached[1]
+            return cached[1], cached[2]
         digest = hashlib.blake2b(pattern.tobytes(), digest_size=16).digest()
-        content = (digest + bytes(str(pattern.shape), "ascii"), self.glyphs)
-        strips = self._by_content.get(content)
+        digest += bytes(f"{pattern.shape} {self.glyphs}", "ascii")
+        strips = self._by_content.get(digest)
         if strips is None:
             south, north = self._palette
             strips = picture_strips(
                 pattern, 4 * ROW_LINES, ROW_LINES, south, north, Style(), glyphs=self.glyphs
             )
-            self._by_content[content] = strips
-        self._pictures[key] = (pattern, strips)
-        return strips
+            self._by_content[digest] = strips
+        self._pictures[key] = (pattern, strips, digest)
+        return strips, digest
 
     # -- keys and the mouse ---------------------------------------------------
 
