@@ -54,7 +54,7 @@ from tui_hopfield.ui.learning_prompt import Learning  # noqa: E402
 from tui_hopfield.ui.magnets_screen import OVERLOAD_BYTES, MagnetsScreen  # noqa: E402
 
 sys.path.insert(0, str(HERE))
-from engine import cpu_busy, fmt_bytes, machine_info, set_blas_threads  # noqa: E402
+from engine import cpu_busy, fmt_bytes, load_average, machine_info, set_blas_threads  # noqa: E402
 
 TICK = 0.010
 """Seconds between the ticker's turns."""
@@ -401,6 +401,7 @@ def main() -> None:
         args.pinv_memories = max(1, args.pinv_memories // 4)
     if args.threads and not set_blas_threads(args.threads):
         print("could not set the BLAS threads", file=sys.stderr)
+    load_before = load_average()
     busy_before = cpu_busy()
     rows: list[dict] = []
     if "big" in args.only:
@@ -420,13 +421,28 @@ def main() -> None:
         f" {machine['cpus_usable']} usable CPUs, {fmt_bytes(machine['memory'].get('MemTotal'))}"
         f" RAM; Python {machine['python']}, numpy {machine['numpy']} with"
         f" {blas.get('name', '?')} {blas.get('version', '')}; BLAS threads:"
-        f" {machine['blas_threads'] or '?'}; load average at the end {machine['load_average']};"
-        f" CPUs busy with other work before/after: {busy_before} / {busy_after}."
+        f" {machine['blas_threads'] or '?'}; load average at the start {load_before}, at the"
+        f" end {machine['load_average']}; CPUs busy with other work before/after:"
+        f" {busy_before} / {busy_after}."
+    )
+    print(
+        f"Loads: {'a quarter of each (--quick)' if args.quick else 'the largest'}; overload"
+        f" {args.memories or 'to the cap'}, Storkey {args.storkey_memories} memories,"
+        f" pseudo-inverse {args.pinv_memories}."
     )
     print("Command: " + " ".join([Path(sys.executable).name, *sys.argv]))
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(
-        json.dumps({"rows": rows, "machine": machine, "busy": [busy_before, busy_after]}, indent=1)
+        json.dumps(
+            {
+                "rows": rows,
+                "machine": machine,
+                "busy": [busy_before, busy_after],
+                "load_average_before": load_before,
+                "quick": args.quick,
+            },
+            indent=1,
+        )
     )
 
 
