@@ -10,13 +10,17 @@ memory panel's ``end``), and the benchmark waits until its result is on screen.
 
 Actions and sizes (see ``--help`` for the loads):
 
-- overload a 256x256 grid to the most it may hold (``OVERLOAD_BYTES``: 16,384 memories);
-- save that session (ctrl+s), open it again (ctrl+o), move the memory panel to
-  its last memory (its valley depths), switch the rule to dense n=3;
+- open the overload's prompt over the 256x256 grid (any dialog's drawing), then
+  overload the grid to the most it may hold (``OVERLOAD_BYTES``: 16,384 memories);
+- save that session (ctrl+s); open (ctrl+o) the largest session that may be opened
+  (``MAX_ARRAY_BYTES``: its first 16,349 memories, saved untimed); move the memory
+  panel to its last memory (its valley depths); switch the rule to dense n=3;
 - switch to Storkey's rule on its largest grid (``STORKEY_MAX_BYTES``: 8192 spins, 64x128);
 - switch to the pseudo-inverse on 256x256.
 
-Run: ``.venv/bin/python benchmarks/stalls.py [--quick] [--json FILE]``. To measure
+Run: ``.venv/bin/python benchmarks/stalls.py [--quick] [--only big,storkey,pinv]
+[--profile MS] [--json FILE]``; ``--profile`` prints where the event loop was while
+it was late by more than MS ms. To measure
 other code (say a copy of the project before a change) put it first on the
 path: ``PYTHONPATH=/other/copy .venv/bin/python benchmarks/stalls.py``.
 """
