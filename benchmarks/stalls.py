@@ -10,13 +10,17 @@ memory panel's ``end``), and the benchmark waits until its result is on screen.
 
 Actions and sizes (see ``--help`` for the loads):
 
-- overload a 256x256 grid to the most it may hold (``OVERLOAD_BYTES``: 16,384 memories);
-- save that session (ctrl+s), open it again (ctrl+o), move the memory panel to
-  its last memory (its valley depths), switch the rule to dense n=3;
+- open the overload's prompt over the 256x256 grid (any dialog's drawing), then
+  overload the grid to the most it may hold (``OVERLOAD_BYTES``: 16,384 memories);
+- save that session (ctrl+s); open (ctrl+o) the largest session that may be opened
+  (``MAX_ARRAY_BYTES``: its first 16,349 memories, saved untimed); move the memory
+  panel to its last memory (its valley depths); switch the rule to dense n=3;
 - switch to Storkey's rule on its largest grid (``STORKEY_MAX_BYTES``: 8192 spins, 64x128);
 - switch to the pseudo-inverse on 256x256.
 
-Run: ``.venv/bin/python benchmarks/stalls.py [--quick] [--json FILE]``. To measure
+Run: ``.venv/bin/python benchmarks/stalls.py [--quick] [--only big,storkey,pinv]
+[--profile MS] [--json FILE]``; ``--profile`` prints where the event loop was while
+it was late by more than MS ms. To measure
 other code (say a copy of the project before a change) put it first on the
 path: ``PYTHONPATH=/other/copy .venv/bin/python benchmarks/stalls.py``.
 """
@@ -29,7 +33,9 @@ import inspect
 import json
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -46,29 +52,54 @@ from textual.widgets import Input  # noqa: E402
 import tui_hopfield  # noqa: E402
 from tui_hopfield.model.network import Network  # noqa: E402
 from tui_hopfield.model.rules import STORKEY_MAX_BYTES, Rule  # noqa: E402
-from tui_hopfield.model.store import MAX_SIDE  # noqa: E402
+from tui_hopfield.model.store import MAX_ARRAY_BYTES, MAX_SIDE, Session, save  # noqa: E402
 from tui_hopfield.ui.app import HopfieldApp  # noqa: E402
 from tui_hopfield.ui.learning_prompt import Learning  # noqa: E402
 from tui_hopfield.ui.magnets_screen import OVERLOAD_BYTES, MagnetsScreen  # noqa: E402
 
 sys.path.insert(0, str(HERE))
-from engine import cpu_busy, fmt_bytes, machine_info, set_blas_threads  # noqa: E402
+from engine import cpu_busy, fmt_bytes, load_average, machine_info, set_blas_threads  # noqa: E402
 
 TICK = 0.010
 """Seconds between the ticker's turns."""
 TERMINAL = (200, 60)
 """The headless terminal: the grid scrolls, the memory panel shows a few rows."""
 DEFAULT_JSON = HERE / "results" / "stalls.json"
+PROFILE = 0.0
+"""Seconds late past which the event loop's stack is sampled (``--profile``; 0: never)."""
 
 
 class StallMeter:
-    """Records the longest gap between turns of a ticker on the running event loop."""
+    """Records the longest gap between turns of a ticker on the running event loop.
 
-    def __init__(self) -> None:
+    With ``profile`` set, a watchdog thread samples the event loop's stack
+    every few milliseconds while the ticker is late by more than ``profile``
+    seconds, and ``samples`` counts where the loop was (innermost frames first).
+    """
+
+    def __init__(self, profile: float = 0.0) -> None:
         self.worst = 0.0
         self.ticks = 0
         self._last = 0.0
         self._task: asyncio.Task | None = None
+        self.profile = profile
+        self.samples: Counter[tuple[str, ...]] = Counter()
+        self._watching = False
+        self._watchdog: threading.Thread | None = None
+
+    def _watch(self, loop_thread: int) -> None:
+        while self._watching:
+            time.sleep(0.004)
+            if time.perf_counter() - self._last - TICK < self.profile:
+                continue
+            frame = sys._current_frames().get(loop_thread)
+            stack: list[str] = []
+            while frame is not None:
+                code = frame.f_code
+                where = Path(code.co_filename)
+                stack.append(f"{where.parent.name}/{where.name}:{frame.f_lineno} {code.co_name}")
+                frame = frame.f_back
+            self.samples[tuple(stack)] += 1
 
     async def _tick(self) -> None:
         while True:
@@ -82,11 +113,20 @@ class StallMeter:
         # Counted from now: work done before the ticker's first turn is a stall too.
         self._last = time.perf_counter()
         self._task = asyncio.get_running_loop().create_task(self._tick())
+        if self.profile:
+            self._watching = True
+            self._watchdog = threading.Thread(
+                target=self._watch, args=(threading.get_ident(),), daemon=True
+            )
+            self._watchdog.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         assert self._task is not None
         self._task.cancel()
+        if self._watchdog is not None:
+            self._watching = False
+            self._watchdog.join()
         self.worst = max(self.worst, time.perf_counter() - self._last - TICK)
 
 
@@ -116,7 +156,7 @@ async def measure(
     """Run ``act`` under the stall meter until ``done``; return the figures."""
     print(f"  {name} ...", file=sys.stderr, flush=True)
     await asyncio.sleep(0.1)
-    with StallMeter() as meter:
+    with StallMeter(PROFILE) as meter:
         start = time.perf_counter()
         result = act()
         if inspect.isawaitable(result):
@@ -134,7 +174,25 @@ async def measure(
         "ticks": meter.ticks,
     }
     print(f"    {row}", file=sys.stderr, flush=True)
+    if meter.samples:
+        print(profile_report(meter.samples), file=sys.stderr, flush=True)
     return row
+
+
+def profile_report(samples: Counter[tuple[str, ...]], top: int = 25) -> str:
+    """The functions the late event loop was in, by samples that include them."""
+    inclusive: Counter[str] = Counter()
+    innermost: Counter[str] = Counter()
+    for stack, count in samples.items():
+        innermost[stack[0]] += count
+        for function in {line.split(":", 1)[0] + " " + line.rsplit(" ", 1)[1] for line in stack}:
+            inclusive[function] += count
+    total = sum(samples.values())
+    lines = [f"    {total} samples while late; functions by samples that include them:"]
+    lines += [f"      {count:5d} {function}" for function, count in inclusive.most_common(top)]
+    lines.append("    innermost lines:")
+    lines += [f"      {count:5d} {line}" for line, count in innermost.most_common(8)]
+    return "\n".join(lines)
 
 
 def random_network(rows: int, cols: int, count: int, seed: int) -> Network:
@@ -148,6 +206,21 @@ def random_network(rows: int, cols: int, count: int, seed: int) -> Network:
         patterns = rng.choice(np.array([-1, 1], dtype=np.int8), (last - first, network.n))
         network.imprint_many(patterns, [f"random {k + 1}" for k in range(first, last)])
     return network
+
+
+def largest_openable(n: int) -> int:
+    """The most memories of ``n`` spins a session may hold and still open (with room for
+    its header of names)."""
+    return (MAX_ARRAY_BYTES - n - 2**21) // (n + 8)
+
+
+def save_first(network: Network, count: int, path: Path) -> None:
+    """Save the first ``count`` memories of ``network`` as a session (untimed set-up)."""
+    session = Session.of(network)
+    session.names = session.names[:count]
+    session.patterns = session.patterns[:count]
+    session.strengths = session.strengths[:count]
+    save(session, path)
 
 
 def learning(screen: MagnetsScreen, rule: Rule) -> Learning:
@@ -173,15 +246,27 @@ async def big_grid(args: argparse.Namespace, folder: Path) -> list[dict]:
         )
         rows[-1]["finished"] = True
 
+        # The prompt is measured apart: drawing any dialog over the big grid is not the
+        # overload's work (its dimmed copy of the screen below is drawn once).
+        rows.append(
+            await measure(
+                "a dialog over the grid (O's prompt)",
+                size,
+                0,
+                lambda: pilot.press("O"),
+                lambda: bool(app.screen.query(Input)),
+                args.timeout,
+            )
+        )
+
         async def overload() -> None:
-            await pilot.press("O")
             field = app.screen.query_one(Input)
             field.value = f"{target / n:.6f}"
             await pilot.press("enter")
 
         rows.append(
             await measure(
-                f"overload to {target:,} memories",
+                f"overload to {target:,} memories (enter)",
                 size,
                 target,
                 overload,
@@ -201,17 +286,27 @@ async def big_grid(args: argparse.Namespace, folder: Path) -> list[dict]:
                 args.timeout,
             )
         )
+        # A session of the cap's 16,384 memories is 1 GiB of patterns, over what a session
+        # may unpack to (MAX_ARRAY_BYTES): the largest that opens is a few memories fewer.
+        openable = min(target, largest_openable(n))
+        if openable < target:
+            path = folder / "largest.hopfield"
+            await asyncio.to_thread(save_first, screen.network, openable, path)
         before = screen.network
         rows.append(
             await measure(
                 "open (ctrl+o)",
                 size,
-                target,
+                openable,
                 lambda: screen.open_from(path),
-                lambda: screen.network is not before and idle(screen),
+                lambda: idle(screen),
                 args.timeout,
             )
         )
+        if screen.network is before:
+            rows[-1]["finished"] = False
+            print("    the session was not opened", file=sys.stderr)
+        target = screen.network.count
         before = None  # let the old network go
         panel = screen.memory_list
         panel.focus()
@@ -312,7 +407,22 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0, help="OpenBLAS threads")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per action")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON)
+    parser.add_argument(
+        "--only",
+        type=lambda text: set(text.split(",")),
+        default={"big", "storkey", "pinv"},
+        help="which parts to run, of big (the 256x256 session), storkey, pinv (default: all)",
+    )
+    parser.add_argument(
+        "--profile",
+        type=float,
+        default=0.0,
+        metavar="MS",
+        help="print where the event loop was while it was late by more than MS ms",
+    )
     args = parser.parse_args()
+    global PROFILE
+    PROFILE = args.profile / 1000
     if args.quick:
         n = MAX_SIDE * MAX_SIDE
         args.memories = args.memories or OVERLOAD_BYTES // (2 * n) // 4
@@ -320,12 +430,16 @@ def main() -> None:
         args.pinv_memories = max(1, args.pinv_memories // 4)
     if args.threads and not set_blas_threads(args.threads):
         print("could not set the BLAS threads", file=sys.stderr)
+    load_before = load_average()
     busy_before = cpu_busy()
     rows: list[dict] = []
-    with tempfile.TemporaryDirectory() as folder:
-        rows += asyncio.run(big_grid(args, Path(folder)))
-    rows += asyncio.run(storkey(args))
-    rows += asyncio.run(pseudo_inverse(args))
+    if "big" in args.only:
+        with tempfile.TemporaryDirectory() as folder:
+            rows += asyncio.run(big_grid(args, Path(folder)))
+    if "storkey" in args.only:
+        rows += asyncio.run(storkey(args))
+    if "pinv" in args.only:
+        rows += asyncio.run(pseudo_inverse(args))
     busy_after = cpu_busy()
     machine = machine_info()
     blas = machine["blas"] or {}
@@ -336,13 +450,28 @@ def main() -> None:
         f" {machine['cpus_usable']} usable CPUs, {fmt_bytes(machine['memory'].get('MemTotal'))}"
         f" RAM; Python {machine['python']}, numpy {machine['numpy']} with"
         f" {blas.get('name', '?')} {blas.get('version', '')}; BLAS threads:"
-        f" {machine['blas_threads'] or '?'}; load average at the end {machine['load_average']};"
-        f" CPUs busy with other work before/after: {busy_before} / {busy_after}."
+        f" {machine['blas_threads'] or '?'}; load average at the start {load_before}, at the"
+        f" end {machine['load_average']}; CPUs busy with other work before/after:"
+        f" {busy_before} / {busy_after}."
+    )
+    print(
+        f"Loads: {'a quarter of each (--quick)' if args.quick else 'the largest'}; overload"
+        f" {args.memories or 'to the cap'}, Storkey {args.storkey_memories} memories,"
+        f" pseudo-inverse {args.pinv_memories}."
     )
     print("Command: " + " ".join([Path(sys.executable).name, *sys.argv]))
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(
-        json.dumps({"rows": rows, "machine": machine, "busy": [busy_before, busy_after]}, indent=1)
+        json.dumps(
+            {
+                "rows": rows,
+                "machine": machine,
+                "busy": [busy_before, busy_after],
+                "load_average_before": load_before,
+                "quick": args.quick,
+            },
+            indent=1,
+        )
     )
 
 

@@ -239,7 +239,39 @@ async def test_a_new_overlap_does_not_redraw_the_thumbnails(drawn):
         app.network.forget(0)
         app.panel.show_network(app.network)
         await pilot.pause()
-        assert len(app.panel.rows) == 2 and len(drawn) == 5  # new pattern objects: drawn again
+        # New pattern objects, the same pictures: kept by content, not drawn again.
+        assert len(app.panel.rows) == 2 and len(drawn) == 3
+
+
+async def test_the_same_memories_in_a_new_network_draw_no_new_thumbnails(drawn):
+    app = PanelApp(network_of(3))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        before = panel_lines(app.panel)
+        assert len(drawn) == 3
+        app.panel.show_network(app.network.copy())  # a session reopened, a rule re-learned
+        await pilot.pause()
+        assert panel_lines(app.panel) == before and len(drawn) == 3
+        other = network_of(3)
+        other.imprint(-PICTURES[0].spins, "inverse")
+        app.panel.show_network(other)
+        await pilot.pause()
+        assert len(drawn) == 4  # only the new picture
+
+
+async def test_focus_keeps_the_thumbnails_and_glyphs_draw_them_anew(drawn):
+    app = PanelApp(network_of(2))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        assert len(drawn) == 2
+        app.panel.blur()
+        await pilot.pause()
+        app.panel.focus()
+        await pilot.pause()
+        assert len(drawn) == 2
+        app.panel.glyphs = True
+        await pilot.pause()
+        assert len(drawn) == 4
 
 
 async def test_keys_move_the_highlight():

@@ -18,7 +18,9 @@ class LearningActions:
     def _show_learning(self) -> None:
         """Show the learning settings (the snapshot's ``learning`` and ``rule`` say when)."""
         rule = self.workspace.network.rule
-        self.learning_text.update(self.workspace.learning_label())
+        text = self.workspace.learning_label()
+        if text != str(self.learning_text.content):  # an update lays the screen out again
+            self.learning_text.update(text)
         self.learning_text.tooltip = rule.help
         self.query_one("#beta-setting").display = rule.continuous
         self.beta_slider.value = rule.beta

@@ -18,7 +18,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Container, Grid, Horizontal, VerticalScroll
 from textual.content import Content
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, Sparkline, Static
 
@@ -88,7 +88,9 @@ class MagnetsScreen(
 
     BINDINGS = bindings_for("magnets")
 
-    snapshot: reactive[Snapshot] = reactive(Snapshot)
+    # A plain var: the status bar bound to it repaints itself; a reactive of the screen
+    # would repaint every widget (100+ ms at 256x256) on each change, ten a second in a job.
+    snapshot: reactive[Snapshot] = var(Snapshot)
     """What the status bar and the settings show, from the workspace (``_show``)."""
 
     def __init__(
@@ -260,7 +262,9 @@ class MagnetsScreen(
 
     def _title_board(self) -> None:
         board = self.query_one("#board")
-        board.border_title = f"{self.network.rows}\u00d7{self.network.cols} magnets"
+        title = f"{self.network.rows}\u00d7{self.network.cols} magnets"
+        if board.border_title != title:  # setting it repaints the whole board
+            board.border_title = title
 
     def on_resize(self, event: events.Resize) -> None:
         width, height = event.size
@@ -275,7 +279,9 @@ class MagnetsScreen(
 
     @on(SpinGrid.ViewChanged)
     def describe_view(self, message: SpinGrid.ViewChanged) -> None:
-        self.query_one("#board").border_subtitle = message.description
+        board = self.query_one("#board")
+        if board.border_subtitle != message.description:  # setting it repaints the whole board
+            board.border_subtitle = message.description
 
     # -- from the workspace's results to the widgets --------------------------
 

@@ -14,8 +14,10 @@ rows cost, not one widget per memory.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import textwrap
+from dataclasses import dataclass
 
 import numpy as np
 from rich.segment import Segment
@@ -49,6 +51,24 @@ TITLE_LINES = 2
 """Lines above the panel (its title and the gap before it) shown with the first row."""
 HINT = "no memories yet: press a picture, or draw and press i"
 """What the panel says while there are no memories."""
+
+
+@dataclass(frozen=True)
+class Look:
+    """What every line of one drawing of the panel shares: its width and styles."""
+
+    width: int
+    """The panel's width in cells."""
+    base: Style
+    """The panel's own style (its background)."""
+    highlight: Style
+    """What the highlighted row adds to ``base``."""
+    scroll_y: int
+    """The first line of the panel's whole height that is on show."""
+    thumbnail: Size
+    """The cells each memory's picture takes."""
+    row_height: int
+    """Lines per memory."""
 
 
 def bar(fraction: float, width: int) -> str:
@@ -182,8 +202,14 @@ class MemoryList(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.summary = RowSummary()
         """Builds rows from a network for ``show_network``."""
-        self._pictures: LRUCache[tuple[int, bool], tuple[np.ndarray, list[Strip]]] = LRUCache(256)
+        self._pictures: LRUCache[tuple[int, bool], tuple[np.ndarray, list[Strip], bytes]] = (
+            LRUCache(256)
+        )
+        self._by_content: LRUCache[bytes, list[Strip]] = LRUCache(256)
+        self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
         self._palette: tuple[Color, Color] | None = None
+        self._last_palette: tuple[Color, Color] | None = None
+        self._look: Look | None = None
         self._valleys_asked = False
         self.set_reactive(MemoryList.glyphs, bool(os.environ.get("NO_COLOR")))
 
@@ -267,15 +293,38 @@ class MemoryList(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        # The thumbnails are dropped only if their colours changed (not on focus, say);
+        # the lines, drawn in the components' styles, are drawn again.
         self._palette = None
-        self._pictures.clear()
+        self._lines.clear()
 
     # -- drawing ------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The styles and sizes every line needs are looked up once per drawing, not per
+        # line: a new network's panel is drawn in the frame that swaps it in.
+        self._look = self._current_look()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._look = None
+
+    def _current_look(self) -> Look:
+        thumbnail = self.thumbnail_size
+        return Look(
+            self.size.width,
+            self.rich_style,
+            self.get_component_rich_style("memory-list--highlight"),
+            int(self.scroll_offset.y),
+            thumbnail,
+            max(TEXT_LINES, thumbnail.height),
+        )
+
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        base = self.rich_style
-        y += int(self.scroll_offset.y)
+        look = self._look or self._current_look()
+        width = look.width
+        base = look.base
+        y += look.scroll_y
         rows = self.rows
         if not rows:
             lines = self.hint_lines(width)
@@ -283,23 +332,43 @@ class MemoryList(ScrollView, can_focus=True):
                 return Strip.blank(width, base)
             hint = self._text_style("memory-list--hint", base)
             return Strip([Segment(lines[y], hint)]).crop_extend(0, width, base)
-        index, line = divmod(y, self.row_height)
+        index, line = divmod(y, look.row_height)
         if index >= len(rows):
             return Strip.blank(width, base)
         if index == self.highlighted:
-            base = base + self.get_component_rich_style("memory-list--highlight")
+            base = base + look.highlight
         row = rows[index]
         if rows.valleys is not None and rows.valleys.wanted and not self._valleys_asked:
             self._valleys_asked = True
             self.call_later(self._ask_for_valleys)
-        thumbnail = self.thumbnail_size.width
-        pictures = self._picture(row.pattern)
+        best = index == rows.best
+        pictures, digest = self._picture(row.pattern)
+        # A line is kept by what it shows: a row that comes back (the same memory in a
+        # new network, a redraw for another row's valley) costs no new strips.
+        key = (line, digest, base, best, width, look.thumbnail, self._shown_numbers(row, line))
+        cached = self._lines.get(key)
+        if cached is not None:
+            return cached
+        thumbnail = look.thumbnail.width
         if line < len(pictures):
             left = pictures[line].apply_style(base).crop_extend(0, thumbnail, base)
         else:
             left = Strip.blank(thumbnail, base)
-        text = self._text_line(row, index == rows.best, line, width - thumbnail - 1, base)
-        return Strip.join([left, Strip.blank(1, base), text]).crop_extend(0, width, base)
+        text = self._text_line(row, best, line, width - thumbnail - 1, base)
+        strip = Strip.join([left, Strip.blank(1, base), text]).crop_extend(0, width, base)
+        self._lines[key] = strip
+        return strip
+
+    @staticmethod
+    def _shown_numbers(row: MemoryRow, line: int) -> object:
+        """What line ``line`` of ``row`` shows besides its picture (a key for the line cache)."""
+        if line == 0:
+            return row.name
+        if line == 1:
+            return row.overlap
+        if line == 2:
+            return (row.strength, None if np.isnan(row.valley) else row.valley)
+        return None
 
     def _ask_for_valleys(self) -> None:
         """Hand the valleys the drawn rows want to a worker, with what it needs to compute them."""
@@ -369,23 +438,38 @@ class MemoryList(ScrollView, can_focus=True):
             segments = []
         return Strip(segments).crop_extend(0, width, base)
 
-    def _picture(self, pattern: np.ndarray) -> list[Strip]:
-        """The lines of a memory's thumbnail, kept while its pattern object lives."""
-        key = (id(pattern), self.glyphs)
-        cached = self._pictures.get(key)
-        if cached is not None and cached[0] is pattern:
-            return cached[1]
+    def _picture(self, pattern: np.ndarray) -> tuple[list[Strip], bytes]:
+        """The lines of a memory's thumbnail, and a digest of the pattern.
+
+        They are kept while the pattern object lives, and by content too, so the
+        same memories in a new network (a session opened, a rule learned, an
+        overload swapped in) cost no new pictures.
+        """
         if self._palette is None:
-            self._palette = (
+            palette = (
                 self.get_component_styles("memory-list--south").color,
                 self.get_component_styles("memory-list--north").color,
             )
-        south, north = self._palette
-        strips = picture_strips(
-            pattern, 4 * ROW_LINES, ROW_LINES, south, north, Style(), glyphs=self.glyphs
-        )
-        self._pictures[key] = (pattern, strips)
-        return strips
+            if palette != self._last_palette:
+                self._pictures.clear()
+                self._by_content.clear()
+                self._lines.clear()
+            self._palette = self._last_palette = palette
+        key = (id(pattern), self.glyphs)
+        cached = self._pictures.get(key)
+        if cached is not None and cached[0] is pattern:
+            return cached[1], cached[2]
+        digest = hashlib.blake2b(pattern.tobytes(), digest_size=16).digest()
+        digest += bytes(f"{pattern.shape} {self.glyphs}", "ascii")
+        strips = self._by_content.get(digest)
+        if strips is None:
+            south, north = self._palette
+            strips = picture_strips(
+                pattern, 4 * ROW_LINES, ROW_LINES, south, north, Style(), glyphs=self.glyphs
+            )
+            self._by_content[digest] = strips
+        self._pictures[key] = (pattern, strips, digest)
+        return strips, digest
 
     # -- keys and the mouse ---------------------------------------------------
 
