@@ -363,3 +363,16 @@ def test_a_storkey_session_too_large_for_its_budget_is_refused(tmp_path):
     bad = write_members(tmp_path / "storkey.npz", **members)
     with pytest.raises(SessionError, match="budget"):
         load(bad)
+
+
+@pytest.mark.parametrize("side", [8, 32, 64, 128, 256])
+def test_the_largest_overload_the_app_makes_is_a_session_it_opens(side):
+    """The overload's cap and the session's bound agree (16,384 memories at 256x256 saved,
+    then refused on opening, was a new user's report)."""
+    from tui_hopfield.model.overload import most_memories
+    from tui_hopfield.model.session_format import MAX_ARRAY_BYTES, MAX_META_BYTES
+
+    network = Network(side, side)
+    n = network.n
+    most = min(most_memories(network), n)  # the overload's load is at most 1
+    assert most * n + 8 * most + n + MAX_META_BYTES <= MAX_ARRAY_BYTES

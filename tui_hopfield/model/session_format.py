@@ -15,7 +15,7 @@ Limits (a file past any of them is refused before anything large is allocated):
 
 - the file: a regular file (never a FIFO, device, socket or folder) of at
   most ``MAX_FILE_BYTES`` (512 MiB); its arrays unpack to at most
-  ``MAX_ARRAY_BYTES`` (1 GiB) in all, and the JSON header to ``MAX_META_BYTES``
+  ``MAX_ARRAY_BYTES`` (1,088 MiB) in all, and the JSON header to ``MAX_META_BYTES``
 - the grid: 1 to ``MAX_SIDE`` (256) rows and columns
 - memories: at most ``MAX_MEMORIES`` (100,000), names of 1 to ``MAX_NAME``
   (200) characters, all different
@@ -50,10 +50,12 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 """A session file larger than this is refused before it is read."""
 MAX_NAME = 200
 """The longest name of a memory."""
-MAX_ARRAY_BYTES = 1024 * 1024 * 1024
-"""The most bytes the arrays of a session may unpack to (a zip bomb is refused)."""
 MAX_META_BYTES = 16 * 2**20
 """The most bytes the JSON header may take."""
+MAX_ARRAY_BYTES = 2**30 + 2**26
+"""The most bytes the arrays of a session may unpack to (a zip bomb is refused):
+the largest session the app makes, 1 GiB of patterns (the overload's cap, 16,384
+memories of 256x256), with their strengths, the grid and the header beside them."""
 MAX_NUMBER = 1e12
 """The greatest size of any other number a file's settings may hold."""
 MAX_DIGITS = 18

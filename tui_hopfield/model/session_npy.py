@@ -76,7 +76,7 @@ def read_header(member: Member, key: str, path: Path) -> Header:
     if nbytes > MAX_ARRAY_BYTES:
         raise SessionError(
             f"{path}: its arrays would take {nbytes / 2**30:.1f} GiB unpacked,"
-            f" more than the {MAX_ARRAY_BYTES / 2**30:.0f} GiB a session may"
+            f" more than the {MAX_ARRAY_BYTES / 2**20:,.0f} MiB a session may"
         )
     if key == "meta" and nbytes > MAX_META_BYTES:
         raise SessionError(f"{path}: the session header is {nbytes} bytes, too large")

@@ -235,7 +235,7 @@ def load(path: str | Path) -> Session:
         if total > MAX_ARRAY_BYTES:
             raise SessionError(
                 f"{path}: its arrays would take {total / 2**30:.1f} GiB unpacked,"
-                f" more than the {MAX_ARRAY_BYTES / 2**30:.0f} GiB a session may"
+                f" more than the {MAX_ARRAY_BYTES / 2**20:,.0f} MiB a session may"
             )
         meta = parse_meta(headers["meta"].read(members["meta"], path), path)
         shapes = _expected_shapes(meta)
