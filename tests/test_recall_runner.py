@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pytest
+
 from tui_hopfield.ui.app import HopfieldApp
 from tui_hopfield.ui.magnets_screen import SPEEDS
+from tui_hopfield.ui.status_bar import StatusBar
 
 
 def recall_workers(pilot) -> list:
@@ -47,3 +52,25 @@ async def test_the_status_bar_shows_the_workspace_snapshot():
         assert bar.snapshot == shown
         text = bar.render().plain
         assert "memories 1" in text and "recalled smile" in text and "sync" in text
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_a_narrow_status_bar_shortens_the_state_and_keeps_the_rule_and_mode(width):
+    """A long memory name no longer pushes the rule and mode off the line (a new user's
+    report: at 80 columns 'sync' was always cut; a long name hid everything after it)."""
+    app = HopfieldApp(32, 32, seed=1)
+    async with app.run_test(size=(width, 30)) as pilot:
+        bar = app.magnets.query_one(StatusBar)
+        long = "recalled " + "my favourite smiling face from the park " * 4
+        app.magnets.snapshot = replace(
+            app.magnets.snapshot, state=long, rule="storkey", mode="sync", memories=309
+        )
+        await pilot.pause()
+        line = bar.render().plain
+        assert line.endswith("storkey sync") and "\u2026" in line
+        assert len(line) <= width and "memories 309" in line
+        app.magnets.snapshot = replace(app.magnets.snapshot, state="recalled smile")
+        await pilot.pause()
+        line = bar.render().plain
+        assert "recalled smile" in line and line.endswith("storkey sync")
+        assert len(line) <= width

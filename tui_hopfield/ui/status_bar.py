@@ -10,6 +10,9 @@ from tui_hopfield.model.changes import Snapshot
 from tui_hopfield.model.names import visible
 from tui_hopfield.model.network import CAPACITY
 
+STATE_AT_LEAST = 12
+"""The fewest characters of the named state a narrow status bar keeps."""
+
 
 class StatusBar(Widget):
     """``memories 3 · energy -498.2 · recalled smile · load 0.003 / ~0.138 · hebbian async``.
@@ -24,6 +27,23 @@ class StatusBar(Widget):
     """What to show: the workspace's numbers, the named state and the job running."""
 
     def render(self) -> Text:
+        width = self.size.width
+        full = self._line(self.snapshot.state, capacity=True)
+        if not width or full.cell_len <= width:
+            return full
+        # Too narrow: the capacity hint goes first, then the state's name is shortened
+        # (the rule and the mode stay), and what still does not fit ends in an ellipsis.
+        line = self._line(self.snapshot.state, capacity=False)
+        excess = line.cell_len - width
+        state = visible(self.snapshot.state)
+        if excess > 0 and len(state) > STATE_AT_LEAST:
+            keep = max(STATE_AT_LEAST, len(state) - excess - 1)
+            line = self._line(state[:keep] + "\u2026", capacity=False)
+        line.truncate(width, overflow="ellipsis")
+        return line
+
+    def _line(self, state: str, capacity: bool) -> Text:
+        """The line, with ``state`` as the named state, and the classic capacity if asked."""
         key = self.get_component_rich_style("status-bar--key")
         shown = self.snapshot
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -36,7 +56,7 @@ class StatusBar(Widget):
         text.append(f"{shown.energy:.1f}")
         text.append(" \u00b7 ", key)
         # The state may name a memory: drawn with its controls visible.
-        text.append(visible(shown.state), self.get_component_rich_style("status-bar--state"))
+        text.append(visible(state), self.get_component_rich_style("status-bar--state"))
         text.append(" \u00b7 load ", key)
         # The classic capacity is Hebb's; the other rules store more (the workspace knows).
         over = shown.over_capacity
@@ -44,7 +64,8 @@ class StatusBar(Widget):
             f"{shown.load:.3f}",
             self.get_component_rich_style("status-bar--warning") if over else "",
         )
-        text.append(f" / ~{CAPACITY}", key)
+        if capacity:
+            text.append(f" / ~{CAPACITY}", key)
         if over:
             text.append(" (over capacity)", self.get_component_rich_style("status-bar--warning"))
         text.append(" \u00b7 ", key)
