@@ -209,6 +209,28 @@ async def test_palette_commands_run_their_actions():
         assert isinstance(app.focused, MemoryList)
 
 
+async def test_the_temperature_is_set_from_the_palette_too():
+    """Every key of the main screen has a palette entry (hotter and colder were missing)."""
+    app = HopfieldApp(seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        commands = {command.title: command for command in app.get_system_commands(app.screen)}
+        pictures = "magnets.picture"  # the picture buttons, one click each
+        missing = [
+            a.id
+            for a in ACTIONS
+            if a.screen == "magnets" and not a.palette and not a.id.startswith(pictures)
+        ]
+        assert missing == []
+        for title, expected in (
+            ("Temperature up by 0.05", 0.1),
+            ("Temperature down by 0.05", 0.05),
+        ):
+            for _ in range(1 if expected < 0.1 else 2):
+                app.call_later(commands[title].callback)
+                await pilot.pause()
+            assert app.magnets.workspace.temperature == pytest.approx(expected)
+
+
 async def test_a_keymap_moves_a_key_by_its_id():
     app = HopfieldApp(seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
