@@ -213,16 +213,16 @@ async def test_the_hint_wraps_in_a_narrow_panel():
 @pytest.fixture
 def drawn(monkeypatch) -> list[np.ndarray]:
     """The pictures the panel draws into thumbnails, in order."""
-    from tui_hopfield.ui import memory_list
+    from tui_hopfield.ui import memory_lines
 
     pictures: list[np.ndarray] = []
-    real = memory_list.picture_strips
+    real = memory_lines.picture_strips
 
     def counting(values, *args, **kwargs):
         pictures.append(values)
         return real(values, *args, **kwargs)
 
-    monkeypatch.setattr(memory_list, "picture_strips", counting)
+    monkeypatch.setattr(memory_lines, "picture_strips", counting)
     return pictures
 
 

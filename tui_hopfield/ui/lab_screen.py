@@ -3,7 +3,9 @@
 Each experiment has a tab with its settings, a run and a stop button, a
 progress bar, the plots and the table. A run is a thread worker, so the
 screen stays live; stop (or leaving the screen) asks the experiment to end
-after the unit of work it is on, and whatever it measured is shown.
+after the unit of work it is on, and whatever it measured is shown. The forms'
+fields and the settings read from them are in ``lab_settings``; the charts and
+tables that show a result, in ``lab_results``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import (
     Button,
     DataTable,
@@ -38,107 +39,21 @@ from textual.worker import Worker, WorkerState
 from tui_hopfield.experiments.capacity import (
     CapacityResult,
     CapacitySettings,
-    parse_alphas,
     run_capacity,
 )
 from tui_hopfield.experiments.charts import capacity_chart, energy_chart, similarity_chart
-from tui_hopfield.experiments.plots import AXIS, NOBODY, REFERENCE, Chart
 from tui_hopfield.experiments.reinforce import ReinforceResult, ReinforceSettings, run_reinforce
 from tui_hopfield.experiments.scenes import Scene, builtin_scenes, load_scenes
-from tui_hopfield.experiments.tables import Table, capacity_table, reinforce_table
+from tui_hopfield.experiments.tables import capacity_table, reinforce_table
 from tui_hopfield.model.errors import ModelError
-from tui_hopfield.model.rules import RULE_NAMES, Rule, parse_degree
 from tui_hopfield.ui.actions import bindings_for
+from tui_hopfield.ui.lab_results import ChartView, finished
+from tui_hopfield.ui.lab_results import fill_table as _fill  # its name here before the split
+from tui_hopfield.ui.lab_settings import capacity_settings, field, reinforce_settings, rule_fields
 from tui_hopfield.ui.plain import plain
 
 PROGRESS_INTERVAL = 0.1
 """Seconds between two progress updates from a running experiment, at least."""
-SERIES_CLASSES = ("chart-view--first", "chart-view--second", "chart-view--third")
-"""Component classes of the series' colours, in order (more series reuse them)."""
-
-
-class ChartView(Widget):
-    """A ``Chart`` drawn to fit the widget, each series in its colour."""
-
-    COMPONENT_CLASSES = {
-        *SERIES_CLASSES,
-        "chart-view--axis",
-        "chart-view--reference",
-    }
-
-    DEFAULT_CSS = """
-    ChartView {
-        width: 1fr;
-        height: 1fr;
-        min-height: 8;
-    }
-    ChartView > .chart-view--first { color: $plot-first; text-style: bold; }
-    ChartView > .chart-view--second { color: $plot-second; text-style: bold; }
-    ChartView > .chart-view--third { color: $plot-third; }
-    ChartView > .chart-view--axis { color: $text-muted; }
-    ChartView > .chart-view--reference { color: $plot-reference; }
-    """
-
-    def __init__(self, empty: str = "", *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.chart: Chart | None = None
-        """What is drawn; None shows ``empty``."""
-        self.empty = empty
-        """The text shown before there is a chart."""
-
-    def show(self, chart: Chart | None) -> None:
-        """Draw ``chart`` (None: the empty text)."""
-        self.chart = chart
-        self.refresh()
-
-    def text(self) -> str:
-        """The chart as plain text at the widget's size (for tests and copying)."""
-        if self.chart is None:
-            return self.empty
-        return self.chart.draw(self.size.width, self.size.height).text()
-
-    def render(self) -> Text:
-        if self.chart is None:
-            return Text(self.empty, style=self.get_component_rich_style("chart-view--axis"))
-        drawing = self.chart.draw(self.size.width, self.size.height)
-        styles = {
-            AXIS: self.get_component_rich_style("chart-view--axis"),
-            REFERENCE: self.get_component_rich_style("chart-view--reference"),
-        }
-        text = Text(no_wrap=True, overflow="crop")
-        for number, (line, owners) in enumerate(zip(drawing.lines, drawing.owners, strict=True)):
-            if number:
-                text.append("\n")
-            for char, owner in zip(line, owners, strict=True):
-                if owner == NOBODY:
-                    text.append(char)
-                    continue
-                if owner not in styles:
-                    name = SERIES_CLASSES[owner % len(SERIES_CLASSES)]
-                    styles[owner] = self.get_component_rich_style(name)
-                text.append(char, styles[owner])
-        return text
-
-
-def _field(label: str, widget: Widget) -> ComposeResult:
-    yield Label(label, classes="field-label")
-    yield widget
-
-
-def _rule_fields(prefix: str) -> ComposeResult:
-    yield from _field(
-        "rule",
-        Select(
-            [(name, name) for name in RULE_NAMES],
-            value="hebbian",
-            allow_blank=False,
-            compact=True,
-            id=f"{prefix}-rule",
-        ),
-    )
-    # Enabled when the rule takes them (dense: degree, modern: beta).
-    yield from _field("degree", Input("3", compact=True, disabled=True, id=f"{prefix}-degree"))
-    yield from _field("beta", Input("40", compact=True, disabled=True, id=f"{prefix}-beta"))
 
 
 class LabScreen(Screen[None]):
@@ -237,14 +152,14 @@ class LabScreen(Screen[None]):
         with TabbedContent(id="lab-tabs"):
             with TabPane("capacity", id="capacity"):
                 with Grid(classes="form"):
-                    yield from _rule_fields("capacity")
-                    yield from _field("seed", self._input("seed", "capacity-seed", "random"))
-                    yield from _field("N", self._input("n", "capacity-n"))
-                    yield from _field(
+                    yield from rule_fields("capacity")
+                    yield from field("seed", self._input("seed", "capacity-seed", "random"))
+                    yield from field("N", self._input("n", "capacity-n"))
+                    yield from field(
                         "alphas", Input("0.02:0.3:0.02", compact=True, id="capacity-alphas")
                     )
-                    yield from _field("trials", self._input("trials", "capacity-trials"))
-                    yield from _field("flip", Input("0.1", compact=True, id="capacity-flip"))
+                    yield from field("trials", self._input("trials", "capacity-trials"))
+                    yield from field("flip", Input("0.1", compact=True, id="capacity-flip"))
                 yield from self._controls("capacity")
                 yield ChartView(
                     "Run a sweep to see recall fall as the load grows.", id="capacity-chart"
@@ -252,12 +167,12 @@ class LabScreen(Screen[None]):
                 yield DataTable(id="capacity-table", zebra_stripes=True)
             with TabPane("letting go", id="reinforce"):
                 with Grid(classes="form"):
-                    yield from _rule_fields("reinforce")
-                    yield from _field("seed", self._input("seed", "reinforce-seed", "random"))
-                    yield from _field("rounds", self._input("rounds", "reinforce-rounds"))
-                    yield from _field("old", Input("3", compact=True, id="reinforce-old"))
-                    yield from _field("noise", Input("0.1", compact=True, id="reinforce-noise"))
-                    yield from _field(
+                    yield from rule_fields("reinforce")
+                    yield from field("seed", self._input("seed", "reinforce-seed", "random"))
+                    yield from field("rounds", self._input("rounds", "reinforce-rounds"))
+                    yield from field("old", Input("3", compact=True, id="reinforce-old"))
+                    yield from field("noise", Input("0.1", compact=True, id="reinforce-noise"))
+                    yield from field(
                         "scenes", self._input("scenes", "reinforce-scenes", "built-in")
                     )
                 yield from self._controls("reinforce")
@@ -329,9 +244,9 @@ class LabScreen(Screen[None]):
             return
         try:
             if experiment == "capacity":
-                work = self._capacity_work(self._capacity_settings())
+                work = self._capacity_work(capacity_settings(self))
             else:
-                work = self._reinforce_work(*self._reinforce_settings())
+                work = self._reinforce_work(*reinforce_settings(self))
         except ModelError as error:
             self._status(experiment, str(error))
             self.notify(str(error), title="cannot run", severity="error")
@@ -353,46 +268,7 @@ class LabScreen(Screen[None]):
         self.query_one(f"#{experiment}-run", Button).disabled = running
         self.query_one(f"#{experiment}-stop", Button).disabled = not running
 
-    # -- settings ----------------------------------------------------------------
-
-    def _value(self, id: str) -> str:
-        return self.query_one(f"#{id}", Input).value.strip()
-
-    def _rule(self, prefix: str) -> Rule:
-        name = self.query_one(f"#{prefix}-rule", Select).value
-        degree = parse_degree(self._value(f"{prefix}-degree") or "3")
-        beta = _number(self._value(f"{prefix}-beta") or "40", float, "beta")
-        return Rule(str(name), degree, beta)
-
-    def _seed(self, prefix: str) -> int | None:
-        text = self._value(f"{prefix}-seed")
-        if not text:
-            return None
-        seed = _number(text, int, "the seed")
-        if seed < 0:
-            raise ModelError(f"the seed is 0 or more, not {seed}")
-        return seed
-
-    def _capacity_settings(self) -> CapacitySettings:
-        return CapacitySettings(
-            rule=self._rule("capacity"),
-            n=_number(self._value("capacity-n"), int, "N"),
-            alphas=parse_alphas(self._value("capacity-alphas")),
-            trials=_number(self._value("capacity-trials"), int, "trials"),
-            flip=_number(self._value("capacity-flip"), float, "flip"),
-            seed=self._seed("capacity"),
-        )
-
-    def _reinforce_settings(self) -> tuple[ReinforceSettings, Path | None]:
-        settings = ReinforceSettings(
-            rule=self._rule("reinforce"),
-            rounds=_number(self._value("reinforce-rounds"), int, "rounds"),
-            old_strength=_number(self._value("reinforce-old"), float, "the old strength"),
-            noise=_number(self._value("reinforce-noise"), float, "noise"),
-            seed=self._seed("reinforce"),
-        )
-        folder = self._value("reinforce-scenes")
-        return settings, Path(folder) if folder else None
+    # -- the runs -------------------------------------------------------------------
 
     def _capacity_work(self, settings: CapacitySettings) -> Callable[..., CapacityResult]:
         return lambda progress, stop: run_capacity(settings, progress, stop)
@@ -462,7 +338,7 @@ class LabScreen(Screen[None]):
             capacity_chart(result) if result.points else None
         )
         _fill(self.query_one("#capacity-table", DataTable), capacity_table(result))
-        self._status("capacity", _finished(result.complete, result.seconds))
+        self._status("capacity", finished(result.complete, result.seconds))
 
     def show_reinforce(self, result: ReinforceResult) -> None:
         """Show a study's table and the plots of its first scene."""
@@ -473,7 +349,7 @@ class LabScreen(Screen[None]):
         if result.scenes:
             select.value = result.scenes[0]
         self._show_scene(result.scenes[0] if result.scenes else None)
-        self._status("reinforce", _finished(result.complete, result.seconds))
+        self._status("reinforce", finished(result.complete, result.seconds))
 
     @on(Select.Changed, "#capacity-rule, #reinforce-rule")
     def _rule_chosen(self, event: Select.Changed) -> None:
@@ -493,27 +369,3 @@ class LabScreen(Screen[None]):
         energy = self.query_one("#reinforce-energy", ChartView)
         similarity.show(similarity_chart(result, scene) if has_probes else None)
         energy.show(energy_chart(result, scene) if has_probes else None)
-
-
-def _number(text: str, kind: type, what: str) -> int | float:
-    try:
-        return kind(text)
-    except ValueError:
-        raise ModelError(f"{what} must be a number, not {text!r}") from None
-
-
-def _fill(table: DataTable, content: Table) -> None:
-    headers, rows = content
-    table.clear(columns=True)
-    table.add_columns(*headers)
-    # Scene names come from file names: cells are plain text, never markup.
-    table.add_rows([[_plain(cell) for cell in row] for row in rows])
-
-
-def _plain(cell: object) -> object:
-    """A table cell as DataTable shows a string, but never read as markup."""
-    return Text(cell, no_wrap=True, end="") if isinstance(cell, str) else cell
-
-
-def _finished(complete: bool, seconds: float) -> str:
-    return f"done in {seconds:.1f} s" if complete else f"stopped after {seconds:.1f} s"

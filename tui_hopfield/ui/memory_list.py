@@ -8,80 +8,38 @@ its menu). The menu's answer comes back as a ``MemoryList.Action`` message.
 
 The panel draws its lines itself (Textual's line API), and only the lines on
 screen: an overloaded network of thousands of memories costs what its visible
-rows cost, not one widget per memory.
+rows cost, not one widget per memory. Those lines and the thumbnails are drawn
+and kept by ``memory_lines``; the valley depths of rows on show are computed in
+a worker by ``memory_valleys``.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import os
 import textwrap
-from dataclasses import dataclass
 
-import numpy as np
-from rich.segment import Segment
-from rich.style import Style
-from textual import events, work
+from textual import events
 from textual.binding import Binding
-from textual.cache import LRUCache
-from textual.color import Color
 from textual.geometry import Region, Size, Spacing
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.worker import get_current_worker
 
-from tui_hopfield.model.names import visible
 from tui_hopfield.model.network import Network
-from tui_hopfield.model.rules import Landscape
-from tui_hopfield.ui.jobs import lower_priority
+from tui_hopfield.ui.memory_lines import ROW_LINES, TEXT_LINES, Look, MemoryLines, bar
 from tui_hopfield.ui.memory_menu import MemoryMenu, MenuChoice
-from tui_hopfield.ui.memory_rows import VALLEY_BATCH, MemoryRow, MemoryRows, RowSummary, Valleys
-from tui_hopfield.ui.thumbnail import fit, picture_strips
+from tui_hopfield.ui.memory_rows import MemoryRows, RowSummary
+from tui_hopfield.ui.memory_valleys import ValleyWork
+from tui_hopfield.ui.thumbnail import fit
 
-FULL, EIGHTHS = "\u2588", " \u258f\u258e\u258d\u258c\u258b\u258a\u2589"
-ROW_LINES = 4
-"""Lines each memory's thumbnail may take (a square grid gets 8 x 8 pixels)."""
-TEXT_LINES = 3
-"""Lines of a row's text: the name, the overlap bar, the strength and valley."""
+__all__ = ["HINT", "TITLE_LINES", "MemoryList", "bar"]
+
 TITLE_LINES = 2
 """Lines above the panel (its title and the gap before it) shown with the first row."""
 HINT = "no memories yet: press a picture, or draw and press i"
 """What the panel says while there are no memories."""
-
-
-@dataclass(frozen=True)
-class Look:
-    """What every line of one drawing of the panel shares: its width and styles."""
-
-    width: int
-    """The panel's width in cells."""
-    base: Style
-    """The panel's own style (its background)."""
-    highlight: Style
-    """What the highlighted row adds to ``base``."""
-    scroll_y: int
-    """The first line of the panel's whole height that is on show."""
-    thumbnail: Size
-    """The cells each memory's picture takes."""
-    row_height: int
-    """Lines per memory."""
-
-
-def bar(fraction: float, width: int) -> str:
-    """A horizontal bar ``width`` cells long filled to ``fraction`` (0..1), in eighths."""
-    eighths = round(min(max(fraction, 0.0), 1.0) * width * 8)
-    full, part = divmod(eighths, 8)
-    text = FULL * full + (EIGHTHS[part] if part else "")
-    return text.ljust(width)
-
-
-def number(value: float) -> str:
-    """A strength or a count as typed: ``1``, ``2.5``, ``0.333``."""
-    return f"{value:.3g}" if abs(value) < 1000 else f"{value:.0f}"
 
 
 class MemoryList(ScrollView, can_focus=True):
@@ -202,15 +160,11 @@ class MemoryList(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.summary = RowSummary()
         """Builds rows from a network for ``show_network``."""
-        self._pictures: LRUCache[tuple[int, bool], tuple[np.ndarray, list[Strip], bytes]] = (
-            LRUCache(256)
-        )
-        self._by_content: LRUCache[bytes, list[Strip]] = LRUCache(256)
-        self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
-        self._palette: tuple[Color, Color] | None = None
-        self._last_palette: tuple[Color, Color] | None = None
+        self.drawn = MemoryLines(self)
+        """The rows' drawn lines and thumbnails, kept by content."""
         self._look: Look | None = None
-        self._valleys_asked = False
+        self.valley_work = ValleyWork(self, lambda: self.rows.valleys)
+        """Computes the valleys the drawn rows want, in a worker."""
         self.set_reactive(MemoryList.glyphs, bool(os.environ.get("NO_COLOR")))
 
     def on_mount(self) -> None:
@@ -295,8 +249,7 @@ class MemoryList(ScrollView, can_focus=True):
         super().notify_style_update()
         # The thumbnails are dropped only if their colours changed (not on focus, say);
         # the lines, drawn in the components' styles, are drawn again.
-        self._palette = None
-        self._lines.clear()
+        self.drawn.restyle()
 
     # -- drawing ------------------------------------------------------------
 
@@ -330,146 +283,16 @@ class MemoryList(ScrollView, can_focus=True):
             lines = self.hint_lines(width)
             if y >= len(lines):
                 return Strip.blank(width, base)
-            hint = self._text_style("memory-list--hint", base)
-            return Strip([Segment(lines[y], hint)]).crop_extend(0, width, base)
+            return self.drawn.hint_line(lines[y], width, base)
         index, line = divmod(y, look.row_height)
         if index >= len(rows):
             return Strip.blank(width, base)
         if index == self.highlighted:
             base = base + look.highlight
         row = rows[index]
-        if rows.valleys is not None and rows.valleys.wanted and not self._valleys_asked:
-            self._valleys_asked = True
-            self.call_later(self._ask_for_valleys)
-        best = index == rows.best
-        pictures, digest = self._picture(row.pattern)
-        # A line is kept by what it shows: a row that comes back (the same memory in a
-        # new network, a redraw for another row's valley) costs no new strips.
-        key = (line, digest, base, best, width, look.thumbnail, self._shown_numbers(row, line))
-        cached = self._lines.get(key)
-        if cached is not None:
-            return cached
-        thumbnail = look.thumbnail.width
-        if line < len(pictures):
-            left = pictures[line].apply_style(base).crop_extend(0, thumbnail, base)
-        else:
-            left = Strip.blank(thumbnail, base)
-        text = self._text_line(row, best, line, width - thumbnail - 1, base)
-        strip = Strip.join([left, Strip.blank(1, base), text]).crop_extend(0, width, base)
-        self._lines[key] = strip
-        return strip
-
-    @staticmethod
-    def _shown_numbers(row: MemoryRow, line: int) -> object:
-        """What line ``line`` of ``row`` shows besides its picture (a key for the line cache)."""
-        if line == 0:
-            return row.name
-        if line == 1:
-            return row.overlap
-        if line == 2:
-            return (row.strength, None if np.isnan(row.valley) else row.valley)
-        return None
-
-    def _ask_for_valleys(self) -> None:
-        """Hand the valleys the drawn rows want to a worker, with what it needs to compute them."""
-        self._valleys_asked = False
-        valleys = self.rows.valleys
-        if valleys is None or not valleys.current:
-            return
-        indices = valleys.take()
-        if not indices:
-            return
-        network = valleys.network
-        landscape = network.landscape  # learned already: the screen showed its energy
-        if landscape is None:
-            return
-        patterns = network.patterns[indices]  # a copy: the network's buffers may change
-        self._compute_valleys(valleys, landscape, indices, patterns)
-
-    @work(thread=True, group="valleys", exit_on_error=False)
-    def _compute_valleys(
-        self, valleys: Valleys, landscape: Landscape, indices: list[int], patterns: np.ndarray
-    ) -> None:
-        """The energies of ``patterns``, a batch at a time, delivered to the panel."""
-        worker = get_current_worker()
-        lower_priority()
-        for start in range(0, len(indices), VALLEY_BATCH):
-            if worker.is_cancelled or not valleys.current or valleys is not self.rows.valleys:
-                found = np.full(len(indices) - start, np.nan)
-                with contextlib.suppress(RuntimeError):  # the app may have closed
-                    self.app.call_from_thread(valleys.fill, indices[start:], found)
-                return
-            part = slice(start, start + VALLEY_BATCH)
-            try:
-                found = landscape.energies(patterns[part])
-            except Exception:  # the landscape changed under it: the memories did too
-                found = np.full(len(indices[part]), np.nan)
-            with contextlib.suppress(RuntimeError):
-                self.app.call_from_thread(self._valleys_found, valleys, indices[part], found)
-
-    def _valleys_found(self, valleys: Valleys, indices: list[int], found: np.ndarray) -> None:
-        if valleys.fill(indices, found) and valleys is self.rows.valleys:
-            self.refresh()
-
-    def _text_style(self, component: str, base: Style) -> Style:
-        # The colour and weight of a component, on the row's own background.
-        full = self.get_component_rich_style(component)
-        return base + Style(color=full.color, bold=full.bold, italic=full.italic)
-
-    def _text_line(self, row: MemoryRow, best: bool, line: int, width: int, base: Style) -> Strip:
-        width = max(8, width)
-        name = self._text_style("memory-list--best" if best else "memory-list--name", base)
-        if line == 0:
-            # Names are cleaned when made; drawn visible again, as no Segment may hold a control.
-            shown = visible(row.name)
-            text = shown if len(shown) <= width else shown[: width - 1] + "\u2026"
-            segments = [Segment(text, name)]
-        elif line == 1:
-            colour = "memory-list--inverse" if row.overlap < 0 else "memory-list--bar"
-            segments = [
-                Segment(bar(abs(row.overlap), width - 6), self._text_style(colour, base)),
-                Segment(f" {row.overlap:+.2f}", name),
-            ]
-        elif line == 2:
-            valley = "\u2026" if np.isnan(row.valley) else f"{row.valley:.1f}"
-            numbers = f"strength {number(row.strength)} \u00b7 valley {valley}"
-            segments = [Segment(numbers, self._text_style("memory-list--numbers", base))]
-        else:
-            segments = []
-        return Strip(segments).crop_extend(0, width, base)
-
-    def _picture(self, pattern: np.ndarray) -> tuple[list[Strip], bytes]:
-        """The lines of a memory's thumbnail, and a digest of the pattern.
-
-        They are kept while the pattern object lives, and by content too, so the
-        same memories in a new network (a session opened, a rule learned, an
-        overload swapped in) cost no new pictures.
-        """
-        if self._palette is None:
-            palette = (
-                self.get_component_styles("memory-list--south").color,
-                self.get_component_styles("memory-list--north").color,
-            )
-            if palette != self._last_palette:
-                self._pictures.clear()
-                self._by_content.clear()
-                self._lines.clear()
-            self._palette = self._last_palette = palette
-        key = (id(pattern), self.glyphs)
-        cached = self._pictures.get(key)
-        if cached is not None and cached[0] is pattern:
-            return cached[1], cached[2]
-        digest = hashlib.blake2b(pattern.tobytes(), digest_size=16).digest()
-        digest += bytes(f"{pattern.shape} {self.glyphs}", "ascii")
-        strips = self._by_content.get(digest)
-        if strips is None:
-            south, north = self._palette
-            strips = picture_strips(
-                pattern, 4 * ROW_LINES, ROW_LINES, south, north, Style(), glyphs=self.glyphs
-            )
-            self._by_content[digest] = strips
-        self._pictures[key] = (pattern, strips, digest)
-        return strips, digest
+        if rows.valleys is not None and rows.valleys.wanted:
+            self.valley_work.ask()
+        return self.drawn.row_line(row, line, index == rows.best, base, look, self.glyphs)
 
     # -- keys and the mouse ---------------------------------------------------
 
