@@ -14,24 +14,14 @@ from textual.binding import Binding
 from textual.keys import _character_to_key
 from textual.screen import Screen
 
-from tui_hopfield.ui.actions import (
-    ACTIONS,
-    BY_ID,
-    ELSEWHERE,
-    EXPORT_COMMAND,
-    KEY_ROWS,
-    PICTURE_COMMAND,
-    SCREENS,
-    bindings_for,
-    key_label,
-    key_table,
-    palette_actions,
-)
+from tui_hopfield.ui.actions import ACTIONS, BY_ID, ELSEWHERE, SCREENS, bindings_for, key_label
 from tui_hopfield.ui.app import HopfieldApp
 from tui_hopfield.ui.help_screen import HELP, HelpScreen
+from tui_hopfield.ui.key_table import KEY_ROWS, key_table
 from tui_hopfield.ui.lab_screen import LabScreen
 from tui_hopfield.ui.magnets_screen import MagnetsScreen
 from tui_hopfield.ui.memory_list import MemoryList
+from tui_hopfield.ui.palette_commands import EXPORT_COMMAND, PICTURE_COMMAND, palette_actions
 from tui_hopfield.ui.spin_grid import SpinGrid
 
 README = Path(__file__).parent.parent / "README.md"

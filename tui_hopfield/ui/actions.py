@@ -8,10 +8,11 @@ and the screen (or widget) that binds it. From this table come
 - the ``BINDINGS`` of the app and of each screen (``bindings_for``), every binding
   with the action's id, so a keymap (``App.set_keymap({"magnets.recall": "enter"})``)
   can move a key by id;
-- the key table of the help screen and of the README (``key_table``); a test checks
-  that the README's table is this one, row for row;
-- the command palette's commands (``palette_commands``), with titles and help as plain
-  strings (``commands.PlainCommands`` shows them as ``Content``, never as markup).
+- the key table of the help screen and of the README (``key_table.key_table``, from
+  rows of these actions); a test checks that the README's table is this one, row for row;
+- the command palette's commands (``palette_commands.palette_commands``), with titles
+  and help as plain strings (``commands.PlainCommands`` shows them as ``Content``, never
+  as markup).
 
 A few keys are bound where they act, outside this module's reach: the grid's cursor
 and brush keys (``SpinGrid.BINDINGS``), the memory panel's (``MemoryList.BINDINGS``)
@@ -22,16 +23,11 @@ help and the palette, and a test checks that those classes bind them as declared
 from __future__ import annotations
 
 import string
-from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
-from textual.actions import parse
-from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.keys import _character_to_key
 
-from tui_hopfield.model import Network, Picture
 from tui_hopfield.model.patterns import format_names
 
 SCREENS = ("app", "magnets", "lab", "help")
@@ -415,197 +411,9 @@ ACTIONS: tuple[Action, ...] = (
 BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}
 """The actions by id."""
 
-PICTURE_COMMAND = ("Imprint picture: {name}", "Show {name} and imprint it")
-"""The palette's title and help for each built-in picture."""
-EXPORT_COMMAND = ("Export memory: {name}", "Save {name} as a PNG")
-"""The palette's title and help for each memory."""
-
 
 def bindings_for(screen: str) -> list[Binding]:
     """The ``BINDINGS`` of ``screen`` (``app``, ``magnets``...): every action it binds."""
     if screen not in SCREENS + ELSEWHERE:
         raise ValueError(f"no screen {screen!r} in the table of actions")
     return [action.binding() for action in ACTIONS if action.screen == screen and action.keys]
-
-
-@dataclass(frozen=True)
-class KeyRow:
-    """One row of the key table: the keys of some actions and what they do."""
-
-    ids: tuple[str, ...]
-    """The actions the row documents, in the order its key cell names them."""
-    text: str
-    """What they do (markdown), in a line: the help screen's text."""
-    details: str = ""
-    """More, for the README only (markdown, read after ``text``): the help screen's
-    table stays narrow enough for an 80-column terminal."""
-    keys: str = ""
-    """The key cell (markdown), when not generated from the actions' keys."""
-
-    @property
-    def key_cell(self) -> str:
-        """``\\`f\\` / \\`w\\` / \\`v\\```: each action's keys, ``or`` between aliases."""
-        if self.keys:
-            return self.keys
-        return " / ".join(
-            " or ".join(f"`{label}`" for label in BY_ID[id_].key_labels) for id_ in self.ids
-        )
-
-
-KEY_ROWS: tuple[KeyRow, ...] = (
-    KeyRow(
-        tuple(f"magnets.picture-{k}" for k in range(1, 11)),
-        "show built-in picture 1 to 10 and imprint it",
-        " (the buttons cover all of them)",
-        keys="`1` ... `9`, `0`",
-    ),
-    KeyRow(("magnets.imprint",), "imprint my drawing (whatever is on the grid)"),
-    KeyRow(("magnets.break",), "break: scramble a random half of the spins (about a quarter flip)"),
-    KeyRow(
-        ("magnets.flip", "magnets.wipe", "magnets.invert"),
-        "break: flip 20 % of the spins / wipe the bottom half / invert",
-    ),
-    KeyRow(("magnets.recall",), "recall, or stop the recall that is running"),
-    KeyRow(("magnets.clear", "magnets.random"), "clear the grid (all south) / random spins"),
-    KeyRow(
-        ("grid.up", "grid.down", "grid.left", "grid.right"),
-        "move the cursor on the grid",
-        keys="arrows or `h` `j` `k` `l`",
-    ),
-    KeyRow(("grid.toggle",), "turn over the spin under the cursor"),
-    KeyRow(
-        ("grid.brush-north", "grid.brush-south"),
-        "brush north / south: the cursor paints as it moves (same key lifts it)",
-    ),
-    KeyRow(
-        ("magnets.colder", "magnets.hotter", "magnets.freeze"),
-        "temperature down / up by 0.05 / back to 0",
-    ),
-    KeyRow(
-        ("magnets.slower", "magnets.faster"),
-        "recall slower / faster (1 to 1000 flips per second, then instant)",
-    ),
-    KeyRow(("magnets.forget-all",), "forget every memory"),
-    KeyRow(
-        ("magnets.learning",),
-        "learning: rule and its degree or beta, update mode, decay, learning from use",
-    ),
-    KeyRow(
-        ("magnets.mode",),
-        "update mode: async (one spin at a time) / sync (the whole grid at once)",
-    ),
-    KeyRow(
-        ("magnets.overload",),
-        "overload: imprint random patterns up to a load you choose (0.3 N first)",
-        "; they are drawn and learned in the background, up to 2 GiB of patterns"
-        " (a load of 0.25 at 256x256)",
-    ),
-    KeyRow(
-        ("magnets.picture-file", "magnets.words"),
-        "imprint an image file (with a preview) / a word or sentence",
-        ": the image with path completion, a threshold (fixed, median, dither) and a name;"
-        " the words drawn into the grid with a font",
-    ),
-    KeyRow(("magnets.lab",), 'the lab: capacity and "letting go" experiments with plots'),
-    KeyRow(
-        ("magnets.save", "magnets.open"),
-        "save the session / open a session (right arrow completes a path)",
-        "; both run in the background, like a new rule (`R`): the status bar says how far they are",
-    ),
-    KeyRow(
-        ("magnets.cancel",),
-        "cancel the saving, opening or re-learning that is running: nothing changes",
-    ),
-    KeyRow(
-        ("magnets.export",), "export the grid as a PNG (the command palette exports any memory)"
-    ),
-    KeyRow(
-        ("magnets.glyphs",),
-        "glyphs instead of colours: north a full block, south blank",
-        " (on by itself when `NO_COLOR` is set)",
-    ),
-    KeyRow(
-        ("textual.focus-next",),
-        "move the focus: grid, sliders, memories (up/down, then `enter`: its menu)",
-        "; the menu reinforces, forgets, renames or shows that memory",
-    ),
-    KeyRow(
-        ("textual.palette",),
-        "command palette: every action by name, the other break fractions too",
-        " (flips of 10, 20, 30, 40 %); the pictures are their buttons",
-    ),
-    KeyRow(("app.help",), "the help: every key and mouse action; `escape` closes it"),
-    KeyRow(("app.quit",), "quit"),
-)
-"""The key table of the help screen and the README, in their order."""
-
-KEY_TABLE_HEADER = ("key", "what it does")
-"""The key table's column titles."""
-
-
-def key_table(*, details: bool = False) -> str:
-    """The key table in markdown: the help screen's, or with ``details`` the README's."""
-    lines = [f"| {' | '.join(KEY_TABLE_HEADER)} |", "| --- | --- |"]
-    lines += [
-        f"| {row.key_cell} | {row.text}{row.details if details else ''} |" for row in KEY_ROWS
-    ]
-    return "\n".join(lines)
-
-
-def palette_actions(screen: str) -> list[Action]:
-    """The actions of ``screen`` that the command palette offers, in the table's order."""
-    return [action for action in ACTIONS if action.screen == screen and action.palette]
-
-
-def runner(target: object, action: Action) -> Callable[[], object]:
-    """A callback that runs ``action`` on ``target`` as its method (``action_<name>``).
-
-    The palette calls the method directly, as it always has: no ``check_action``
-    (``escape``'s "only while a job runs" is a key's rule, not the palette's).
-    """
-    _, name, arguments = parse(action.action)
-    method = getattr(target, f"action_{name}")
-    return lambda: method(*arguments)
-
-
-class MainScreen(Protocol):
-    """What the palette needs of the main screen (``MagnetsScreen``, which imports this)."""
-
-    @property
-    def pictures(self) -> Sequence[Picture]:
-        """The built-in pictures."""
-        ...
-
-    @property
-    def network(self) -> Network:
-        """The memories."""
-        ...
-
-    def action_picture(self, k: int) -> None:
-        """Show and imprint built-in picture ``k``."""
-
-    def action_export(self, index: int = -1) -> None:
-        """Export the grid, or memory ``index``, as a PNG."""
-
-
-def palette_commands(app: App[object], screen: MainScreen) -> Iterator[SystemCommand]:
-    """The palette's commands on the main screen ``screen``, from the table: its actions,
-    the app's, and one per built-in picture and one per memory."""
-    for target, name in ((screen, "magnets"), (app, "app")):
-        for action in palette_actions(name):
-            yield SystemCommand(action.palette, action.palette_help, runner(target, action))
-    pictures = [picture.name for picture in screen.pictures]
-    yield from _per_item(PICTURE_COMMAND, pictures, screen.action_picture)
-    yield from _per_item(EXPORT_COMMAND, screen.network.names, screen.action_export)
-
-
-def _per_item(
-    template: tuple[str, str], names: Iterable[str], run: Callable[[int], object]
-) -> Iterator[SystemCommand]:
-    """One command per name: ``run(k)`` for the ``k``-th (names go in as they are:
-    ``PlainCommands`` never reads a title or help as markup)."""
-    title, help_text = template
-    for k, name in enumerate(names):
-        yield SystemCommand(
-            title.format(name=name), help_text.format(name=name), lambda k=k: run(k)
-        )

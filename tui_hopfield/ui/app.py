@@ -22,7 +22,7 @@ from tui_hopfield.model import ModelError, Network, library
 from tui_hopfield.model.names import visible
 from tui_hopfield.model.paths import autosave_path, free_path, recovery_files, recovery_path
 from tui_hopfield.model.store import Session, load, save
-from tui_hopfield.ui.actions import bindings_for, palette_commands
+from tui_hopfield.ui.actions import bindings_for
 from tui_hopfield.ui.commands import PlainCommands
 from tui_hopfield.ui.guards import (
     Palette,
@@ -32,6 +32,7 @@ from tui_hopfield.ui.guards import (
 )
 from tui_hopfield.ui.help_screen import HelpScreen
 from tui_hopfield.ui.magnets_screen import MagnetsScreen
+from tui_hopfield.ui.palette_commands import palette_commands
 from tui_hopfield.ui.prompts import UnsavedPrompt
 from tui_hopfield.ui.recovery_prompt import RecoveryPrompt, describe
 from tui_hopfield.ui.theme import PaletteApp

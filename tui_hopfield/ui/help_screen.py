@@ -6,7 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
-from tui_hopfield.ui.actions import bindings_for, key_table
+from tui_hopfield.ui.actions import bindings_for
+from tui_hopfield.ui.key_table import key_table
 from tui_hopfield.ui.prompts import Dialog
 
 _INTRO = """\

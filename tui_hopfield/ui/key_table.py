@@ -1,0 +1,135 @@
+"""The key table of the help screen and the README: rows of the table of actions.
+
+Each row names the actions it documents by id (``actions.BY_ID``); its key cell is
+written from their keys, so a key changed in the table changes here too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tui_hopfield.ui.actions import BY_ID
+
+
+@dataclass(frozen=True)
+class KeyRow:
+    """One row of the key table: the keys of some actions and what they do."""
+
+    ids: tuple[str, ...]
+    """The actions the row documents, in the order its key cell names them."""
+    text: str
+    """What they do (markdown), in a line: the help screen's text."""
+    details: str = ""
+    """More, for the README only (markdown, read after ``text``): the help screen's
+    table stays narrow enough for an 80-column terminal."""
+    keys: str = ""
+    """The key cell (markdown), when not generated from the actions' keys."""
+
+    @property
+    def key_cell(self) -> str:
+        """``\\`f\\` / \\`w\\` / \\`v\\```: each action's keys, ``or`` between aliases."""
+        if self.keys:
+            return self.keys
+        return " / ".join(
+            " or ".join(f"`{label}`" for label in BY_ID[id_].key_labels) for id_ in self.ids
+        )
+
+
+KEY_ROWS: tuple[KeyRow, ...] = (
+    KeyRow(
+        tuple(f"magnets.picture-{k}" for k in range(1, 11)),
+        "show built-in picture 1 to 10 and imprint it",
+        " (the buttons cover all of them)",
+        keys="`1` ... `9`, `0`",
+    ),
+    KeyRow(("magnets.imprint",), "imprint my drawing (whatever is on the grid)"),
+    KeyRow(("magnets.break",), "break: scramble a random half of the spins (about a quarter flip)"),
+    KeyRow(
+        ("magnets.flip", "magnets.wipe", "magnets.invert"),
+        "break: flip 20 % of the spins / wipe the bottom half / invert",
+    ),
+    KeyRow(("magnets.recall",), "recall, or stop the recall that is running"),
+    KeyRow(("magnets.clear", "magnets.random"), "clear the grid (all south) / random spins"),
+    KeyRow(
+        ("grid.up", "grid.down", "grid.left", "grid.right"),
+        "move the cursor on the grid",
+        keys="arrows or `h` `j` `k` `l`",
+    ),
+    KeyRow(("grid.toggle",), "turn over the spin under the cursor"),
+    KeyRow(
+        ("grid.brush-north", "grid.brush-south"),
+        "brush north / south: the cursor paints as it moves (same key lifts it)",
+    ),
+    KeyRow(
+        ("magnets.colder", "magnets.hotter", "magnets.freeze"),
+        "temperature down / up by 0.05 / back to 0",
+    ),
+    KeyRow(
+        ("magnets.slower", "magnets.faster"),
+        "recall slower / faster (1 to 1000 flips per second, then instant)",
+    ),
+    KeyRow(("magnets.forget-all",), "forget every memory"),
+    KeyRow(
+        ("magnets.learning",),
+        "learning: rule and its degree or beta, update mode, decay, learning from use",
+    ),
+    KeyRow(
+        ("magnets.mode",),
+        "update mode: async (one spin at a time) / sync (the whole grid at once)",
+    ),
+    KeyRow(
+        ("magnets.overload",),
+        "overload: imprint random patterns up to a load you choose (0.3 N first)",
+        "; they are drawn and learned in the background, up to 2 GiB of patterns"
+        " (a load of 0.25 at 256x256)",
+    ),
+    KeyRow(
+        ("magnets.picture-file", "magnets.words"),
+        "imprint an image file (with a preview) / a word or sentence",
+        ": the image with path completion, a threshold (fixed, median, dither) and a name;"
+        " the words drawn into the grid with a font",
+    ),
+    KeyRow(("magnets.lab",), 'the lab: capacity and "letting go" experiments with plots'),
+    KeyRow(
+        ("magnets.save", "magnets.open"),
+        "save the session / open a session (right arrow completes a path)",
+        "; both run in the background, like a new rule (`R`): the status bar says how far they are",
+    ),
+    KeyRow(
+        ("magnets.cancel",),
+        "cancel the saving, opening or re-learning that is running: nothing changes",
+    ),
+    KeyRow(
+        ("magnets.export",), "export the grid as a PNG (the command palette exports any memory)"
+    ),
+    KeyRow(
+        ("magnets.glyphs",),
+        "glyphs instead of colours: north a full block, south blank",
+        " (on by itself when `NO_COLOR` is set)",
+    ),
+    KeyRow(
+        ("textual.focus-next",),
+        "move the focus: grid, sliders, memories (up/down, then `enter`: its menu)",
+        "; the menu reinforces, forgets, renames or shows that memory",
+    ),
+    KeyRow(
+        ("textual.palette",),
+        "command palette: every action by name, the other break fractions too",
+        " (flips of 10, 20, 30, 40 %); the pictures are their buttons",
+    ),
+    KeyRow(("app.help",), "the help: every key and mouse action; `escape` closes it"),
+    KeyRow(("app.quit",), "quit"),
+)
+"""The key table of the help screen and the README, in their order."""
+
+KEY_TABLE_HEADER = ("key", "what it does")
+"""The key table's column titles."""
+
+
+def key_table(*, details: bool = False) -> str:
+    """The key table in markdown: the help screen's, or with ``details`` the README's."""
+    lines = [f"| {' | '.join(KEY_TABLE_HEADER)} |", "| --- | --- |"]
+    lines += [
+        f"| {row.key_cell} | {row.text}{row.details if details else ''} |" for row in KEY_ROWS
+    ]
+    return "\n".join(lines)
