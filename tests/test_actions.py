@@ -21,8 +21,14 @@ from tui_hopfield.ui.key_table import KEY_ROWS, key_table
 from tui_hopfield.ui.lab_screen import LabScreen
 from tui_hopfield.ui.magnets_screen import MagnetsScreen
 from tui_hopfield.ui.memory_list import MemoryList
-from tui_hopfield.ui.palette_commands import EXPORT_COMMAND, PICTURE_COMMAND, palette_actions
+from tui_hopfield.ui.palette_commands import (
+    COLOURS_COMMAND,
+    EXPORT_COMMAND,
+    PICTURE_COMMAND,
+    palette_actions,
+)
 from tui_hopfield.ui.spin_grid import SpinGrid
+from tui_hopfield.ui.theme import PALETTES
 
 README = Path(__file__).parent.parent / "README.md"
 OWNERS: dict[str, type] = {
@@ -169,6 +175,10 @@ async def test_the_palette_offers_the_table_and_only_the_table():
         expected += [
             (EXPORT_COMMAND[0].format(name=n), EXPORT_COMMAND[1].format(name=n))
             for n in ("smile", "heart")
+        ]
+        expected += [
+            (COLOURS_COMMAND[0].format(title=p.title), COLOURS_COMMAND[1].format(help=p.help))
+            for p in PALETTES.values()
         ]
         assert [(command.title, command.help) for command in ours] == expected
         recall = BY_ID["magnets.recall"]

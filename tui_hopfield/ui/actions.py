@@ -383,6 +383,15 @@ ACTIONS: tuple[Action, ...] = (
         help="Every key and mouse action",
     ),
     Action("app.quit", "ctrl+q", "quit", "Quit", "app", footer=True, priority=True),
+    Action(
+        "app.magnet-colours",
+        "",
+        "magnet_colours",
+        "Magnet colours",
+        "app",
+        palette="Magnet colours",
+        help="Choose the magnets' palette: red and blue, colour-blind safe, high contrast",
+    ),
     # The help screen and the lab.
     Action("help.close", "escape,q,question_mark", "dismiss", "Close", "help", footer=True),
     Action("lab.back", "escape", "back", "Back", "lab", footer=True),

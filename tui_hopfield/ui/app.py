@@ -13,7 +13,7 @@ import numpy as np
 from textual import events
 from textual.app import SystemCommand
 from textual.await_complete import AwaitComplete
-from textual.command import CommandPalette
+from textual.command import CommandPalette, SimpleCommand, SimpleProvider
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -32,7 +32,7 @@ from tui_hopfield.ui.guards import (
 )
 from tui_hopfield.ui.help_screen import HelpScreen
 from tui_hopfield.ui.magnets_screen import MagnetsScreen
-from tui_hopfield.ui.palette_commands import palette_commands
+from tui_hopfield.ui.palette_commands import colour_commands, palette_commands
 from tui_hopfield.ui.prompts import UnsavedPrompt
 from tui_hopfield.ui.recovery_prompt import RecoveryPrompt, describe
 from tui_hopfield.ui.theme import PaletteApp
@@ -374,6 +374,19 @@ class HopfieldApp(PaletteApp[None]):
         """Show every key and mouse action."""
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_magnet_colours(self) -> None:
+        """Choose the magnets' palette from a list of them (``theme.PALETTES``)."""
+        commands = [
+            SimpleCommand(title, callback, help_text)
+            for title, help_text, callback, _ in colour_commands(self)
+        ]
+        self.push_screen(
+            Palette(
+                providers=[SimpleProvider(self.screen, commands)],
+                placeholder="Search for magnet colours\u2026",
+            )
+        )
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

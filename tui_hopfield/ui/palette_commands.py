@@ -10,15 +10,18 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Protocol
 
 from textual.actions import parse
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 
 from tui_hopfield.model import Network, Picture
 from tui_hopfield.ui.actions import ACTIONS, Action
+from tui_hopfield.ui.theme import PALETTES, PaletteApp
 
 PICTURE_COMMAND = ("Imprint picture: {name}", "Show {name} and imprint it")
 """The palette's title and help for each built-in picture."""
 EXPORT_COMMAND = ("Export memory: {name}", "Save {name} as a PNG")
 """The palette's title and help for each memory."""
+COLOURS_COMMAND = ("Magnet colours: {title}", "{help}")
+"""The palette's title and help for each magnet palette (``theme.PALETTES``)."""
 
 
 def palette_actions(screen: str) -> list[Action]:
@@ -57,15 +60,29 @@ class MainScreen(Protocol):
         """Export the grid, or memory ``index``, as a PNG."""
 
 
-def palette_commands(app: App[object], screen: MainScreen) -> Iterator[SystemCommand]:
+def colour_commands(app: PaletteApp[object]) -> list[SystemCommand]:
+    """One command per magnet palette (``theme.PALETTES``, in order): it applies it."""
+    title, help_text = COLOURS_COMMAND
+    return [
+        SystemCommand(
+            title.format(title=palette.title),
+            help_text.format(help=palette.help),
+            lambda name=name: app.apply_palette(name),
+        )
+        for name, palette in PALETTES.items()
+    ]
+
+
+def palette_commands(app: PaletteApp[object], screen: MainScreen) -> Iterator[SystemCommand]:
     """The palette's commands on the main screen ``screen``, from the table: its actions,
-    the app's, and one per built-in picture and one per memory."""
+    the app's, one per built-in picture, one per memory and one per magnet palette."""
     for target, name in ((screen, "magnets"), (app, "app")):
         for action in palette_actions(name):
             yield SystemCommand(action.palette, action.palette_help, runner(target, action))
     pictures = [picture.name for picture in screen.pictures]
     yield from _per_item(PICTURE_COMMAND, pictures, screen.action_picture)
     yield from _per_item(EXPORT_COMMAND, screen.network.names, screen.action_export)
+    yield from colour_commands(app)
 
 
 def _per_item(
