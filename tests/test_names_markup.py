@@ -26,7 +26,7 @@ from tui_hopfield.experiments.scenes import load_scenes
 from tui_hopfield.model import Network
 from tui_hopfield.model.changes import Snapshot
 from tui_hopfield.model.names import clean_name, clean_names, safe_slug, visible
-from tui_hopfield.model.paths import sessions_dir
+from tui_hopfield.model.paths import export_dir
 from tui_hopfield.model.patterns import picture_name, random_spins
 from tui_hopfield.model.store import Session, load, save
 from tui_hopfield.ui.app import HopfieldApp
@@ -405,14 +405,16 @@ def test_safe_slug_is_a_file_name_and_never_a_path():
     assert safe_slug("café au lait") == "café au lait"
 
 
-async def test_the_export_default_path_stays_inside_the_folder(tmp_path):
+async def test_the_export_default_path_stays_inside_the_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     name = "../../outside/escaped"
     app = HopfieldApp(network=markup_network(name), seed=1)
     async with app.run_test(size=(120, 40)) as pilot:
         app.magnets.action_export(0)
         await wait_for(pilot, lambda: shows(app, PathPrompt), "the export prompt")
         default = Path(app.screen.query_one("#path", Input).value)
-        folder = sessions_dir()
+        folder = export_dir()
+        assert folder == tmp_path
         assert default.parent == folder
         assert default.name == f"{safe_slug(name)}.png"
         await pilot.press("enter")

@@ -11,13 +11,15 @@ import pytest
 from PIL import Image
 from rich.color import ColorSystem
 from textual import events
+from textual.color import Color
 
 from tests.conftest import Terminal, wait_for_jobs
-from tui_hopfield.model import Network, load_picture
+from tui_hopfield.model import Network
 from tui_hopfield.model.patterns import random_spins
 from tui_hopfield.model.store import Session, load, save
 from tui_hopfield.ui.app import HopfieldApp
 from tui_hopfield.ui.prompts import PathPrompt, UnsavedPrompt
+from tui_hopfield.ui.theme import PALETTES, MagnetPalette
 
 
 @pytest.fixture(autouse=True)
@@ -97,19 +99,95 @@ async def test_cancel_a_prompt_with_escape(tmp_path):
         assert app.magnets.unsaved
 
 
-async def test_export_grid_and_memory_as_png(tmp_path):
+async def wait_for(pilot, condition, what: str) -> None:
+    """Let the app run until ``condition()`` holds (a bounded number of turns)."""
+    for _ in range(100):
+        if condition():
+            return
+        await pilot.pause()
+    raise AssertionError(f"never happened: {what}")
+
+
+def as_seen(values: np.ndarray, palette: MagnetPalette, scale: int) -> np.ndarray:
+    """The picture of ``values`` a person sees in ``palette``, each magnet a square."""
+    north, south = (Color.parse(c) for c in (palette.north, palette.south))
+    colours = np.where(values[..., None] > 0, north.rgb, south.rgb).astype(np.uint8)
+    return np.repeat(np.repeat(colours, scale, axis=0), scale, axis=1)
+
+
+def png_pixels(path: Path) -> np.ndarray:
+    with Image.open(path) as image:
+        assert image.format == "PNG"
+        return np.asarray(image.convert("RGB"))
+
+
+async def test_export_writes_the_grid_as_seen_into_the_current_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     app = HopfieldApp(seed=2)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("1", "2", "b", "e")
-        await answer_prompt(pilot, str(tmp_path / "grid.png"))
-        exported = load_picture(tmp_path / "grid.png", 32, 32)
-        assert np.array_equal(exported, app.network.grid())
-        assert Image.open(tmp_path / "grid.png").size == (32, 32)
+        await pilot.press("1", "2", "b")
+        app.apply_palette("okabe-ito")
+        await pilot.pause()
+        await pilot.press("e")
+        assert isinstance(app.screen, PathPrompt)
+        assert app.screen.query_one("#path").value == str(tmp_path / "grid.png")
+        await pilot.press("enter")
+        await wait_for(pilot, (tmp_path / "grid.png").is_file, "the export")
+        picture = png_pixels(tmp_path / "grid.png")
+        assert picture.shape == (512, 512, 3)  # 16 px a magnet
+        assert np.array_equal(picture, as_seen(app.network.grid(), PALETTES["okabe-ito"], 16))
+        shown = [n.message for n in app._notifications]
+        assert any(str(tmp_path / "grid.png") in message for message in shown), shown
+        await pilot.press("e")  # the default is free: nothing is asked, nothing replaced
+        assert app.screen.query_one("#path").value == str(tmp_path / "grid-2.png")
+        await pilot.press("escape")
         app.magnets.action_export(1)
         await pilot.pause()
-        await answer_prompt(pilot, str(tmp_path / "heart"))
-        heart = load_picture(tmp_path / "heart.png", 32, 32)
-        assert np.array_equal(heart, app.network.memory(1).pattern)
+        await answer_prompt(pilot, "heart")  # a relative name: the current folder
+        heart = png_pixels(tmp_path / "heart.png")
+        assert np.array_equal(
+            heart, as_seen(app.network.memory(1).pattern, PALETTES["okabe-ito"], 16)
+        )
+        assert any(str(tmp_path / "heart.png") in n.message for n in app._notifications)
+
+
+async def test_export_goes_to_the_pictures_folder_when_the_current_one_is_read_only(
+    tmp_path, monkeypatch
+):
+    from tui_hopfield.model import paths
+
+    pictures = tmp_path / "Pictures"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(paths.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(paths, "user_pictures_path", lambda: pictures)
+    app = HopfieldApp(seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "e")
+        assert app.screen.query_one("#path").value == str(pictures / "grid.png")
+        await pilot.press("enter")
+        await wait_for(pilot, (pictures / "grid.png").is_file, "the export")
+        picture = png_pixels(pictures / "grid.png")
+        assert np.array_equal(picture, as_seen(app.network.grid(), PALETTES["red-blue"], 16))
+
+
+async def test_a_bad_export_path_is_refused_and_changes_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = HopfieldApp(seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "b")
+        grid = app.network.grid().copy()
+        (tmp_path / "shots").mkdir()
+        before = sorted(tmp_path.rglob("*"))
+        await pilot.press("e")
+        await answer_prompt(pilot, str(tmp_path / "missing" / "folder" / "grid.png"))
+        await pilot.pause()
+        errors = [n for n in app._notifications if n.title == "Not exported"]
+        assert errors and "no such folder" in errors[-1].message
+        assert sorted(tmp_path.rglob("*")) == before  # no folder made, no file written
+        assert np.array_equal(app.network.grid(), grid) and app.magnets.unsaved
+        await pilot.press("e")  # a folder typed: the picture goes inside, by its name
+        await answer_prompt(pilot, str(tmp_path / "shots"))
+        await wait_for(pilot, (tmp_path / "shots" / "grid.png").is_file, "the export")
 
 
 async def test_quit_with_unsaved_memories_asks_first(data_folder):

@@ -1,4 +1,4 @@
-"""Where tui-hopfield keeps the user's sessions."""
+"""Where tui-hopfield keeps the user's sessions, and where it puts exported pictures."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from platformdirs import user_data_path
+from platformdirs import user_data_path, user_pictures_path
 
 
 def expand(path: str | Path) -> Path:
@@ -30,8 +30,20 @@ def data_dir() -> Path:
 
 
 def sessions_dir() -> Path:
-    """The default folder for saved sessions and exported pictures."""
+    """The default folder for saved sessions."""
     return data_dir() / "sessions"
+
+
+def export_dir() -> Path:
+    """Where exported pictures go by default: the current folder when it can be
+    written, else the platform's pictures folder (``~/Pictures`` and the like)."""
+    try:
+        here = Path.cwd()
+    except OSError:  # the current folder was removed
+        return user_pictures_path()
+    if os.access(here, os.W_OK | os.X_OK):
+        return here
+    return user_pictures_path()
 
 
 def autosave_path() -> Path:

@@ -1,4 +1,4 @@
-"""Pictures and spins: an image onto the grid, the built-in library, a grid back to PNG.
+"""Pictures and spins: an image onto the grid, the built-in library.
 
 A picture becomes spins the way the classic Python code does it: grayscale,
 resize to the grid, then threshold at 127 (brighter is north, +1). Two other
@@ -19,7 +19,6 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image, ImageOps
 
-from tui_hopfield.model.files import write_atomically
 from tui_hopfield.model.images import (
     FORMAT_LABELS,
     MAX_IMAGE_BYTES,
@@ -61,7 +60,6 @@ __all__ = [
     "Picture",
     "PictureError",
     "break_spins",
-    "export_png",
     "flip_fraction",
     "format_names",
     "image_suffixes",
@@ -75,7 +73,6 @@ __all__ = [
     "random_patterns",
     "random_spins",
     "scramble_half",
-    "spins_to_image",
     "wipe_half",
 ]
 
@@ -213,19 +210,3 @@ def library(rows: int, cols: int, folder: Path | None = None) -> list[Picture]:
     return [
         Picture(picture_name(paths[name]), load_picture(paths[name], rows, cols)) for name in ranked
     ]
-
-
-def spins_to_image(spins: np.ndarray) -> Image.Image:
-    """A grayscale image with one pixel per spin: north white, south black."""
-    grid = np.asarray(spins)
-    return Image.fromarray(np.where(grid > 0, 255, 0).astype(np.uint8), "L")
-
-
-def export_png(spins: np.ndarray, path: str | Path) -> Path:
-    """Write spins as a PNG (one pixel per spin) atomically; return the path.
-
-    Loading the file back gives the same spins.
-    """
-    return write_atomically(
-        path, lambda stream: spins_to_image(spins).save(stream, format="PNG"), PictureError
-    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,8 +10,8 @@ import numpy as np
 
 from tui_hopfield.model import ModelError, Network, Verdict, classify
 from tui_hopfield.model.names import safe_slug
-from tui_hopfield.model.paths import new_session_path, sessions_dir
-from tui_hopfield.model.patterns import export_png
+from tui_hopfield.model.paths import export_dir, free_path, new_session_path, sessions_dir
+from tui_hopfield.model.picture_export import RGB, export_picture, export_scale
 from tui_hopfield.model.store import SUFFIX, Session, load, save
 from tui_hopfield.ui.jobs import Job, Steps
 from tui_hopfield.ui.prompts import ConfirmPrompt, PathPrompt, UnsavedPrompt
@@ -154,28 +155,58 @@ class SessionActions:
         return self._start_job("open", f"opening {path.name}", work, done, "Not opened")
 
     def action_export(self, index: int = -1) -> None:
-        """Export the grid (``index`` -1) or memory ``index`` as a PNG, one pixel a spin."""
+        """Export the grid (``index`` -1) or memory ``index`` as a PNG, as it is seen:
+        in the magnets' colours, each magnet a square (``picture_export``).
+
+        The default is ``<name>.png`` in the current folder (the pictures folder
+        when that cannot be written), numbered when taken; a folder typed gets
+        that name inside it. The colours are those shown when ``e`` is pressed.
+        """
         network = self.workspace.network
         if index >= network.count:
             return
         stem = "grid" if index < 0 else network.names[index]
-        spins = network.grid().copy() if index < 0 else network.memory(index).pattern
+        if index < 0:
+            shown = self.grid.values  # the modern rule's values, while the grid shows them
+            values = network.grid().copy() if shown is None else shown
+        else:
+            values = network.memory(index).pattern
+        north, south = self.magnet_colours()
         # A file name from a name: a slug, inside the folder (never ../ or a path of its own).
-        default = sessions_dir() / f"{safe_slug(stem)}.png"
+        folder = export_dir()
+        default = free_path(folder / f"{safe_slug(stem)}.png")
 
         def export_to(path: Path | None) -> None:
             if path is None:
                 return
-            if path.suffix.lower() != ".png":
+            if path.is_dir():
+                path = path / default.name
+            elif path.suffix.lower() != ".png":
                 path = path.with_name(path.name + ".png")
-            self._confirm_overwrite(path, lambda: self._export(spins, stem, path))
+            make = path.parent == folder  # the pictures folder may not exist yet
+            self._confirm_overwrite(
+                path, lambda: self._export(values, (north, south), stem, path, make)
+            )
 
         self.app.push_screen(PathPrompt(f"Export {stem} as PNG", default), export_to)
 
-    def _export(self, spins: np.ndarray, stem: str, path: Path) -> None:
+    def magnet_colours(self) -> tuple[RGB, RGB]:
+        """The (north, south) colours the grid shows, as RGB."""
+        north = self.grid.get_component_styles("spin-grid--north").color
+        south = self.grid.get_component_styles("spin-grid--south").color
+        return north.rgb, south.rgb
+
+    def _export(
+        self, values: np.ndarray, colours: tuple[RGB, RGB], stem: str, path: Path, make: bool
+    ) -> None:
         try:
-            written = export_png(spins, path)
+            written = export_picture(values, path, *colours, make_folders=make)
         except ModelError as error:
             self.notify(str(error), title="Not exported", severity="error")
             return
-        self.notify(f"Exported {stem} to {written}.", timeout=4)
+        rows, cols = np.shape(values)
+        scale = export_scale(rows, cols)
+        self.notify(
+            f"Exported {stem} ({cols * scale}x{rows * scale} px) to {os.path.abspath(written)}",
+            timeout=6,
+        )
