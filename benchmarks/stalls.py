@@ -16,9 +16,11 @@ Actions and sizes (see ``--help`` for the loads):
   (``MAX_ARRAY_BYTES``: its first 16,349 memories, saved untimed); move the memory
   panel to its last memory (its valley depths); switch the rule to dense n=3;
 - switch to Storkey's rule on its largest grid (``STORKEY_MAX_BYTES``: 8192 spins, 64x128);
-- switch to the pseudo-inverse on 256x256.
+- switch to the pseudo-inverse on 256x256;
+- switch the magnet palette (each in turn) over a random 256x256 grid, and a
+  Textual theme for comparison.
 
-Run: ``.venv/bin/python benchmarks/stalls.py [--quick] [--only big,storkey,pinv]
+Run: ``.venv/bin/python benchmarks/stalls.py [--quick] [--only big,storkey,pinv,palette]
 [--profile MS] [--json FILE]``; ``--profile`` prints where the event loop was while
 it was late by more than MS ms. To measure
 other code (say a copy of the project before a change) put it first on the
@@ -47,6 +49,7 @@ except ImportError:
     sys.path.insert(0, str(REPO))
 
 import numpy as np  # noqa: E402
+from textual.color import Color  # noqa: E402
 from textual.widgets import Input  # noqa: E402
 
 import tui_hopfield  # noqa: E402
@@ -56,6 +59,7 @@ from tui_hopfield.model.store import MAX_ARRAY_BYTES, MAX_SIDE, Session, save  #
 from tui_hopfield.ui.app import HopfieldApp  # noqa: E402
 from tui_hopfield.ui.learning_prompt import Learning  # noqa: E402
 from tui_hopfield.ui.magnets_screen import OVERLOAD_BYTES, MagnetsScreen  # noqa: E402
+from tui_hopfield.ui.theme import DEFAULT_PALETTE, PALETTES  # noqa: E402
 
 sys.path.insert(0, str(HERE))
 from engine import cpu_busy, fmt_bytes, load_average, machine_info, set_blas_threads  # noqa: E402
@@ -382,6 +386,45 @@ async def pseudo_inverse(args: argparse.Namespace) -> list[dict]:
         ]
 
 
+async def palettes(args: argparse.Namespace) -> list[dict]:
+    """Switching the magnet palette over a random 256x256 grid (three memories in the
+    panel), each palette in turn, and a Textual theme switch for comparison."""
+    side = MAX_SIDE
+    app = HopfieldApp(side, side, seed=1)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await pilot.press("1", "2", "3", "x")
+        await pilot.pause()
+        grid = app.magnets.grid
+        rows = []
+        for name in [*list(PALETTES)[1:], DEFAULT_PALETTE]:
+            north = Color.parse(PALETTES[name].north).rich_color
+
+            def shown(north=north) -> bool:
+                return grid.get_component_rich_style("spin-grid--north").color == north
+
+            rows.append(
+                await measure(
+                    f"magnet palette: {name}",
+                    f"{side}x{side}",
+                    3,
+                    lambda name=name: app.apply_palette(name),
+                    shown,
+                    args.timeout,
+                )
+            )
+        rows.append(
+            await measure(
+                "a Textual theme (nord), for comparison",
+                f"{side}x{side}",
+                3,
+                lambda: setattr(app, "theme", "nord"),
+                lambda: app.current_theme.name == "nord",
+                args.timeout,
+            )
+        )
+        return rows
+
+
 def table(rows: list[dict]) -> str:
     """The figures as a Markdown table."""
     lines = [
@@ -410,8 +453,9 @@ def main() -> None:
     parser.add_argument(
         "--only",
         type=lambda text: set(text.split(",")),
-        default={"big", "storkey", "pinv"},
-        help="which parts to run, of big (the 256x256 session), storkey, pinv (default: all)",
+        default={"big", "storkey", "pinv", "palette"},
+        help="which parts to run, of big (the 256x256 session), storkey, pinv, palette"
+        " (switching the magnet palette; default: all)",
     )
     parser.add_argument(
         "--profile",
@@ -440,6 +484,8 @@ def main() -> None:
         rows += asyncio.run(storkey(args))
     if "pinv" in args.only:
         rows += asyncio.run(pseudo_inverse(args))
+    if "palette" in args.only:
+        rows += asyncio.run(palettes(args))
     busy_after = cpu_busy()
     machine = machine_info()
     blas = machine["blas"] or {}

@@ -291,3 +291,33 @@ async def test_magnet_colours_lists_the_palettes_and_applies_the_one_chosen():
         grid, palette = app.magnets.grid, PALETTES["high-contrast"]
         assert await settled(pilot, lambda: grid_colours(grid) == expected_colours(grid, palette))
         assert app.magnet_palette == "high-contrast"
+
+
+async def test_the_latest_of_quick_switches_wins():
+    app = HopfieldApp(seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")
+        grid = app.magnets.grid
+        for name in ("okabe-ito", "high-contrast", "okabe-ito", "high-contrast"):
+            app.apply_palette(name)
+        palette = PALETTES["high-contrast"]
+        assert await settled(pilot, lambda: grid_colours(grid) == expected_colours(grid, palette))
+        for _ in range(10):  # the earlier switches' stylesheets, landing late, change nothing
+            await pilot.pause()
+        assert grid_colours(grid) == expected_colours(grid, palette)
+
+
+async def test_a_theme_chosen_during_a_switch_is_kept():
+    app = HopfieldApp(seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")
+        grid = app.magnets.grid
+        app.apply_palette("okabe-ito")
+        app.theme = "nord"
+        palette = PALETTES["okabe-ito"]
+        assert await settled(pilot, lambda: grid_colours(grid) == expected_colours(grid, palette))
+        for _ in range(10):
+            await pilot.pause()
+        nord = Color.parse(app.get_theme("nord").background)
+        assert app.magnets.styles.background == nord
+        assert grid_colours(grid) == expected_colours(grid, palette)

@@ -283,7 +283,7 @@ ACTIONS: tuple[Action, ...] = (
         "Export PNG",
         "magnets",
         palette="Export grid as PNG",
-        help="One pixel a spin",
+        help="As seen: in the magnets' colours, scaled up, into the current folder",
     ),
     Action(
         "magnets.glyphs",

@@ -11,7 +11,8 @@ from tui_hopfield.ui.key_table import key_table
 from tui_hopfield.ui.prompts import Dialog
 
 _INTRO = """\
-**Red is north (+1), blue is south (-1).** Imprint pictures, break one, recall.
+**Red is north (+1), blue is south (-1)** (other colours: `ctrl+p`, *Magnet colours*).
+Imprint pictures, break one, recall.
 Arrows or the mouse wheel scroll this help; `escape` closes it.
 
 ## Keys

@@ -100,7 +100,10 @@ KEY_ROWS: tuple[KeyRow, ...] = (
         "cancel the saving, opening or re-learning that is running: nothing changes",
     ),
     KeyRow(
-        ("magnets.export",), "export the grid as a PNG (the command palette exports any memory)"
+        ("magnets.export",),
+        "export the grid as a PNG as seen, in its colours (the command palette exports any memory)",
+        ": each magnet a square, the picture at least 512 px, into the current folder"
+        " (the pictures folder when that is read-only); the message gives the path",
     ),
     KeyRow(
         ("magnets.glyphs",),
@@ -115,7 +118,8 @@ KEY_ROWS: tuple[KeyRow, ...] = (
     KeyRow(
         ("textual.palette",),
         "command palette: every action by name, the other break fractions too",
-        " (flips of 10, 20, 30, 40 %); the pictures are their buttons",
+        " (flips of 10, 20, 30, 40 %); the pictures are their buttons;"
+        " *Magnet colours* picks the magnets' palette",
     ),
     KeyRow(("app.help",), "the help: every key and mouse action; `escape` closes it"),
     KeyRow(("app.quit",), "quit"),

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.app import App, ReturnType
+from textual.css.stylesheet import Stylesheet
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,9 @@ class PaletteApp(App[ReturnType]):
     magnet_palette: str = DEFAULT_PALETTE
     """The name of the magnet palette in use (remembered for the session)."""
 
+    _palette_switch: int = 0
+    """How many switches were asked for: only the latest one's stylesheet is used."""
+
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """Textual's defaults, the palette and the magnet palette in use (a theme's
         own ``variables`` still win)."""
@@ -131,22 +135,45 @@ class PaletteApp(App[ReturnType]):
         """Use the magnet palette ``name`` (a key of ``PALETTES``) from now on.
 
         Before the app runs this only sets it (its first styles use it). While it
-        runs, only colours change, so this is cheaper than a new theme: the
-        stylesheet is parsed again with the new variables now, and on the next
-        turn of the event loop the screens' widgets are restyled, with no new
-        layout; each widget whose colours changed repaints itself (the grid
-        rebuilds only the lines on screen). Raises ``UnknownPalette`` for a name
+        runs, only colours change, so this is cheaper than a new theme: a copy
+        of the stylesheet is parsed with the new variables in a thread (the
+        parse takes tens of milliseconds at best), then, on the event loop, it
+        replaces the app's and the screens' widgets are restyled, with no new
+        layout (as Textual does when a CSS file changes); each widget whose
+        colours changed repaints itself, and the grid rebuilds only the lines
+        on screen. The latest switch wins. Raises ``UnknownPalette`` for a name
         not in ``PALETTES``, changing nothing.
         """
         palette_named(name)
         self.magnet_palette = name
-        self.stylesheet.set_variables(self.get_css_variables())
+        self._palette_switch += 1
+        variables = self.get_css_variables()
         if not self.is_running:
+            self.stylesheet.set_variables(variables)
             return
-        self.stylesheet.reparse()
-        self.call_next(self._restyle_screens)
+        stylesheet = self.stylesheet.copy()
+        switch = self._palette_switch
 
-    def _restyle_screens(self) -> None:
-        """Apply the stylesheet again to every screen on the stack and its widgets."""
+        def parse() -> None:
+            stylesheet.set_variables(variables)
+            stylesheet.parse()
+            self.call_from_thread(self._use_stylesheet, stylesheet, variables, switch)
+
+        self.run_worker(parse, thread=True, group="magnet-palette", exit_on_error=False)
+
+    def _use_stylesheet(
+        self, stylesheet: Stylesheet, variables: dict[str, str], switch: int
+    ) -> None:
+        """Put the stylesheet parsed with ``variables`` for switch number ``switch`` in
+        use and restyle the screens, unless a later switch was asked for meanwhile."""
+        if switch != self._palette_switch:
+            return
+        current = self.get_css_variables()
+        if current != variables or stylesheet.source.keys() != self.stylesheet.source.keys():
+            # A theme changed, or a screen brought its CSS, while the copy was parsed.
+            self.stylesheet.set_variables(current)
+            self.stylesheet.reparse()
+        else:
+            self.stylesheet = stylesheet
         for screen in self.screen_stack:
             self.stylesheet.update(screen, animate=False)
