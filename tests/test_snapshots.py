@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from textual.color import Color
 
 from tests.conftest import finish_recall, set_instant
 from tui_hopfield.ui.app import HopfieldApp
+from tui_hopfield.ui.theme import PALETTES
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -63,3 +65,27 @@ async def glyphs(pilot) -> None:
 def test_glyphs_for_no_colour(snap_compare):
     """North and south told apart by shape alone: what NO_COLOR terminals get."""
     assert snap_compare(HopfieldApp(seed=1), terminal_size=(80, 24), run_before=glyphs)
+
+
+def in_palette(name: str):
+    """Broken pictures, drawn in the magnet palette ``name`` once it is in use."""
+
+    async def run_before(pilot) -> None:
+        await broken(pilot)
+        pilot.app.apply_palette(name)
+        north = Color.parse(PALETTES[name].north).rich_color
+        grid = pilot.app.magnets.grid
+        for _ in range(100):
+            await pilot.pause()
+            if grid.get_component_rich_style("spin-grid--north").color == north:
+                break
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("name", ["okabe-ito", "high-contrast"])
+def test_magnet_palette(snap_compare, name):
+    """The grid, the thumbnails and the slider in the colour-blind safe and the
+    high-contrast palettes."""
+    assert snap_compare(HopfieldApp(seed=1), terminal_size=(80, 24), run_before=in_palette(name))
