@@ -19,7 +19,7 @@ from tests.test_stalls import counted
 from tui_hopfield.ui.actions import BY_ID
 from tui_hopfield.ui.app import HopfieldApp
 from tui_hopfield.ui.memory_list import MemoryList
-from tui_hopfield.ui.palette_commands import COLOURS_COMMAND
+from tui_hopfield.ui.palette_commands import COLOURS_COMMAND, IN_USE
 from tui_hopfield.ui.spin_cells import UPPER_HALF
 from tui_hopfield.ui.spin_grid import SpinGrid
 from tui_hopfield.ui.theme import DEFAULT_PALETTE, PALETTES, MagnetPalette, UnknownPalette
@@ -287,6 +287,9 @@ async def test_magnet_colours_lists_the_palettes_and_applies_the_one_chosen():
         listed = app.screen
         await pilot.pause()
         assert await settled(pilot, lambda: listed.query_one("CommandList").option_count == 3)
+        shown = listed.query_one("CommandList")
+        helps = [str(shown.get_option_at_index(k).prompt) for k in range(3)]
+        assert [IN_USE in line for line in helps] == [True, False, False]
         await choose(pilot, PALETTES["high-contrast"].title)
         grid, palette = app.magnets.grid, PALETTES["high-contrast"]
         assert await settled(pilot, lambda: grid_colours(grid) == expected_colours(grid, palette))

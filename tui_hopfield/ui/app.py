@@ -379,7 +379,7 @@ class HopfieldApp(PaletteApp[None]):
         """Choose the magnets' palette from a list of them (``theme.PALETTES``)."""
         commands = [
             SimpleCommand(title, callback, help_text)
-            for title, help_text, callback, _ in colour_commands(self)
+            for title, help_text, callback, _ in colour_commands(self, mark=True)
         ]
         self.push_screen(
             Palette(

@@ -22,6 +22,8 @@ EXPORT_COMMAND = ("Export memory: {name}", "Save {name} as a PNG")
 """The palette's title and help for each memory."""
 COLOURS_COMMAND = ("Magnet colours: {title}", "{help}")
 """The palette's title and help for each magnet palette (``theme.PALETTES``)."""
+IN_USE = " (in use)"
+"""Added to the help of the magnet palette in use, in the list of them."""
 
 
 def palette_actions(screen: str) -> list[Action]:
@@ -60,13 +62,17 @@ class MainScreen(Protocol):
         """Export the grid, or memory ``index``, as a PNG."""
 
 
-def colour_commands(app: PaletteApp[object]) -> list[SystemCommand]:
-    """One command per magnet palette (``theme.PALETTES``, in order): it applies it."""
+def colour_commands(app: PaletteApp[object], *, mark: bool = False) -> list[SystemCommand]:
+    """One command per magnet palette (``theme.PALETTES``, in order): it applies it.
+
+    With ``mark`` the help of the palette in use says so.
+    """
     title, help_text = COLOURS_COMMAND
     return [
         SystemCommand(
             title.format(title=palette.title),
-            help_text.format(help=palette.help),
+            help_text.format(help=palette.help)
+            + (IN_USE if mark and name == app.magnet_palette else ""),
             lambda name=name: app.apply_palette(name),
         )
         for name, palette in PALETTES.items()

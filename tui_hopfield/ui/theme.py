@@ -137,9 +137,9 @@ class PaletteApp(App[ReturnType]):
         Before the app runs this only sets it (its first styles use it). While it
         runs, only colours change, so this is cheaper than a new theme: a copy
         of the stylesheet is parsed with the new variables in a thread (the
-        parse takes tens of milliseconds at best), then, on the event loop, it
-        replaces the app's and the screens' widgets are restyled, with no new
-        layout (as Textual does when a CSS file changes); each widget whose
+        parse takes tens of milliseconds at best); then, on the event loop, it
+        replaces the app's stylesheet and the screens' widgets are restyled,
+        with no new layout (as Textual does when a CSS file changes); each widget whose
         colours changed repaints itself, and the grid rebuilds only the lines
         on screen. The latest switch wins. Raises ``UnknownPalette`` for a name
         not in ``PALETTES``, changing nothing.
