@@ -151,6 +151,24 @@ async def test_export_writes_the_grid_as_seen_into_the_current_folder(tmp_path, 
         assert any(str(tmp_path / "heart.png") in n.message for n in app._notifications)
 
 
+async def test_export_of_shades_writes_them_as_shown(tmp_path, monkeypatch):
+    """The modern rule's continuous state is exported in the shades the grid shows."""
+    monkeypatch.chdir(tmp_path)
+    app = HopfieldApp(4, 4, seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        values = np.linspace(-1, 1, 16).reshape(4, 4)
+        app.magnets.grid.show_values(values)
+        await pilot.press("e")
+        await answer_prompt(pilot, str(tmp_path / "shades.png"))
+        picture = png_pixels(tmp_path / "shades.png")
+        assert picture.shape == (512, 512, 3)  # 128 px a magnet
+        palette = PALETTES["red-blue"]
+        north, south = (np.array(Color.parse(c).rgb) for c in (palette.north, palette.south))
+        for (row, col), value in np.ndenumerate(values):
+            expected = np.rint(south + (north - south) * (value + 1) / 2)
+            assert picture[row * 128 + 64, col * 128 + 64].tolist() == expected.tolist()
+
+
 async def test_export_goes_to_the_pictures_folder_when_the_current_one_is_read_only(
     tmp_path, monkeypatch
 ):
