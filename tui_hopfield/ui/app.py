@@ -361,6 +361,16 @@ class HopfieldApp(PaletteApp[None]):
                 return  # dropped: what was pressed is going away
         await super().on_event(event)
 
+    async def _check_bindings(self, key: str, priority: bool = False) -> bool:
+        """Run the binding of ``key``; a capital letter bound nowhere runs its lowercase
+        key's (Caps Lock on: ``Y`` answers yes in a dialog as ``y`` does). The table of
+        actions binds the capitals of its letters itself; this covers every other key."""
+        if await super()._check_bindings(key, priority):
+            return True
+        if len(key) == 1 and key.isascii() and key.isupper():
+            return await super()._check_bindings(key.lower(), priority)
+        return False
+
     def action_command_palette(self) -> None:
         """Show the command palette (ours: guarded against two Textual crashes)."""
         # Textual asks only whether the top screen is a palette: with a dialog over an

@@ -13,6 +13,7 @@ from tui_hopfield.ui.prompts import Dialog
 _INTRO = """\
 **Red is north (+1), blue is south (-1).** Imprint pictures, break one, recall.
 Arrows or the mouse wheel scroll this help; `escape` closes it.
+Caps Lock does not matter: a capital letter does what its lowercase key does.
 
 ## Keys
 
@@ -62,8 +63,8 @@ valley: the picture it remembers.
   Built from the P x P overlaps; copies and inverses are noticed and said.
 - **Dense associative memory** (Krotov & Hopfield 2016): E = -sum F(overlap)
   with F = x^n (n = 2 is Hebb) or exp (Demircigil et al. 2017): stores far more.
-  Try it: press `1`, then `O` and enter (307 random memories at 32x32), `f` and
-  `r`: Hebb fails. `R`, pick dense, apply, `f`, `r`: the smile comes back.
+  Try it: press `1`, then `o` and enter (307 random memories at 32x32), `f` and
+  `r`: Hebb fails. `ctrl+l`, pick dense, apply, `f`, `r`: the smile comes back.
 - **Modern Hopfield** (Ramsauer et al. 2020): x <- xi^T softmax(beta xi x / N),
   the update of attention. One step, usually; the grid shows the continuous
   state in shades; `beta` (on screen) sharpens or blends the memories.
