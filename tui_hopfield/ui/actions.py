@@ -396,6 +396,15 @@ ACTIONS: tuple[Action, ...] = (
         palette="Help",
         help="Every key and mouse action",
     ),
+    Action(
+        "app.intro",
+        "",
+        "intro",
+        "What am I looking at",
+        "app",
+        palette="What am I looking at",
+        help="The first start's short tour of the screen, again",
+    ),
     Action("app.quit", "ctrl+q", "quit", "Quit", "app", footer=True, priority=True),
     # The help screen and the lab.
     Action("help.close", "escape,q,question_mark", "dismiss", "Close", "help", footer=True),

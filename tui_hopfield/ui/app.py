@@ -18,9 +18,17 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tui_hopfield import __version__
+from tui_hopfield.config import Config, remember
 from tui_hopfield.model import ModelError, Network, library
+from tui_hopfield.model.changes import SPEEDS
 from tui_hopfield.model.names import visible
-from tui_hopfield.model.paths import autosave_path, free_path, recovery_files, recovery_path
+from tui_hopfield.model.paths import (
+    autosave_path,
+    config_path,
+    free_path,
+    recovery_files,
+    recovery_path,
+)
 from tui_hopfield.model.store import Session, load, save
 from tui_hopfield.ui.actions import bindings_for
 from tui_hopfield.ui.commands import PlainCommands
@@ -31,15 +39,21 @@ from tui_hopfield.ui.guards import (
     guard_zero_width_text,
 )
 from tui_hopfield.ui.help_screen import HelpScreen
+from tui_hopfield.ui.intro_screen import IntroScreen
 from tui_hopfield.ui.magnets_screen import MagnetsScreen
 from tui_hopfield.ui.palette_commands import palette_commands
 from tui_hopfield.ui.prompts import UnsavedPrompt
 from tui_hopfield.ui.recovery_prompt import RecoveryPrompt, describe
+from tui_hopfield.ui.settings import check_name, keymap
 from tui_hopfield.ui.theme import PaletteApp
 
 guard_zero_width_text()
 guard_stale_option_click()
 guard_palette_dismiss()
+
+MAGNET_PALETTES = ("red-blue",)
+"""The names the config's ``palette`` may take (``HopfieldApp.magnet_palettes``): the
+magnets' colours the app has. Red/blue is the theme variables' own (``ui/theme.py``)."""
 
 NARROW = 60
 """Terminals narrower than this stack a dialog's buttons, one line each: side by side,
@@ -72,8 +86,18 @@ class HopfieldApp(PaletteApp[None]):
         session_path: Path | None = None,
         mode: str = "async",
         offer_recovery: bool = False,
+        config: Config | None = None,
+        intro: bool = False,
     ) -> None:
         super().__init__()
+        self.config = config if config is not None else Config()
+        """The config file's settings (the command line's options already over them);
+        its problems are shown at start."""
+        self.intro = intro
+        """Whether the start shows the "what am I looking at" screen (the command asks
+        for it at the first start; tests never unless they ask)."""
+        self._remembered_theme = self.config.theme or self.theme
+        """The theme the config holds: choosing another one writes it there."""
         self.network = network if network is not None else Network(rows, cols)
         """The model: memories and the state of the grid."""
         self.rng = np.random.default_rng(seed)
@@ -106,8 +130,88 @@ class HopfieldApp(PaletteApp[None]):
         # (widgets, styles, caches) and stalled a 256x256 recall for 30-200 ms
         # every ~350 ms; freezing them leaves collections the young objects only.
         self.call_after_refresh(gc.freeze)
-        if self.offer_recovery:
+        self._apply_config()
+        if self.intro:
+            self.call_after_refresh(self.show_intro, remember=True)
+        elif self.offer_recovery:
             self.call_after_refresh(self._offer_recovery)
+
+    # -- the config file ------------------------------------------------------
+
+    def _apply_config(self) -> None:
+        """Apply the config's theme, palette and keys; show what was wrong in it."""
+        config = self.config
+        theme = check_name(config, "theme", self.available_themes)
+        if theme is not None:
+            self._remembered_theme = theme
+            self.theme = theme
+        palette = check_name(config, "palette", self.magnet_palettes())
+        if palette is not None:
+            self.apply_magnet_palette(palette)
+        keys = keymap(config)
+        if keys:
+            self.set_keymap(keys)
+        if config.speed is not None:
+            speed = SPEEDS.index(config.speed)
+            self.call_after_refresh(setattr, self.magnets, "speed_index", speed)
+        if config.problems:
+            count = len(config.problems)
+            self.notify(
+                "\n".join(str(problem) for problem in config.problems),
+                title=f"{count} problem{'s' if count > 1 else ''} in the config file"
+                " (defaults used for those)",
+                severity="warning",
+                timeout=30,
+            )
+
+    def magnet_palettes(self) -> tuple[str, ...]:
+        """The magnet palettes by name: what the config's ``palette`` is checked against."""
+        return MAGNET_PALETTES
+
+    def apply_magnet_palette(self, name: str) -> None:
+        """Show the magnets in palette ``name``, one of ``magnet_palettes()``.
+
+        Red/blue, the only palette so far, is what the theme variables hold already
+        (``PaletteApp``); a palette that changes them is applied here.
+        """
+        if name not in self.magnet_palettes():
+            raise ValueError(f"no magnet palette {name!r}")
+
+    def remember_setting(self, key: str, value: str | bool) -> bool:
+        """Write ``key = value`` into the config file (atomically, keeping its comments);
+        say so and return False when it cannot be written."""
+        path = self.config.path or config_path()
+        try:
+            remember(path, key, value)
+        except (OSError, ValueError) as error:
+            self.notify(f"Not remembered in {path}: {error}", severity="warning", timeout=8)
+            return False
+        return True
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen (in the command palette) is remembered for the next start."""
+        if theme != self._remembered_theme and self.remember_setting("theme", theme):
+            self._remembered_theme = theme
+
+    def show_intro(self, remember: bool = False) -> None:
+        """Show the "what am I looking at" screen; with ``remember``, it was the first
+        start's: closing it writes ``intro = false`` so it is not shown again, then offers
+        a crashed session if there is one."""
+        if isinstance(self.screen, IntroScreen):
+            return
+
+        def closed(_: None) -> None:
+            if remember:
+                self.intro = False
+                self.remember_setting("intro", False)
+                if self.offer_recovery:
+                    self._offer_recovery()
+
+        self.push_screen(IntroScreen(), closed)
+
+    def action_intro(self) -> None:
+        """Show the "what am I looking at" screen again."""
+        self.show_intro()
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
