@@ -137,10 +137,16 @@ def _parts(key: str) -> list[str]:
     ]
 
 
-def _syntax_line(error: tomllib.TOMLDecodeError) -> int | None:
-    """The line tomllib names in its error (``... (at line 3, column 8)``)."""
+def _syntax_line(error: tomllib.TOMLDecodeError, lines: list[str]) -> int | None:
+    """The line tomllib names in its error (``... (at line 3, column 8)``); for an error
+    ``at end of document`` (an array left open), the last line that is not blank."""
     found = re.search(r"at line (\d+)", str(error))
-    return int(found.group(1)) if found else None
+    if found:
+        return int(found.group(1))
+    if "end of document" in str(error):
+        written = [number for number, line in enumerate(lines, start=1) if line.strip()]
+        return written[-1] if written else None
+    return None
 
 
 def parse(text: str, path: Path | None = None, *, sides: tuple[int, int] = (4, 256)) -> Config:
@@ -158,7 +164,7 @@ def parse(text: str, path: Path | None = None, *, sides: tuple[int, int] = (4, 2
             data = tomllib.loads("\n".join(lines))
             break
         except tomllib.TOMLDecodeError as error:
-            line = _syntax_line(error)
+            line = _syntax_line(error, lines)
             config.problem(line, f"not TOML: {error}; this line is left out")
             if line is None or not 1 <= line <= len(lines) or not lines[line - 1].strip():
                 config.problem(None, "the file could not be read: every setting is the default")
