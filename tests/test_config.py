@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from tui_hopfield import cli
-from tui_hopfield.config import Config, find_line, parse, read, remember
+from tui_hopfield.config import TOP_KEYS, Config, find_line, parse, read, remember
 from tui_hopfield.model.paths import CONFIG_ENV, DATA_ENV, config_path
 from tui_hopfield.ui.actions import ACTIONS
-from tui_hopfield.ui.settings import check_name, keymap, together, valid_key
+from tui_hopfield.ui.settings import check_name, keymap, keymap_table, together, valid_key
 
 EXAMPLE = """\
 # my settings
@@ -297,3 +297,30 @@ def test_paths_needs_no_textual(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert str(Path(tmp_path) / "config.toml") in done.stdout
+
+
+# -- the README ----------------------------------------------------------------
+
+README = Path(__file__).parent.parent / "README.md"
+
+
+def configuration_section() -> str:
+    text = README.read_text()
+    return text[text.index("## Configuration") :].split("\n## ", 1)[0]
+
+
+def test_the_readme_lists_every_action_a_config_may_move():
+    assert keymap_table() in configuration_section()
+
+
+def test_the_readmes_example_is_a_good_config_with_every_key():
+    section = configuration_section()
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    config = parse(example)
+    keys = keymap(config)
+    assert config.problems == [], config.problems
+    assert keys == {"magnets.recall": "enter", "magnets.clear": "z,ctrl+k"}
+    for key in TOP_KEYS:
+        assert f"\n{key} = " in f"\n{example}" or key == "keys", f"{key} is not in the example"
+        name = "[keys]" if key == "keys" else key
+        assert f"| `{name}` |" in section, f"{key} is not in the README's table of keys"

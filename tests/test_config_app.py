@@ -47,7 +47,8 @@ async def test_keys_move_by_action_id_and_the_old_key_is_free():
 
 async def test_a_bad_config_starts_with_defaults_and_says_which_line():
     app = configured(
-        'theme = "no-such-theme"\nspeed = 300\n[keys]\n"magnets.clear" = "r"\n"magnets.nope" = "q"\n'
+        'theme = "no-such-theme"\nspeed = 300\n'
+        '[keys]\n"magnets.clear" = "r"\n"magnets.nope" = "q"\n'
     )
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: app.magnets.speed_index == SPEEDS.index(300))

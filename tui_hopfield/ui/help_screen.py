@@ -14,6 +14,9 @@ _INTRO = """\
 **Red is north (+1), blue is south (-1).** Imprint pictures, break one, recall.
 Arrows or the mouse wheel scroll this help; `escape` closes it.
 Caps Lock does not matter: a capital letter does what its lowercase key does.
+The first start's short tour is the command palette's *What am I looking at*.
+Keys, theme and start settings can be set in a config file: `tui-hopfield paths`
+says where it is, the README's Configuration how.
 
 ## Keys
 

@@ -143,3 +143,20 @@ def check_name(config: Config, key: str, names: Iterable[str]) -> str | None:
         f"no {key} {value!r}; the {key}s are {', '.join(sorted(names))}; the default is used",
     )
     return None
+
+
+KEYMAP_HEADER = "| action id | default keys | what it does |"
+"""The title row of the README's table of the ids a config's ``[keys]`` may name."""
+
+
+def keymap_table() -> str:
+    """The README's table of every action whose keys a config may move: its id, its
+    default keys (as typed) and its label."""
+    lines = [KEYMAP_HEADER, "| --- | --- | --- |"]
+    lines += [
+        f"| `{action.id}` | {', '.join(f'`{label}`' for label in action.key_labels)}"
+        f" | {action.description} |"
+        for action in ACTIONS
+        if action.keys and action.screen != "textual"
+    ]
+    return "\n".join(lines)
