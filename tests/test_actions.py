@@ -328,3 +328,12 @@ async def test_caps_lock_answers_a_dialog_as_the_lowercase_key_does():
                 break
             await pilot.pause()
         assert app.network.count == 0, "Y answered yes"
+
+
+async def test_the_learning_button_names_the_learning_key():
+    """The side panel's button said ``R change`` after ``R`` had moved to ``ctrl+l``."""
+    app = HopfieldApp(seed=1)
+    async with app.run_test(size=(80, 24)):
+        button = app.screen.query_one("#learning-button")
+        binding = Binding(BY_ID["magnets.learning"].key_names[0], "learning")
+        assert str(button.label) == f"{app.get_key_display(binding)} change"
