@@ -183,3 +183,24 @@ def test_the_command_starts_the_app_with_the_config_and_the_intro(monkeypatch):
     config_path().write_text("intro = false\n")
     assert cli.main(["--no-autosave", "--size", "8x8"]) == 0
     assert started[1].intro is False and started[1].network.rows == 8
+
+
+def test_the_intro_names_the_keys_that_do_what_it_says():
+    """The intro stays true: each key it names is bound to the action it describes."""
+    import re
+
+    from tui_hopfield.ui.actions import BY_ID, key_label
+    from tui_hopfield.ui.intro_screen import INTRO
+
+    said = {
+        "1": "magnets.picture-1",
+        "b": "magnets.break",
+        "r": "magnets.recall",
+        "?": "app.help",
+        "ctrl+p": "textual.palette",
+        "ctrl+q": "app.quit",
+    }
+    named = [key for key in re.findall(r"\[b\]([^\[]+)\[/b\]", INTRO) if key in said]
+    assert sorted(named) == sorted(said), "the intro names these keys, in bold"
+    for key, action_id in said.items():
+        assert key in [key_label(k) for k in BY_ID[action_id].key_names], (key, action_id)

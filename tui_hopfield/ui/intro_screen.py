@@ -38,7 +38,7 @@ class IntroScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="intro", classes="prompt"):
             with VerticalScroll(id="intro-text"):
-                yield Static(Content.from_markup(INTRO))
+                yield Static(Content.from_markup(INTRO.strip()))
             yield Button("Got it (enter)", id="intro-close", variant="primary")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
