@@ -204,3 +204,14 @@ def test_the_intro_names_the_keys_that_do_what_it_says():
     assert sorted(named) == sorted(said), "the intro names these keys, in bold"
     for key, action_id in said.items():
         assert key in [key_label(k) for k in BY_ID[action_id].key_names], (key, action_id)
+
+
+async def test_the_help_lists_the_keys_the_config_moved():
+    app = configured('[keys]\n"magnets.clear" = ["z", "?"]\n"magnets.recall" = "enter"\n')
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")  # "?" stays the help's: the clash was left out
+        await settle(pilot, lambda: app.screen.query("#moved-keys"))
+        text = str(app.screen.query_one("#moved-keys").render())
+        assert "magnets.recall: enter" in text
+        assert "magnets.clear" not in text

@@ -98,6 +98,8 @@ class HopfieldApp(PaletteApp[None]):
         for it at the first start; tests never unless they ask)."""
         self._remembered_theme = self.config.theme or self.theme
         """The theme the config holds: choosing another one writes it there."""
+        self.moved_keys: dict[str, str] = {}
+        """The config's keymap, as applied: action id -> its keys (the help lists them)."""
         self.network = network if network is not None else Network(rows, cols)
         """The model: memories and the state of the grid."""
         self.rng = np.random.default_rng(seed)
@@ -151,6 +153,7 @@ class HopfieldApp(PaletteApp[None]):
         keys = keymap(config)
         if keys:
             self.set_keymap(keys)
+        self.moved_keys = keys
         if config.speed is not None:
             speed = SPEEDS.index(config.speed)
             self.call_after_refresh(setattr, self.magnets, "speed_index", speed)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown
+from textual.widgets import Markdown, Static
 
-from tui_hopfield.ui.actions import bindings_for
+from tui_hopfield.ui.actions import bindings_for, key_label
 from tui_hopfield.ui.key_table import key_table
 from tui_hopfield.ui.prompts import Dialog
 
@@ -102,6 +103,14 @@ class HelpScreen(Dialog[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
+            moved = getattr(self.app, "moved_keys", {})
+            if moved:  # from the user's file: plain text, never markup
+                lines = [
+                    f"  {id_}: {', '.join(map(key_label, keys.split(',')))}"
+                    for id_, keys in moved.items()
+                ]
+                text = "Your config file moves these keys (the table shows the defaults):\n"
+                yield Static(Text(text + "\n".join(lines)), id="moved-keys")
             yield Markdown(HELP)
 
     def action_dismiss(self) -> None:
