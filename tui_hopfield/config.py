@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from tui_hopfield.argtypes import grid_size
-from tui_hopfield.model.changes import SPEEDS
+from tui_hopfield.model.changes import DEFAULT_SPEED, SPEEDS
 from tui_hopfield.model.rules import RULE_NAMES
 
 TOP_KEYS = ("size", "rule", "speed", "theme", "palette", "intro", "keys")
@@ -244,7 +244,8 @@ def _check_speed(config: Config, value: object, _sides: tuple[int, int]) -> None
     shown = repr(value) if isinstance(value, (str, int)) else _kind(value)
     config.problem(
         config.line_of("speed"),
-        f'speed is one of {speeds} (flips per second) or "{INSTANT}", not {shown}; 100 is used',
+        f'speed is one of {speeds} (flips per second) or "{INSTANT}", not {shown};'
+        f" {SPEEDS[DEFAULT_SPEED]} is used",
     )
 
 
