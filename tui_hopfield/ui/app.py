@@ -134,7 +134,7 @@ class HopfieldApp(PaletteApp[None]):
         self.call_after_refresh(gc.freeze)
         self._apply_config()
         if self.intro:
-            self.call_after_refresh(self.show_intro, remember=True)
+            self.call_after_refresh(self.show_intro, first_start=True)
         elif self.offer_recovery:
             self.call_after_refresh(self._offer_recovery)
 
@@ -196,15 +196,15 @@ class HopfieldApp(PaletteApp[None]):
         if theme != self._remembered_theme and self.remember_setting("theme", theme):
             self._remembered_theme = theme
 
-    def show_intro(self, remember: bool = False) -> None:
-        """Show the "what am I looking at" screen; with ``remember``, it was the first
-        start's: closing it writes ``intro = false`` so it is not shown again, then offers
-        a crashed session if there is one."""
+    def show_intro(self, first_start: bool = False) -> None:
+        """Show the "what am I looking at" screen; at the ``first_start``, closing it
+        writes ``intro = false`` so it is not shown again, then offers a crashed session
+        if there is one."""
         if isinstance(self.screen, IntroScreen):
             return
 
         def closed(_: None) -> None:
-            if remember:
+            if first_start:
                 self.intro = False
                 self.remember_setting("intro", False)
                 if self.offer_recovery:
