@@ -17,8 +17,8 @@ from tui_hopfield.ui.prompts import Dialog
 INTRO = """\
 [b]What am I looking at[/b]
 
-A [b]Hopfield network[/b]: every square is a magnet (a [i]spin[/i]), \
-red north, blue south, each pulling on all the others.
+A [b]Hopfield network[/b]: every square is a magnet (a [i]spin[/i]) pointing \
+north or south (red or blue, unless other colours are chosen), each pulling on all the others.
 
  [b]1[/b]  shows a picture and stores it as a memory
  [b]b[/b]  breaks it (scrambles half of the spins)
