@@ -257,7 +257,7 @@ async def big_grid(args: argparse.Namespace, folder: Path) -> list[dict]:
                 "a dialog over the grid (O's prompt)",
                 size,
                 0,
-                lambda: pilot.press("O"),
+                lambda: pilot.press("o"),
                 lambda: bool(app.screen.query(Input)),
                 args.timeout,
             )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual import events
 
+from tui_hopfield.model.paths import CONFIG_ENV
 from tui_hopfield.ui.app import HopfieldApp
 from tui_hopfield.ui.magnets_screen import SPEEDS, MagnetsScreen
 
@@ -41,6 +44,15 @@ async def wait_for_jobs(pilot) -> None:
 def set_instant(screen: MagnetsScreen) -> None:
     """Make recall as fast as frames allow."""
     screen.speed_index = SPEEDS.index(0)
+
+
+@pytest.fixture(autouse=True)
+def config_folder(tmp_path_factory, monkeypatch) -> Path:
+    """Every test reads and writes a config folder of its own, never the user's: empty,
+    so the app starts with its defaults (a test writes a config file there to try one)."""
+    folder = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv(CONFIG_ENV, str(folder))
+    return folder
 
 
 @pytest.fixture

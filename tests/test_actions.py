@@ -124,8 +124,8 @@ def test_each_screen_binds_its_actions_from_the_table_with_their_ids(screen):
 def test_keys_bound_by_hand_elsewhere_are_the_tables(screen):
     """SpinGrid and MemoryList bind their own keys; the table must say the same."""
 
-    def shape(binding: Binding) -> tuple[str, str, str, bool]:
-        return binding.key, binding.action, binding.description, binding.show
+    def shape(binding: Binding) -> tuple[str, str, str, bool, str | None]:
+        return binding.key, binding.action, binding.description, binding.show, binding.id
 
     owner = OWNERS[screen]
     assert [shape(b) for b in owner.BINDINGS] == [shape(b) for b in bindings_for(screen)]
@@ -239,3 +239,111 @@ async def test_a_keymap_moves_a_key_by_its_id():
         assert (app.network.grid() == 1).any(), "c no longer clears"
         await pilot.press("z")
         assert (app.network.grid() == -1).all(), "z clears"
+
+
+def test_every_letter_key_has_its_capital_for_caps_lock_and_no_capital_does_else():
+    """With Caps Lock on a letter sends its capital: it must do what the letter does."""
+    for screen in SCREENS + ELSEWHERE:
+        bindings = (
+            OWNERS[screen].BINDINGS if screen in OWNERS else bindings_for(screen)  # textual
+        )
+        by_key = {}
+        for binding in bindings:
+            for key in binding.key.split(","):
+                by_key.setdefault(key.strip(), []).append(binding.action)
+        for key, actions in by_key.items():
+            if len(key) == 1 and key.islower():
+                assert by_key.get(key.upper()) == actions, f"{screen}: {key.upper()} != {key}"
+            if len(key) == 1 and key.isupper():
+                assert by_key.get(key.lower()) == actions, f"{screen}: {key} is not Caps Lock's"
+
+
+def test_the_remapped_keys():
+    """Destructive and screen-changing actions left the capitals of common keys."""
+    keys = {id_: BY_ID[id_].keys for id_ in (
+        "magnets.forget-all", "magnets.learning", "magnets.lab", "magnets.words",
+        "magnets.overload",
+    )}  # fmt: skip
+    assert keys == {
+        "magnets.forget-all": "ctrl+f",
+        "magnets.learning": "ctrl+l",
+        "magnets.lab": "ctrl+e",
+        "magnets.words": "ctrl+t",
+        "magnets.overload": "o",
+    }
+
+
+async def test_caps_lock_l_moves_right_and_does_not_open_the_lab():
+    app = HopfieldApp(seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        grid = app.magnets.grid
+        row, col = grid.cursor
+        await pilot.press("L", "L", "J")
+        assert app.screen is app.magnets, f"{type(app.screen).__name__} opened"
+        assert grid.cursor == (row + 1, col + 2)
+        await pilot.press("H", "K")
+        assert grid.cursor == (row, col + 1)
+
+
+async def test_caps_lock_f_flips_and_does_not_forget_and_ctrl_f_asks_first():
+    from tui_hopfield.ui.prompts import ConfirmPrompt
+
+    app = HopfieldApp(seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "2")
+        before = app.network.grid().copy()
+        await pilot.press("F")
+        assert app.screen is app.magnets, f"{type(app.screen).__name__} opened"
+        assert app.network.count == 2
+        flipped = (app.network.grid() != before).mean()
+        assert flipped == pytest.approx(0.2, abs=0.02), "F flips 20 %, as f does"
+        await pilot.press("ctrl+f")
+        assert isinstance(app.screen, ConfirmPrompt), "ctrl+f asks first"
+        assert app.network.count == 2
+        await pilot.press("escape")
+        assert app.network.count == 2
+        await pilot.press("ctrl+f")
+        await pilot.press("y")
+        for _ in range(20):
+            if app.network.count == 0:
+                break
+            await pilot.pause()
+        assert app.network.count == 0
+
+
+async def test_caps_lock_r_recalls_and_ctrl_l_opens_the_learning_dialog():
+    from tui_hopfield.ui.learning_prompt import LearningPrompt
+
+    app = HopfieldApp(seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "b", "R")
+        assert app.screen is app.magnets
+        assert app.magnets.recalling or app.magnets.state.startswith("recalled")
+        await pilot.press("R")
+        await pilot.press("ctrl+l")
+        assert isinstance(app.screen, LearningPrompt)
+
+
+async def test_caps_lock_answers_a_dialog_as_the_lowercase_key_does():
+    """Keys bound outside the table (a dialog's ``y``) work with Caps Lock on too."""
+    from tui_hopfield.ui.prompts import ConfirmPrompt
+
+    app = HopfieldApp(seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "ctrl+f")
+        assert isinstance(app.screen, ConfirmPrompt)
+        await pilot.press("Y")
+        for _ in range(20):
+            if app.network.count == 0:
+                break
+            await pilot.pause()
+        assert app.network.count == 0, "Y answered yes"
+
+
+async def test_the_learning_button_names_the_learning_key():
+    """The side panel's button said ``R change`` after ``R`` had moved to ``ctrl+l``."""
+    app = HopfieldApp(seed=1)
+    async with app.run_test(size=(80, 24)):
+        button = app.screen.query_one("#learning-button")
+        binding = Binding(BY_ID["magnets.learning"].key_names[0], "learning")
+        assert str(button.label) == f"{app.get_key_display(binding)} change"

@@ -283,9 +283,9 @@ async def test_clear_random_forget(app):
         assert (app.network.state == 1).any()
         await pilot.press("c")
         assert np.all(app.network.state == -1)
-        await pilot.press("1", "2", "F", "n")
+        await pilot.press("1", "2", "ctrl+f", "n")
         assert app.network.count == 2
-        await pilot.press("F", "y")
+        await pilot.press("ctrl+f", "y")
         assert app.network.count == 0
         assert screen.state == "empty"
 
@@ -392,7 +392,7 @@ async def test_an_enter_in_the_forget_all_question_keeps_the_memories(app):
     """Cancel has the focus: the enter that chose "Forget all" in the palette, pressed
     once more, answers no (a new user lost three memories to ctrl+p, memories, enter, enter)."""
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("1", "2", "F")
+        await pilot.press("1", "2", "ctrl+f")
         assert pilot.app.focused is not None and pilot.app.focused.id == "no"
         await pilot.press("enter")
         await pilot.pause()

@@ -45,7 +45,7 @@ KEYS = [
     "space", "up", "down", "left", "right", "tab", "shift+tab", "enter", "escape",
     "home", "end", "pageup", "pagedown", "ctrl+s", "ctrl+o", "backspace", "a", "z", "slash",
     # every screen and dialog: rule, overload, image file, words, lab (run, stop), palette, quit
-    "R", "O", "p", "T", "L", "ctrl+r", "ctrl+x", "ctrl+p", "ctrl+p", "ctrl+q",
+    "ctrl+l", "o", "p", "ctrl+t", "ctrl+e", "ctrl+r", "ctrl+x", "ctrl+p", "ctrl+p", "ctrl+q",
     "pageup", "pagedown", "pageup", "pagedown",  # page keys: panel, sliders, palette lists
 ]  # fmt: skip
 """Keys a frantic user presses; quitting is counted, not done (see ``exits``)."""
@@ -81,9 +81,10 @@ SCREENS = (
 printed). Those chance has not found yet are opened on purpose (``OPENERS``), one at a
 time when the main screen is next on top, every 250 events, without drawing on the rng."""
 OPENERS = {
-    "MemoryMenu": "enter", "NumberPrompt": "O", "LearningPrompt": "R", "TextPrompt": "T",
-    "PicturePrompt": "p", "PathPrompt": "ctrl+o", "LabScreen": "L", "HelpScreen": "question_mark",
-    "Palette": "ctrl+p", "ConfirmPrompt": "F", "UnsavedPrompt": "ctrl+q",
+    "MemoryMenu": "enter", "NumberPrompt": "o", "LearningPrompt": "ctrl+l",
+    "TextPrompt": "ctrl+t", "PicturePrompt": "p", "PathPrompt": "ctrl+o", "LabScreen": "ctrl+e",
+    "HelpScreen": "question_mark", "Palette": "ctrl+p", "ConfirmPrompt": "ctrl+f",
+    "UnsavedPrompt": "ctrl+q",
 }  # fmt: skip
 """The key that opens each dialog from the main screen (the memory menu: the panel, enter)."""
 

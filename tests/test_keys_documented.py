@@ -50,11 +50,23 @@ def documented_keys(markdown: str) -> set[str]:
     return keys
 
 
+def caps_lock(keys: set[str]) -> set[str]:
+    """The capitals of the single lowercase letters among ``keys``: Caps Lock's aliases,
+    which the tables do not repeat (both say once that Caps Lock does not matter)."""
+    return {key.upper() for key in keys if len(key) == 1 and key.islower()}
+
+
 def test_the_help_and_the_readme_document_every_key_of_the_app():
     bound = bound_keys(MagnetsScreen, HopfieldApp)
+    bound -= caps_lock(bound)
     tables = {"help screen": documented_keys(HELP), "README": documented_keys(README.read_text())}
     missing = {name: sorted(bound - keys) for name, keys in tables.items() if bound - keys}
     assert not missing, f"bound but not documented: {missing}"
+
+
+def test_the_help_and_the_readme_say_caps_lock_does_not_matter():
+    for text in (HELP, README.read_text()):
+        assert "Caps Lock does not matter" in text
 
 
 def test_the_help_and_the_readme_document_the_same_keys():

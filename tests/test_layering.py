@@ -6,6 +6,7 @@ cannot be read one without the other). The layers:
 
 - ``tui_hopfield.model`` never imports Textual, the UI or the experiments;
 - ``tui_hopfield.experiments`` never imports Textual or the UI;
+- ``tui_hopfield.config`` (reading the config file) never imports Textual or the UI;
 - no two modules of the package import each other, directly or round a loop.
 """
 
@@ -24,6 +25,7 @@ PACKAGE = "tui_hopfield"
 FORBIDDEN = {
     "tui_hopfield.model": ("textual", "tui_hopfield.ui", "tui_hopfield.experiments"),
     "tui_hopfield.experiments": ("textual", "tui_hopfield.ui"),
+    "tui_hopfield.config": ("textual", "tui_hopfield.ui"),
 }
 """For each layer, what none of its modules may import."""
 

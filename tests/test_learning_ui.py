@@ -29,7 +29,7 @@ async def test_the_learning_dialog_switches_the_rule_and_relearns(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("1", "2")
         hebb = app.network.energy()
-        await pilot.press("R")
+        await pilot.press("ctrl+l")
         assert isinstance(pilot.app.screen, LearningPrompt)
         await choose(pilot, "#rule", "dense")
         assert pilot.app.screen.query_one("#degree-field").display
@@ -47,7 +47,7 @@ async def test_the_learning_dialog_switches_the_rule_and_relearns(app):
 
 async def test_bad_settings_in_the_dialog_are_refused_and_change_nothing(app):
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("R")
+        await pilot.press("ctrl+l")
         dialog = pilot.app.screen
         dialog.query_one("#decay").value = "2"
         await pilot.click("#apply")
@@ -147,7 +147,7 @@ async def test_learning_from_use_strengthens_the_recalled_memory(app):
 async def test_overload_imprints_random_memories_up_to_the_load(app):
     async with app.run_test(size=(120, 40)) as pilot:
         screen = pilot.app.screen
-        await pilot.press("1", "O")
+        await pilot.press("1", "o")
         assert isinstance(pilot.app.screen, NumberPrompt)
         await pilot.press("enter")  # the offered 0.3
         await pilot.app.workers.wait_for_complete()
@@ -174,7 +174,7 @@ async def test_overload_imprints_random_memories_up_to_the_load(app):
 async def test_overload_refuses_more_memories_than_the_grid_may_hold():
     app = HopfieldApp(256, 256, seed=1)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("O")
+        await pilot.press("o")
         dialog = pilot.app.screen
         assert isinstance(dialog, NumberPrompt)
         assert dialog.query_one("#number").value == "0.25"  # the most it holds, not 0.3
@@ -199,7 +199,7 @@ async def test_a_big_overload_says_it_is_working_in_the_status_bar():
             landing(*args)
 
         screen._overloaded = land
-        await pilot.press("O")
+        await pilot.press("o")
         pilot.app.screen.query_one("#number").value = "0.1"
         await pilot.press("enter")
         await pilot.app.workers.wait_for_complete()
@@ -218,7 +218,7 @@ async def test_an_overload_that_runs_out_of_memory_says_so_and_changes_nothing(a
     monkeypatch.setattr(overload, "random_patterns", no_room)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = pilot.app.screen
-        await pilot.press("1", "O", "enter")
+        await pilot.press("1", "o", "enter")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert app.network.count == 1 and screen.state == "recalled smile"
@@ -262,7 +262,7 @@ async def test_an_overload_built_while_the_grid_moved_on_is_dropped_or_follows_i
 
 async def test_overload_refuses_a_load_out_of_range(app):
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("O")
+        await pilot.press("o")
         dialog = pilot.app.screen
         dialog.query_one("#number").value = "7"
         await pilot.press("enter")
@@ -272,12 +272,12 @@ async def test_overload_refuses_a_load_out_of_range(app):
         assert app.network.count == 0
 
 
-async def test_l_opens_the_lab_and_escape_comes_back(app):
+async def test_ctrl_e_opens_the_lab_and_escape_comes_back(app):
     from tui_hopfield.ui.lab_screen import LabScreen
     from tui_hopfield.ui.magnets_screen import MagnetsScreen
 
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("L")
+        await pilot.press("ctrl+e")
         assert isinstance(pilot.app.screen, LabScreen)
         await pilot.press("escape")
         assert isinstance(pilot.app.screen, MagnetsScreen)

@@ -54,7 +54,7 @@ ESCAPES = {
 
 MARKUP = {
     "style": "[bold red]BOLD[/bold red]",
-    "click": "[@click=app.simulate_key('F')]click here[/]",
+    "click": "[@click=app.simulate_key('ctrl+f')]click here[/]",
     "closing tag": "[/]",
     "link": "[link=x]y[/link]",
 }

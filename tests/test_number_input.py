@@ -43,7 +43,7 @@ def test_no_field_uses_textuals_number_types():
 async def test_forty_digits_and_a_letter_in_the_overload_prompt_leave_the_app_answering():
     app = HopfieldApp(16, 16, seed=1)
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.press("O")
+        await pilot.press("o")
         dialog = pilot.app.screen
         assert isinstance(dialog, NumberPrompt)
         field = dialog.query_one("#number", NumberInput)
@@ -59,7 +59,7 @@ async def test_forty_digits_and_a_letter_in_the_overload_prompt_leave_the_app_an
 async def test_the_learning_prompt_fields_refuse_letters_and_read_numbers():
     app = HopfieldApp(16, 16, seed=1)
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.press("R")
+        await pilot.press("ctrl+l")
         dialog = pilot.app.screen
         assert isinstance(dialog, LearningPrompt)
         fields = list(dialog.query(NumberInput))

@@ -48,7 +48,7 @@ async def test_save_then_open_restores_memories_and_grid(tmp_path):
         await answer_prompt(pilot, str(tmp_path / "mine"))
         assert (tmp_path / "mine.hopfield").is_file()
         assert not app.magnets.unsaved
-        await pilot.press("3", "F", "y", "x")
+        await pilot.press("3", "ctrl+f", "y", "x")
         assert app.network.count == 0
         await pilot.press("ctrl+o")
         await answer_prompt(pilot, str(tmp_path / "mine.hopfield"))

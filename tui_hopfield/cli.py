@@ -10,9 +10,10 @@ from pathlib import Path
 
 from tui_hopfield import __version__
 from tui_hopfield.argtypes import degree, grid_size, number, seed
+from tui_hopfield.config import Config, read
 from tui_hopfield.model import ModelError, Network, load_picture
 from tui_hopfield.model.dynamics import MAX_TEMPERATURE
-from tui_hopfield.model.paths import autosave_path
+from tui_hopfield.model.paths import autosave_path, config_path, data_dir, sessions_dir
 from tui_hopfield.model.patterns import METHODS, THRESHOLDS, format_names, picture_name
 from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, RULE_NAMES, Rule
 from tui_hopfield.model.store import MAX_USE_BOOST, MODES, SessionError, load
@@ -23,6 +24,8 @@ MAX_STEM = 60
 EXPERIMENTS = ("capacity", "reinforce")
 """Subcommands that run a headless experiment instead of the app."""
 
+DEFAULT_SIZE = (32, 32)
+"""The grid's rows and columns when neither ``--size`` nor the config says."""
 MIN_SIDE = 4
 """The smallest number of rows or columns."""
 MAX_SIDE = 256
@@ -38,16 +41,22 @@ def parser() -> argparse.ArgumentParser:
             "Imprint pictures, break them, and watch recall flip the magnets back."
         ),
         epilog="In a web browser: tui-hopfield serve --help."
+        " Where the config, sessions and autosave live: tui-hopfield paths."
         " Experiments: tui-hopfield capacity --help, tui-hopfield reinforce --help."
         " In the app press ? for every key and mouse action.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
+        "--config-path",
+        action="store_true",
+        help="print where the config file is (or would be) and exit",
+    )
+    parser.add_argument(
         "--size",
         type=grid_size(MIN_SIDE, MAX_SIDE),
-        default=(32, 32),
+        default=None,
         metavar="ROWSxCOLS",
-        help=f"grid size, {MIN_SIDE} to {MAX_SIDE} a side (default: 32x32)",
+        help=f"grid size, {MIN_SIDE} to {MAX_SIDE} a side (default: the config's, else 32x32)",
     )
     parser.add_argument(
         "--seed",
@@ -68,7 +77,7 @@ def parser() -> argparse.ArgumentParser:
         "--rule",
         choices=RULE_NAMES,
         default=None,
-        help="learning rule (default: the opened session's, else hebbian)",
+        help="learning rule (default: the opened session's, else the config's, else hebbian)",
     )
     parser.add_argument(
         "--degree",
@@ -171,7 +180,7 @@ def prepare(args: argparse.Namespace) -> Start:
         path = args.load
     else:
         session = None
-    network = session.network() if session else Network(*args.size)
+    network = session.network() if session else Network(*(args.size or DEFAULT_SIZE))
     temperature = session.temperature if session else 0.0
     if args.temperature is not None:
         temperature = args.temperature
@@ -196,6 +205,50 @@ def chosen_rule(args: argparse.Namespace, current: Rule) -> Rule:
     return Rule(name, degree, beta)
 
 
+def with_config(args: argparse.Namespace, config: Config) -> None:
+    """Fill the options not given with the config's settings: the command line wins.
+
+    The config's size and rule are for a new session only (one opened keeps its own);
+    a rule the size refuses (Storkey past 8192 spins) is a problem of the config's line,
+    and the default rule is used.
+    """
+    if args.resume or args.load is not None:
+        return
+    if args.size is None and config.size is not None:
+        args.size = config.size
+    if args.rule is None and config.rule is not None:
+        rows, cols = args.size or DEFAULT_SIZE
+        try:
+            Rule(config.rule).check_size(rows * cols)
+        except ModelError as error:
+            config.problem(config.line_of("rule"), f"{error}; hebbian is used")
+        else:
+            args.rule = config.rule
+
+
+def paths_main(argv: Sequence[str]) -> int:
+    """``tui-hopfield paths``: print where the config, the sessions and the autosave are."""
+    paths_parser = argparse.ArgumentParser(
+        prog="tui-hopfield paths",
+        description="Print where tui-hopfield keeps its config file, sessions and autosave "
+        "(TUI_HOPFIELD_CONFIG_DIR and TUI_HOPFIELD_DATA move them).",
+    )
+    paths_parser.parse_args(argv)
+    config = config_path()
+    rows = [
+        ("config", config, "" if config.exists() else " (not there yet: the defaults are used)"),
+        ("sessions", sessions_dir(), ""),
+        ("autosave", autosave_path(), ""),
+        ("data", data_dir(), " (autosave, sessions, crash recovery)"),
+    ]
+    for name, path, note in rows:
+        print(f"{name:<9}{path}{note}")
+    problems = read(config, sides=(MIN_SIDE, MAX_SIDE)).problems
+    for problem in problems:
+        print(f"  {problem}")
+    return 0
+
+
 def check_app_options(app_args: list[str], prog: str) -> None:
     """Parse and check the app's options as ``main`` would, without starting the app."""
     app_parser = parser()
@@ -214,7 +267,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui_hopfield.experiments.cli import main as experiment_main
 
         return experiment_main(argv)
+    if argv and argv[0] == "paths":
+        return paths_main(argv[1:])
     args = parser().parse_args(argv)
+    if args.config_path:
+        print(config_path())
+        return 0
+    config = read(config_path(), sides=(MIN_SIDE, MAX_SIDE))
+    with_config(args, config)
     try:
         start = prepare(args)
     except ModelError as error:
@@ -231,6 +291,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         session_path=start.path,
         mode=start.mode,
         offer_recovery=True,  # a session a crash saved is offered at start
+        config=config,
+        intro=config.intro,  # the first start shows what the screen is, once
     )
     app.run()
     return app.return_code or 0

@@ -1,4 +1,4 @@
-"""Where tui-hopfield keeps the user's sessions, and where it puts exported pictures."""
+"""Where tui-hopfield keeps the user's config and sessions, and where it puts exported pictures."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from platformdirs import user_data_path, user_pictures_path
+from platformdirs import user_config_path, user_data_path, user_pictures_path
 
 
 def expand(path: str | Path) -> Path:
@@ -27,6 +27,23 @@ def data_dir() -> Path:
     if override:
         return expand(override)
     return user_data_path("tui-hopfield", appauthor=False)
+
+
+CONFIG_ENV = "TUI_HOPFIELD_CONFIG_DIR"
+"""An environment variable that, when set, replaces the config folder (the tests set it)."""
+
+
+def config_dir() -> Path:
+    """The user's config folder for tui-hopfield (not created here)."""
+    override = os.environ.get(CONFIG_ENV)
+    if override:
+        return expand(override)
+    return user_config_path("tui-hopfield", appauthor=False)
+
+
+def config_path() -> Path:
+    """The config file: ``config.toml`` in the config folder."""
+    return config_dir() / "config.toml"
 
 
 def sessions_dir() -> Path:

@@ -69,6 +69,13 @@ class Action:
         return [key.strip() for key in self.keys.split(",") if key.strip()]
 
     @property
+    def bound_keys(self) -> list[str]:
+        """The keys bound: the default keys and, after them, the capital of each
+        single lowercase letter (``R`` for ``r``), so Caps Lock changes nothing."""
+        names = self.key_names
+        return names + [caps for caps in caps_lock_aliases(names) if caps not in names]
+
+    @property
     def key_labels(self) -> list[str]:
         """The default keys as a person types them: ``?``, ``[``, ``ctrl+s``, ``space``."""
         return [key_label(key) for key in self.key_names]
@@ -82,7 +89,7 @@ class Action:
     def binding(self) -> Binding:
         """The Textual binding, with this action's id."""
         return Binding(
-            self.keys,
+            ",".join(self.bound_keys),
             self.action,
             self.description,
             show=self.footer,
@@ -94,6 +101,13 @@ class Action:
 _CHARACTERS = {_character_to_key(character): character for character in string.punctuation}
 """Textual's names of the punctuation keys (``minus``, ``question_mark``) to the characters,
 by the conversion ``Binding.make_bindings`` itself uses (private in textual 8.2.8)."""
+
+
+def caps_lock_aliases(keys: list[str]) -> list[str]:
+    """The capitals of the single lowercase letters among ``keys``: what they send with
+    Caps Lock on (``l`` -> ``L``). Destructive or screen-changing actions are never on a
+    capital, so Caps Lock only ever repeats what the lowercase key does."""
+    return [key.upper() for key in keys if len(key) == 1 and key.islower()]
 
 
 def key_label(key: str) -> str:
@@ -251,7 +265,7 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "magnets.forget-all",
-        "F",
+        "ctrl+f",
         "forget_all",
         "Forget all",
         "magnets",
@@ -305,7 +319,7 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "magnets.learning",
-        "R",
+        "ctrl+l",
         "learning",
         "Rule",
         "magnets",
@@ -315,7 +329,7 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "magnets.overload",
-        "O",
+        "o",
         "overload",
         "Overload",
         "magnets",
@@ -333,7 +347,7 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "magnets.words",
-        "T",
+        "ctrl+t",
         "type_text",
         "Words",
         "magnets",
@@ -342,7 +356,7 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "magnets.lab",
-        "L",
+        "ctrl+e",
         "lab",
         "Lab",
         "magnets",
@@ -381,6 +395,15 @@ ACTIONS: tuple[Action, ...] = (
         footer=True,
         palette="Help",
         help="Every key and mouse action",
+    ),
+    Action(
+        "app.intro",
+        "",
+        "intro",
+        "What am I looking at",
+        "app",
+        palette="What am I looking at",
+        help="The first start's short tour of the screen, again",
     ),
     Action("app.quit", "ctrl+q", "quit", "Quit", "app", footer=True, priority=True),
     Action(

@@ -18,9 +18,17 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tui_hopfield import __version__
+from tui_hopfield.config import Config, remember
 from tui_hopfield.model import ModelError, Network, library
+from tui_hopfield.model.changes import SPEEDS
 from tui_hopfield.model.names import visible
-from tui_hopfield.model.paths import autosave_path, free_path, recovery_files, recovery_path
+from tui_hopfield.model.paths import (
+    autosave_path,
+    config_path,
+    free_path,
+    recovery_files,
+    recovery_path,
+)
 from tui_hopfield.model.store import Session, load, save
 from tui_hopfield.ui.actions import bindings_for
 from tui_hopfield.ui.commands import PlainCommands
@@ -31,11 +39,13 @@ from tui_hopfield.ui.guards import (
     guard_zero_width_text,
 )
 from tui_hopfield.ui.help_screen import HelpScreen
+from tui_hopfield.ui.intro_screen import IntroScreen
 from tui_hopfield.ui.magnets_screen import MagnetsScreen
 from tui_hopfield.ui.palette_commands import colour_commands, palette_commands
 from tui_hopfield.ui.prompts import UnsavedPrompt
 from tui_hopfield.ui.recovery_prompt import RecoveryPrompt, describe
-from tui_hopfield.ui.theme import PaletteApp
+from tui_hopfield.ui.settings import check_name, keymap
+from tui_hopfield.ui.theme import PALETTES, PaletteApp
 
 guard_zero_width_text()
 guard_stale_option_click()
@@ -72,8 +82,22 @@ class HopfieldApp(PaletteApp[None]):
         session_path: Path | None = None,
         mode: str = "async",
         offer_recovery: bool = False,
+        config: Config | None = None,
+        intro: bool = False,
     ) -> None:
         super().__init__()
+        self.config = config if config is not None else Config()
+        """The config file's settings (the command line's options already over them);
+        its problems are shown at start."""
+        self.intro = intro
+        """Whether the start shows the "what am I looking at" screen (the command asks
+        for it at the first start; tests never unless they ask)."""
+        self._remembered_theme = self.config.theme or self.theme
+        """The theme the config holds: choosing another one writes it there."""
+        self._remembered_palette = self.config.palette or self.magnet_palette
+        """The magnet palette the config holds: choosing another one writes it there."""
+        self.moved_keys: dict[str, str] = {}
+        """The config's keymap, as applied: action id -> its keys (the help lists them)."""
         self.network = network if network is not None else Network(rows, cols)
         """The model: memories and the state of the grid."""
         self.rng = np.random.default_rng(seed)
@@ -106,8 +130,92 @@ class HopfieldApp(PaletteApp[None]):
         # (widgets, styles, caches) and stalled a 256x256 recall for 30-200 ms
         # every ~350 ms; freezing them leaves collections the young objects only.
         self.call_after_refresh(gc.freeze)
-        if self.offer_recovery:
+        self._apply_config()
+        if self.intro:
+            self.call_after_refresh(self.show_intro, first_start=True)
+        elif self.offer_recovery:
             self.call_after_refresh(self._offer_recovery)
+
+    # -- the config file ------------------------------------------------------
+
+    def _apply_config(self) -> None:
+        """Apply the config's theme, palette and keys; show what was wrong in it."""
+        config = self.config
+        theme = check_name(config, "theme", self.available_themes)
+        if theme is not None:
+            self._remembered_theme = theme
+            self.theme = theme
+        palette = check_name(config, "palette", self.magnet_palettes())
+        if palette is not None:
+            self.apply_magnet_palette(palette)
+        keys = keymap(config)
+        if keys:
+            self.set_keymap(keys)
+        self.moved_keys = keys
+        if config.speed is not None:
+            speed = SPEEDS.index(config.speed)
+            self.call_after_refresh(setattr, self.magnets, "speed_index", speed)
+        if config.problems:
+            count = len(config.problems)
+            self.notify(
+                "\n".join(str(problem) for problem in config.problems),
+                title=f"{count} problem{'s' if count > 1 else ''} in the config file"
+                " (defaults used for those)",
+                severity="warning",
+                timeout=30,
+            )
+
+    def magnet_palettes(self) -> tuple[str, ...]:
+        """The magnet palettes by name: what the config's ``palette`` is checked against."""
+        return tuple(PALETTES)
+
+    def apply_magnet_palette(self, name: str) -> None:
+        """Show the magnets in palette ``name`` (one of ``magnet_palettes()``) from the
+        config at start: no need to write it back."""
+        self._remembered_palette = name
+        self.apply_palette(name)
+
+    def apply_palette(self, name: str) -> None:
+        """Use the magnet palette ``name`` and remember a new choice for the next start."""
+        super().apply_palette(name)
+        if name != self._remembered_palette and self.remember_setting("palette", name):
+            self._remembered_palette = name
+
+    def remember_setting(self, key: str, value: str | bool) -> bool:
+        """Write ``key = value`` into the config file (atomically, keeping its comments);
+        say so and return False when it cannot be written."""
+        path = self.config.path or config_path()
+        try:
+            remember(path, key, value)
+        except (OSError, ValueError) as error:
+            self.notify(f"Not remembered in {path}: {error}", severity="warning", timeout=8)
+            return False
+        return True
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen (in the command palette) is remembered for the next start."""
+        if theme != self._remembered_theme and self.remember_setting("theme", theme):
+            self._remembered_theme = theme
+
+    def show_intro(self, first_start: bool = False) -> None:
+        """Show the "what am I looking at" screen; at the ``first_start``, closing it
+        writes ``intro = false`` so it is not shown again, then offers a crashed session
+        if there is one."""
+        if isinstance(self.screen, IntroScreen):
+            return
+
+        def closed(_: None) -> None:
+            if first_start:
+                self.intro = False
+                self.remember_setting("intro", False)
+                if self.offer_recovery:
+                    self._offer_recovery()
+
+        self.push_screen(IntroScreen(), closed)
+
+    def action_intro(self) -> None:
+        """Show the "what am I looking at" screen again."""
+        self.show_intro()
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
@@ -360,6 +468,16 @@ class HopfieldApp(PaletteApp[None]):
             if widget is not None and widget is not self.screen and widget.parent is None:
                 return  # dropped: what was pressed is going away
         await super().on_event(event)
+
+    async def _check_bindings(self, key: str, priority: bool = False) -> bool:
+        """Run the binding of ``key``; a capital letter bound nowhere runs its lowercase
+        key's (Caps Lock on: ``Y`` answers yes in a dialog as ``y`` does). The table of
+        actions binds the capitals of its letters itself; this covers every other key."""
+        if await super()._check_bindings(key, priority):
+            return True
+        if len(key) == 1 and key.isascii() and key.isupper():
+            return await super()._check_bindings(key.lower(), priority)
+        return False
 
     def action_command_palette(self) -> None:
         """Show the command palette (ours: guarded against two Textual crashes)."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown
+from textual.widgets import Markdown, Static
 
-from tui_hopfield.ui.actions import bindings_for
+from tui_hopfield.ui.actions import bindings_for, key_label
 from tui_hopfield.ui.key_table import key_table
 from tui_hopfield.ui.prompts import Dialog
 
@@ -14,6 +15,10 @@ _INTRO = """\
 **Red is north (+1), blue is south (-1)** (other colours: `ctrl+p`, *Magnet colours*).
 Imprint pictures, break one, recall.
 Arrows or the mouse wheel scroll this help; `escape` closes it.
+Caps Lock does not matter: a capital letter does what its lowercase key does.
+The first start's short tour is the command palette's *What am I looking at*.
+Keys, theme and start settings can be set in a config file: `tui-hopfield paths`
+says where it is, the README's Configuration how.
 
 ## Keys
 
@@ -63,8 +68,8 @@ valley: the picture it remembers.
   Built from the P x P overlaps; copies and inverses are noticed and said.
 - **Dense associative memory** (Krotov & Hopfield 2016): E = -sum F(overlap)
   with F = x^n (n = 2 is Hebb) or exp (Demircigil et al. 2017): stores far more.
-  Try it: press `1`, then `O` and enter (307 random memories at 32x32), `f` and
-  `r`: Hebb fails. `R`, pick dense, apply, `f`, `r`: the smile comes back.
+  Try it: press `1`, then `o` and enter (307 random memories at 32x32), `f` and
+  `r`: Hebb fails. `ctrl+l`, pick dense, apply, `f`, `r`: the smile comes back.
 - **Modern Hopfield** (Ramsauer et al. 2020): x <- xi^T softmax(beta xi x / N),
   the update of attention. One step, usually; the grid shows the continuous
   state in shades; `beta` (on screen) sharpens or blends the memories.
@@ -99,6 +104,14 @@ class HelpScreen(Dialog[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
+            moved = getattr(self.app, "moved_keys", {})
+            if moved:  # from the user's file: plain text, never markup
+                lines = [
+                    f"  {id_}: {', '.join(map(key_label, keys.split(',')))}"
+                    for id_, keys in moved.items()
+                ]
+                text = "Your config file moves these keys (the table shows the defaults):\n"
+                yield Static(Text(text + "\n".join(lines)), id="moved-keys")
             yield Markdown(HELP)
 
     def action_dismiss(self) -> None:

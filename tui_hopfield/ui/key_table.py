@@ -93,7 +93,8 @@ KEY_ROWS: tuple[KeyRow, ...] = (
     KeyRow(
         ("magnets.save", "magnets.open"),
         "save the session / open a session (right arrow completes a path)",
-        "; both run in the background, like a new rule (`R`): the status bar says how far they are",
+        "; both run in the background, like a new rule (`ctrl+l`):"
+        " the status bar says how far they are",
     ),
     KeyRow(
         ("magnets.cancel",),

@@ -13,7 +13,7 @@ from tui_hopfield.ui.learning_prompt import MODE_HELP, Learning, LearningPrompt
 
 
 class LearningActions:
-    """A mixin for the main screen: ``R`` (the learning prompt), ``m`` (the mode), beta."""
+    """A mixin for the main screen: ``ctrl+l`` (the learning prompt), ``m`` (the mode), beta."""
 
     def _show_learning(self) -> None:
         """Show the learning settings (the snapshot's ``learning`` and ``rule`` say when)."""

@@ -240,7 +240,7 @@ class MagnetsScreen(
                 with Horizontal(classes="setting"):
                     yield Label("learning", classes="setting-name")
                     yield self.learning_text
-                    yield ToolButton("R change", id="learning-button", compact=True)
+                    yield ToolButton("^l change", id="learning-button", compact=True)
                 with Horizontal(classes="setting", id="beta-setting"):
                     yield Label("beta", classes="setting-name")
                     yield self.beta_slider

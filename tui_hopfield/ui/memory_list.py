@@ -92,13 +92,16 @@ class MemoryList(ScrollView, can_focus=True):
     colours of north and south."""
 
     BINDINGS = [
-        Binding("up,k", "move(-1)", "Previous memory", show=False),
-        Binding("down,j", "move(1)", "Next memory", show=False),
-        Binding("pageup", "page(-1)", "A page of memories up", show=False),
-        Binding("pagedown", "page(1)", "A page of memories down", show=False),
-        Binding("home", "jump(0)", "First memory", show=False),
-        Binding("end", "jump(-1)", "Last memory", show=False),
-        Binding("enter", "open_menu", "Memory menu", show=False),
+        # The capitals are Caps Lock's (ids: ui/actions.py's memories.*).
+        Binding("up,k,K", "move(-1)", "Previous memory", show=False, id="memories.previous"),
+        Binding("down,j,J", "move(1)", "Next memory", show=False, id="memories.next"),
+        Binding("pageup", "page(-1)", "A page of memories up", show=False, id="memories.page-up"),
+        Binding(
+            "pagedown", "page(1)", "A page of memories down", show=False, id="memories.page-down"
+        ),
+        Binding("home", "jump(0)", "First memory", show=False, id="memories.first"),
+        Binding("end", "jump(-1)", "Last memory", show=False, id="memories.last"),
+        Binding("enter", "open_menu", "Memory menu", show=False, id="memories.menu"),
     ]
 
     DEFAULT_CSS = """

@@ -21,7 +21,7 @@ OVERLOAD_NOTICE = 2**24
 
 
 class OverloadActions:
-    """A mixin for the main screen: ``O`` asks for a load and imprints random memories."""
+    """A mixin for the main screen: ``o`` asks for a load and imprints random memories."""
 
     _overload_token = 0
 

@@ -113,13 +113,14 @@ class SpinGrid(SpinPainting, ScrollView, can_focus=True):
     """Colours (the ``color`` of each class) of north, south and the cursor over each."""
 
     BINDINGS = [
-        Binding("up,k", "move(0, -1)", "Up", show=False),
-        Binding("down,j", "move(0, 1)", "Down", show=False),
-        Binding("left,h", "move(-1, 0)", "Left", show=False),
-        Binding("right,l", "move(1, 0)", "Right", show=False),
-        Binding("space", "toggle", "Toggle spin", show=False),
-        Binding("n", "brush(1)", "Brush north", show=False),
-        Binding("s", "brush(-1)", "Brush south", show=False),
+        # The capitals are Caps Lock's: they do the same (ids: ui/actions.py's grid.*).
+        Binding("up,k,K", "move(0, -1)", "Up", show=False, id="grid.up"),
+        Binding("down,j,J", "move(0, 1)", "Down", show=False, id="grid.down"),
+        Binding("left,h,H", "move(-1, 0)", "Left", show=False, id="grid.left"),
+        Binding("right,l,L", "move(1, 0)", "Right", show=False, id="grid.right"),
+        Binding("space", "toggle", "Toggle spin", show=False, id="grid.toggle"),
+        Binding("n,N", "brush(1)", "Brush north", show=False, id="grid.brush-north"),
+        Binding("s,S", "brush(-1)", "Brush south", show=False, id="grid.brush-south"),
     ]
 
     zoom: reactive[int] = reactive(1)
