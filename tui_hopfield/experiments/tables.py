@@ -39,10 +39,10 @@ CAPACITY_NOTE = (
 REINFORCE_HEADERS = (
     "scene",
     "lived",
-    "turning point",
+    "turned at",  # the turning point: the first round the new companion won
     "settled",
     "stays",
-    "last winner",
+    "won last",  # who won the last probe
     "E old",
     "E new",
 )
