@@ -19,6 +19,7 @@ from textual.screen import Screen
 
 from tui_hopfield import __version__
 from tui_hopfield.model import ModelError, Network, library
+from tui_hopfield.model.changes import count_memories
 from tui_hopfield.model.names import visible
 from tui_hopfield.model.paths import autosave_path, free_path, recovery_files, recovery_path
 from tui_hopfield.model.store import Session, load, save
@@ -288,7 +289,7 @@ class HopfieldApp(PaletteApp[None]):
         magnets.session_path = None
         self.reopened_recovery = path
         self.notify(
-            f"Reopened {self.network.count} memories from the crash. "
+            f"Reopened {count_memories(self.network.count)} from the crash. "
             "They are in no session file yet: ctrl+s saves them.",
             markup=False,
             timeout=6,

@@ -44,7 +44,9 @@ valley: the picture it remembers.
 
 - **Status bar**: memories, energy, the state (empty, drawing, broken, recalling,
   recalled *name*, recalled inverse of *name*, spurious, melting, stopped) and the load
-  P/N against the classic capacity of about 0.138.
+  P/N against the classic capacity of about 0.138. When memories have faded it adds
+  the load *by strength*, sum (c / c_max)^2 / N: the cross-talk the strongest
+  memory meets, which is what "over capacity" counts.
 - **Overlap** of the grid with each memory, from -1 (its inverse) to +1 (it).
 - **Energy** of the current recall: at temperature 0 it never rises, because a
   spin only flips when that lowers the energy, by exactly 2|h|.
@@ -74,7 +76,9 @@ may end in a 2-cycle, which is named.
 
 **Plasticity**: every memory has a strength. Reinforce deepens its valley;
 **decay** multiplies every strength by lambda at each new imprint, so old
-memories fade (a palimpsest: Nadal et al. 1986, Parisi 1986); **learning from use**
+memories fade (a palimpsest: Nadal et al. 1986, Parisi 1986), and count for less
+in the load by strength (lambda^2k: never more than 1 / (1 - lambda^2) memories);
+**learning from use**
 strengthens a memory each time a recall ends on it.
 
 ## The science

@@ -109,7 +109,8 @@ KEY_ROWS: tuple[KeyRow, ...] = (
     ),
     KeyRow(
         ("textual.focus-next",),
-        "move the focus: grid, sliders, memories (up/down, then `enter`: its menu)",
+        "move the focus: the grid, the temperature slider, the memory panel"
+        " (up/down picks a memory, `enter` opens its menu)",
         "; the menu reinforces, forgets, renames or shows that memory",
     ),
     KeyRow(

@@ -81,7 +81,7 @@ class MemoryActions:
 
         self.app.push_screen(
             ConfirmPrompt(
-                f"Forget all {count} memories?",
+                "Forget the only memory?" if count == 1 else f"Forget all {count} memories?",
                 "The grid stays as it is; a saved session keeps its copy.",
                 "Forget all",
             ),
