@@ -64,8 +64,10 @@ valley: the picture it remembers.
   Built from the P x P overlaps; copies and inverses are noticed and said.
 - **Dense associative memory** (Krotov & Hopfield 2016): E = -sum F(overlap)
   with F = x^n (n = 2 is Hebb) or exp (Demircigil et al. 2017): stores far more.
-  Try it: press `1`, then `O` and enter (307 random memories at 32x32), `f` and
-  `r`: Hebb fails. `R`, pick dense, apply, `f`, `r`: the smile comes back.
+  Try it at 32x32: press `1`, then `o` and enter (random memories up to a load
+  of 0.3: 307 in all), `f` and `r`: Hebb ends in a spurious state. Then `ctrl+l`,
+  pick `dense`, apply, `1` again (the smile back on the grid: it is a memory
+  already, nothing is added), `f`, `r`: the smile comes back.
 - **Modern Hopfield** (Ramsauer et al. 2020): x <- xi^T softmax(beta xi x / N),
   the update of attention. One step, usually; the grid shows the continuous
   state in shades; `beta` (on screen) sharpens or blends the memories.
