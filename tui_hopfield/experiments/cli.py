@@ -3,8 +3,10 @@
 Each prints a table and character plots to standard output, a progress
 report to standard error (a bar on a terminal, a few lines otherwise), and
 writes ``--csv`` / ``--json`` files atomically. Ctrl+C stops the run and
-prints what was measured (exit status 130). Bad arguments exit with status 2;
-scene folders or files that cannot be used with one line and status 1.
+prints what was measured (exit status 130). Bad arguments exit with status 2
+and the usage (a rule the size cannot hold, a ``--csv`` or ``--json`` in a folder
+that does not exist, too: no folder is made); scene folders or files that cannot
+be used, with one line and status 1.
 """
 
 from __future__ import annotations
