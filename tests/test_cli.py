@@ -223,8 +223,21 @@ def test_rule_options_reach_the_network(monkeypatch):
     assert started["rule"] == Rule("storkey") and started["plasticity"] == (1.0, 0.25)
 
 
-def test_a_rule_the_grid_cannot_hold_is_one_line_and_status_1():
-    one_line_error(run("--size", "128x128", "--rule", "storkey"), "Storkey", "budget")
+def test_a_rule_the_grid_cannot_hold_is_a_bad_argument_usage_and_status_2():
+    result = run("--size", "128x128", "--rule", "storkey")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("usage: tui-hopfield")
+    assert (
+        "tui-hopfield: error: Storkey's rule needs" in result.stderr and "budget" in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_the_size_options_say_what_one_number_means():
+    assert "32 means 32x32" in " ".join(run("--help").stdout.split())
+    capacity = " ".join(run("capacity", "--help").stdout.split())
+    assert "32 means N = 32 spins, 32x32 N = 1024" in capacity
+    assert "one number is a square" in " ".join(run("reinforce", "--help").stdout.split())
 
 
 def test_a_loaded_sessions_rule_is_kept_unless_told(tmp_path, monkeypatch):

@@ -23,6 +23,7 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def test_capacity_prints_a_table_and_a_plot_and_writes_csv_and_json(capsys, tmp_path):
+    (tmp_path / "out").mkdir()
     table, data = tmp_path / "out" / "sweep.csv", tmp_path / "sweep.json"
     status, out, err = run(
         capsys,
@@ -131,26 +132,34 @@ def test_bad_scene_folders_stop_with_one_line_and_status_1(capsys, tmp_path, mak
     assert err.count("\n") == 1 and err.startswith("tui-hopfield: ") and message in err
 
 
-def test_a_missing_scene_folder_and_an_unwritable_csv_are_status_1(capsys, tmp_path):
+def test_a_missing_scene_folder_is_status_1(capsys, tmp_path):
     status, _, err = run(capsys, "reinforce", "--scenes", str(tmp_path / "nope"))
     assert status == 1 and "no such folder" in err
+
+
+@pytest.mark.parametrize("option", ["--csv", "--json"])
+@pytest.mark.parametrize("where", ["missing", "file", "folder"])
+def test_an_output_file_needs_a_folder_that_exists_and_none_is_made(
+    capsys, tmp_path, option, where
+):
     blocker = tmp_path / "file"
     blocker.write_text("")
-    status, out, err = run(
-        capsys,
-        "capacity",
-        "--size",
-        "32",
-        "--alphas",
-        "0.1",
-        "--trials",
-        "1",
-        "--quiet",
-        "--csv",
-        str(blocker / "out.csv"),
-    )
-    assert status == 1 and "alpha" in out  # the table was printed first
-    assert err.startswith("tui-hopfield: cannot write in ") and str(blocker) in err
+    target = {
+        "missing": tmp_path / "no" / "such" / "out.csv",
+        "file": blocker / "out.csv",
+        "folder": tmp_path,
+    }[where]
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(
+            ["capacity", "--size", "32", "--alphas", "0.1", "--trials", "1", option, str(target)]
+        )
+    assert stopped.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""  # refused before the run
+    assert err.startswith("usage: tui-hopfield capacity") and f"argument {option}: " in err
+    reason = {"missing": "no such folder", "file": "not a folder", "folder": "is a folder"}[where]
+    assert reason in err
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["file"]  # no folder made
 
 
 @pytest.mark.parametrize(
@@ -180,6 +189,48 @@ def test_bad_arguments_exit_with_status_2(capsys, args, word):
     assert stopped.value.code == 2
     err = capsys.readouterr().err
     assert word in err and "usage: tui-hopfield" in err
+
+
+def test_a_rule_too_big_for_the_size_shows_the_commands_own_usage(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["reinforce", "--rule", "storkey", "--size", "128x128"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: tui-hopfield reinforce [-h]")
+    assert "tui-hopfield reinforce: error: Storkey's rule needs" in err
+
+
+def test_the_help_gives_every_rule_options_default(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["capacity", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "dense rule: 2..10 or exp (default 3)" in text
+    assert "(default hebbian)" in text and "(default 40)" in text
+
+
+@pytest.mark.parametrize(
+    ("rule", "ticks"), [("hebbian", "0 0.069 0.138"), ("storkey", "0 0.02 0.04")]
+)
+def test_a_one_load_plot_starts_its_axis_at_0(capsys, rule, ticks):
+    status, out, _ = run(
+        capsys,
+        "capacity",
+        "--rule",
+        rule,
+        "--size",
+        "100",
+        "--alphas",
+        "0.02",
+        "--trials",
+        "1",
+        "--quiet",
+        "--seed",
+        "1",
+    )
+    assert status == 0
+    lines = out.splitlines()
+    axis = next(k for k, line in enumerate(lines) if "\u2514" in line)
+    assert lines[axis + 1].split() == ticks.split()
 
 
 def test_ctrl_c_prints_what_was_measured_and_exits_130(capsys, monkeypatch):

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import asyncio
 
-from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Select, TabbedContent
+from textual.geometry import Region
+from textual.widgets import (
+    Button,
+    DataTable,
+    Input,
+    Label,
+    ProgressBar,
+    Select,
+    TabbedContent,
+    TabPane,
+)
+from textual.widgets.input import Selection
 
 from tui_hopfield.ui.lab_screen import ChartView, LabScreen
 from tui_hopfield.ui.magnets_screen import MagnetsScreen
@@ -101,27 +112,104 @@ async def test_bad_settings_say_why_and_start_nothing(app):
         assert "no such folder" in status(screen, "reinforce")
 
 
-async def test_choosing_a_rule_opens_its_setting(app):
+async def test_choosing_a_rule_shows_only_its_setting(app):
     async with app.run_test(size=(100, 36)) as pilot:
         screen = await open_lab(pilot)
-        degree = screen.query_one("#capacity-degree", Input)
-        beta = screen.query_one("#capacity-beta", Input)
-        assert degree.disabled and beta.disabled
+
+        def shown() -> set[str]:
+            pane = screen.query_one("#capacity", TabPane)
+            settings = pane.query(".rule-setting")
+            return {widget.id or str(widget.render()) for widget in settings if widget.display}
+
+        assert shown() == set()  # Hebb takes neither a degree nor a beta
+        for rule, setting in (("dense", "degree"), ("modern", "beta"), ("storkey", None)):
+            screen.query_one("#capacity-rule", Select).value = rule
+            await pilot.pause()
+            expected = set() if setting is None else {setting, f"capacity-{setting}"}
+            assert shown() == expected, rule
+        degree = screen.query_one("#reinforce-degree", Input)
+        assert not degree.display  # the other form keeps its own rule
         screen.query_one("#capacity-rule", Select).value = "dense"
         await pilot.pause()
-        assert not degree.disabled and beta.disabled
-        screen.query_one("#capacity-rule", Select).value = "modern"
-        await pilot.pause()
-        assert degree.disabled and not beta.disabled
+        assert screen.query_one("#capacity-degree", Input).display and not degree.display
 
 
-async def test_escape_stops_the_run_and_goes_back(app):
+async def test_ctrl_x_stops_a_run_from_a_field_and_cuts_when_nothing_runs(app):
     async with app.run_test(size=(100, 36)) as pilot:
         screen = await open_lab(pilot, n=300, trials=200)
-        screen.start("capacity")
+        field = screen.query_one("#capacity-n", Input)
+        field.focus()
+        await pilot.press("ctrl+r")  # run, from inside the field
         assert screen.running("capacity")
-        screen.query_one("#capacity-n", Input).focus()
+        await pilot.press("ctrl+x")  # stop, from inside the field
+        await wait_for(pilot, lambda: screen.capacity_result is not None)
+        assert not screen.capacity_result.complete
+        assert status(screen, "capacity").startswith("stopped after")
+        assert field.value == "300" and app.focused is field
+        field.selection = Selection(0, 1)  # "3" selected: ctrl+x cuts it, nothing runs
+        await pilot.press("ctrl+x")
+        assert field.value == "00" and not screen.running("capacity")
+
+
+async def test_leaving_the_lab_keeps_the_run_and_coming_back_shows_it(app):
+    async with app.run_test(size=(100, 36)) as pilot:
+        magnets = app.screen
+        assert isinstance(magnets, MagnetsScreen)
+        magnets.action_lab()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LabScreen)
+        seed = screen.query_one("#capacity-seed", Input).value
+        screen.query_one("#capacity-n", Input).value = "200"
+        screen.query_one("#capacity-trials", Input).value = "20"
+        screen.start("capacity")
+        worker = screen._runs["capacity"][0]
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, MagnetsScreen)
-        await wait_for(pilot, lambda: not screen.running("capacity"))
+        assert app.screen is magnets
+        magnets.action_lab()
+        await pilot.pause()
+        assert app.screen is screen  # the same lab, the same run, the same seed
+        assert screen._runs["capacity"][0] is worker
+        assert screen.query_one("#capacity-seed", Input).value == seed
+        await wait_for(pilot, lambda: screen.capacity_result is not None, timeout=120)
+        result = screen.capacity_result
+        assert result.complete and result.settings.seed == int(seed)  # never stopped
+        assert screen.query_one("#capacity-table", DataTable).row_count == len(result.points)
+        assert "overlap after recall" in screen.query_one("#capacity-chart", ChartView).text()
+        bar = screen.query_one("#capacity-progress", ProgressBar)
+        assert bar.progress == bar.total == 15 * 20
+        await pilot.press("escape")
+        await pilot.pause()
+        magnets.action_lab()
+        await pilot.pause()
+        assert app.screen is screen and screen.capacity_result is result
+
+
+async def test_a_long_alphas_error_is_wrapped_not_cut_at_80x24(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_lab(pilot)
+        typed = "0.1:0.9:0.0001"
+        screen.query_one("#capacity-alphas", Input).value = typed
+        screen.start("capacity")
+        await pilot.pause()
+        label = screen.query_one("#capacity-status", Label)
+        message = str(label.render())
+        assert message.startswith(f"'{typed}' is not START:STOP:STEP") and len(message) > 70
+        lines = [strip.text.strip() for strip in label.render_lines(Region(0, 0, *label.size))]
+        assert " ".join(line for line in lines if line) == message
+        assert label.parent.region.contains_region(label.region)  # nothing clipped
+        assert label.region.bottom <= screen.size.height - 1  # above the footer
+
+
+async def test_the_studys_table_fits_80_columns(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_lab(pilot, rounds=3)
+        screen.query_one(TabbedContent).active = "reinforce"
+        await pilot.pause()
+        screen.start("reinforce")
+        await wait_for(pilot, lambda: screen.reinforce_result is not None)
+        table = screen.query_one("#reinforce-table", DataTable)
+        assert [str(column.label) for column in table.columns.values()][-1] == "E new"
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        assert table.max_scroll_x == 0  # every column, "E new" too, in full

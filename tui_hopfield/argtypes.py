@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from tui_hopfield.model.errors import ModelError
+from tui_hopfield.model.paths import expand
 from tui_hopfield.model.rules import parse_degree
 
 T = TypeVar("T")
@@ -87,6 +89,24 @@ def number(
 def seed(text: str) -> int:
     """``--seed``: a whole number from 0 to ``MAX_SEED``."""
     return int(number(int, 0, MAX_SEED, "the seed")(text))
+
+
+def output_file(text: str) -> Path:
+    """``--csv`` / ``--json``: a file to write, in a folder that exists (none is made).
+
+    Checked when the arguments are read, so a typo stops the command before a
+    long run, with the usage and status 2, instead of making folders after it.
+    """
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the file name is empty")
+    path = expand(text)
+    folder = path.parent
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a folder, not a file")
+    if not folder.is_dir():
+        what = "not a folder" if folder.exists() else "no such folder"
+        raise argparse.ArgumentTypeError(f"{text!r}: {what}: {folder}")
+    return path
 
 
 def from_model(parse: Callable[[str], T]) -> Callable[[str], T]:

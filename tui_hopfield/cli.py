@@ -56,7 +56,8 @@ def parser() -> argparse.ArgumentParser:
         type=grid_size(MIN_SIDE, MAX_SIDE),
         default=None,
         metavar="ROWSxCOLS",
-        help=f"grid size, {MIN_SIDE} to {MAX_SIDE} a side (default: the config's, else 32x32)",
+        help=f"grid size, {MIN_SIDE} to {MAX_SIDE} a side; one number is a square:"
+        " 32 means 32x32 (default: the config's, else 32x32)",
     )
     parser.add_argument(
         "--seed",
@@ -148,6 +149,11 @@ def parser() -> argparse.ArgumentParser:
     return parser
 
 
+class UsageError(ModelError):
+    """A bad argument seen only after parsing (a rule the grid cannot hold): like argparse's
+    own errors, it is printed with the usage and exits with status 2."""
+
+
 @dataclass
 class Start:
     """What the app starts with."""
@@ -184,7 +190,10 @@ def prepare(args: argparse.Namespace) -> Start:
     temperature = session.temperature if session else 0.0
     if args.temperature is not None:
         temperature = args.temperature
-    network.rule = chosen_rule(args, network.rule)
+    try:
+        network.rule = chosen_rule(args, network.rule)
+    except ModelError as error:  # e.g. Storkey's rule on too big a grid: a bad argument
+        raise UsageError(str(error)) from None
     if args.decay is not None:
         network.decay = args.decay
     if args.learn_from_use is not None:
@@ -253,7 +262,10 @@ def check_app_options(app_args: list[str], prog: str) -> None:
     """Parse and check the app's options as ``main`` would, without starting the app."""
     app_parser = parser()
     app_parser.prog = prog
-    prepare(app_parser.parse_args(app_args))
+    try:
+        prepare(app_parser.parse_args(app_args))
+    except UsageError as error:
+        app_parser.error(str(error))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -269,7 +281,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return experiment_main(argv)
     if argv and argv[0] == "paths":
         return paths_main(argv[1:])
-    args = parser().parse_args(argv)
+    app_parser = parser()
+    args = app_parser.parse_args(argv)
     if args.config_path:
         print(config_path())
         return 0
@@ -277,6 +290,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with_config(args, config)
     try:
         start = prepare(args)
+    except UsageError as error:
+        app_parser.error(str(error))  # usage, status 2
     except ModelError as error:
         print(f"tui-hopfield: {error}", file=sys.stderr)
         return 1

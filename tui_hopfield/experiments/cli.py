@@ -3,8 +3,10 @@
 Each prints a table and character plots to standard output, a progress
 report to standard error (a bar on a terminal, a few lines otherwise), and
 writes ``--csv`` / ``--json`` files atomically. Ctrl+C stops the run and
-prints what was measured (exit status 130). Bad arguments exit with status 2;
-scene folders or files that cannot be used with one line and status 1.
+prints what was measured (exit status 130). Bad arguments exit with status 2
+and the usage (a rule the size cannot hold, a ``--csv`` or ``--json`` in a folder
+that does not exist, too: no folder is made); scene folders or files that cannot
+be used, with one line and status 1.
 """
 
 from __future__ import annotations
@@ -15,7 +17,15 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from tui_hopfield.argtypes import degree, from_model, grid_size, number, seed, spin_count
+from tui_hopfield.argtypes import (
+    degree,
+    from_model,
+    grid_size,
+    number,
+    output_file,
+    seed,
+    spin_count,
+)
 from tui_hopfield.experiments.capacity import (
     DEFAULT_ALPHAS,
     CapacityResult,
@@ -76,7 +86,7 @@ def parser() -> argparse.ArgumentParser:
         type=spin_count(16, 4096),
         default=1000,
         metavar="N",
-        help="spins N, or ROWSxCOLS (default 1000)",
+        help="spins N, or ROWSxCOLS: 32 means N = 32 spins, 32x32 N = 1024 (default 1000)",
     )
     capacity.add_argument(
         "--alphas",
@@ -102,6 +112,7 @@ def parser() -> argparse.ArgumentParser:
         help="synchronous steps per recall at most (default 50)",
     )
     _common_options(capacity)
+    capacity.set_defaults(parser=capacity)  # its errors show its own usage
 
     reinforce = commands.add_parser(
         "reinforce",
@@ -124,7 +135,8 @@ def parser() -> argparse.ArgumentParser:
         type=grid_size(4, 128, "a picture's sides"),
         default=(32, 32),
         metavar="ROWSxCOLS",
-        help="size of each picture; a memory is two side by side (default 32x32)",
+        help="size of each picture, one number is a square (32 means 32x32); a memory is"
+        " two side by side (default 32x32)",
     )
     reinforce.add_argument(
         "--rounds", type=number(int, 1, 10_000, "rounds"), default=40, help="(default 40)"
@@ -144,13 +156,18 @@ def parser() -> argparse.ArgumentParser:
         help="fraction of the place's spins flipped in a probe (default 0.1)",
     )
     _common_options(reinforce)
+    reinforce.set_defaults(parser=reinforce)
     return main
 
 
 def _rule_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--rule", choices=RULE_NAMES, default="hebbian", help="(default hebbian)")
     command.add_argument(
-        "--degree", type=degree, default=3, metavar="N|exp", help="dense rule: 2..10 or exp"
+        "--degree",
+        type=degree,
+        default=3,
+        metavar="N|exp",
+        help="dense rule: 2..10 or exp (default 3)",
     )
     command.add_argument(
         "--beta",
@@ -163,8 +180,15 @@ def _rule_options(command: argparse.ArgumentParser) -> None:
 
 def _common_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--seed", type=seed, default=None, metavar="N", help="(default random)")
-    command.add_argument("--csv", type=Path, metavar="FILE", help="write the data as CSV")
-    command.add_argument("--json", type=Path, metavar="FILE", help="write everything as JSON")
+    command.add_argument(
+        "--csv",
+        type=output_file,
+        metavar="FILE",
+        help="write the data as CSV (the folder must exist)",
+    )
+    command.add_argument(
+        "--json", type=output_file, metavar="FILE", help="write everything as JSON (likewise)"
+    )
     command.add_argument("--no-plot", dest="plot", action="store_false", help="table only")
     command.add_argument("--quiet", action="store_true", help="no progress report")
 
@@ -174,13 +198,12 @@ def _common_options(command: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str]) -> int:
     """Run ``capacity ...`` or ``reinforce ...``; return the exit status."""
-    command_parser = parser()
-    args = command_parser.parse_args(list(argv))
+    args = parser().parse_args(list(argv))
     rule = Rule(args.rule, args.degree, args.beta)
     try:
         if args.command == "capacity":
-            return _capacity(args, rule, command_parser)
-        return _reinforce(args, rule, command_parser)
+            return _capacity(args, rule, args.parser)
+        return _reinforce(args, rule, args.parser)
     except KeyboardInterrupt:  # outside a run (which keeps its results itself)
         print("interrupted", file=sys.stderr)
         return INTERRUPTED

@@ -145,8 +145,12 @@ class _Layout:
         if not finite:
             return 0.0, 1.0
         low, high = min(finite), max(finite)
-        if high - low < 1e-12:
+        if high - low < 1e-12:  # one value: a span around it, never below 0 if it is not
             pad = max(1.0, abs(low)) * 0.05
+            if low == 0:
+                return 0.0, pad
+            if low > 0:
+                pad = min(pad, low)  # centred, from 0 at the lowest
             return low - pad, high + pad
         return low, high
 

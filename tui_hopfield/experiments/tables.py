@@ -39,10 +39,10 @@ CAPACITY_NOTE = (
 REINFORCE_HEADERS = (
     "scene",
     "lived",
-    "turning point",
+    "turned at",  # the turning point: the first round the new companion won
     "settled",
     "stays",
-    "last winner",
+    "won last",  # who won the last probe
     "E old",
     "E new",
 )
@@ -123,10 +123,11 @@ def _csv(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 def write_text(path: str | Path, text: str) -> Path:
     """Write ``text`` (UTF-8) to ``path`` atomically; ``ModelError`` on failure.
 
-    A missing folder is made: the path was typed on the command line for this.
+    A missing folder is refused ("no such folder"), never made: a typo in a path
+    typed on the command line must not leave folders behind.
     """
     return write_atomically(
-        path, lambda stream: stream.write(text.encode("utf-8")), make_folders=True
+        path, lambda stream: stream.write(text.encode("utf-8")), make_folders=False
     )
 
 

@@ -72,7 +72,11 @@ class Snapshot:
     learning: str = "hebbian \u00b7 async"
     """The rule, the mode and the plasticity settings: ``hebbian · async · decay 0.9``."""
     over_capacity: bool = False
-    """Whether the load is past the classic capacity of a rule that has it (Hebb's)."""
+    """Whether the load counted by strength (``effective_load``) is past the classic
+    capacity of a rule that has it (Hebb's)."""
+    effective_load: float = 0.0
+    """The load counted by strength (``Network.effective_load``): P / N when every
+    memory is as strong as the strongest, less when some have faded."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,11 @@ def step_seconds(speed: int) -> float:
     return 0.0 if speed == 0 else min(1.0, 30 / speed)
 
 
-def plural(count: int, word: str) -> str:
-    """``1 flip``, ``3 flips``."""
-    return f"{count} {word}{'s' if count != 1 else ''}"
+def plural(count: int, word: str, many: str = "") -> str:
+    """``1 flip``, ``3 flips``; ``many`` is the plural when not ``word`` + s (``memories``)."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
+
+
+def count_memories(count: int) -> str:
+    """``1 memory``, ``3 memories``."""
+    return plural(count, "memory", "memories")

@@ -224,6 +224,22 @@ class Network:
         """The load P / N (classic capacity is about 0.138)."""
         return self.count / self.n
 
+    @property
+    def effective_load(self) -> float:
+        """The load counted by strength: ``sum((c / c_max) ** 2) / N``.
+
+        Under Hebb's rule a memory of strength c adds cross-talk of variance
+        ``(c / c_ref) ** 2 / N`` to the field of a memory of strength ``c_ref``,
+        against that memory's signal of 1: the load the strongest (with decay,
+        the freshest) memory meets. With equal strengths it is P / N; with decay
+        L the faded ones count ``L ** (2 k)``, so the sum stays below
+        ``1 / (1 - L ** 2)`` memories however many are imprinted (a palimpsest).
+        """
+        if not self.count:
+            return 0.0
+        relative = self._strengths / self._strengths.max()
+        return float(np.dot(relative, relative)) / self.n
+
     def memory(self, index: int) -> Memory:
         """The memory at ``index``."""
         return Memory(

@@ -280,7 +280,8 @@ def _check_shape(key: str, dtype: np.dtype, shape: tuple, expected: tuple, path:
         and shape[0] != expected[0]
         and tuple(shape[1:]) == expected[1:]
     ):
-        raise SessionError(f"{path}: it names {expected[0]} memories but holds {shape[0]} {key}")
+        names = "1 memory" if expected[0] == 1 else f"{expected[0]} memories"
+        raise SessionError(f"{path}: it names {names} but holds {shape[0]} {key}")
     if key == "strengths":
         if dtype != DTYPES[key] or tuple(shape) != expected:
             raise SessionError(

@@ -113,7 +113,10 @@ class Workspace:
             speed=self.speed_index,
             job=self.job,
             learning=self.learning_label(),
-            over_capacity=network.load > CAPACITY and rule.label in ("hebbian", "dense n=2"),
+            # Counted by strength: with decay, faded memories add less cross-talk.
+            over_capacity=network.effective_load > CAPACITY
+            and rule.label in ("hebbian", "dense n=2"),
+            effective_load=network.effective_load,
         )
 
     def learning_label(self) -> str:
@@ -464,7 +467,7 @@ class Workspace:
         if isinstance(dynamics, Synchronous | Retrieval):
             steps = dynamics.steps
             if isinstance(dynamics, Synchronous) and dynamics.cycle:
-                self.state = f"2-cycle after {steps} steps"
+                self.state = f"2-cycle after {plural(steps, 'step')}"
             elif self.state.startswith("recalled"):
                 self.state += f" in {plural(steps, 'step')}"
         return Change(NOTHING, self.state)

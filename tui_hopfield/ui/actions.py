@@ -418,8 +418,8 @@ ACTIONS: tuple[Action, ...] = (
     # The help screen and the lab.
     Action("help.close", "escape,q,question_mark", "dismiss", "Close", "help", footer=True),
     Action("lab.back", "escape", "back", "Back", "lab", footer=True),
-    Action("lab.run", "ctrl+r", "run", "Run", "lab", footer=True),
-    Action("lab.stop", "ctrl+x", "stop", "Stop", "lab", footer=True),
+    Action("lab.run", "ctrl+r", "run", "Run", "lab", footer=True, priority=True),
+    Action("lab.stop", "ctrl+x", "stop", "Stop", "lab", footer=True, priority=True),
     # Bound by hand elsewhere (declared for the help; a test checks they agree).
     Action("grid.up", "up,k", "move(0, -1)", "Up", "grid"),
     Action("grid.down", "down,j", "move(0, 1)", "Down", "grid"),

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from tui_hopfield import __version__
 from tui_hopfield.config import Config, remember
 from tui_hopfield.model import ModelError, Network, library
-from tui_hopfield.model.changes import SPEEDS
+from tui_hopfield.model.changes import SPEEDS, count_memories
 from tui_hopfield.model.names import visible
 from tui_hopfield.model.paths import (
     autosave_path,
@@ -396,7 +396,7 @@ class HopfieldApp(PaletteApp[None]):
         magnets.session_path = None
         self.reopened_recovery = path
         self.notify(
-            f"Reopened {self.network.count} memories from the crash. "
+            f"Reopened {count_memories(self.network.count)} from the crash. "
             "They are in no session file yet: ctrl+s saves them.",
             markup=False,
             timeout=6,

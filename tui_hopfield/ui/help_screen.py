@@ -50,7 +50,9 @@ valley: the picture it remembers.
 
 - **Status bar**: memories, energy, the state (empty, drawing, broken, recalling,
   recalled *name*, recalled inverse of *name*, spurious, melting, stopped) and the load
-  P/N against the classic capacity of about 0.138.
+  P/N against the classic capacity of about 0.138. When memories have faded it adds
+  the load *by strength*, sum (c / c_max)^2 / N: the cross-talk the strongest
+  memory meets, which is what "over capacity" counts.
 - **Overlap** of the grid with each memory, from -1 (its inverse) to +1 (it).
 - **Energy** of the current recall: at temperature 0 it never rises, because a
   spin only flips when that lowers the energy, by exactly 2|h|.
@@ -68,8 +70,10 @@ valley: the picture it remembers.
   Built from the P x P overlaps; copies and inverses are noticed and said.
 - **Dense associative memory** (Krotov & Hopfield 2016): E = -sum F(overlap)
   with F = x^n (n = 2 is Hebb) or exp (Demircigil et al. 2017): stores far more.
-  Try it: press `1`, then `o` and enter (307 random memories at 32x32), `f` and
-  `r`: Hebb fails. `ctrl+l`, pick dense, apply, `f`, `r`: the smile comes back.
+  Try it at 32x32: press `1`, then `o` and enter (random memories up to a load
+  of 0.3: 307 in all), `f` and `r`: Hebb ends in a spurious state. Then `ctrl+l`,
+  pick `dense`, apply, `1` again (the smile back on the grid: it is a memory
+  already, nothing is added), `f`, `r`: the smile comes back.
 - **Modern Hopfield** (Ramsauer et al. 2020): x <- xi^T softmax(beta xi x / N),
   the update of attention. One step, usually; the grid shows the continuous
   state in shades; `beta` (on screen) sharpens or blends the memories.
@@ -80,7 +84,9 @@ may end in a 2-cycle, which is named.
 
 **Plasticity**: every memory has a strength. Reinforce deepens its valley;
 **decay** multiplies every strength by lambda at each new imprint, so old
-memories fade (a palimpsest: Nadal et al. 1986, Parisi 1986); **learning from use**
+memories fade (a palimpsest: Nadal et al. 1986, Parisi 1986), and count for less
+in the load by strength (lambda^2k: never more than 1 / (1 - lambda^2) memories);
+**learning from use**
 strengthens a memory each time a recall ends on it.
 
 ## The science

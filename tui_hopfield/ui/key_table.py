@@ -38,8 +38,8 @@ class KeyRow:
 KEY_ROWS: tuple[KeyRow, ...] = (
     KeyRow(
         tuple(f"magnets.picture-{k}" for k in range(1, 11)),
-        "show built-in picture 1 to 10 and imprint it",
-        " (the buttons cover all of them)",
+        "show built-in picture 1 to 10 and imprint it (if it is not a memory already)",
+        "; the buttons cover all of them",
         keys="`1` ... `9`, `0`",
     ),
     KeyRow(("magnets.imprint",), "imprint my drawing (whatever is on the grid)"),
@@ -113,7 +113,8 @@ KEY_ROWS: tuple[KeyRow, ...] = (
     ),
     KeyRow(
         ("textual.focus-next",),
-        "move the focus: grid, sliders, memories (up/down, then `enter`: its menu)",
+        "move the focus: the grid, the temperature slider, the memory panel"
+        " (up/down picks a memory, `enter` opens its menu)",
         "; the menu reinforces, forgets, renames or shows that memory",
     ),
     KeyRow(

@@ -2,8 +2,10 @@
 
 Each experiment has a tab with its settings, a run and a stop button, a
 progress bar, the plots and the table. A run is a thread worker, so the
-screen stays live; stop (or leaving the screen) asks the experiment to end
-after the unit of work it is on, and whatever it measured is shown. The forms'
+screen stays live; stop asks the experiment to end after the unit of work it
+is on, and whatever it measured is shown. Leaving the lab does not stop a run:
+the app keeps one lab (``open_lab`` installs it), so coming back shows the same
+run, its progress, its seed, and then its plot and table. The forms'
 fields and the settings read from them are in ``lab_settings``; the charts and
 tables that show a result, in ``lab_results``.
 """
@@ -18,7 +20,7 @@ from time import monotonic
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.containers import Grid, Horizontal
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -49,7 +51,13 @@ from tui_hopfield.model.errors import ModelError
 from tui_hopfield.ui.actions import bindings_for
 from tui_hopfield.ui.lab_results import ChartView, finished
 from tui_hopfield.ui.lab_results import fill_table as _fill  # its name here before the split
-from tui_hopfield.ui.lab_settings import capacity_settings, field, reinforce_settings, rule_fields
+from tui_hopfield.ui.lab_settings import (
+    capacity_settings,
+    field,
+    reinforce_settings,
+    rule_fields,
+    show_rule_settings,
+)
 from tui_hopfield.ui.plain import plain
 
 PROGRESS_INTERVAL = 0.1
@@ -82,6 +90,9 @@ class LabScreen(Screen[None]):
         height: 1;
         margin-top: 1;
     }
+    LabScreen .rule-setting.-unused {
+        display: none;
+    }
     LabScreen .controls Button {
         min-width: 8;
         margin-right: 1;
@@ -92,6 +103,8 @@ class LabScreen(Screen[None]):
     }
     LabScreen .status {
         width: 1fr;
+        height: auto;
+        max-height: 4;
         color: $text-muted;
     }
     LabScreen .charts {
@@ -195,7 +208,8 @@ class LabScreen(Screen[None]):
             yield Button("run", id=f"{prefix}-run", variant="primary", compact=True)
             yield Button("stop", id=f"{prefix}-stop", disabled=True, compact=True)
             yield ProgressBar(total=1, id=f"{prefix}-progress", show_eta=False)
-            yield Label("", id=f"{prefix}-status", classes="status")
+        # On a line of its own, wrapped: an error quotes what was typed, however long.
+        yield Label("", id=f"{prefix}-status", classes="status")
 
     # -- actions ----------------------------------------------------------------
 
@@ -205,11 +219,30 @@ class LabScreen(Screen[None]):
         return self.query_one(TabbedContent).active or "capacity"
 
     def action_back(self) -> None:
-        """Stop any run and go back to the previous screen."""
-        for _, stop in self._runs.values():
-            stop.set()
+        """Go back to the previous screen; a run goes on (see ``open_lab``)."""
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Run and stop are priority keys (``ctrl+x`` is an ``Input``'s cut): each acts
+        only when it can, else (None: dimmed in the footer) the key goes on to the
+        focused field, so ``ctrl+x`` still cuts while nothing runs."""
+        if action == "run":
+            return None if self.running(self.experiment) else True
+        if action == "stop":
+            run = self._runs.get(self.experiment)
+            stoppable = self.running(self.experiment) and run is not None and not run[1].is_set()
+            return True if stoppable else None
+        return True
+
+    def on_unmount(self) -> None:
+        """The app is closing: every run stops after its unit of work."""
+        for _, stop in self._runs.values():
+            stop.set()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self.refresh_bindings()
 
     def action_run(self) -> None:
         """Run the open tab's experiment."""
@@ -237,6 +270,7 @@ class LabScreen(Screen[None]):
         if self.running(experiment) and not self._runs[experiment][1].is_set():
             self._runs[experiment][1].set()
             self._status(experiment, "stopping...")
+            self.refresh_bindings()
 
     def start(self, experiment: str) -> None:
         """Read the settings and run ``experiment`` in a thread worker."""
@@ -267,6 +301,7 @@ class LabScreen(Screen[None]):
     def _set_running(self, experiment: str, running: bool) -> None:
         self.query_one(f"#{experiment}-run", Button).disabled = running
         self.query_one(f"#{experiment}-stop", Button).disabled = not running
+        self.refresh_bindings()
 
     # -- the runs -------------------------------------------------------------------
 
@@ -354,8 +389,7 @@ class LabScreen(Screen[None]):
     @on(Select.Changed, "#capacity-rule, #reinforce-rule")
     def _rule_chosen(self, event: Select.Changed) -> None:
         prefix = (event.select.id or "").partition("-")[0]
-        self.query_one(f"#{prefix}-degree", Input).disabled = event.value != "dense"
-        self.query_one(f"#{prefix}-beta", Input).disabled = event.value != "modern"
+        show_rule_settings(self, prefix, str(event.value))
 
     @on(Select.Changed, "#reinforce-scene")
     def _scene_chosen(self, event: Select.Changed) -> None:
@@ -369,3 +403,24 @@ class LabScreen(Screen[None]):
         energy = self.query_one("#reinforce-energy", ChartView)
         similarity.show(similarity_chart(result, scene) if has_probes else None)
         energy.show(energy_chart(result, scene) if has_probes else None)
+
+
+LAB = "lab"
+"""The name the app's one lab is installed under."""
+
+
+def open_lab(app: App[object], seed: int | None = None) -> LabScreen:
+    """Show the app's lab, made (with ``seed``) and installed the first time.
+
+    An installed screen is kept when it is popped, with its widgets and its
+    workers: a run goes on while the person is elsewhere, and coming back shows
+    it as it is. (Keeping the lab's state outside a screen made anew would need
+    every widget's state copied back, the plot, table, progress and fields.)
+    """
+    if not app.is_screen_installed(LAB):
+        app.install_screen(LabScreen(seed=seed), LAB)
+    lab = app.get_screen(LAB)
+    assert isinstance(lab, LabScreen)
+    if app.screen is not lab:
+        app.push_screen(lab)
+    return lab

@@ -39,9 +39,25 @@ def rule_fields(prefix: str) -> ComposeResult:
             id=f"{prefix}-rule",
         ),
     )
-    # Enabled when the rule takes them (dense: degree, modern: beta).
-    yield from field("degree", Input("3", compact=True, disabled=True, id=f"{prefix}-degree"))
-    yield from field("beta", Input("40", compact=True, disabled=True, id=f"{prefix}-beta"))
+    # Shown when the rule takes them (dense: degree, modern: beta): see show_rule_settings.
+    for name, default in RULE_SETTINGS.items():
+        label, widget = field(name, Input(default, compact=True, id=f"{prefix}-{name}"))
+        for part in (label, widget):
+            part.add_class("rule-setting", f"{prefix}-{name}-setting", "-unused")
+            yield part
+
+
+RULE_SETTINGS = {"degree": "3", "beta": "40"}
+"""The rules' own settings and their defaults; each belongs to one rule (``SETTING_OF``)."""
+SETTING_OF = {"dense": "degree", "modern": "beta"}
+"""The setting each rule takes, by rule (the others take none)."""
+
+
+def show_rule_settings(screen: DOMNode, prefix: str, rule: str) -> None:
+    """Show, in the form ``prefix``, only the setting ``rule`` takes (its label and field)."""
+    for name in RULE_SETTINGS:
+        unused = SETTING_OF.get(rule) != name
+        screen.query(f".{prefix}-{name}-setting").set_class(unused, "-unused")
 
 
 def parse_number(text: str, kind: type, what: str) -> int | float:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from tui_hopfield.model import ModelError, Network, Verdict, classify
+from tui_hopfield.model.changes import count_memories
 from tui_hopfield.model.rules import Rule
 from tui_hopfield.ui.jobs import Job, Steps
 from tui_hopfield.ui.learning_prompt import MODE_HELP, Learning, LearningPrompt
@@ -132,7 +133,7 @@ class LearningActions:
         self._show()
         if quiet:
             return
-        learned = f" and re-learned {network.count} memories" if network.count else ""
+        learned = f" and re-learned {count_memories(network.count)}" if network.count else ""
         self.notify(f"Rule: {rule.label}{learned}. {rule.help}", timeout=5)
         landscape = network.landscape
         if landscape is not None and landscape.note:

@@ -60,10 +60,10 @@ class MemoryActions:
 
     def action_lab(self) -> None:
         """Open the lab: the capacity and letting-go experiments, with plots."""
-        from tui_hopfield.ui.lab_screen import LabScreen
+        from tui_hopfield.ui.lab_screen import open_lab
 
         self._stop_recall()
-        self.app.push_screen(LabScreen(seed=int(self.rng.integers(2**31))))
+        open_lab(self.app, seed=int(self.rng.integers(2**31)))  # the same lab each time
 
     def action_forget_all(self) -> None:
         """Remove every memory (the grid stays as it is), after asking."""
@@ -81,7 +81,7 @@ class MemoryActions:
 
         self.app.push_screen(
             ConfirmPrompt(
-                f"Forget all {count} memories?",
+                "Forget the only memory?" if count == 1 else f"Forget all {count} memories?",
                 "The grid stays as it is; a saved session keeps its copy.",
                 "Forget all",
             ),

@@ -59,6 +59,13 @@ def bar(fraction: float, width: int) -> str:
     return text.ljust(width)
 
 
+def overlap_text(value: float) -> str:
+    """An overlap with its sign, two decimals: ``+0.50``, ``-1.00``; one that rounds
+    to zero has no sign (`` 0.00``, never ``-0.00``), in the same width."""
+    text = f"{value:+.2f}"
+    return " 0.00" if text in ("+0.00", "-0.00") else text
+
+
 def number(value: float) -> str:
     """A strength or a count as typed: ``1``, ``2.5``, ``0.333``."""
     return f"{value:.3g}" if abs(value) < 1000 else f"{value:.0f}"
@@ -141,10 +148,11 @@ class MemoryLines:
             text = shown if len(shown) <= width else shown[: width - 1] + "\u2026"
             segments = [Segment(text, name)]
         elif line == 1:
-            colour = "memory-list--inverse" if row.overlap < 0 else "memory-list--bar"
+            shown = overlap_text(row.overlap)
+            colour = "memory-list--inverse" if shown.startswith("-") else "memory-list--bar"
             segments = [
                 Segment(bar(abs(row.overlap), width - 6), self.text_style(colour, base)),
-                Segment(f" {row.overlap:+.2f}", name),
+                Segment(f" {shown}", name),
             ]
         elif line == 2:
             valley = "\u2026" if np.isnan(row.valley) else f"{row.valley:.1f}"

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label
 
 from tui_hopfield.model.names import clean_name
+from tui_hopfield.ui.memory_lines import overlap_text
 from tui_hopfield.ui.plain import plain
 from tui_hopfield.ui.prompts import Dialog
 from tui_hopfield.ui.thumbnail import Thumbnail
@@ -149,7 +150,7 @@ class MemoryMenu(Dialog[MenuChoice | None]):
                 yield Thumbnail(row.pattern, width=10, height=5)
                 yield Label(
                     f"strength {row.strength:.3g}\nvalley {row.valley:.1f}\n"
-                    f"overlap with the grid {row.overlap:+.2f}",
+                    f"overlap with the grid {overlap_text(row.overlap).strip()}",
                     id="menu-summary",
                 )
             with Horizontal(classes="menu-item"):

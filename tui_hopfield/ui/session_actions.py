@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from tui_hopfield.model import ModelError, Network, Verdict, classify
+from tui_hopfield.model.changes import count_memories
 from tui_hopfield.model.names import safe_slug
 from tui_hopfield.model.paths import export_dir, free_path, new_session_path, sessions_dir
 from tui_hopfield.model.picture_export import RGB, export_picture, export_scale
@@ -86,7 +87,7 @@ class SessionActions:
             if workspace.network is network and network.revision == point.revision:
                 workspace.mark_saved(point)
                 workspace.path = written
-            self.notify(f"Saved {network.count} memories to {written}.", timeout=4)
+            self.notify(f"Saved {count_memories(network.count)} to {written}.", timeout=4)
             if then is not None:
                 then()
 
@@ -150,7 +151,7 @@ class SessionActions:
             session, network, verdict = opened
             self._stop_recall()
             self._replaced(self.workspace.open(session, network, path, verdict))
-            self.notify(f"Opened {path}: {network.count} memories.", timeout=4)
+            self.notify(f"Opened {path}: {count_memories(network.count)}.", timeout=4)
 
         return self._start_job("open", f"opening {path.name}", work, done, "Not opened")
 

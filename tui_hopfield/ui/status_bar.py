@@ -64,6 +64,13 @@ class StatusBar(Widget):
             f"{shown.load:.3f}",
             self.get_component_rich_style("status-bar--warning") if over else "",
         )
+        if capacity and abs(shown.effective_load - shown.load) >= 0.0005:
+            # Some memories are weaker (faded): the capacity is met by the load by strength.
+            text.append(" by strength ", key)
+            text.append(
+                f"{shown.effective_load:.3f}",
+                self.get_component_rich_style("status-bar--warning") if over else "",
+            )
         if capacity:
             text.append(f" / ~{CAPACITY}", key)
         if over:

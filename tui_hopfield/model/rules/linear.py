@@ -81,9 +81,12 @@ class PseudoInverse(Linear):
         self.rank = rank
         """How many independent patterns there are."""
         if rank < self.count:
+            dependent = self.count - rank
+            verb = "depends" if dependent == 1 else "depend"
             self.note = (
-                f"{self.count - rank} of {self.count} pictures depend on the others"
-                f" (a copy or an inverse): the projection keeps {rank} directions"
+                f"{dependent} of {self.count} pictures {verb} on the others"
+                f" (a copy or an inverse): the projection keeps {rank}"
+                f" direction{'' if rank == 1 else 's'}"
             )
         self.diagonal = self._diagonal()
         """W_ii before it is zeroed, float (N,)."""
