@@ -336,9 +336,7 @@ class Workspace:
     def clear(self) -> Change:
         """Every spin south."""
         self._begin()
-        return self._edited(
-            "drawing", self._grid(-np.ones(self.network.n, dtype=np.int8), "clear")
-        )
+        return self._edited("drawing", self._grid(-np.ones(self.network.n, dtype=np.int8), "clear"))
 
     def randomize(self) -> Change:
         """Every spin random."""
@@ -357,7 +355,9 @@ class Workspace:
             broken = break_spins(spins, how, self.rng)
         described = f"flip {fraction:.0%} of the spins" if how == "flip" else BREAKS[how]
         changed = self._grid(broken, f"break ({how})")
-        return self._edited("broken", changed, f"Broken: {described}. Press r to recall.", timeout=3)
+        return self._edited(
+            "broken", changed, f"Broken: {described}. Press r to recall.", timeout=3
+        )
 
     # -- memories -------------------------------------------------------------
 
