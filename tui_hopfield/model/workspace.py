@@ -272,12 +272,15 @@ class Workspace:
         self._begin()
         return self.history.peek(redo)
 
-    def preview(self, network: Network, redo: bool = False) -> None:
-        """Make the next undo (or redo) on ``network``, a copy, to learn it in a worker."""
-        step = self.history.peek(redo)
+    def preview(self, network: Network, redo: bool = False, step: Step | None = None) -> None:
+        """Make the next undo (or redo), or ``step``, on ``network``: a copy, to learn it.
+
+        How a heavy undo is learned in a worker: ``network`` then has the
+        memories the undo will leave, and ``undo(learned=network)`` takes its landscape.
+        """
+        step = step if step is not None else self.history.peek(redo)
         if step is not None:
-            holder = _Holder(network, self.mode)
-            step.restore(holder)
+            step.restore(_Holder(network, self.mode))
 
     def undo(self, learned: Network | None = None) -> Change:
         """Take back the last step (``learned``: a copy that made it and learned it)."""

@@ -100,6 +100,11 @@ KEY_ROWS: tuple[KeyRow, ...] = (
         "cancel the saving, opening or re-learning that is running: nothing changes",
     ),
     KeyRow(
+        ("magnets.undo", "magnets.redo"),
+        "undo / redo the last edit: drawing, break, imprint, forget, learning",
+        "; a recall's change is undone as one step, and a heavy re-learning runs in the background",
+    ),
+    KeyRow(
         ("magnets.export",), "export the grid as a PNG (the command palette exports any memory)"
     ),
     KeyRow(
