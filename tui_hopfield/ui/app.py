@@ -100,6 +100,8 @@ class HopfieldApp(PaletteApp[None]):
         """The crash's file reopened at start: removed on a clean quit, reused by a crash."""
         self._autosave_stamp = _stamp(autosave_path()) if autosave else None
         """The autosave as this instance found it: another instance may write it meanwhile."""
+        self._own_autosave: tuple[Path, tuple[int, int, int] | None] | None = None
+        """The file this instance autosaved to last, and its stamp then."""
 
     def on_mount(self) -> None:
         # Full garbage collections rescan every long-lived object start-up made
@@ -154,11 +156,18 @@ class HopfieldApp(PaletteApp[None]):
     def autosave_target(self) -> Path:
         """Where quitting autosaves: the autosave, unless another instance wrote it since
         this one started; then a numbered one beside it, so neither overwrites the other."""
+        own = self._own_autosave
+        if own is not None and _stamp(own[0]) == own[1]:
+            return own[0]  # this instance's own autosave, as it wrote it
         path = autosave_path()
         now = _stamp(path)
         if now is None or now == self._autosave_stamp:
             return path
         return free_path(path)
+
+    def autosaved(self, path: Path) -> None:
+        """This instance wrote its autosave to ``path`` (periodically): the next goes there too."""
+        self._own_autosave = (path, _stamp(path))
 
     def _autosave_and_exit(self) -> None:
         magnets = self.magnets

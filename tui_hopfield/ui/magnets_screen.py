@@ -36,6 +36,7 @@ from tui_hopfield.model.overload import OVERLOAD_BYTES
 from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, Rule
 from tui_hopfield.model.workspace import Workspace
 from tui_hopfield.ui.actions import bindings_for
+from tui_hopfield.ui.autosave import PeriodicAutosave
 from tui_hopfield.ui.job_runner import JobRunner
 from tui_hopfield.ui.learning_actions import LearningActions
 from tui_hopfield.ui.memory_actions import MemoryActions
@@ -87,6 +88,7 @@ class MagnetsScreen(
     OverloadActions,
     LearningActions,
     UndoActions,
+    PeriodicAutosave,
     JobRunner,
     Screen,
 ):
@@ -267,6 +269,7 @@ class MagnetsScreen(
         self._show_learning()
         self.workspace.name_state("drawing")
         self._apply(Change(changed=None, state=self.workspace.state))
+        self.start_autosave()
 
     def _title_board(self) -> None:
         board = self.query_one("#board")
