@@ -194,16 +194,21 @@ class Step:
     """What restores the session as it was before it (restored last to first)."""
     key: object = None
     """Steps in a row with the same key (not None) are one: a stroke, a slider's moves."""
+    state: str | None = None
+    """The named state before it (``broken``, ``recalled smile``), or None: name it again."""
     nbytes: int = field(init=False)
     """About how many bytes it holds."""
 
     def __post_init__(self) -> None:
         self.nbytes = sum(memento.nbytes for memento in self.mementos) + 200
 
-    def restore(self, holder: Holder) -> Step:
-        """Take it back on ``holder``; return the step that does it again."""
+    def restore(self, holder: Holder, state: str | None = None) -> Step:
+        """Take it back on ``holder``; return the step that does it again.
+
+        ``state`` is the named state now, which that step then restores.
+        """
         back = [memento.restore(holder) for memento in reversed(self.mementos)]
-        return Step(self.label, back[::-1])
+        return Step(self.label, back[::-1], state=state)
 
     def learning_cost(self, network: Network) -> float:
         """The multiply-adds ``network`` learns after ``restore``."""
@@ -265,25 +270,27 @@ class History:
         steps = self.redo_steps if redo else self.undo_steps
         return steps[-1] if steps else None
 
-    def undo(self, holder: Holder) -> tuple[Step, bool] | None:
-        """Undo the last step on ``holder``: (it, whether it can be redone), or None."""
+    def undo(self, holder: Holder, state: str | None = None) -> tuple[Step, bool] | None:
+        """Undo the last step on ``holder``: (it, whether it can be redone), or None.
+
+        ``state`` is the named state now (the redo's to restore).
+        """
         if not self.undo_steps:
             return None
         step = self.undo_steps.pop()
-        back = step.restore(holder)
+        back = step.restore(holder, state)
         kept = self.fits(back.nbytes)
         if kept:
             self.redo_steps.append(back)
             self._trim()
         return step, kept
 
-    def redo(self, holder: Holder) -> Step | None:
-        """Redo the last step undone on ``holder``; return it, or None."""
+    def redo(self, holder: Holder, state: str | None = None) -> Step | None:
+        """Redo the last step undone on ``holder``; return it, or None (``state``: as for undo)."""
         if not self.redo_steps:
             return None
         step = self.redo_steps.pop()
-        back = step.restore(holder)
-        back.key = None  # a step redone is joined by nothing
+        back = step.restore(holder, state)  # a step redone is joined by nothing: no key
         if self.fits(back.nbytes):
             self.undo_steps.append(back)
             self._trim()

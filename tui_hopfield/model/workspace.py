@@ -248,13 +248,20 @@ class Workspace:
             kept.append(grid)
         if not np.array_equal(memories.strengths, network.strengths):
             kept.append(memories)  # learning from use reinforced the memory recalled
-        if kept:
-            self._record("recall", kept)
+        if kept and not self.history.push(Step("recall", kept, state=start.state)):
+            self._too_large = "recall"
 
     def _record(self, label: str, mementos: list[Memento], key: object = None) -> None:
-        """Keep a step to undo; one too large for the history is not kept (the note says)."""
-        if not self.history.push(Step(label, mementos, key)):
+        """Keep a step to undo; one too large for the history is not kept (the note says).
+
+        Called before the edit names the state: the step keeps the name before it.
+        """
+        if not self.history.push(Step(label, mementos, key, self._state_now())):
             self._too_large = label
+
+    def _state_now(self) -> str | None:
+        """The named state, for a step to restore; None while it is a recall's (name it then)."""
+        return None if self.state == "recalling" else self.state
 
     _too_large: str | None = None
 
@@ -285,28 +292,33 @@ class Workspace:
     def undo(self, learned: Network | None = None) -> Change:
         """Take back the last step (``learned``: a copy that made it and learned it)."""
         self._begin()
-        done = self.history.undo(self)
+        done = self.history.undo(self, self._state_now())
         if done is None:
             return Change(NOTHING, self.state, "Nothing to undo.", timeout=3)
         step, kept = done
         message = f"Undid: {step.label}."
         if not kept:
             message += " It cannot be redone: more than the undo history holds."
-        return self._restored(learned, message)
+        return self._restored(step, learned, message)
 
     def redo(self, learned: Network | None = None) -> Change:
         """Make the last step undone again (``learned``: as for ``undo``)."""
         self._begin()
-        step = self.history.redo(self)
+        step = self.history.redo(self, self._state_now())
         if step is None:
             return Change(NOTHING, self.state, "Nothing to redo.", timeout=3)
-        return self._restored(learned, f"Redid: {step.label}.")
+        return self._restored(step, learned, f"Redid: {step.label}.")
 
-    def _restored(self, learned: Network | None, message: str) -> Change:
+    def _restored(self, step: Step, learned: Network | None, message: str) -> Change:
+        """After ``step`` was restored: take what a copy learned, name the state as it was."""
         if learned is not None:
             self.network.adopt_learned(learned)
         self._energy = None
-        return Change(None, self.name_state("drawing"), message, timeout=3)
+        if step.state is None:
+            self.name_state("drawing")
+        else:
+            self.state = step.state if self.network.count else "empty"
+        return Change(None, self.state, message, timeout=3)
 
     def learning_point(self) -> LearningMemento:
         """The learning now (rule, mode, decay, use), to record a change of it later."""
@@ -593,7 +605,8 @@ class Workspace:
                 message="Imprint a picture first: with no memories no spin wants to flip.",
             )
         self._begin()
-        self._recall_start = Step("recall", [GridMemento.of(network), MemoriesMemento.of(network)])
+        start = [GridMemento.of(network), MemoriesMemento.of(network)]
+        self._recall_start = Step("recall", start, state=self._state_now())
         if network.rule.continuous:
             self.dynamics = Retrieval(network)
         elif self.mode == "sync":
