@@ -10,9 +10,12 @@ from tests.conftest import cell_of, wait_for_jobs
 from tui_hopfield.model import Network
 from tui_hopfield.model.noise import random_spins
 from tui_hopfield.model.rules import Rule
+from tui_hopfield.model.store import save
 from tui_hopfield.ui.app import HopfieldApp
+from tui_hopfield.ui.learning_prompt import Learning
 from tui_hopfield.ui.memory_actions import BACKGROUND_COST
 from tui_hopfield.ui.memory_list import MemoryList
+from tui_hopfield.ui.prompts import NumberPrompt
 
 
 def messages(app: HopfieldApp) -> list[str]:
@@ -203,3 +206,59 @@ async def test_undoing_a_forget_under_storkey_learns_in_a_worker(monkeypatch):
         reference.set_state(network.state)
         assert np.allclose(network.landscape.weights, reference.landscape.weights, atol=1e-6)
         assert f"Undid: forget {name}." in messages(app)
+
+
+async def test_an_overload_is_one_step_and_undo_takes_its_memories_off():
+    app = HopfieldApp(32, 32, seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.magnets
+        await pilot.press("1")
+        await pilot.pause()
+        patterns = app.network.patterns.copy()
+        screen.action_overload()
+        await pilot.pause()
+        assert isinstance(app.screen, NumberPrompt)
+        await pilot.press("enter")  # the offered 0.3
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.network.count == round(0.3 * 1024)
+        await pilot.press("u")
+        await pilot.pause()
+        assert np.array_equal(app.network.patterns, patterns)
+        assert any(text.startswith("Undid: overload 306 random") for text in messages(app))
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert app.network.count == round(0.3 * 1024)
+
+
+async def test_the_learning_dialog_s_choices_are_one_step():
+    app = HopfieldApp(16, 16, seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.magnets
+        await pilot.press("1", "2")
+        await pilot.pause()
+        steps = len(screen.workspace.history.undo_steps)
+        screen.apply_learning(Learning(Rule("dense", 3), "sync", 0.9, 0.5))
+        await wait_for_jobs(pilot)
+        assert screen.learning == Learning(Rule("dense", 3), "sync", 0.9, 0.5)
+        assert len(screen.workspace.history.undo_steps) == steps + 1
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.learning == Learning(Rule("hebbian"), "async", 1.0, 0.0)
+        assert app.network.count == 2  # the imprints stay
+
+
+async def test_opening_a_session_starts_a_new_history(tmp_path):
+    app = HopfieldApp(16, 16, seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.magnets
+        await pilot.press("1", "2")
+        await pilot.pause()
+        path = save(screen.workspace.session(), tmp_path / "two.hopfield")
+        assert screen.open_from(path) is not None
+        await wait_for_jobs(pilot)
+        assert app.network is not None and app.network.count == 2
+        await pilot.press("u")
+        await pilot.pause()
+        assert "Nothing to undo." in messages(app)
+        assert app.network.count == 2
