@@ -309,3 +309,30 @@ def test_a_memories_memento_of_an_imprint_holds_no_pattern():
     network.imprint(np.ones(network.n, dtype=np.int8), "up")
     memento = MemoriesMemento.of(network, ("truncate", network.count))
     assert memento.nbytes < 1000  # the names and strengths only, not N spins
+
+
+def test_undoing_an_overload_too_large_to_redo_copies_nothing_and_says_so():
+    ws = Workspace(Network(32, 32), np.random.default_rng(8))
+    ws.history.max_bytes = 64 * 1024  # the 100 random memories take 100 KiB
+    ws.picture(0)
+    overload(ws, 100, 1)
+    assert ws.network.count == 101
+    change = ws.undo()
+    assert change.message == (
+        "Undid: overload 100 random memories."
+        " It cannot be redone: more than the undo history holds."
+    )
+    assert ws.network.count == 1
+    assert not ws.history.redo_steps
+    assert ws.history.nbytes <= ws.history.max_bytes
+    assert ws.undo().message == "Undid: imprint smile."
+
+
+def test_patterns_cut_off_past_the_limit_are_not_copied():
+    network = Network(8, 8)
+    rng = np.random.default_rng(9)
+    network.imprint_many(random_patterns(10, 64, rng), network.unique_names("r", 10))
+    names, strengths = network.names[:2], network.strengths[:2].copy()
+    assert network.restore_memories(("truncate", 2), names, strengths, limit=64) == ("lost",)
+    assert network.count == 2
+    assert MemoriesMemento(("lost",), names, strengths).nbytes > HISTORY_BYTES

@@ -56,8 +56,12 @@ class Memento(Protocol):
     def nbytes(self) -> int:
         """About how many bytes it holds."""
 
-    def restore(self, holder: Holder) -> Memento:
-        """Put this part back on ``holder``; return the memento of it as it was just now."""
+    def restore(self, holder: Holder, limit: int | None = None) -> Memento:
+        """Put this part back on ``holder``; return the memento of it as it was just now.
+
+        ``limit``: the most bytes that memento may hold (one that would hold more
+        holds nothing and says ``nbytes`` is more than any limit).
+        """
 
     def learning_cost(self, network: Network) -> float:
         """The multiply-adds ``network`` learns after ``restore`` (0: it keeps its landscape)."""
@@ -90,7 +94,7 @@ class GridMemento:
         """Bytes held: the bits, and the values when there are some."""
         return self.bits.nbytes + (0 if self.values is None else self.values.nbytes) + 64
 
-    def restore(self, holder: Holder) -> GridMemento:
+    def restore(self, holder: Holder, limit: int | None = None) -> GridMemento:
         """Set the grid back."""
         network = holder.network
         now = GridMemento.of(network)
@@ -127,14 +131,16 @@ class MemoriesMemento:
     @property
     def nbytes(self) -> int:
         """Bytes held: the patterns in the edit, the strengths and the names."""
+        if self.rows[0] == "lost":
+            return sys.maxsize  # too many patterns to keep: restores nothing
         patterns = sum(part.nbytes for part in self.rows[1:] if isinstance(part, np.ndarray))
         return patterns + self.strengths.nbytes + _names_bytes(self.names) + 64
 
-    def restore(self, holder: Holder) -> MemoriesMemento:
+    def restore(self, holder: Holder, limit: int | None = None) -> MemoriesMemento:
         """Put the patterns, names and strengths back."""
         network = holder.network
         names, strengths = network.names, network.strengths.copy()
-        back = network.restore_memories(self.rows, self.names, self.strengths)
+        back = network.restore_memories(self.rows, self.names, self.strengths, limit)
         return MemoriesMemento(back, names, strengths)
 
     def learning_cost(self, network: Network) -> float:
@@ -168,7 +174,7 @@ class LearningMemento:
         """A few numbers."""
         return 128
 
-    def restore(self, holder: Holder) -> LearningMemento:
+    def restore(self, holder: Holder, limit: int | None = None) -> LearningMemento:
         """Put the learning back (a rule changed learns the memories again when next asked)."""
         now = LearningMemento.of(holder)
         network = holder.network
@@ -202,12 +208,13 @@ class Step:
     def __post_init__(self) -> None:
         self.nbytes = sum(memento.nbytes for memento in self.mementos) + 200
 
-    def restore(self, holder: Holder, state: str | None = None) -> Step:
+    def restore(self, holder: Holder, state: str | None = None, limit: int | None = None) -> Step:
         """Take it back on ``holder``; return the step that does it again.
 
-        ``state`` is the named state now, which that step then restores.
+        ``state`` is the named state now, which that step then restores;
+        ``limit`` bounds the bytes its mementos keep (``Memento.restore``).
         """
-        back = [memento.restore(holder) for memento in reversed(self.mementos)]
+        back = [memento.restore(holder, limit) for memento in reversed(self.mementos)]
         return Step(self.label, back[::-1], state=state)
 
     def learning_cost(self, network: Network) -> float:
@@ -278,7 +285,7 @@ class History:
         if not self.undo_steps:
             return None
         step = self.undo_steps.pop()
-        back = step.restore(holder, state)
+        back = step.restore(holder, state, self.max_bytes)
         kept = self.fits(back.nbytes)
         if kept:
             self.redo_steps.append(back)
@@ -290,7 +297,7 @@ class History:
         if not self.redo_steps:
             return None
         step = self.redo_steps.pop()
-        back = step.restore(holder, state)  # a step redone is joined by nothing: no key
+        back = step.restore(holder, state, self.max_bytes)  # joined by nothing: no key
         if self.fits(back.nbytes):
             self.undo_steps.append(back)
             self._trim()

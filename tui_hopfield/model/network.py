@@ -354,13 +354,18 @@ class Network:
             self.forget(index)
 
     def restore_memories(
-        self, rows: RowEdit, names: Sequence[str], strengths: np.ndarray
+        self,
+        rows: RowEdit,
+        names: Sequence[str],
+        strengths: np.ndarray,
+        limit: int | None = None,
     ) -> RowEdit:
         """Edit the stored patterns by ``rows``, then set every name and strength: an undo.
 
         ``rows`` is ``("keep",)``, ``("truncate", count)``, ``("append", patterns)``,
         ``("delete", index)`` or ``("insert", index, pattern)``; the edit that
-        takes it back is returned (the patterns it removes are copied into it).
+        takes it back is returned (the patterns it removes are copied into it,
+        unless they pass ``limit`` bytes: it is then ``("lost",)``).
         ``names`` and ``strengths`` are then the whole list, as they were. The
         landscape is learned again when next asked, unless only names changed.
         """
@@ -371,7 +376,9 @@ class Network:
             back: RowEdit = ("keep",)
         elif kind == "truncate":
             kept = int(rows[1])
-            back = ("append", store.rows[kept:].copy())
+            removed = store.rows[kept:]
+            too_many = limit is not None and removed.nbytes > limit
+            back = ("lost",) if too_many else ("append", removed.copy())
             store.truncate(kept)
             self._dots = self._dots[:kept].copy()
         elif kind == "append":
