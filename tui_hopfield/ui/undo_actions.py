@@ -47,6 +47,7 @@ class UndoActions:
             return copy
 
         def done(learned: Network) -> None:
+            self._stop_recall()  # as an undo does: what it changed is a step of its own
             if (
                 workspace.network is not network
                 or network.revision != job.revision
@@ -58,7 +59,6 @@ class UndoActions:
                     severity="warning",
                 )
                 return
-            self._stop_recall()
             self._stepped(workspace.redo(learned) if redo else workspace.undo(learned))
 
         job = self._start_job("undo", f"{verb} {step.label}", work, done, "Not done")
