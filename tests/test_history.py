@@ -227,7 +227,7 @@ def test_undo_after_a_recall_restores_the_grid_before_it():
     assert not np.array_equal(ws.network.state, broken)
     assert ws.undo().message == "Undid: recall."
     assert np.array_equal(ws.network.state, broken)
-    assert ws.undo().message == "Undid: break (flip)."
+    assert ws.undo().message == "Undid: break: flip 30%."
     assert np.array_equal(ws.network.state, ws.pictures[0].spins.reshape(-1))
 
 

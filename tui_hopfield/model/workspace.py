@@ -369,7 +369,8 @@ class Workspace:
         else:
             broken = break_spins(spins, how, self.rng)
         described = f"flip {fraction:.0%} of the spins" if how == "flip" else BREAKS[how]
-        changed = self._grid(broken, f"break ({how})")
+        label = f"flip {fraction:.0%}" if how == "flip" else how
+        changed = self._grid(broken, f"break: {label}")
         return self._edited(
             "broken", changed, f"Broken: {described}. Press r to recall.", timeout=3
         )
