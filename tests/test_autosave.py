@@ -134,3 +134,16 @@ async def test_a_large_session_is_copied_and_written_as_a_job(data, monkeypatch)
         await wait_for_jobs(pilot)
         assert kinds == [("save", "autosaving autosave.hopfield")]
         await until(pilot, lambda: autosaved_names() == list(app.network.names))
+
+
+async def test_a_periodic_autosave_waits_while_another_is_written(data):
+    app = HopfieldApp(16, 16, seed=1, autosave=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        with autosave.WRITING:  # the quit's autosave, say, being written
+            assert app.magnets.autosave_now()
+            for _ in range(20):
+                await pilot.pause()
+            assert not autosave_path().exists()
+        await until(pilot, lambda: autosaved_names() == list(app.network.names))

@@ -238,6 +238,7 @@ class Workspace:
     def _begin(self) -> None:
         """Before an edit: stop the recall, and keep what the last one changed as a step."""
         self.stop_recall()
+        self._too_large = None
         start, self._recall_start = self._recall_start, None
         if start is None:
             return

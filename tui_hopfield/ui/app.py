@@ -23,6 +23,7 @@ from tui_hopfield.model.names import visible
 from tui_hopfield.model.paths import autosave_path, free_path, recovery_files, recovery_path
 from tui_hopfield.model.store import Session, load, save
 from tui_hopfield.ui.actions import bindings_for
+from tui_hopfield.ui.autosave import WRITING
 from tui_hopfield.ui.commands import PlainCommands
 from tui_hopfield.ui.guards import (
     Palette,
@@ -175,7 +176,8 @@ class HopfieldApp(PaletteApp[None]):
         if self.autosave and self.network.count:
             target = self.autosave_target()
             try:
-                written = save(magnets.workspace.session(), target)
+                with WRITING:  # after a periodic autosave being written, never before it
+                    written = save(magnets.workspace.session(), target)
             except ModelError as error:
                 self._autosave_failed(target, error)
                 return

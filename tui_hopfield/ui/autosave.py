@@ -11,6 +11,7 @@ large one is copied and written as a job, like a save.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from textual import work
@@ -24,6 +25,9 @@ AUTOSAVE_SECONDS = 180.0
 """Seconds between two periodic autosaves (while the session is unsaved)."""
 AUTOSAVE_COPY_BYTES = 16 * 2**20
 """Patterns copied on the event loop at most (a few ms); a larger session is copied in a job."""
+WRITING = threading.Lock()
+"""Held while an autosave is written: the autosave at quit waits for a periodic one, so an
+older session never lands over it."""
 
 
 def _same_file(a: Path, b: Path | None) -> bool:
@@ -73,7 +77,8 @@ class PeriodicAutosave:
             steps.phase("copying", measured=False)
             session = Session.of(network, point.temperature, point.mode)
             steps.phase("writing")
-            return save(session, target, steps.report, steps.cancelled)
+            with WRITING:
+                return save(session, target, steps.report, steps.cancelled)
 
         self._start_job(
             "save",
@@ -88,7 +93,8 @@ class PeriodicAutosave:
     def _write_autosave(self, session: Session, target: Path, point: SavePoint) -> None:
         lower_priority()
         try:
-            written = save(session, target)
+            with WRITING:  # released before the event loop is called: it may wait for it
+                written = save(session, target)
         except (ModelError, OSError) as error:
             self._from_thread(self._autosave_failed, error)
             return
