@@ -262,3 +262,14 @@ async def test_opening_a_session_starts_a_new_history(tmp_path):
         await pilot.pause()
         assert "Nothing to undo." in messages(app)
         assert app.network.count == 2
+
+
+async def test_a_name_that_looks_like_markup_is_said_as_it_is():
+    app = HopfieldApp(16, 16, seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        spins = np.where(np.arange(256) % 3, 1, -1).astype(np.int8).reshape(16, 16)
+        app.magnets._imprint_chosen((spins, "[b]bold[/b]"))
+        await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
+        assert "Undid: imprint [b]bold[/b]." in messages(app)
