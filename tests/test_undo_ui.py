@@ -273,3 +273,25 @@ async def test_a_name_that_looks_like_markup_is_said_as_it_is():
         await pilot.press("u")
         await pilot.pause()
         assert "Undid: imprint [b]bold[/b]." in messages(app)
+
+
+async def test_a_keyboard_brush_stroke_is_one_step_and_a_toggle_another():
+    app = HopfieldApp(16, 16, seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n", "right", "right", "right")  # the brush paints four spins
+        await pilot.pause()
+        brushed = app.network.state.copy()
+        assert int((brushed == 1).sum()) == 4
+        await pilot.press("down", "space")  # a toggle while the brush is down: its own step
+        await pilot.press("right")  # the brush goes on: a step after the toggle's
+        await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
+        assert messages(app)[-1] == "Undid: brush stroke."
+        await pilot.press("u")
+        await pilot.pause()
+        assert messages(app)[-1] == "Undid: toggle."
+        await pilot.press("u")
+        await pilot.pause()
+        assert (app.network.state == -1).all()  # the whole brush stroke, down move included
+        assert "Undid: brush stroke." in messages(app)
