@@ -51,6 +51,11 @@ KEY_ROWS: tuple[KeyRow, ...] = (
     KeyRow(("magnets.recall",), "recall, or stop the recall that is running"),
     KeyRow(("magnets.clear", "magnets.random"), "clear the grid (all south) / random spins"),
     KeyRow(
+        ("magnets.undo", "magnets.redo"),
+        "undo / redo the last edit: drawing, break, imprint, forget, learning",
+        "; a recall's change is undone as one step, and a heavy re-learning runs in the background",
+    ),
+    KeyRow(
         ("grid.up", "grid.down", "grid.left", "grid.right"),
         "move the cursor on the grid",
         keys="arrows or `h` `j` `k` `l`",
@@ -98,11 +103,6 @@ KEY_ROWS: tuple[KeyRow, ...] = (
     KeyRow(
         ("magnets.cancel",),
         "cancel the saving, opening or re-learning that is running: nothing changes",
-    ),
-    KeyRow(
-        ("magnets.undo", "magnets.redo"),
-        "undo / redo the last edit: drawing, break, imprint, forget, learning",
-        "; a recall's change is undone as one step, and a heavy re-learning runs in the background",
     ),
     KeyRow(
         ("magnets.export",), "export the grid as a PNG (the command palette exports any memory)"
