@@ -37,6 +37,9 @@ from tui_hopfield.model.pattern_store import PatternStore
 from tui_hopfield.model.rules import Landscape, Rule
 from tui_hopfield.model.rules.kernels import CHUNK_BYTES, batches, chunks, pack_spins
 
+RowEdit = tuple
+"""An edit of the stored patterns that ``Network.restore_memories`` makes (an undo's)."""
+
 CAPACITY = 0.138
 """Amit, Gutfreund & Sompolinsky (1985): past about 0.138 N patterns, recall fails."""
 
@@ -365,6 +368,67 @@ class Network:
         """Remove every memory."""
         for index in reversed(range(self.count)):
             self.forget(index)
+
+    def restore_memories(
+        self,
+        rows: RowEdit,
+        names: Sequence[str],
+        strengths: np.ndarray,
+        limit: int | None = None,
+    ) -> RowEdit:
+        """Edit the stored patterns by ``rows``, then set every name and strength: an undo.
+
+        ``rows`` is ``("keep",)``, ``("truncate", count)``, ``("append", patterns)``,
+        ``("delete", index)`` or ``("insert", index, pattern)``; the edit that
+        takes it back is returned (the patterns it removes are copied into it,
+        unless they pass ``limit`` bytes: it is then ``("lost",)``).
+        ``names`` and ``strengths`` are then the whole list, as they were. The
+        landscape is learned again when next asked, unless only names changed.
+        """
+        count = self.count
+        kind = rows[0]
+        store = self._store
+        if kind == "keep":
+            back: RowEdit = ("keep",)
+        elif kind == "truncate":
+            kept = int(rows[1])
+            removed = store.rows[kept:]
+            too_many = limit is not None and removed.nbytes > limit
+            back = ("lost",) if too_many else ("append", removed.copy())
+            store.truncate(kept)
+            self._dots = self._dots[:kept].copy()
+        elif kind == "append":
+            added = np.asarray(rows[1], dtype=np.int8)
+            store.extend(added)
+            dots = added.astype(np.int64) @ self.state.astype(np.int64)
+            self._dots = np.concatenate([self._dots, dots.astype(np.float64)])
+            back = ("truncate", count)
+        elif kind == "delete":
+            index = int(rows[1])
+            back = ("insert", index, store.rows[index].copy())
+            store.remove(index)
+            self._dots = np.delete(self._dots, index)
+        elif kind == "insert":
+            index, pattern = int(rows[1]), np.asarray(rows[2], dtype=np.int8)
+            store.insert(index, pattern)
+            dot = float(pattern.astype(np.int64) @ self.state.astype(np.int64))
+            self._dots = np.insert(self._dots, index, dot)
+            back = ("delete", index)
+        else:
+            raise ModelError(f"no edit of the patterns called {kind!r}")
+        strengths = np.asarray(strengths, dtype=np.float64)
+        if len(names) != store.count or strengths.shape != (store.count,):
+            raise ModelError("the names and strengths do not match the patterns")
+        same = kind == "keep" and np.array_equal(strengths, self._strengths)
+        self._names = list(names)
+        self._strengths = strengths.copy()
+        if same:
+            self.revision += 1  # names only: the landscape stays as it is
+            return back
+        if kind not in ("keep", "append"):
+            self._landscape = None  # nothing to extend: learn again from the start
+        self._changed()
+        return back
 
     def unique_name(self, stem: str) -> str:
         """``stem``, or ``stem 2``, ``stem 3``... whichever is not taken yet."""

@@ -114,6 +114,21 @@ class PatternStore:
         self._filled = min(self._filled, index)
         self.count = count - 1
 
+    def insert(self, index: int, pattern: np.ndarray) -> None:
+        """Put one pattern (N,) at ``index``; those from it on move down one."""
+        count = self.count
+        if count == self._rows.shape[0]:
+            self._grow(max(4, 2 * count))
+        self._rows[index + 1 : count + 1] = self._rows[index:count]
+        self._rows[index] = pattern
+        self._filled = min(self._filled, index)
+        self.count = count + 1
+
+    def truncate(self, count: int) -> None:
+        """Keep the first ``count`` patterns only."""
+        self.count = min(self.count, count)
+        self._filled = min(self._filled, self.count)
+
     def index_of(self, pattern: np.ndarray) -> int | None:
         """The index of a stored pattern equal to ``pattern`` (N,), or None.
 

@@ -27,6 +27,15 @@ from tui_hopfield.model.changes import (
     plural,
 )
 from tui_hopfield.model.dynamics import Asynchronous, Retrieval, Synchronous
+from tui_hopfield.model.history import (
+    GridMemento,
+    History,
+    LearningMemento,
+    Memento,
+    MemoriesMemento,
+    Step,
+)
+from tui_hopfield.model.names import clean_name
 from tui_hopfield.model.network import CAPACITY, ModelError, Network
 from tui_hopfield.model.patterns import (
     BREAKS,
@@ -84,7 +93,10 @@ class Workspace:
         """The recall running, if any."""
         self.state = "empty"
         """The named state."""
+        self.history = History()
+        """The steps to undo and redo (``undo``, ``redo``)."""
         self._energy: float | None = None  # the modern network's energy after its retrieval
+        self._recall_start: Step | None = None  # the grid and memories before the last recall
         self._saved: SavePoint | None = None
         if saved and network.count:
             self.mark_saved()
@@ -211,43 +223,160 @@ class Workspace:
         self._energy = None
         return Change(NOTHING, self.name_state(unsettled), message, **note)
 
-    def _grid(self, spins: np.ndarray) -> np.ndarray | None:
-        """Set the whole grid to ``spins``; return the indices that changed."""
+    def _grid(self, spins: np.ndarray, label: str | None = None) -> np.ndarray | None:
+        """Set the whole grid to ``spins``; return the indices that changed.
+
+        ``label`` names the step to undo it (None: the caller records it).
+        """
+        memento = None if label is None else GridMemento.of(self.network)
         before = self.network.state.copy()
         self.network.set_state(spins)
-        return np.flatnonzero(before != self.network.state)
+        changed = np.flatnonzero(before != self.network.state)
+        if label is not None and memento is not None and len(changed):
+            self._record(label, [memento])
+        return changed
+
+    # -- undo and redo --------------------------------------------------------
+
+    def _begin(self) -> None:
+        """Before an edit: stop the recall, and keep what the last one changed as a step."""
+        self.stop_recall()
+        self._too_large = None
+        start, self._recall_start = self._recall_start, None
+        if start is None:
+            return
+        grid, memories = start.mementos
+        network = self.network
+        kept: list[Memento] = []
+        if not np.array_equal(grid.spins(), network.state):
+            kept.append(grid)
+        if not np.array_equal(memories.strengths, network.strengths):
+            kept.append(memories)  # learning from use reinforced the memory recalled
+        if kept and not self.history.push(Step("recall", kept, state=start.state)):
+            self._too_large = "recall"
+
+    def _record(self, label: str, mementos: list[Memento], key: object = None) -> None:
+        """Keep a step to undo; one too large for the history is not kept (the note says).
+
+        Called before the edit names the state: the step keeps the name before it.
+        """
+        if not self.history.push(Step(label, mementos, key, self._state_now())):
+            self._too_large = label
+
+    def _state_now(self) -> str | None:
+        """The named state, for a step to restore; None while it is a recall's (name it then)."""
+        return None if self.state == "recalling" else self.state
+
+    _too_large: str | None = None
+
+    def _take_note(self, message: str | None) -> str | None:
+        """``message`` with a word on a step too large to undo, if the last edit made one."""
+        label, self._too_large = self._too_large, None
+        if label is None:
+            return message
+        megabytes = self.history.max_bytes // 2**20
+        note = f"It cannot be undone: more than the undo history holds ({megabytes} MiB)."
+        return note if message is None else f"{message} {note}"
+
+    def peek(self, redo: bool = False) -> Step | None:
+        """The next step to undo (``redo``: to redo), after keeping the last recall's."""
+        self._begin()
+        return self.history.peek(redo)
+
+    def preview(self, network: Network, redo: bool = False, step: Step | None = None) -> None:
+        """Make the next undo (or redo), or ``step``, on ``network``: a copy, to learn it.
+
+        How a heavy undo is learned in a worker: ``network`` then has the
+        memories the undo will leave, and ``undo(learned=network)`` takes its landscape.
+        """
+        step = step if step is not None else self.history.peek(redo)
+        if step is not None:
+            step.restore(_Holder(network, self.mode))
+
+    def undo(self, learned: Network | None = None) -> Change:
+        """Take back the last step (``learned``: a copy that made it and learned it)."""
+        self._begin()
+        done = self.history.undo(self, self._state_now())
+        if done is None:
+            return Change(NOTHING, self.state, "Nothing to undo.", timeout=3)
+        step, kept = done
+        message = f"Undid: {step.label}."
+        if not kept:
+            message += " It cannot be redone: more than the undo history holds."
+        return self._restored(step, learned, message)
+
+    def redo(self, learned: Network | None = None) -> Change:
+        """Make the last step undone again (``learned``: as for ``undo``)."""
+        self._begin()
+        step = self.history.redo(self, self._state_now())
+        if step is None:
+            return Change(NOTHING, self.state, "Nothing to redo.", timeout=3)
+        return self._restored(step, learned, f"Redid: {step.label}.")
+
+    def _restored(self, step: Step, learned: Network | None, message: str) -> Change:
+        """After ``step`` was restored: take what a copy learned, name the state as it was."""
+        if learned is not None:
+            self.network.adopt_learned(learned)
+        self._energy = None
+        if step.state is None:
+            self.name_state("drawing")
+        else:
+            self.state = step.state if self.network.count else "empty"
+        return Change(None, self.state, message, timeout=3)
+
+    def learning_point(self) -> LearningMemento:
+        """The learning now (rule, mode, decay, use), to record a change of it later."""
+        return LearningMemento.of(self)
+
+    def record_learning(self, before: LearningMemento, key: object = None) -> None:
+        """Keep a change of the learning since ``before`` as a step to undo (if any changed)."""
+        now = self.learning_point()
+        if now != before:
+            self._record(f"learning {self.learning_label()}", [before], key)
 
     # -- the grid -------------------------------------------------------------
 
-    def paint(self, indices: Sequence[int], value: int) -> Change:
-        """Set the spins at ``indices`` to ``value`` (the brush)."""
-        self.stop_recall()
+    def paint(
+        self, indices: Sequence[int], value: int, stroke: object = None, label: str = "brush stroke"
+    ) -> Change:
+        """Set the spins at ``indices`` to ``value`` (the brush).
+
+        Paints with the same ``stroke`` (not None) in a row are one step to
+        undo, called ``label`` (a toggle, a brush stroke).
+        """
+        self._begin()
+        key = None if stroke is None else ("stroke", stroke)
+        before = None if self.history.joins(key) else GridMemento.of(self.network)
         changed = [i for i in indices if self.network.set_spin(i, value)]
+        if changed:
+            self._record(label, [before] if before is not None else [], key)
         return self._edited("drawing", np.asarray(changed, dtype=np.intp))
 
     def clear(self) -> Change:
         """Every spin south."""
-        self.stop_recall()
-        return self._edited("drawing", self._grid(-np.ones(self.network.n, dtype=np.int8)))
+        self._begin()
+        return self._edited("drawing", self._grid(-np.ones(self.network.n, dtype=np.int8), "clear"))
 
     def randomize(self) -> Change:
         """Every spin random."""
-        self.stop_recall()
-        return self._edited("drawing", self._grid(random_spins(self.network.n, self.rng)))
+        self._begin()
+        return self._edited("drawing", self._grid(random_spins(self.network.n, self.rng), "random"))
 
     def break_grid(self, how: str, fraction: float = 0.2) -> Change:
         """Break the grid's picture: ``scramble``, ``flip`` (a fraction), ``wipe``, ``invert``."""
         if how != "flip" and how not in BREAKS:
             raise ModelError(f"no break called {how}")
-        self.stop_recall()
+        self._begin()
         spins = self.network.grid()
         if how == "flip":
             broken = flip_fraction(spins, fraction, self.rng)
         else:
             broken = break_spins(spins, how, self.rng)
         described = f"flip {fraction:.0%} of the spins" if how == "flip" else BREAKS[how]
+        label = f"flip {fraction:.0%}" if how == "flip" else how
+        changed = self._grid(broken, f"break: {label}")
         return self._edited(
-            "broken", self._grid(broken), f"Broken: {described}. Press r to recall.", timeout=3
+            "broken", changed, f"Broken: {described}. Press r to recall.", timeout=3
         )
 
     # -- memories -------------------------------------------------------------
@@ -260,16 +389,24 @@ class Workspace:
         ``show`` first puts them on the grid; ``store`` False only shows them
         (the memories are busy elsewhere).
         """
-        self.stop_recall()
-        changed = self._grid(spins) if show else NOTHING
+        self._begin()
         network = self.network
+        grid = GridMemento.of(network)
+        changed = self._grid(spins) if show else NOTHING
+        shown = [grid] if show and len(changed) else []
         if not store:
+            if shown:
+                self._record(f"show {clean_name(stem) or 'picture'}", shown)
             return Change(changed, self._named().state)
         index = network.index_of(spins)
         if index is not None:
+            if shown:
+                self._record(f"show {network.names[index]}", shown)
             message = f"{network.names[index]} is already a memory."
             return Change(changed, self._named().state, message, timeout=3)
+        memories = MemoriesMemento.of(network, ("truncate", network.count))
         index = network.imprint(spins, network.unique_name(stem))
+        self._record(f"imprint {network.names[index]}", [*shown, memories])
         message = f"Imprinted {network.names[index]}: memory {network.count}."  # as stored
         return Change(changed, self._named().state, message, timeout=3)
 
@@ -287,11 +424,21 @@ class Workspace:
         network = self.network
         return 0 <= index < network.count and network.names[index] == name
 
-    def _memory_edit(self, index: int, edit) -> Change:
+    def _memory_edit(self, index: int, edit, label: str, rows=("keep",), grid=False) -> Change:
+        """Make ``edit`` of memory ``index``, kept as the step ``label`` and its name.
+
+        ``rows`` takes back the edit's change of the patterns; ``grid``: the
+        edit changes the grid only.
+        """
+        network = self.network
+        name = network.names[index]
+        before: Memento = GridMemento.of(network) if grid else MemoriesMemento.of(network, rows)
         try:
-            changed, message = edit(self.network.names[index])
+            changed, message = edit(name)
         except ModelError as error:
             return Change(NOTHING, self.state, str(error), "Not done", "error")
+        if not grid or changed is None or len(changed):
+            self._record(f"{label} {name}", [before])
         self._energy = None
         return Change(changed, self.name_state("drawing"), message, timeout=3)
 
@@ -309,19 +456,23 @@ class Workspace:
             strength = self.network.strengths[index]
             return NOTHING, f"Reinforced {name} {times:g}\u00d7: strength {strength:g}."
 
-        return self._memory_edit(index, edit)
+        self._begin()
+        return self._memory_edit(index, edit, "reinforce")
 
     def forget(self, index: int, learned: Network | None = None) -> Change:
         """Remove memory ``index`` (``learned``: as for ``reinforce``)."""
 
         def edit(name: str) -> tuple[np.ndarray, str]:
-            self.stop_recall()
             self.network.forget(index)
             if learned is not None:
                 self.network.adopt_learned(learned)
             return NOTHING, f"Forgot {name}."
 
-        return self._memory_edit(index, edit)
+        self._begin()
+        if not 0 <= index < self.network.count:
+            return Change(NOTHING, self.state, f"There is no memory number {index + 1}.")
+        row = self.network.patterns[index].copy()
+        return self._memory_edit(index, edit, "forget", ("insert", index, row))
 
     def rename(self, index: int, name: str) -> Change:
         """Call memory ``index`` ``name`` (cleaned)."""
@@ -330,24 +481,32 @@ class Workspace:
             self.network.rename(index, name)
             return NOTHING, f"Renamed {old} to {self.network.names[index]}."
 
-        return self._memory_edit(index, edit)
+        self._begin()
+        return self._memory_edit(index, edit, "rename")
 
     def show(self, index: int) -> Change:
         """Put memory ``index`` on the grid."""
 
         def edit(name: str) -> tuple[np.ndarray | None, str]:
-            self.stop_recall()
             return self._grid(self.network.memory(index).pattern), f"Showing {name}."
 
-        return self._memory_edit(index, edit)
+        self._begin()
+        return self._memory_edit(index, edit, "show", grid=True)
 
     def forget_all(self) -> Change:
         """Remove every memory; the grid stays."""
-        self.stop_recall()
-        self.network.forget_all()
+        self._begin()
+        network = self.network
+        if self.history.fits(network.patterns.nbytes):
+            memories = MemoriesMemento.of(network, ("append", network.patterns.copy()))
+            self._record(f"forget all {network.count}", [memories])
+        else:
+            self.history.clear()
+            self._too_large = "forget all"
+        network.forget_all()
         self._energy = None
         self.state = "empty"
-        return Change(NOTHING, "empty", "Every memory forgotten.", timeout=3)
+        return Change(NOTHING, "empty", self._take_note("Every memory forgotten."), timeout=3)
 
     # -- settings -------------------------------------------------------------
 
@@ -358,11 +517,17 @@ class Workspace:
             self.dynamics.temperature = self.temperature
         return Change(state=self.state)
 
-    def set_mode(self, mode: str) -> Change:
-        """Recall one spin at a time (``async``) or the whole grid at once (``sync``)."""
+    def set_mode(self, mode: str, record: bool = True) -> Change:
+        """Recall one spin at a time (``async``) or the whole grid at once (``sync``).
+
+        ``record`` False leaves it to the caller to keep the step (``record_learning``).
+        """
         if mode not in MODES:
             raise ModelError(f"the update mode is async or sync, not {mode}")
+        before = self.learning_point()
         self.mode = mode
+        if record:
+            self.record_learning(before)
         return Change(state=self.state)
 
     def set_speed(self, index: int) -> Change:
@@ -370,25 +535,47 @@ class Workspace:
         self.speed_index = min(max(int(index), 0), len(SPEEDS) - 1)
         return Change(state=self.state)
 
-    def set_plasticity(self, decay: float, use_boost: float) -> Change:
+    def set_plasticity(self, decay: float, use_boost: float, record: bool = True) -> Change:
         """Set the decay of every imprint and the strength gained by each use."""
+        before = self.learning_point()
         self.network.decay = decay
         self.network.use_boost = use_boost
+        if record:
+            self.record_learning(before)
         return Change(state=self.state)
 
-    def set_rule(self, rule: Rule) -> Change:
+    def set_rule(self, rule: Rule, record: bool = True) -> Change:
         """Use ``rule`` now (learning it on the event loop: for no memories, or tests)."""
-        self.stop_recall()
+        self._begin()
+        before = self.learning_point()
         self.network.rule = rule
+        if record:
+            self.record_learning(before)
         return self._named()
 
-    def replace(self, network: Network, verdict: Verdict | None = None) -> Change:
+    def replace(
+        self,
+        network: Network,
+        verdict: Verdict | None = None,
+        *,
+        kept: bool = False,
+        grew_from: Network | None = None,
+    ) -> Change:
         """Work on ``network`` from now on (opened, re-learned, overloaded).
 
         ``verdict`` is its state's name when it was found already (``classify``
-        costs O(N P) on an unsettled grid).
+        costs O(N P) on an unsettled grid). The history of undo goes, unless
+        ``kept`` (the same memories re-learned: the caller keeps the step) or
+        ``grew_from`` (``network`` is that one with memories added, an
+        overload: undoing it takes them off again).
         """
-        self.stop_recall()
+        self._begin()
+        if grew_from is not None:
+            before = MemoriesMemento.of(grew_from, ("truncate", grew_from.count))
+            added = network.count - grew_from.count
+            self._record(f"overload {added:,} random memories", [before])
+        elif not kept:
+            self.history.clear()
         if (network.rows, network.cols) != (self.network.rows, self.network.cols):
             self.pictures = library(network.rows, network.cols)
         self.network = network
@@ -422,6 +609,9 @@ class Workspace:
                 state=self.state,
                 message="Imprint a picture first: with no memories no spin wants to flip.",
             )
+        self._begin()
+        start = [GridMemento.of(network), MemoriesMemento.of(network)]
+        self._recall_start = Step("recall", start, state=self._state_now())
         if network.rule.continuous:
             self.dynamics = Retrieval(network)
         elif self.mode == "sync":
@@ -498,3 +688,11 @@ class Workspace:
     def energy(self) -> float:
         """The energy shown: the modern network's own after its retrieval, else the grid's."""
         return self._energy if self._energy is not None else self.network.energy()
+
+
+class _Holder:
+    """A network and an update mode for a step to be made on (a copy, in a worker)."""
+
+    def __init__(self, network: Network, mode: str) -> None:
+        self.network = network
+        self.mode = mode

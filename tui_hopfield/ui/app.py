@@ -31,6 +31,7 @@ from tui_hopfield.model.paths import (
 )
 from tui_hopfield.model.store import Session, load, save
 from tui_hopfield.ui.actions import bindings_for
+from tui_hopfield.ui.autosave import WRITING
 from tui_hopfield.ui.commands import PlainCommands
 from tui_hopfield.ui.guards import (
     Palette,
@@ -124,6 +125,8 @@ class HopfieldApp(PaletteApp[None]):
         """The crash's file reopened at start: removed on a clean quit, reused by a crash."""
         self._autosave_stamp = _stamp(autosave_path()) if autosave else None
         """The autosave as this instance found it: another instance may write it meanwhile."""
+        self._own_autosave: tuple[Path, tuple[int, int, int] | None] | None = None
+        """The file this instance autosaved to last, and its stamp then."""
 
     def on_mount(self) -> None:
         # Full garbage collections rescan every long-lived object start-up made
@@ -262,11 +265,18 @@ class HopfieldApp(PaletteApp[None]):
     def autosave_target(self) -> Path:
         """Where quitting autosaves: the autosave, unless another instance wrote it since
         this one started; then a numbered one beside it, so neither overwrites the other."""
+        own = self._own_autosave
+        if own is not None and _stamp(own[0]) == own[1]:
+            return own[0]  # this instance's own autosave, as it wrote it
         path = autosave_path()
         now = _stamp(path)
         if now is None or now == self._autosave_stamp:
             return path
         return free_path(path)
+
+    def autosaved(self, path: Path) -> None:
+        """This instance wrote its autosave to ``path`` (periodically): the next goes there too."""
+        self._own_autosave = (path, _stamp(path))
 
     def _autosave_and_exit(self) -> None:
         magnets = self.magnets
@@ -274,7 +284,8 @@ class HopfieldApp(PaletteApp[None]):
         if self.autosave and self.network.count:
             target = self.autosave_target()
             try:
-                written = save(magnets.workspace.session(), target)
+                with WRITING:  # after a periodic autosave being written, never before it
+                    written = save(magnets.workspace.session(), target)
             except ModelError as error:
                 self._autosave_failed(target, error)
                 return

@@ -51,6 +51,11 @@ KEY_ROWS: tuple[KeyRow, ...] = (
     KeyRow(("magnets.recall",), "recall, or stop the recall that is running"),
     KeyRow(("magnets.clear", "magnets.random"), "clear the grid (all south) / random spins"),
     KeyRow(
+        ("magnets.undo", "magnets.redo"),
+        "undo / redo the last edit: drawing, break, imprint, forget, learning",
+        "; a recall's change is undone as one step, and a heavy re-learning runs in the background",
+    ),
+    KeyRow(
         ("grid.up", "grid.down", "grid.left", "grid.right"),
         "move the cursor on the grid",
         keys="arrows or `h` `j` `k` `l`",

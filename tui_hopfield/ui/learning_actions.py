@@ -49,8 +49,8 @@ class LearningActions:
         workspace = self.workspace
 
         def settle(network: Network) -> None:
-            workspace.set_plasticity(learning.decay, learning.use_boost)
-            workspace.set_mode(learning.mode)
+            workspace.set_plasticity(learning.decay, learning.use_boost, record=False)
+            workspace.set_mode(learning.mode, record=False)
             self._show()
 
         self._set_rule(learning.rule, then=settle)
@@ -78,9 +78,13 @@ class LearningActions:
         network = workspace.network
         if self._job is not None and self._job.kind == "rule":
             self._cancel_job()  # a later choice wins
+        # The rule and what ``then`` sets are one step to undo; a slider's moves in a row too.
+        key = "beta" if quiet else None
         if rule == network.rule:
+            before = workspace.learning_point()
             if then is not None:
                 then(network)
+            workspace.record_learning(before, key)
             return None
         try:
             rule.check_size(network.n)
@@ -89,8 +93,10 @@ class LearningActions:
             return None
         if not network.count:  # nothing to learn
             self._stop_recall()
-            self._apply(workspace.set_rule(rule))
+            before = workspace.learning_point()
+            self._apply(workspace.set_rule(rule, record=False))
             self._rule_changed(network, rule, quiet, then)
+            workspace.record_learning(before, key)
             return None
 
         def work(steps: Steps) -> tuple[Network, Verdict]:
@@ -114,8 +120,10 @@ class LearningActions:
             if not np.array_equal(network.state, relearned.state):
                 relearned.set_state(network.state)  # the grid was drawn on meanwhile
                 named = None
-            self.replace_network(relearned, named)
+            before = workspace.learning_point()
+            self.replace_network(relearned, named, kept=True)
             self._rule_changed(relearned, rule, quiet, then)
+            workspace.record_learning(before, key)
 
         job = self._start_job("rule", f"rule {rule.label}", work, done, "Rule not changed")
         return job

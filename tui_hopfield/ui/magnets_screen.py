@@ -36,6 +36,7 @@ from tui_hopfield.model.overload import OVERLOAD_BYTES
 from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, Rule
 from tui_hopfield.model.workspace import Workspace
 from tui_hopfield.ui.actions import bindings_for
+from tui_hopfield.ui.autosave import PeriodicAutosave
 from tui_hopfield.ui.job_runner import JobRunner
 from tui_hopfield.ui.learning_actions import LearningActions
 from tui_hopfield.ui.memory_actions import MemoryActions
@@ -46,6 +47,7 @@ from tui_hopfield.ui.session_actions import SessionActions
 from tui_hopfield.ui.slider import Slider
 from tui_hopfield.ui.spin_grid import SpinGrid
 from tui_hopfield.ui.status_bar import StatusBar
+from tui_hopfield.ui.undo_actions import UndoActions
 
 __all__ = [
     "DEFAULT_SPEED",
@@ -80,7 +82,15 @@ BUTTON_ACTIONS = {
 
 
 class MagnetsScreen(
-    MemoryActions, RecallRunner, SessionActions, OverloadActions, LearningActions, JobRunner, Screen
+    MemoryActions,
+    RecallRunner,
+    SessionActions,
+    OverloadActions,
+    LearningActions,
+    UndoActions,
+    PeriodicAutosave,
+    JobRunner,
+    Screen,
 ):
     """Draw, imprint, break and recall on one grid of magnets."""
 
@@ -191,7 +201,7 @@ class MagnetsScreen(
 
     @mode.setter
     def mode(self, mode: str) -> None:
-        self.workspace.set_mode(mode)
+        self.workspace.set_mode(mode, record=False)
         self._show()
 
     @property
@@ -259,6 +269,7 @@ class MagnetsScreen(
         self._show_learning()
         self.workspace.name_state("drawing")
         self._apply(Change(changed=None, state=self.workspace.state))
+        self.start_autosave()
 
     def _title_board(self) -> None:
         board = self.query_one("#board")
@@ -325,13 +336,16 @@ class MagnetsScreen(
         self._stop_recall()
         self._apply(edit(*args))
 
-    def replace_network(self, network: Network, verdict: Verdict | None = None) -> None:
+    def replace_network(
+        self, network: Network, verdict: Verdict | None = None, **history: object
+    ) -> None:
         """Show another network (perhaps of another size) on this screen.
 
-        ``verdict`` is its state's name when a worker found it already.
+        ``verdict`` is its state's name when a worker found it already;
+        ``history`` says what becomes of the undo history (``Workspace.replace``).
         """
         self._stop_recall()
-        self._replaced(self.workspace.replace(network, verdict))
+        self._replaced(self.workspace.replace(network, verdict, **history))
 
     def _replaced(self, change: Change) -> None:
         """Show the workspace's new network: grid, title, learning, status."""
@@ -345,7 +359,8 @@ class MagnetsScreen(
 
     @on(SpinGrid.Painted)
     def paint(self, message: SpinGrid.Painted) -> None:
-        self._edit(self.workspace.paint, message.indices, message.value)
+        label = "toggle" if message.toggle else "brush stroke"
+        self._edit(self.workspace.paint, message.indices, message.value, message.stroke, label)
 
     def action_clear(self) -> None:
         """Set every spin to south."""

@@ -145,7 +145,7 @@ class OverloadActions:
             overloaded.set_state(network.state)  # the grid was drawn on meanwhile
             verdict = None
         added = overloaded.count - network.count
-        self.replace_network(overloaded, verdict)
+        self.replace_network(overloaded, verdict, grew_from=network)
         self.notify(
             f"Added {added:,} random memories: load {overloaded.load:.3f}"
             f" (classic capacity ~0.138). Break a picture and recall.",

@@ -75,12 +75,18 @@ class SpinGrid(SpinPainting, ScrollView, can_focus=True):
     class Painted(Message):
         """The user painted spins on the grid, with the mouse or the keyboard."""
 
-        def __init__(self, indices: tuple[int, ...], value: int) -> None:
+        def __init__(
+            self, indices: tuple[int, ...], value: int, stroke: int = 0, toggle: bool = False
+        ) -> None:
             super().__init__()
             self.indices = indices
             """Flat indices of the spins painted."""
             self.value = value
             """The value painted: +1 (north) or -1 (south)."""
+            self.stroke = stroke
+            """Which stroke it belongs to: the paints of one stroke are one step to undo."""
+            self.toggle = toggle
+            """Whether it is a toggle of one spin (space), not a stroke of the pointer or brush."""
 
     class ViewChanged(Message):
         """The spin grid's zoom, its fit in the window, or its brush changed."""

@@ -22,6 +22,9 @@ class SpinPainting:
     """The pointer and keyboard half of ``SpinGrid``; it uses the grid's spins, cursor,
     brush, zoom and geometry, and keeps the stroke under way in ``_stroke``."""
 
+    _strokes = 0  # the number of the last stroke begun: a press, a brush, a toggle
+    _brush_stroke = 0  # the brush's: what it paints as the cursor moves is one stroke
+
     # -- pointer ------------------------------------------------------------
 
     def spins_at(self, x: float, y: float) -> list[tuple[int, int]]:
@@ -57,6 +60,7 @@ class SpinPainting:
             row, col = spots[0]
             value = -int(self.spins[row, col])
         self._stroke = (value, spots)
+        self._strokes += 1
         self.capture_mouse()
         self.cursor = spots[0]
         self._paint(spots, value)
@@ -82,18 +86,25 @@ class SpinPainting:
             self.release_mouse()
             event.stop()
 
-    def _paint(self, spots: Iterable[tuple[int, int]], value: int) -> None:
+    def _paint(
+        self,
+        spots: Iterable[tuple[int, int]],
+        value: int,
+        toggle: bool = False,
+        stroke: int | None = None,
+    ) -> None:
         indices = tuple(dict.fromkeys(row * self.cols + col for row, col in spots))
         if indices:
             self.show_values(None)  # the screen is about to edit the spins: show them
-            self.post_message(self.Painted(indices, value))
+            stroke = self._strokes if stroke is None else stroke
+            self.post_message(self.Painted(indices, value, stroke, toggle))
 
     # -- keyboard -----------------------------------------------------------
 
     def watch_cursor(self, old: tuple[int, int], new: tuple[int, int]) -> None:
         self.refresh_spins([old[0] * self.cols + old[1], new[0] * self.cols + new[1]])
         if self.brush:
-            self._paint([new], self.brush)
+            self._paint([new], self.brush, stroke=self._brush_stroke)
         self._scroll_to_cursor()
 
     def _scroll_to_cursor(self) -> None:
@@ -118,7 +129,8 @@ class SpinPainting:
     def action_toggle(self) -> None:
         """Turn over the spin under the cursor."""
         row, col = self.cursor
-        self._paint([(row, col)], -int(self.spins[row, col]))
+        self._strokes += 1
+        self._paint([(row, col)], -int(self.spins[row, col]), toggle=True)
 
     def watch_brush(self) -> None:
         self._describe()
@@ -127,4 +139,6 @@ class SpinPainting:
         """Paint ``value`` wherever the cursor goes; the same key again lifts the brush."""
         self.brush = 0 if self.brush == value else value
         if self.brush:
+            self._strokes += 1
+            self._brush_stroke = self._strokes
             self._paint([self.cursor], self.brush)
