@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tui_hopfield.model import Network
@@ -153,6 +153,9 @@ def run(ws: Workspace, operation: tuple, stroke: int) -> None:
 
 
 @settings(max_examples=60, deadline=None)
+@example(  # a recall that named the state, then a new rule that named it again
+    ops=[("mode",), ("picture", 0), ("recall",), ("relearn", 1)], seed=0, in_worker=[False] * 14
+)
 @given(
     st.lists(operations, min_size=1, max_size=14),
     st.integers(0, 2**32 - 1),

@@ -162,6 +162,9 @@ class LearningMemento:
     """The decay of every imprint."""
     use_boost: float
     """The strength gained by each use."""
+    state: str | None = field(default=None, compare=False)
+    """The named state when it was taken (a learning step restores it): not part of the
+    learning, so two mementos of the same learning are equal whatever the grid showed."""
 
     @classmethod
     def of(cls, holder: Holder) -> LearningMemento:

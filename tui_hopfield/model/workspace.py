@@ -9,8 +9,10 @@ headless tests drive the same calls without Textual.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -255,12 +257,20 @@ class Workspace:
         if kept and not self.history.push(Step("recall", kept, state=start.state)):
             self._too_large = "recall"
 
-    def _record(self, label: str, mementos: list[Memento], key: object = None) -> None:
+    def _record(
+        self,
+        label: str,
+        mementos: list[Memento],
+        key: object = None,
+        state: str | Literal["now"] | None = "now",
+    ) -> None:
         """Keep a step to undo; one too large for the history is not kept (the note says).
 
-        Called before the edit names the state: the step keeps the name before it.
+        Called before the edit names the state: the step keeps the name before it
+        (or ``state``, the name taken before an edit that has named it already).
         """
-        if not self.history.push(Step(label, mementos, key, self._state_now())):
+        before = self._state_now() if state == "now" else state
+        if not self.history.push(Step(label, mementos, key, before)):
             self._too_large = label
 
     def _state_now(self) -> str | None:
@@ -325,14 +335,15 @@ class Workspace:
         return Change(None, self.state, message, timeout=3)
 
     def learning_point(self) -> LearningMemento:
-        """The learning now (rule, mode, decay, use), to record a change of it later."""
-        return LearningMemento.of(self)
+        """The learning now (rule, mode, decay, use), to record a change of it later, with
+        the named state now (the landing of a new rule names the state again)."""
+        return dataclasses.replace(LearningMemento.of(self), state=self._state_now())
 
     def record_learning(self, before: LearningMemento, key: object = None) -> None:
         """Keep a change of the learning since ``before`` as a step to undo (if any changed)."""
         now = self.learning_point()
         if now != before:
-            self._record(f"learning {self.learning_label()}", [before], key)
+            self._record(f"learning {self.learning_label()}", [before], key, state=before.state)
 
     # -- the grid -------------------------------------------------------------
 
