@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select
 
 from tui_hopfield.model.errors import ModelError
@@ -38,8 +38,13 @@ class Learning:
 
 
 class LearningPrompt(Dialog[Learning | None]):
-    """Choose the learning rule and how memories change; dismisses with ``Learning`` or None."""
+    """Choose the learning rule and how memories change; dismisses with ``Learning`` or None.
 
+    The fields scroll between the title and the buttons, which always show; the
+    rule has the focus when the dialog opens (enter opens its list).
+    """
+
+    AUTO_FOCUS = "#rule"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, current: Learning) -> None:
@@ -48,61 +53,69 @@ class LearningPrompt(Dialog[Learning | None]):
         """The settings in force when the dialog opened."""
 
     def compose(self) -> ComposeResult:
-        rule = self.current.rule
-        with VerticalScroll(id="dialog", classes="prompt learning"):
+        with Vertical(id="dialog", classes="prompt learning"):
             yield Label("Learning", classes="prompt-title")
-            with Horizontal(classes="field"):
-                yield Label("rule", classes="field-name")
-                yield Select(
-                    [(name, name) for name in RULE_NAMES],
-                    value=rule.name,
-                    allow_blank=False,
-                    compact=True,
-                    id="rule",
-                )
-            yield Label(rule.help, id="rule-help", classes="prompt-hint")
-            with Horizontal(classes="field", id="degree-field"):
-                yield Label("degree", classes="field-name")
-                yield Select(
-                    [(f"x^{n}", str(n)) for n in range(MIN_DEGREE, MAX_DEGREE + 1)]
-                    + [("exp", "exp")],
-                    value="exp" if rule.degree is None else str(rule.degree),
-                    allow_blank=False,
-                    compact=True,
-                    id="degree",
-                )
-            with Horizontal(classes="field", id="beta-field"):
-                yield Label("beta", classes="field-name")
-                yield NumberInput(f"{rule.beta:g}", id="beta", compact=True)
-            with Horizontal(classes="field"):
-                yield Label("update", classes="field-name")
-                yield Select(
-                    [(mode, mode) for mode in MODES],
-                    value=self.current.mode,
-                    allow_blank=False,
-                    compact=True,
-                    id="mode",
-                )
-            yield Label(MODE_HELP[self.current.mode], id="mode-help", classes="prompt-hint")
-            with Horizontal(classes="field"):
-                yield Label("decay", classes="field-name")
-                yield NumberInput(f"{self.current.decay:g}", id="decay", compact=True)
-            yield Label(
-                "each new imprint first multiplies every strength by this: 1 keeps them,"
-                " 0.9 lets old memories fade (a palimpsest)",
-                classes="prompt-hint",
-            )
-            with Horizontal(classes="field"):
-                yield Label("use", classes="field-name")
-                yield NumberInput(f"{self.current.use_boost:g}", id="use", compact=True)
-            yield Label(
-                "strength a memory gains each time a recall ends on it (0: none)",
-                classes="prompt-hint",
-            )
+            with VerticalScroll(id="fields", can_focus=False):
+                yield from self._fields()
             yield Label("", id="error", classes="prompt-error")
             with Grid(id="choices", classes="two"):
-                yield Button("Apply", id="apply", variant="primary")
-                yield Button("Cancel", id="cancel")
+                yield Button("Apply", id="apply", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+            yield Label(
+                "tab: next field \u00b7 enter in a number: apply \u00b7 escape: cancel",
+                classes="prompt-hint",
+            )
+
+    def _fields(self) -> ComposeResult:
+        """The settings, one field a line, each with a line of help."""
+        rule = self.current.rule
+        with Horizontal(classes="field"):
+            yield Label("rule", classes="field-name")
+            yield Select(
+                [(name, name) for name in RULE_NAMES],
+                value=rule.name,
+                allow_blank=False,
+                compact=True,
+                id="rule",
+            )
+        yield Label(rule.help, id="rule-help", classes="prompt-hint")
+        with Horizontal(classes="field", id="degree-field"):
+            yield Label("degree", classes="field-name")
+            yield Select(
+                [(f"x^{n}", str(n)) for n in range(MIN_DEGREE, MAX_DEGREE + 1)] + [("exp", "exp")],
+                value="exp" if rule.degree is None else str(rule.degree),
+                allow_blank=False,
+                compact=True,
+                id="degree",
+            )
+        with Horizontal(classes="field", id="beta-field"):
+            yield Label("beta", classes="field-name")
+            yield NumberInput(f"{rule.beta:g}", id="beta", compact=True)
+        with Horizontal(classes="field"):
+            yield Label("update", classes="field-name")
+            yield Select(
+                [(mode, mode) for mode in MODES],
+                value=self.current.mode,
+                allow_blank=False,
+                compact=True,
+                id="mode",
+            )
+        yield Label(MODE_HELP[self.current.mode], id="mode-help", classes="prompt-hint")
+        with Horizontal(classes="field"):
+            yield Label("decay", classes="field-name")
+            yield NumberInput(f"{self.current.decay:g}", id="decay", compact=True)
+        yield Label(
+            "each new imprint first multiplies every strength by this: 1 keeps them,"
+            " 0.9 lets old memories fade (a palimpsest)",
+            classes="prompt-hint",
+        )
+        with Horizontal(classes="field"):
+            yield Label("use", classes="field-name")
+            yield NumberInput(f"{self.current.use_boost:g}", id="use", compact=True)
+        yield Label(
+            "strength a memory gains each time a recall ends on it (0: none)",
+            classes="prompt-hint",
+        )
 
     def on_mount(self) -> None:
         self._show_fields(self.current.rule.name)

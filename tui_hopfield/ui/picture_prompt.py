@@ -27,7 +27,7 @@ from tui_hopfield.model.patterns import (
     picture_name,
 )
 from tui_hopfield.ui.plain import plain
-from tui_hopfield.ui.prompts import Dialog, PathSuggester
+from tui_hopfield.ui.prompts import Dialog, PathInput
 from tui_hopfield.ui.thumbnail import Thumbnail
 
 SIDE_WIDTH = 36
@@ -270,11 +270,10 @@ class PicturePrompt(ImprintDialog):
         start = str(self.folder)
         with Horizontal(classes="source"):
             yield Label("file")
-            yield Input(
+            yield PathInput(
                 start if start.endswith(("/", "\\")) else f"{start}/",
                 id="path",
-                suggester=PathSuggester(image_suffixes()),
-                select_on_focus=False,
+                suffixes=image_suffixes(),
                 compact=True,
             )
 

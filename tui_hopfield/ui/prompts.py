@@ -2,19 +2,25 @@
 
 Titles, notes and questions may hold names and paths from files or the user:
 their labels show them as ``plain`` content, never markup nor controls.
+
+Every dialog is a ``Dialog``: ``f1`` in it shows its ``HELP`` (``DialogHelp``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical
+from textual.containers import Grid, Vertical, VerticalScroll
+from textual.events import Focus
+from textual.geometry import Region
 from textual.screen import ModalScreen, ScreenResultType
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label
+from textual.widgets.input import Selection
 
 from tui_hopfield.model.names import visible
 from tui_hopfield.model.paths import expand
@@ -56,8 +62,106 @@ class PathSuggester(Suggester):
         return None
 
 
+class PathInput(Input):
+    """A path input that offers its completion at once and selects what it was given.
+
+    Textual's ``Input`` asks its suggester only when the value changes, and
+    forgets the suggestion on focus: a prefilled folder completed only after a
+    character was typed. This one asks again on focus, so the right arrow
+    completes the prefilled folder at once. Its text is selected on focus, so
+    typing replaces it (the right arrow, at the end, still completes), and the
+    view shows the end of the path, where the proposed file name is.
+    """
+
+    def __init__(self, value: str, *, suffixes: tuple[str, ...] = (), **kwargs) -> None:
+        super().__init__(value, suggester=PathSuggester(suffixes), select_on_focus=True, **kwargs)
+
+    def on_focus(self, event: Focus) -> None:
+        """Ask for the completion of the text as it is; show its end, selected."""
+        if self.suggester is not None and self.value:
+            self.run_worker(self.suggester._get_suggestion(self, self.value))
+        self.call_after_refresh(self._show_end)
+
+    def _show_end(self) -> None:
+        if self.has_focus and self.select_on_focus:
+            # Not select_all(): it drops the completion just asked for.
+            self.selection = Selection(0, len(self.value))  # the cursor at its end
+            # Textual scrolls to the cursor only when the selection changes: show the name.
+            cursor = Region(self._cursor_offset, 0, width=1, height=1)
+            self.scroll_to_region(cursor, force=True, animate=False)
+
+
+class DialogHelp(ModalScreen[None]):
+    """A dialog's short help, shown over it; f1, escape, enter or q goes back."""
+
+    BINDINGS = [Binding("escape,f1,enter,q", "back", "Back", show=False)]
+
+    DEFAULT_CSS = """
+    DialogHelp {
+        align: center middle;
+    }
+    DialogHelp > #dialog-help {
+        width: 72;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $accent;
+        border-title-style: bold;
+        background: $surface;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+    }
+    DialogHelp #help-text {
+        width: 100%;
+    }
+    DialogHelp .prompt-hint {
+        width: 100%;
+        color: $text-muted;
+        margin-top: 1;
+    }
+    """
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title_text = title
+        """What the help is about (the dialog's name)."""
+        self.text = text
+        """The help itself, a few lines."""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog-help") as box:
+            box.border_title = plain(f"help: {self.title_text}", newlines=False)
+            yield Label(plain(self.text), id="help-text")
+            yield Label("f1 or escape: back to the dialog", classes="prompt-hint")
+
+    def action_back(self) -> None:
+        """Close the help, back to its dialog."""
+        if self.is_active:
+            self.dismiss(None)
+
+
 class Dialog(ModalScreen[ScreenResultType]):
-    """A modal screen that closes once, however many keys arrive at once."""
+    """A modal screen that closes once, however many keys arrive at once.
+
+    ``f1`` shows the dialog's ``HELP`` (what its fields mean), over it.
+    """
+
+    HELP_TITLE: ClassVar[str] = "this dialog"
+    """What the help is about, in its border."""
+    HELP: ClassVar[str] = ""
+    """A few lines on what the dialog's fields and keys do (empty: no help)."""
+
+    BINDINGS = [Binding("f1", "dialog_help", "Help", show=False)]
+
+    @property
+    def help_text(self) -> str:
+        """The help ``f1`` shows: ``HELP``, unless a dialog says more."""
+        return self.HELP
+
+    def action_dialog_help(self) -> None:
+        """Show this dialog's help over it."""
+        if self.is_active and self.help_text:
+            self.app.push_screen(DialogHelp(self.HELP_TITLE, self.help_text))
 
     def close(self, result: ScreenResultType) -> None:
         """Dismiss with ``result``, unless this dialog is gone or covered.
@@ -87,14 +191,10 @@ class PathPrompt(Dialog[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="prompt"):
             yield Label(plain(self.title_text), classes="prompt-title")
-            yield Input(
-                str(self.default),
-                id="path",
-                suggester=PathSuggester(self.suffixes),
-                select_on_focus=False,
-            )
+            yield PathInput(str(self.default), id="path", suffixes=self.suffixes)
             yield Label(
-                "enter: ok \u00b7 right arrow: complete \u00b7 escape: cancel",
+                "typing replaces the path \u00b7 right arrow: complete \u00b7 enter: ok"
+                " \u00b7 escape: cancel \u00b7 f1: help",
                 classes="prompt-hint",
             )
 
