@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pytest
 from textual.color import Color
 from textual.widgets import Button, Input, Select
 from textual.widgets._select import SelectCurrent
 
+from tests.conftest import wait_for_jobs
 from tui_hopfield.model.paths import DATA_ENV
+from tui_hopfield.model.rules import Rule
 from tui_hopfield.ui.app import HopfieldApp
-from tui_hopfield.ui.learning_prompt import LearningPrompt
-from tui_hopfield.ui.picture_prompt import PicturePrompt
-from tui_hopfield.ui.prompts import PathPrompt
+from tui_hopfield.ui.help_screen import HelpScreen
+from tui_hopfield.ui.learning_prompt import Learning, LearningPrompt
+from tui_hopfield.ui.magnets_screen import MagnetsScreen
+from tui_hopfield.ui.memory_list import MemoryList
+from tui_hopfield.ui.memory_menu import MemoryMenu
+from tui_hopfield.ui.memory_rows import MemoryRow
+from tui_hopfield.ui.picture_prompt import ImprintDialog, PicturePrompt
+from tui_hopfield.ui.prompts import (
+    ConfirmPrompt,
+    Dialog,
+    DialogHelp,
+    NumberPrompt,
+    PathPrompt,
+    UnsavedPrompt,
+)
+from tui_hopfield.ui.recovery_prompt import RecoveryPrompt
+from tui_hopfield.ui.text_prompt import TextPrompt
 
 
 @pytest.fixture
@@ -145,3 +164,162 @@ async def test_the_picture_prompt_completes_its_folder_at_once_and_typing_replac
         await until(pilot, lambda: path._suggestion, "a completion")
         await pilot.press(*keys)
         assert path.value == (str(tmp_path / typed) if typed else "~/")
+
+
+# -- the safe answer on enter ----------------------------------------------------
+
+
+async def test_an_enter_in_the_overwrite_question_keeps_the_file(data_folder, tmp_path):
+    target = tmp_path / "old.hopfield"
+    target.write_bytes(b"keep me")
+    app = HopfieldApp(32, 32, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")
+        await app.screen.run_action("save")
+        await until(pilot, lambda: shows(app, PathPrompt), "the save prompt")
+        app.screen.query_one("#path", Input).value = str(target)
+        await pilot.press("enter")
+        await until(pilot, lambda: shows(app, ConfirmPrompt), "the overwrite question")
+        assert app.screen.focused is app.screen.query_one("#no", Button)
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, ConfirmPrompt), "its answer")
+        await wait_for_jobs(pilot)
+        assert target.read_bytes() == b"keep me"
+
+
+async def test_an_enter_in_the_quit_question_neither_quits_nor_loses_anything(data_folder):
+    app = HopfieldApp(32, 32, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "ctrl+q")
+        await until(pilot, lambda: shows(app, UnsavedPrompt), "the quit question")
+        assert app.screen.focused is app.screen.query_one("#save", Button)
+        await pilot.press("enter")
+        await until(pilot, lambda: shows(app, PathPrompt), "the save prompt")
+        assert app.is_running and app.network.count == 1
+
+
+async def test_an_unreadable_crash_session_puts_the_focus_on_later_not_discard(tmp_path):
+    choices = []
+    app = HopfieldApp(32, 32, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(
+            RecoveryPrompt("a crash left x, which cannot be read", False), choices.append
+        )
+        await until(pilot, lambda: shows(app, RecoveryPrompt), "the recovery question")
+        assert app.screen.focused is app.screen.query_one("#later", Button)
+        await pilot.press("enter")
+        await until(pilot, lambda: choices, "an answer")
+        assert choices == ["later"]
+
+
+# -- the quit question's keys ----------------------------------------------------
+
+
+@pytest.mark.parametrize(("key", "answer"), [("s", "save"), ("g", "go"), ("escape", "cancel")])
+async def test_the_quit_question_says_which_key_does_what_and_the_keys_answer(key, answer):
+    choices = []
+    app = HopfieldApp(32, 32, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(UnsavedPrompt(3, "Quitting loses them.", "Quit"), choices.append)
+        await until(pilot, lambda: shows(app, UnsavedPrompt), "the quit question")
+        keys = str(app.screen.query_one("#keys").render())
+        assert "s: save first" in keys and "g: quit" in keys and "escape: stay" in keys
+        assert on_screen(app, app.screen.query_one("#keys"))
+        await pilot.press(key)
+        await until(pilot, lambda: choices, "an answer")
+        assert choices == [answer]
+
+
+# -- forgetting one memory from the panel ----------------------------------------
+
+
+async def open_menu_of_first_memory(pilot) -> MemoryMenu:
+    app = pilot.app
+    app.magnets.query_one(MemoryList).focus()
+    await pilot.pause()
+    await pilot.press("enter")
+    await until(pilot, lambda: shows(app, MemoryMenu), "the memory's menu")
+    return app.screen
+
+
+async def test_forgetting_one_memory_asks_first_naming_it(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1", "2")
+        screen = app.magnets
+        screen._apply(screen.workspace.rename(0, "[b]smile[/b]"))  # user text, shown as it is
+        await pilot.pause()
+        await open_menu_of_first_memory(pilot)
+        await pilot.press("f")
+        await until(pilot, lambda: shows(app, ConfirmPrompt), "the question")
+        question = str(app.screen.query_one(".prompt-title").render())
+        assert question == "Forget [b]smile[/b]?"
+        assert app.screen.focused is app.screen.query_one("#no", Button)
+        await pilot.press("enter")  # the safe answer
+        await until(pilot, lambda: isinstance(app.screen, MagnetsScreen), "the main screen")
+        assert app.network.count == 2
+        await open_menu_of_first_memory(pilot)
+        await pilot.press("f")
+        await until(pilot, lambda: shows(app, ConfirmPrompt), "the question")
+        await pilot.press("y")
+        await until(pilot, lambda: app.network.count == 1, "the memory forgotten")
+        assert list(app.network.names) == ["heart"]
+
+
+# -- f1: every dialog's own help -------------------------------------------------
+
+
+def every_dialog_class() -> set[type]:
+    found, todo = set(), [Dialog]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            found.add(sub)
+            todo.append(sub)
+    return found - {ImprintDialog, HelpScreen}  # a base class; the help itself
+
+
+def some_dialogs(tmp_path) -> list[Dialog]:
+    row = MemoryRow("smile", 1.0, -500.0, 0.5, np.ones((32, 32), dtype=np.int8))
+    return [
+        PathPrompt("Save the session as", tmp_path / "x.hopfield"),
+        UnsavedPrompt(2, "Quitting loses them.", "Quit"),
+        NumberPrompt("Overload", "Imprints random patterns.", 0.1, 0.0, 1.0),
+        ConfirmPrompt("Forget smile?", "It goes.", "Forget"),
+        LearningPrompt(Learning(Rule(), "async", 1.0, 0.0)),
+        MemoryMenu(row),
+        PicturePrompt(32, 32, tmp_path),
+        TextPrompt(32, 32),
+        RecoveryPrompt("A crash left a session.", True),
+    ]
+
+
+def test_every_dialog_has_a_help_and_the_test_opens_each():
+    dialogs = some_dialogs(Path("/nonexistent"))
+    assert {type(dialog) for dialog in dialogs} == every_dialog_class()
+    for dialog in dialogs:
+        assert len(dialog.help_text) > 40, type(dialog).__name__
+
+
+async def check_help(pilot, dialog: Dialog) -> None:
+    """Open ``dialog``, press f1, find its help, go back with escape, close it."""
+    app = pilot.app
+    app.push_screen(dialog)
+    await until(pilot, lambda: app.screen is dialog and bool(dialog.children), "the dialog")
+    await pilot.pause()
+    focused = dialog.focused
+    await pilot.press("f1")
+    await until(pilot, lambda: shows(app, DialogHelp), f"the help of {dialog}")
+    help_screen = app.screen
+    assert help_screen.text == dialog.help_text
+    assert str(help_screen.query_one("#help-text").render()) == dialog.help_text
+    await pilot.press("escape")
+    await until(pilot, lambda: app.screen is dialog, f"back to {dialog}")
+    assert dialog.focused is focused
+    dialog.dismiss(None)
+    await until(pilot, lambda: isinstance(app.screen, MagnetsScreen), "closed")
+
+
+async def test_f1_in_every_dialog_shows_its_help_and_escape_goes_back(tmp_path):
+    app = HopfieldApp(32, 32, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for dialog in some_dialogs(tmp_path):
+            await check_help(pilot, dialog)

@@ -17,7 +17,7 @@ from tui_hopfield.ui.number_input import NumberInput
 from tui_hopfield.ui.prompts import Dialog
 
 MODE_HELP = {
-    "async": "async: one spin at a time in random order; the energy only falls.",
+    "async": "async: one spin at a time in random order; at T = 0 the energy never rises.",
     "sync": "sync: every spin at once (s = sign(W s)); may rise, may end in a 2-cycle.",
 }
 """One line of help per update mode."""
@@ -45,6 +45,23 @@ class LearningPrompt(Dialog[Learning | None]):
     """
 
     AUTO_FOCUS = "#rule"
+    HELP_TITLE = "learning"
+    HELP = (
+        "rule: how the memories shape the landscape the magnets settle in. Applying another"
+        " rule learns every memory again under it.\n"
+        f"degree (dense only): F(x) = x^n with n from {MIN_DEGREE} to {MAX_DEGREE}, or exp;"
+        " n = 2 is Hebb, and a higher n stores more memories (about N^(n-1) of them).\n"
+        f"beta (modern only): the softmax's inverse temperature, {MIN_BETA:g} to {MAX_BETA:g}:"
+        " higher picks the nearest memory more sharply, lower blends memories.\n"
+        "update: async flips one spin at a time in random order (at temperature 0 the energy"
+        " never rises); sync sets every spin at once and may end in a 2-cycle. The modern"
+        " rule moves a continuous state and does not use it.\n"
+        "decay: more than 0, at most 1; each new imprint first multiplies every strength by"
+        " it, so below 1 old memories fade (a palimpsest).\n"
+        f"use: 0 to {MAX_USE_BOOST:g}; the strength a memory gains each time a recall ends on"
+        " it.\n"
+        "enter in a number applies; escape changes nothing."
+    )
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, current: Learning) -> None:
@@ -62,7 +79,8 @@ class LearningPrompt(Dialog[Learning | None]):
                 yield Button("Apply", id="apply", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
             yield Label(
-                "tab: next field \u00b7 enter in a number: apply \u00b7 escape: cancel",
+                "tab: next field \u00b7 enter in a number: apply \u00b7 escape: cancel"
+                " \u00b7 f1: help",
                 classes="prompt-hint",
             )
 

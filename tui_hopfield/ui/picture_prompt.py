@@ -46,6 +46,12 @@ class ImprintDialog(Dialog[tuple[np.ndarray, str] | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
+    NAME_HELP = (
+        "name: the memory's name; it follows the source until you type one of your own.\n"
+        "enter or Imprint: imprint it as a new memory; escape changes nothing."
+    )
+    """The help's lines on the name and the buttons, shared by the picture and the text."""
+
     DEFAULT_CSS = """
     ImprintDialog {
         align: center middle;
@@ -179,7 +185,7 @@ class ImprintDialog(Dialog[tuple[np.ndarray, str] | None]):
     @property
     def hint(self) -> str:
         """The line of keys at the bottom."""
-        return "enter: imprint \u00b7 escape: cancel"
+        return "enter: imprint \u00b7 escape: cancel \u00b7 f1: help"
 
     def on_resize(self, event: events.Resize) -> None:
         """Give the preview all the room the screen has, up to a cell per spin."""
@@ -253,6 +259,18 @@ class PicturePrompt(ImprintDialog):
     """
 
     AUTO_FOCUS = "#path"
+    HELP_TITLE = "imprinting a picture"
+
+    @property
+    def help_text(self) -> str:
+        methods = "\n".join(f"  {name}: {text}" for name, text in THRESHOLDS)
+        return (
+            f"file: a picture ({format_names()}). The path is selected at first, so typing"
+            " replaces it; right arrow, at the end, completes it.\n"
+            f"gray to magnets: how gray levels become north or south:\n{methods}\n"
+            "The preview shows the spins exactly as they will be imprinted.\n"
+            f"{self.NAME_HELP}"
+        )
 
     def __init__(self, rows: int, cols: int, folder: str | Path, *, method: str = "fixed") -> None:
         super().__init__(rows, cols, "Imprint a picture")
@@ -264,7 +282,10 @@ class PicturePrompt(ImprintDialog):
 
     @property
     def hint(self) -> str:
-        return "enter: imprint \u00b7 right arrow: complete the path \u00b7 escape: cancel"
+        return (
+            "enter: imprint \u00b7 right arrow: complete the path \u00b7 escape: cancel"
+            " \u00b7 f1: help"
+        )
 
     def compose_source(self) -> ComposeResult:
         start = str(self.folder)

@@ -177,6 +177,21 @@ class Dialog(ModalScreen[ScreenResultType]):
 class PathPrompt(Dialog[Path | None]):
     """Ask for a file path; dismiss with the path, or ``None`` when cancelled."""
 
+    HELP_TITLE = "a path"
+    HELP = (
+        "The path is selected when the prompt opens: typing replaces it; left, right, home"
+        " or end keeps it to edit.\n"
+        "Right arrow, at the end, takes the grey completion: the first name in the folder"
+        " that starts with what is typed (folders end in /; names starting with a dot once"
+        " you type the dot). Opening and saving sessions offers only .hopfield files and"
+        " folders.\n"
+        "~ is your home folder; a path not starting with / is taken from the folder"
+        " tui-hopfield was started in.\n"
+        "Saving adds .hopfield to a name with no ending. Writing over an existing file asks"
+        " first, unless it is the session's own file.\n"
+        "enter: ok \u00b7 escape: cancel"
+    )
+
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str, default: str | Path, *, suffixes: tuple[str, ...] = ()) -> None:
@@ -215,9 +230,20 @@ class UnsavedPrompt(Dialog[str]):
     """Asked before quitting, or opening another session, with memories never saved.
 
     Dismisses with ``"save"``, ``"go"`` (quit or open anyway) or ``"cancel"``;
-    the keys s, g and escape answer too.
+    the keys s, g and escape answer too, and a line under the buttons says so.
+    Save has the focus: an enter loses nothing.
     """
 
+    AUTO_FOCUS = "#save"
+    HELP_TITLE = "unsaved changes"
+    HELP = (
+        "The memories or the settings changed since the session was last saved or opened:"
+        " those changes are in no file yet.\n"
+        "s or Save\u2026: ask where to save, save, then go on.\n"
+        "g or the red button: go on without saving; the note above the buttons says what"
+        " becomes of the changes.\n"
+        "escape or Cancel: stay here, nothing lost. Save has the focus, so enter saves."
+    )
     BINDINGS = [
         Binding("escape", "choose('cancel')", "Cancel"),
         Binding("s", "choose('save')", "Save"),
@@ -244,6 +270,12 @@ class UnsavedPrompt(Dialog[str]):
                 yield Button("Save\u2026", id="save", variant="primary")
                 yield Button(self.go, id="go", variant="error")
                 yield Button("Cancel", id="cancel")
+            yield Label(plain(self.keys), id="keys", classes="prompt-hint")
+
+    @property
+    def keys(self) -> str:
+        """The line of keys under the buttons: which key gives which answer."""
+        return f"s: save first \u00b7 g: {self.go.lower()} \u00b7 escape: stay \u00b7 f1: help"
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:
@@ -271,6 +303,16 @@ class NumberPrompt(Dialog[float | None]):
         """The smallest number accepted."""
         self.high = high
         """The largest number accepted."""
+
+    HELP_TITLE = "a number"
+
+    @property
+    def help_text(self) -> str:
+        return (
+            f"{self.hint}\n"
+            f"Type a number from {self.low:g} to {self.high:g}: enter takes it, escape"
+            " changes nothing."
+        )
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="prompt"):
@@ -306,6 +348,11 @@ class ConfirmPrompt(Dialog[bool]):
     """
 
     AUTO_FOCUS = "#no"
+    HELP_TITLE = "a question"
+    HELP = (
+        "y or the red button does what the question says.\n"
+        "n, escape, or enter (Cancel has the focus) changes nothing."
+    )
     BINDINGS = [
         Binding("escape,n", "answer(False)", "No"),
         Binding("y", "answer(True)", "Yes"),
@@ -327,6 +374,7 @@ class ConfirmPrompt(Dialog[bool]):
             with Grid(id="choices", classes="two"):
                 yield Button(f"{self.yes} (y)", id="yes", variant="error")
                 yield Button("Cancel (n)", id="no")
+            yield Label("enter: cancel \u00b7 f1: help", classes="prompt-hint")
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:
