@@ -6,9 +6,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.cells import cell_len
 from textual.color import Color
+from textual.content import Content
 from textual.widgets import Button, Input, Select
 from textual.widgets._select import SelectCurrent
+from textual.widgets._toast import Toast
 
 from tests.conftest import wait_for_jobs
 from tui_hopfield.model.paths import DATA_ENV
@@ -20,6 +25,7 @@ from tui_hopfield.ui.magnets_screen import MagnetsScreen
 from tui_hopfield.ui.memory_list import MemoryList
 from tui_hopfield.ui.memory_menu import MemoryMenu
 from tui_hopfield.ui.memory_rows import MemoryRow
+from tui_hopfield.ui.path_text import fold_content, fold_paths
 from tui_hopfield.ui.picture_prompt import ImprintDialog, PicturePrompt
 from tui_hopfield.ui.prompts import (
     ConfirmPrompt,
@@ -323,3 +329,70 @@ async def test_f1_in_every_dialog_shows_its_help_and_escape_goes_back(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         for dialog in some_dialogs(tmp_path):
             await check_help(pilot, dialog)
+
+
+# -- paths in messages wrap at their separators ----------------------------------
+
+LONG = "/home/someone/.local/share/tui-hopfield/sessions/a-rather-long-session-name.hopfield"
+
+
+@given(
+    st.lists(st.text("abcxyz-._é界", min_size=1, max_size=12), min_size=1, max_size=9),
+    st.integers(14, 60),
+)
+def test_a_folded_path_breaks_only_after_separators_and_loses_nothing(parts, width):
+    path = "/" + "/".join(parts)
+    lines = fold_paths(path, width).split("\n")
+    assert "".join(lines) == path
+    assert all(cell_len(line) <= width for line in lines)
+    if all(cell_len(part) < width for part in parts):  # each part fits on a line
+        assert all(line.endswith("/") for line in lines[:-1])
+
+
+def test_words_wrap_at_spaces_and_a_path_after_its_separators():
+    text = f"Saved 3 memories to {LONG}."
+    styled = Content.assemble(("Saved", "bold"), f" 3 memories to {LONG}.")
+    folded = fold_content(styled, 37)
+    assert folded.plain == fold_paths(text, 37) and folded.spans == styled.spans
+    assert fold_paths(text, 37).split("\n") == [
+        "Saved 3 memories to",
+        "/home/someone/.local/share/",
+        "tui-hopfield/sessions/",
+        "a-rather-long-session-name.hopfield.",
+    ]
+
+
+def drawn_lines(widget) -> list[str]:
+    return [shown_line(widget, y) for y in range(widget.size.height)]
+
+
+def shown_line(widget, y: int) -> str:
+    return "".join(segment.text for segment in widget.render_line(y)).strip()
+
+
+def broken_mid_word(lines: list[str]) -> list[str]:
+    """The lines that end inside a piece of ``LONG`` (not after a separator or its end)."""
+    pieces = [line for line in lines if line and line.split()[-1] in LONG]
+    return [line for line in pieces[:-1] if not line.endswith("/")]
+
+
+async def test_a_long_path_in_a_toast_wraps_at_its_separators(app):
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.notify(f"Saved 3 memories to {LONG}.", timeout=30)
+        await until(pilot, lambda: app.screen.query(Toast), "the toast")
+        await pilot.pause()
+        toast = app.screen.query_one(Toast)
+        lines = drawn_lines(toast)
+        assert LONG in "".join(lines)  # all of it, nothing cut off
+        assert not broken_mid_word(lines), lines
+
+
+async def test_a_long_path_in_the_overwrite_question_wraps_at_its_separators(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ConfirmPrompt("x.hopfield exists. Replace it?", LONG, "Replace"))
+        await until(pilot, lambda: shows(app, ConfirmPrompt), "the question")
+        await pilot.pause()
+        note = app.screen.query_one(".prompt-hint")
+        lines = drawn_lines(note)
+        assert len(lines) > 1 and "".join(lines) == LONG
+        assert not broken_mid_word(lines), lines

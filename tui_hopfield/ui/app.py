@@ -33,6 +33,7 @@ from tui_hopfield.ui.guards import (
 from tui_hopfield.ui.help_screen import HelpScreen
 from tui_hopfield.ui.magnets_screen import MagnetsScreen
 from tui_hopfield.ui.palette_commands import palette_commands
+from tui_hopfield.ui.path_text import fold_toasts
 from tui_hopfield.ui.prompts import UnsavedPrompt
 from tui_hopfield.ui.recovery_prompt import RecoveryPrompt, describe
 from tui_hopfield.ui.theme import PaletteApp
@@ -40,6 +41,7 @@ from tui_hopfield.ui.theme import PaletteApp
 guard_zero_width_text()
 guard_stale_option_click()
 guard_palette_dismiss()
+fold_toasts()
 
 NARROW = 60
 """Terminals narrower than this stack a dialog's buttons, one line each: side by side,
@@ -318,7 +320,8 @@ class HopfieldApp(PaletteApp[None]):
 
         Messages carry names, paths and error texts from files and users, and
         screens pass ``markup=True`` by default: none is ever read as markup,
-        and every control character is made visible (``names.visible``).
+        and every control character is made visible (``names.visible``). A long
+        path wraps at its separators, not mid-word (``path_text.fold_toasts``).
         """
         super().notify(
             visible(str(message), newlines=True),

@@ -26,6 +26,7 @@ from tui_hopfield.model.patterns import (
     load_picture,
     picture_name,
 )
+from tui_hopfield.ui.path_text import PathText
 from tui_hopfield.ui.plain import plain
 from tui_hopfield.ui.prompts import Dialog, PathInput
 from tui_hopfield.ui.thumbnail import Thumbnail
@@ -212,7 +213,7 @@ class ImprintDialog(Dialog[tuple[np.ndarray, str] | None]):
     def say(self, message: str, *, error: bool = False) -> None:
         """Show a message under the name; an error in the error colour."""
         label = self.query_one("#message", Label)
-        label.update(plain(message))  # paths and file errors: never markup nor controls
+        label.update(PathText(message))  # paths and file errors: plain, wrapped at separators
         label.set_class(error, "-error")
 
     def current(self) -> np.ndarray | None:

@@ -25,6 +25,7 @@ from textual.widgets.input import Selection
 from tui_hopfield.model.names import visible
 from tui_hopfield.model.paths import expand
 from tui_hopfield.ui.number_input import NumberInput
+from tui_hopfield.ui.path_text import PathText
 from tui_hopfield.ui.plain import plain
 
 
@@ -179,8 +180,8 @@ class PathPrompt(Dialog[Path | None]):
 
     HELP_TITLE = "a path"
     HELP = (
-        "The path is selected when the prompt opens: typing replaces it; left, right, home"
-        " or end keeps it to edit.\n"
+        "The path is selected when the prompt opens: typing replaces it; left, home or end"
+        " keeps it, to edit.\n"
         "Right arrow, at the end, takes the grey completion: the first name in the folder"
         " that starts with what is typed (folders end in /; names starting with a dot once"
         " you type the dot). Opening and saving sessions offers only .hopfield files and"
@@ -265,7 +266,7 @@ class UnsavedPrompt(Dialog[str]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="prompt"):
             yield Label(plain(self.title_text), classes="prompt-title")
-            yield Label(plain(self.note), classes="prompt-hint")
+            yield Label(PathText(self.note), classes="prompt-hint")
             with Grid(id="choices"):
                 yield Button("Save\u2026", id="save", variant="primary")
                 yield Button(self.go, id="go", variant="error")
@@ -370,7 +371,7 @@ class ConfirmPrompt(Dialog[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="prompt"):
             yield Label(plain(self.question), classes="prompt-title")
-            yield Label(plain(self.note), classes="prompt-hint")
+            yield Label(PathText(self.note), classes="prompt-hint")
             with Grid(id="choices", classes="two"):
                 yield Button(f"{self.yes} (y)", id="yes", variant="error")
                 yield Button("Cancel (n)", id="no")

@@ -9,10 +9,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
-from textual.content import Content
 from textual.widgets import Button, Label
 
 from tui_hopfield.model.store import Session
+from tui_hopfield.ui.path_text import PathText
 from tui_hopfield.ui.prompts import Dialog
 
 CHOICES = ("reopen", "discard", "later")
@@ -80,7 +80,7 @@ class RecoveryPrompt(Dialog[str]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="prompt"):
             yield Label("Recovered after a crash", classes="prompt-title")
-            yield Label(Content(self.text), classes="prompt-hint")
+            yield Label(PathText(self.text), classes="prompt-hint")
             with Grid(id="choices"):
                 yield Button("Reopen", id="reopen", variant="primary", disabled=not self.can_reopen)
                 yield Button("Discard", id="discard", variant="error")
