@@ -283,10 +283,7 @@ class PicturePrompt(ImprintDialog):
 
     @property
     def hint(self) -> str:
-        return (
-            "enter: imprint \u00b7 right arrow: complete the path \u00b7 escape: cancel"
-            " \u00b7 f1: help"
-        )
+        return "enter: imprint \u00b7 right: complete \u00b7 escape: cancel \u00b7 f1: help"
 
     def compose_source(self) -> ComposeResult:
         start = str(self.folder)
