@@ -172,6 +172,21 @@ async def test_the_picture_prompt_completes_its_folder_at_once_and_typing_replac
         assert path.value == (str(tmp_path / typed) if typed else "~/")
 
 
+async def test_only_the_prefilled_path_is_selected_not_what_was_typed(tmp_path):
+    app = HopfieldApp(32, 32, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(PicturePrompt(32, 32, tmp_path))
+        await until(pilot, lambda: shows(app, PicturePrompt), "the picture prompt")
+        path = app.screen.query_one("#path", Input)
+        await until(pilot, lambda: path.selected_text, "the folder selected")
+        await pilot.press("end", *"ca")
+        await pilot.press("tab", "shift+tab")  # to the next field and back
+        assert app.screen.focused is path
+        await pilot.pause()
+        await pilot.press("t")
+        assert path.value == f"{tmp_path}/cat"
+
+
 # -- the safe answer on enter ----------------------------------------------------
 
 

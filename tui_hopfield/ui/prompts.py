@@ -69,22 +69,27 @@ class PathInput(Input):
     Textual's ``Input`` asks its suggester only when the value changes, and
     forgets the suggestion on focus: a prefilled folder completed only after a
     character was typed. This one asks again on focus, so the right arrow
-    completes the prefilled folder at once. Its text is selected on focus, so
-    typing replaces it (the right arrow, at the end, still completes), and the
-    view shows the end of the path, where the proposed file name is.
+    completes the prefilled folder at once. The text it was given is selected
+    when it is first focused, so typing replaces it (the right arrow, at the
+    end, still completes), and the view shows the end of the path, where the
+    proposed file name is. Focus coming back (after f1's help) selects nothing:
+    what the user typed stays as it was.
     """
 
     def __init__(self, value: str, *, suffixes: tuple[str, ...] = (), **kwargs) -> None:
-        super().__init__(value, suggester=PathSuggester(suffixes), select_on_focus=True, **kwargs)
+        super().__init__(value, suggester=PathSuggester(suffixes), select_on_focus=False, **kwargs)
+        self._prefilled = True
 
     def on_focus(self, event: Focus) -> None:
-        """Ask for the completion of the text as it is; show its end, selected."""
+        """Ask for the completion of the text as it is; at first, show its end, selected."""
         if self.suggester is not None and self.value:
             self.run_worker(self.suggester._get_suggestion(self, self.value))
-        self.call_after_refresh(self._show_end)
+        if self._prefilled:
+            self._prefilled = False
+            self.call_after_refresh(self._show_end)
 
     def _show_end(self) -> None:
-        if self.has_focus and self.select_on_focus:
+        if self.has_focus:
             # Not select_all(): it drops the completion just asked for.
             self.selection = Selection(0, len(self.value))  # the cursor at its end
             # Textual scrolls to the cursor only when the selection changes: show the name.
