@@ -50,7 +50,7 @@ class LearningPrompt(Dialog[Learning | None]):
         "rule: how the memories shape the landscape the magnets settle in. Applying another"
         " rule learns every memory again under it.\n"
         f"degree (dense only): F(x) = x^n with n from {MIN_DEGREE} to {MAX_DEGREE}, or exp;"
-        " n = 2 is Hebb, and a higher n stores more memories (about N^(n-1) of them).\n"
+        " n = 2 is Hebb, and a higher n stores more memories (of the order of N^(n-1)).\n"
         f"beta (modern only): the softmax's inverse temperature, {MIN_BETA:g} to {MAX_BETA:g}:"
         " higher picks the nearest memory more sharply, lower blends memories.\n"
         "update: async flips one spin at a time in random order (at temperature 0 the energy"
