@@ -103,6 +103,28 @@ async def test_the_learning_dialog_opens_on_its_first_field_with_apply_in_view(a
         assert on_screen(app, dialog.focused)
 
 
+@pytest.mark.parametrize("size", [(60, 16), (200, 60)])
+async def test_the_learning_dialog_shows_its_buttons_at_any_size_and_only_the_room_it_needs(
+    app, size
+):
+    async with app.run_test(size=size) as pilot:
+        dialog = await open_learning(pilot)
+        apply = dialog.query_one("#apply", Button)
+        await until(pilot, lambda: on_screen(app, apply), "Apply in view")
+        assert dialog.focused is dialog.query_one("#rule", Select)
+        fields = dialog.query_one("#fields")
+        if size[1] == 60:  # room to spare: the dialog is as tall as its fields, not the screen
+            assert fields.max_scroll_y == 0
+            assert dialog.query_one("#dialog").outer_size.height < 40
+        else:
+            assert fields.max_scroll_y > 0  # the fields scroll, the buttons stay
+            dialog.query_one("#decay", Input).value = "2"
+            await pilot.click("#apply")
+            await until(pilot, lambda: "decay" in str(dialog.query_one("#error").render()), "why")
+            await pilot.pause()
+            assert on_screen(app, apply)  # a message of two lines: the buttons still show
+
+
 async def test_a_focused_select_in_the_learning_dialog_takes_the_cursor_colours(app):
     async with app.run_test(size=(80, 24)) as pilot:
         dialog = await open_learning(pilot)

@@ -14,6 +14,7 @@ from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.rules import MAX_BETA, MAX_DEGREE, MIN_BETA, MIN_DEGREE, RULE_NAMES, Rule
 from tui_hopfield.model.store import MAX_USE_BOOST, MODES
 from tui_hopfield.ui.number_input import NumberInput
+from tui_hopfield.ui.plain import plain
 from tui_hopfield.ui.prompts import Dialog
 
 MODE_HELP = {
@@ -68,6 +69,7 @@ class LearningPrompt(Dialog[Learning | None]):
         super().__init__()
         self.current = current
         """The settings in force when the dialog opened."""
+        self._room = 0
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="prompt learning"):
@@ -137,6 +139,24 @@ class LearningPrompt(Dialog[Learning | None]):
 
     def on_mount(self) -> None:
         self._show_fields(self.current.rule.name)
+        self.call_after_refresh(self._fit_fields)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_fields)
+
+    def _fit_fields(self) -> None:
+        """Let the fields scroll in the rows the title, buttons and hints leave on screen,
+        so the buttons show at any height (an ``fr`` height would fill the screen)."""
+        if not self.is_attached:
+            return
+        dialog = self.query_one("#dialog")
+        fields = self.query_one("#fields")
+        # Everything in the dialog but the fields, margins included.
+        others = dialog.virtual_size.height - fields.outer_size.height
+        room = max(2, self.size.height - dialog.styles.gutter.height - others)
+        if self._room != room:
+            self._room = room
+            fields.styles.max_height = room
 
     def _show_fields(self, name: str) -> None:
         self.query_one("#degree-field").display = name == "dense"
@@ -171,7 +191,8 @@ class LearningPrompt(Dialog[Learning | None]):
         try:
             learning = self.read()
         except ModelError as error:
-            self.query_one("#error", Label).update(str(error))
+            self.query_one("#error", Label).update(plain(str(error)))
+            self.call_after_refresh(self._fit_fields)  # an error of two lines takes a row
             return
         self.close(learning)
 
