@@ -46,8 +46,8 @@ KEYS = [
     "home", "end", "pageup", "pagedown", "ctrl+s", "ctrl+o", "backspace", "a", "z", "slash",
     # every screen and dialog: rule, overload, image file, words, lab (run, stop), palette, quit
     "R", "O", "p", "T", "L", "ctrl+r", "ctrl+x", "ctrl+p", "ctrl+p", "ctrl+q",
-    "f1", "f1",  # a dialog's own help, over it
     "pageup", "pagedown", "pageup", "pagedown",  # page keys: panel, sliders, palette lists
+    "f1", "f1",  # a dialog's own help, over it
 ]  # fmt: skip
 """Keys a frantic user presses; quitting is counted, not done (see ``exits``)."""
 

@@ -26,6 +26,7 @@ from tui_hopfield.ui.actions import bindings_for
 from tui_hopfield.ui.commands import PlainCommands
 from tui_hopfield.ui.guards import (
     Palette,
+    fold_toasts,
     guard_palette_dismiss,
     guard_stale_option_click,
     guard_zero_width_text,
@@ -33,7 +34,6 @@ from tui_hopfield.ui.guards import (
 from tui_hopfield.ui.help_screen import HelpScreen
 from tui_hopfield.ui.magnets_screen import MagnetsScreen
 from tui_hopfield.ui.palette_commands import palette_commands
-from tui_hopfield.ui.path_text import fold_toasts
 from tui_hopfield.ui.prompts import UnsavedPrompt
 from tui_hopfield.ui.recovery_prompt import RecoveryPrompt, describe
 from tui_hopfield.ui.theme import PaletteApp
@@ -321,7 +321,7 @@ class HopfieldApp(PaletteApp[None]):
         Messages carry names, paths and error texts from files and users, and
         screens pass ``markup=True`` by default: none is ever read as markup,
         and every control character is made visible (``names.visible``). A long
-        path wraps at its separators, not mid-word (``path_text.fold_toasts``).
+        path wraps at its separators, not mid-word (``guards.fold_toasts``).
         """
         super().notify(
             visible(str(message), newlines=True),

@@ -7,13 +7,12 @@ of its separators, so every line but the last ends in ``/``. Nothing is added or
 lost: the lines joined again give the path back.
 
 ``PathText`` is such text as a visual, folded at the width it is drawn in: dialogs'
-labels show paths with it, and ``fold_toasts`` makes every toast draw its message
-with it (the notification keeps its message as it was said).
+labels show paths with it, and ``guards.fold_toasts`` makes every toast draw its
+message with it (the notification keeps its message as it was said).
 """
 
 from __future__ import annotations
 
-import functools
 import re
 
 from rich.cells import cell_len, chop_cells
@@ -22,7 +21,6 @@ from textual.css.styles import RulesMap
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions, Visual
-from textual.widgets._toast import Toast
 
 from tui_hopfield.ui.plain import plain
 
@@ -138,21 +136,3 @@ class PathText(Visual):
 
     def get_height(self, rules: RulesMap, width: int) -> int:
         return self.content(width).get_height(rules, width)
-
-
-def fold_toasts() -> None:
-    """Make every toast wrap a long path at its separators (``PathText``).
-
-    The notification keeps its message as said; only the drawing is folded, at the
-    toast's width. Installed once, when the app module is imported.
-    """
-    original = Toast.render
-    if getattr(original, "folded", False):
-        return
-
-    @functools.wraps(original)
-    def render(self: Toast) -> PathText:
-        return PathText(original(self))
-
-    render.folded = True  # type: ignore[attr-defined]
-    Toast.render = render  # type: ignore[method-assign]
