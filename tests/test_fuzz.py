@@ -47,6 +47,7 @@ KEYS = [
     # every screen and dialog: rule, overload, image file, words, lab (run, stop), palette, quit
     "ctrl+l", "o", "p", "ctrl+t", "ctrl+e", "ctrl+r", "ctrl+x", "ctrl+p", "ctrl+p", "ctrl+q",
     "pageup", "pagedown", "pageup", "pagedown",  # page keys: panel, sliders, palette lists
+    "f1", "f1",  # a dialog's own help, over it
 ]  # fmt: skip
 """Keys a frantic user presses; quitting is counted, not done (see ``exits``)."""
 

@@ -19,6 +19,7 @@ from tui_hopfield.model.store import Session, load, save
 from tui_hopfield.ui.app import HopfieldApp
 from tui_hopfield.ui.memory_actions import BACKGROUND_COST
 from tui_hopfield.ui.memory_list import MemoryList
+from tui_hopfield.ui.prompts import ConfirmPrompt
 
 
 @given(
@@ -124,6 +125,12 @@ async def test_reinforcing_or_forgetting_under_storkey_learns_off_the_event_loop
 
         monkeypatch.setattr(screen, "_start_job", recorded_job)
         screen.post_message(MemoryList.Action(3, action, times=2.0, memory=name))
+        if action == "forget":  # forgetting asks first
+            for _ in range(100):
+                await pilot.pause()
+                if isinstance(app.screen, ConfirmPrompt) and app.screen.is_mounted:
+                    break
+            await pilot.press("y")
         for _ in range(1000):  # the message handled, the job started and landed
             await pilot.pause()
             await wait_for_jobs(pilot)

@@ -66,6 +66,7 @@ async def test_typing_a_path_previews_the_spins_and_names_the_memory(tmp_path):
         await settle(pilot)
         assert prompt.query_one("#path", Input).value == f"{tmp_path}/"
         assert prompt.preview.values is None
+        await pilot.press("end")  # the folder is selected: end keeps it, to type after it
         await type_text(pilot, "ra")
         await pilot.press("right")  # take the completion: ramp.png
         await settle(pilot)

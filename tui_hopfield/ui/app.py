@@ -35,6 +35,7 @@ from tui_hopfield.ui.autosave import WRITING
 from tui_hopfield.ui.commands import PlainCommands
 from tui_hopfield.ui.guards import (
     Palette,
+    fold_toasts,
     guard_palette_dismiss,
     guard_stale_option_click,
     guard_zero_width_text,
@@ -51,6 +52,7 @@ from tui_hopfield.ui.theme import PALETTES, PaletteApp
 guard_zero_width_text()
 guard_stale_option_click()
 guard_palette_dismiss()
+fold_toasts()
 
 NARROW = 60
 """Terminals narrower than this stack a dialog's buttons, one line each: side by side,
@@ -437,7 +439,8 @@ class HopfieldApp(PaletteApp[None]):
 
         Messages carry names, paths and error texts from files and users, and
         screens pass ``markup=True`` by default: none is ever read as markup,
-        and every control character is made visible (``names.visible``).
+        and every control character is made visible (``names.visible``). A long
+        path wraps at its separators, not mid-word (``guards.fold_toasts``).
         """
         super().notify(
             visible(str(message), newlines=True),

@@ -1,7 +1,9 @@
 """Guards against crashes inside Textual 8.2.8 that the app's fuzz and small terminals found.
 
 Each guard is the smallest change in our code that keeps the app alive; each has a
-regression test in ``tests/test_recovery.py`` (search for its name).
+regression test in ``tests/test_recovery.py`` (search for its name). ``fold_toasts``
+is no crash guard but installed the same way: toasts wrap long paths at their
+separators (``tests/test_dialogs.py``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from textual.await_complete import AwaitComplete
 from textual.command import CommandList, CommandPalette
 from textual.content import Content
 from textual.widgets import OptionList
+from textual.widgets._toast import Toast
 from textual.widgets.option_list import Option
+
+from tui_hopfield.ui.path_text import PathText
 
 
 def guard_zero_width_text() -> None:
@@ -177,3 +182,21 @@ class Palette(CommandPalette):
                 self._list_visible = False
 
         self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
+
+
+def fold_toasts() -> None:
+    """Make every toast wrap a long path at its separators (``PathText``).
+
+    The notification keeps its message as said; only the drawing is folded, at the
+    toast's width. Installed once, when the app module is imported.
+    """
+    original = Toast.render
+    if getattr(original, "folded", False):
+        return
+
+    @functools.wraps(original)
+    def render(self: Toast) -> PathText:
+        return PathText(original(self))
+
+    render.folded = True  # type: ignore[attr-defined]
+    Toast.render = render  # type: ignore[method-assign]

@@ -7,17 +7,18 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select
 
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.rules import MAX_BETA, MAX_DEGREE, MIN_BETA, MIN_DEGREE, RULE_NAMES, Rule
 from tui_hopfield.model.store import MAX_USE_BOOST, MODES
 from tui_hopfield.ui.number_input import NumberInput
+from tui_hopfield.ui.plain import plain
 from tui_hopfield.ui.prompts import Dialog
 
 MODE_HELP = {
-    "async": "async: one spin at a time in random order; the energy only falls.",
+    "async": "async: one spin at a time in random order; at T = 0 the energy never rises.",
     "sync": "sync: every spin at once (s = sign(W s)); may rise, may end in a 2-cycle.",
 }
 """One line of help per update mode."""
@@ -38,74 +39,124 @@ class Learning:
 
 
 class LearningPrompt(Dialog[Learning | None]):
-    """Choose the learning rule and how memories change; dismisses with ``Learning`` or None."""
+    """Choose the learning rule and how memories change; dismisses with ``Learning`` or None.
 
+    The fields scroll between the title and the buttons, which always show; the
+    rule has the focus when the dialog opens (enter opens its list).
+    """
+
+    AUTO_FOCUS = "#rule"
+    HELP_TITLE = "learning"
+    HELP = (
+        "rule: how the memories shape the landscape the magnets settle in. Applying another"
+        " rule learns every memory again under it.\n"
+        f"degree (dense only): F(x) = x^n with n from {MIN_DEGREE} to {MAX_DEGREE}, or exp;"
+        " n = 2 is Hebb, and a higher n stores more memories (of the order of N^(n-1)).\n"
+        f"beta (modern only): the softmax's inverse temperature, {MIN_BETA:g} to {MAX_BETA:g}:"
+        " higher picks the nearest memory more sharply, lower blends memories.\n"
+        "update: async flips one spin at a time in random order (at temperature 0 the energy"
+        " never rises); sync sets every spin at once and may end in a 2-cycle. The modern"
+        " rule moves a continuous state and does not use it.\n"
+        "decay: more than 0, at most 1; each new imprint first multiplies every strength by"
+        " it, so below 1 old memories fade (a palimpsest).\n"
+        f"use: 0 to {MAX_USE_BOOST:g}; the strength a memory gains each time a recall ends on"
+        " it.\n"
+        "enter in a number applies; escape changes nothing."
+    )
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, current: Learning) -> None:
         super().__init__()
         self.current = current
         """The settings in force when the dialog opened."""
+        self._room = 0
 
     def compose(self) -> ComposeResult:
-        rule = self.current.rule
-        with VerticalScroll(id="dialog", classes="prompt learning"):
+        with Vertical(id="dialog", classes="prompt learning"):
             yield Label("Learning", classes="prompt-title")
-            with Horizontal(classes="field"):
-                yield Label("rule", classes="field-name")
-                yield Select(
-                    [(name, name) for name in RULE_NAMES],
-                    value=rule.name,
-                    allow_blank=False,
-                    compact=True,
-                    id="rule",
-                )
-            yield Label(rule.help, id="rule-help", classes="prompt-hint")
-            with Horizontal(classes="field", id="degree-field"):
-                yield Label("degree", classes="field-name")
-                yield Select(
-                    [(f"x^{n}", str(n)) for n in range(MIN_DEGREE, MAX_DEGREE + 1)]
-                    + [("exp", "exp")],
-                    value="exp" if rule.degree is None else str(rule.degree),
-                    allow_blank=False,
-                    compact=True,
-                    id="degree",
-                )
-            with Horizontal(classes="field", id="beta-field"):
-                yield Label("beta", classes="field-name")
-                yield NumberInput(f"{rule.beta:g}", id="beta", compact=True)
-            with Horizontal(classes="field"):
-                yield Label("update", classes="field-name")
-                yield Select(
-                    [(mode, mode) for mode in MODES],
-                    value=self.current.mode,
-                    allow_blank=False,
-                    compact=True,
-                    id="mode",
-                )
-            yield Label(MODE_HELP[self.current.mode], id="mode-help", classes="prompt-hint")
-            with Horizontal(classes="field"):
-                yield Label("decay", classes="field-name")
-                yield NumberInput(f"{self.current.decay:g}", id="decay", compact=True)
-            yield Label(
-                "each new imprint first multiplies every strength by this: 1 keeps them,"
-                " 0.9 lets old memories fade (a palimpsest)",
-                classes="prompt-hint",
-            )
-            with Horizontal(classes="field"):
-                yield Label("use", classes="field-name")
-                yield NumberInput(f"{self.current.use_boost:g}", id="use", compact=True)
-            yield Label(
-                "strength a memory gains each time a recall ends on it (0: none)",
-                classes="prompt-hint",
-            )
+            with VerticalScroll(id="fields", can_focus=False):
+                yield from self._fields()
             yield Label("", id="error", classes="prompt-error")
             with Grid(id="choices", classes="two"):
-                yield Button("Apply", id="apply", variant="primary")
-                yield Button("Cancel", id="cancel")
+                yield Button("Apply", id="apply", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+            yield Label(
+                "tab: next field \u00b7 enter in a number: apply \u00b7 escape: cancel"
+                " \u00b7 f1: help",
+                classes="prompt-hint",
+            )
+
+    def _fields(self) -> ComposeResult:
+        """The settings, one field a line, each with a line of help."""
+        rule = self.current.rule
+        with Horizontal(classes="field"):
+            yield Label("rule", classes="field-name")
+            yield Select(
+                [(name, name) for name in RULE_NAMES],
+                value=rule.name,
+                allow_blank=False,
+                compact=True,
+                id="rule",
+            )
+        yield Label(rule.help, id="rule-help", classes="prompt-hint")
+        with Horizontal(classes="field", id="degree-field"):
+            yield Label("degree", classes="field-name")
+            yield Select(
+                [(f"x^{n}", str(n)) for n in range(MIN_DEGREE, MAX_DEGREE + 1)] + [("exp", "exp")],
+                value="exp" if rule.degree is None else str(rule.degree),
+                allow_blank=False,
+                compact=True,
+                id="degree",
+            )
+        with Horizontal(classes="field", id="beta-field"):
+            yield Label("beta", classes="field-name")
+            yield NumberInput(f"{rule.beta:g}", id="beta", compact=True)
+        with Horizontal(classes="field"):
+            yield Label("update", classes="field-name")
+            yield Select(
+                [(mode, mode) for mode in MODES],
+                value=self.current.mode,
+                allow_blank=False,
+                compact=True,
+                id="mode",
+            )
+        yield Label(MODE_HELP[self.current.mode], id="mode-help", classes="prompt-hint")
+        with Horizontal(classes="field"):
+            yield Label("decay", classes="field-name")
+            yield NumberInput(f"{self.current.decay:g}", id="decay", compact=True)
+        yield Label(
+            "each new imprint first multiplies every strength by this: 1 keeps them,"
+            " 0.9 lets old memories fade (a palimpsest)",
+            classes="prompt-hint",
+        )
+        with Horizontal(classes="field"):
+            yield Label("use", classes="field-name")
+            yield NumberInput(f"{self.current.use_boost:g}", id="use", compact=True)
+        yield Label(
+            "strength a memory gains each time a recall ends on it (0: none)",
+            classes="prompt-hint",
+        )
 
     def on_mount(self) -> None:
         self._show_fields(self.current.rule.name)
+        self.call_after_refresh(self._fit_fields)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_fields)
+
+    def _fit_fields(self) -> None:
+        """Let the fields scroll in the rows the title, buttons and hints leave on screen,
+        so the buttons show at any height (an ``fr`` height would fill the screen)."""
+        if not self.is_attached:
+            return
+        dialog = self.query_one("#dialog")
+        fields = self.query_one("#fields")
+        # Everything in the dialog but the fields, margins included.
+        others = dialog.virtual_size.height - fields.outer_size.height
+        room = max(2, self.size.height - dialog.styles.gutter.height - others)
+        if self._room != room:
+            self._room = room
+            fields.styles.max_height = room
 
     def _show_fields(self, name: str) -> None:
         self.query_one("#degree-field").display = name == "dense"
@@ -140,7 +191,8 @@ class LearningPrompt(Dialog[Learning | None]):
         try:
             learning = self.read()
         except ModelError as error:
-            self.query_one("#error", Label).update(str(error))
+            self.query_one("#error", Label).update(plain(str(error)))
+            self.call_after_refresh(self._fit_fields)  # an error of two lines takes a row
             return
         self.close(learning)
 

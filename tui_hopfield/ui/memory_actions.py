@@ -89,7 +89,35 @@ class MemoryActions:
         )
 
     def _edit_memory(self, message: MemoryList.Action) -> None:
-        """Reinforce, forget, rename or show one memory, as chosen in the memory panel."""
+        """Reinforce, forget, rename or show one memory, as chosen in the memory panel.
+
+        Forgetting asks first, naming the memory.
+        """
+        if message.action != "forget":
+            self._edit_memory_now(message)
+            return
+        if not self.workspace.holds(message.index, message.memory):
+            self.notify("That memory changed meanwhile: nothing done.", severity="warning")
+            return
+        name = self.network.names[message.index]
+        if self._refused(f"Forget {name}"):
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._edit_memory_now(message)  # checks again that it is still there
+
+        self.app.push_screen(
+            ConfirmPrompt(
+                f"Forget {name}?",
+                "Its valley goes from the landscape; the other memories stay.",
+                "Forget",
+            ),
+            answered,
+        )
+
+    def _edit_memory_now(self, message: MemoryList.Action) -> None:
+        """Make the edit of one memory chosen in the panel (forget: already confirmed)."""
         workspace = self.workspace
         index = message.index
         if not workspace.holds(index, message.memory):

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 ACTIONS = (
     ("reinforce", "Reinforce", "times over: its valley deepens"),
-    ("forget", "Forget", "remove it; the others stay"),
+    ("forget", "Forget", "remove it (asks first); the others stay"),
     ("rename", "Rename", "give it a new name"),
     ("show", "Show", "put its picture on the grid"),
 )
@@ -76,6 +76,19 @@ class MemoryMenu(Dialog[MenuChoice | None]):
     ]
 
     AUTO_FOCUS = "#reinforce"
+    HELP_TITLE = "a memory"
+    HELP = (
+        "strength: the memory's weight in the landscape: 1 when imprinted; reinforcing and"
+        " learning from use add to it, decay multiplies it.\n"
+        "valley: the energy of its own picture; the lower, the deeper.\n"
+        "overlap with the grid: m = xi . s / N, from -1 (the grid is its inverse) to +1"
+        " (the grid is the memory).\n"
+        "r or Reinforce: imprint it again, the count typed times over (0.5 works too): its"
+        " valley deepens.\n"
+        "f or Forget: remove it, after asking; the other memories stay.\n"
+        "n or Rename: type a new name, not another memory's, then enter.\n"
+        "s or Show: put its picture on the grid."
+    )
 
     DEFAULT_CSS = """
     MemoryMenu {
@@ -169,7 +182,8 @@ class MemoryMenu(Dialog[MenuChoice | None]):
                 yield Label(explanation["show"], classes="menu-explanation")
             yield Label("", id="menu-error")
             yield Label(
-                "r f n s or enter \u00b7 up/down: move \u00b7 escape: close", classes="menu-hint"
+                "r f n s or enter \u00b7 up/down: move \u00b7 escape: close \u00b7 f1: help",
+                classes="menu-hint",
             )
 
     def _error(self, message: str) -> None:

@@ -26,8 +26,9 @@ from tui_hopfield.model.patterns import (
     load_picture,
     picture_name,
 )
+from tui_hopfield.ui.path_text import PathText
 from tui_hopfield.ui.plain import plain
-from tui_hopfield.ui.prompts import Dialog, PathSuggester
+from tui_hopfield.ui.prompts import Dialog, PathInput
 from tui_hopfield.ui.thumbnail import Thumbnail
 
 SIDE_WIDTH = 36
@@ -45,6 +46,12 @@ class ImprintDialog(Dialog[tuple[np.ndarray, str] | None]):
     """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    NAME_HELP = (
+        "name: the memory's name; it follows the source until you type one of your own.\n"
+        "enter or Imprint: imprint it as a new memory; escape changes nothing."
+    )
+    """The help's lines on the name and the buttons, shared by the picture and the text."""
 
     DEFAULT_CSS = """
     ImprintDialog {
@@ -179,7 +186,7 @@ class ImprintDialog(Dialog[tuple[np.ndarray, str] | None]):
     @property
     def hint(self) -> str:
         """The line of keys at the bottom."""
-        return "enter: imprint \u00b7 escape: cancel"
+        return "enter: imprint \u00b7 escape: cancel \u00b7 f1: help"
 
     def on_resize(self, event: events.Resize) -> None:
         """Give the preview all the room the screen has, up to a cell per spin."""
@@ -206,7 +213,7 @@ class ImprintDialog(Dialog[tuple[np.ndarray, str] | None]):
     def say(self, message: str, *, error: bool = False) -> None:
         """Show a message under the name; an error in the error colour."""
         label = self.query_one("#message", Label)
-        label.update(plain(message))  # paths and file errors: never markup nor controls
+        label.update(PathText(message))  # paths and file errors: plain, wrapped at separators
         label.set_class(error, "-error")
 
     def current(self) -> np.ndarray | None:
@@ -253,6 +260,18 @@ class PicturePrompt(ImprintDialog):
     """
 
     AUTO_FOCUS = "#path"
+    HELP_TITLE = "imprinting a picture"
+
+    @property
+    def help_text(self) -> str:
+        methods = "\n".join(f"  {name}: {text}" for name, text in THRESHOLDS)
+        return (
+            f"file: a picture ({format_names()}). The path is selected at first, so typing"
+            " replaces it; right arrow, at the end, completes it.\n"
+            f"gray to magnets: how gray levels become north or south:\n{methods}\n"
+            "The preview shows the spins exactly as they will be imprinted.\n"
+            f"{self.NAME_HELP}"
+        )
 
     def __init__(self, rows: int, cols: int, folder: str | Path, *, method: str = "fixed") -> None:
         super().__init__(rows, cols, "Imprint a picture")
@@ -264,17 +283,16 @@ class PicturePrompt(ImprintDialog):
 
     @property
     def hint(self) -> str:
-        return "enter: imprint \u00b7 right arrow: complete the path \u00b7 escape: cancel"
+        return "enter: imprint \u00b7 right: complete \u00b7 escape: cancel \u00b7 f1: help"
 
     def compose_source(self) -> ComposeResult:
         start = str(self.folder)
         with Horizontal(classes="source"):
             yield Label("file")
-            yield Input(
+            yield PathInput(
                 start if start.endswith(("/", "\\")) else f"{start}/",
                 id="path",
-                suggester=PathSuggester(image_suffixes()),
-                select_on_focus=False,
+                suffixes=image_suffixes(),
                 compact=True,
             )
 

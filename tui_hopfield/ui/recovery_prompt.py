@@ -9,10 +9,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
-from textual.content import Content
 from textual.widgets import Button, Label
 
 from tui_hopfield.model.store import Session
+from tui_hopfield.ui.path_text import PathText
 from tui_hopfield.ui.prompts import Dialog
 
 CHOICES = ("reopen", "discard", "later")
@@ -44,8 +44,19 @@ class RecoveryPrompt(Dialog[str]):
     """Offered at start for a session a crash saved.
 
     Dismisses with ``"reopen"``, ``"discard"`` or ``"later"`` (also the keys r,
-    d and l; escape is later). Without a readable session there is no reopen.
+    d and l; escape is later). Without a readable session there is no reopen,
+    and Later has the focus, not Discard: an enter never deletes the file.
     """
+
+    AUTO_FOCUS = "#reopen, #later"
+    HELP_TITLE = "a crash's session"
+    HELP = (
+        "tui-hopfield stopped on an error and first saved its session to a recovery file.\n"
+        "r or Reopen: show that session here. It counts as never saved, so quitting asks;"
+        " once you quit, the recovery file is removed.\n"
+        "d or Discard: delete the recovery file.\n"
+        "l, escape or Later: keep the file; the next start offers it again."
+    )
 
     DEFAULT_CSS = """
     RecoveryPrompt {
@@ -69,11 +80,15 @@ class RecoveryPrompt(Dialog[str]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="prompt"):
             yield Label("Recovered after a crash", classes="prompt-title")
-            yield Label(Content(self.text), classes="prompt-hint")
+            yield Label(PathText(self.text), classes="prompt-hint")
             with Grid(id="choices"):
                 yield Button("Reopen", id="reopen", variant="primary", disabled=not self.can_reopen)
                 yield Button("Discard", id="discard", variant="error")
                 yield Button("Later", id="later")
+            yield Label(
+                "r: reopen \u00b7 d: discard \u00b7 l or escape: later \u00b7 f1: help",
+                classes="prompt-hint",
+            )
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:

@@ -30,6 +30,16 @@ class TextPrompt(ImprintDialog):
     """
 
     AUTO_FOCUS = "#text"
+    HELP_TITLE = "imprinting words"
+
+    @property
+    def help_text(self) -> str:
+        return (
+            "text: a word or a short sentence. Its words are wrapped onto lines at the largest"
+            " size that fits the grid; ink is north, the paper south. Text that cannot fit"
+            " legibly says so and imprints nothing.\n"
+            f"{self.NAME_HELP}"
+        )
 
     def __init__(self, rows: int, cols: int, text: str = "") -> None:
         super().__init__(rows, cols, "Imprint some words")
