@@ -108,6 +108,11 @@ KEY_ROWS: tuple[KeyRow, ...] = (
         " (on by itself when `NO_COLOR` is set)",
     ),
     KeyRow(
+        ("magnets.sidebar",),
+        "hide / show the side panel: the grid takes the room",
+        "; the panel narrows on small terminals and moves below the grid on narrow, tall ones",
+    ),
+    KeyRow(
         ("textual.focus-next",),
         "move the focus: grid, sliders, memories (up/down, then `enter`: its menu)",
         "; the menu reinforces, forgets, renames or shows that memory",

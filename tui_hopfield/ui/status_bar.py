@@ -1,8 +1,11 @@
-"""The status bar: the workspace's snapshot, drawn on one line."""
+"""The status bar: the workspace's snapshot, on one line, or two when one cannot hold it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
+from textual import events
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -12,12 +15,45 @@ from tui_hopfield.model.network import CAPACITY
 
 STATE_AT_LEAST = 12
 """The fewest characters of the named state a narrow status bar keeps."""
+SEPARATOR = " \u00b7 "
+"""Between two parts of the line."""
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How much of the status bar is spelled out: the narrower, the shorter."""
+
+    capacity: bool = True
+    """Whether the classic capacity follows the load (``/ ~0.138``)."""
+    short_labels: bool = False
+    """``mem`` and ``E`` for ``memories`` and ``energy``."""
+    short_over: bool = False
+    """``(over cap)`` for ``(over capacity)``."""
+
+
+WORDINGS = (
+    Wording(),
+    Wording(capacity=False),
+    Wording(capacity=False, short_over=True),
+    Wording(capacity=False, short_over=True, short_labels=True),
+)
+"""From the fullest to the shortest; the bar takes the first that fits."""
 
 
 class StatusBar(Widget):
     """``memories 3 · energy -498.2 · recalled smile · load 0.003 / ~0.138 · hebbian async``.
 
-    A load past the classic capacity is drawn in ``status-bar--warning``.
+    A load past the classic capacity is drawn in ``status-bar--warning``. Too
+    narrow for the whole line, the bar drops the capacity hint, shortens the
+    state's name (to ``STATE_AT_LEAST``), then its own words (``(over cap)``,
+    ``mem``, ``E``); when even that does not fit it takes two lines, breaking
+    between parts, so the rule, the mode, the load and an overload are never cut.
+    """
+
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+    }
     """
 
     COMPONENT_CLASSES = {"status-bar--key", "status-bar--state", "status-bar--warning"}
@@ -26,50 +62,105 @@ class StatusBar(Widget):
     snapshot: reactive[Snapshot] = reactive(Snapshot)
     """What to show: the workspace's numbers, the named state and the job running."""
 
-    def render(self) -> Text:
-        width = self.size.width
-        full = self._line(self.snapshot.state, capacity=True)
-        if not width or full.cell_len <= width:
-            return full
-        # Too narrow: the capacity hint goes first, then the state's name is shortened
-        # (the rule and the mode stay), and what still does not fit ends in an ellipsis.
-        line = self._line(self.snapshot.state, capacity=False)
-        excess = line.cell_len - width
-        state = visible(self.snapshot.state)
-        if excess > 0 and len(state) > STATE_AT_LEAST:
-            keep = max(STATE_AT_LEAST, len(state) - excess - 1)
-            line = self._line(state[:keep] + "\u2026", capacity=False)
-        line.truncate(width, overflow="ellipsis")
-        return line
+    def watch_snapshot(self) -> None:
+        self._fit_height()
 
-    def _line(self, state: str, capacity: bool) -> Text:
-        """The line, with ``state`` as the named state, and the classic capacity if asked."""
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """One line or two, as the snapshot needs at this width (only set when it changes)."""
+        width = self.size.width
+        if not width:
+            return
+        lines = self.lines(width).plain.count("\n") + 1
+        if self.styles.height is None or self.styles.height.value != lines:
+            self.styles.height = lines
+
+    def render(self) -> Text:
+        return self.lines(self.size.width)
+
+    def lines(self, width: int) -> Text:
+        """The bar's text for ``width`` cells: one line if any wording fits, else two."""
+        if not width:
+            return self._joined(self._parts(WORDINGS[0], visible(self.snapshot.state)))
+        state = visible(self.snapshot.state)
+        for wording in WORDINGS:
+            for name in (state, self._shortened(state, wording, width)):
+                line = self._joined(self._parts(wording, name))
+                if line.cell_len <= width:
+                    return line
+        for wording in WORDINGS:
+            parts = self._parts(wording, state)
+            split = self._split(parts, width)
+            if split is not None:
+                return split
+        # Still too long (a very long job or name): the state is shortened on two lines,
+        # and whatever a line cannot hold ends in an ellipsis.
+        wording = WORDINGS[-1]
+        parts = self._parts(wording, state[: STATE_AT_LEAST - 1] + "\u2026")
+        first, second = self._halves(parts, width)
+        for line in (first, second):
+            line.truncate(width, overflow="ellipsis")
+        return Text("\n").join([first, second])
+
+    def _shortened(self, state: str, wording: Wording, width: int) -> str:
+        """``state`` cut (with an ellipsis) by what the line with it overflows ``width``."""
+        excess = self._joined(self._parts(wording, state)).cell_len - width
+        if excess <= 0 or len(state) <= STATE_AT_LEAST:
+            return state
+        return state[: max(STATE_AT_LEAST, len(state) - excess - 1)] + "\u2026"
+
+    def _split(self, parts: list[Text], width: int) -> Text | None:
+        """The parts on two lines, broken where both fit; None if no break fits."""
+        first, second = self._halves(parts, width)
+        if first.cell_len <= width and second.cell_len <= width:
+            return Text("\n").join([first, second])
+        return None
+
+    def _halves(self, parts: list[Text], width: int) -> tuple[Text, Text]:
+        """The parts in two lines: as many on the first as fit, the load onwards at most."""
+        # The load, the overload and the rule go together on the second line.
+        last = len(parts) - 2
+        cut = 1
+        while cut < last and self._joined(parts[: cut + 1]).cell_len <= width:
+            cut += 1
+        return self._joined(parts[:cut]), self._joined(parts[cut:])
+
+    def _joined(self, parts: list[Text]) -> Text:
+        """The parts with separators between them, and a leading space."""
         key = self.get_component_rich_style("status-bar--key")
+        text = Text(" ", no_wrap=True, overflow="ellipsis")
+        for number, part in enumerate(parts):
+            if number:
+                text.append(SEPARATOR, key)
+            text.append_text(part)
+        return text
+
+    def _parts(self, wording: Wording, state: str) -> list[Text]:
+        """Job, memories, energy, state, load (and overload), rule and mode, as parts."""
+        key = self.get_component_rich_style("status-bar--key")
+        strong = self.get_component_rich_style("status-bar--state")
+        warning = self.get_component_rich_style("status-bar--warning")
         shown = self.snapshot
-        text = Text(no_wrap=True, overflow="ellipsis")
+        parts: list[Text] = []
         if shown.job:
-            text.append(f" {shown.job}", self.get_component_rich_style("status-bar--state"))
-            text.append(" (escape cancels) \u00b7", key)
-        text.append(" memories ", key)
-        text.append(str(shown.memories))
-        text.append(" \u00b7 energy ", key)
-        text.append(f"{shown.energy:.1f}")
-        text.append(" \u00b7 ", key)
+            parts.append(Text.assemble((shown.job, strong), (" (escape cancels)", key)))
+        memories, energy = ("mem ", "E ") if wording.short_labels else ("memories ", "energy ")
+        parts.append(Text.assemble((memories, key), str(shown.memories)))
+        parts.append(Text.assemble((energy, key), f"{shown.energy:.1f}"))
         # The state may name a memory: drawn with its controls visible.
-        text.append(visible(state), self.get_component_rich_style("status-bar--state"))
-        text.append(" \u00b7 load ", key)
+        parts.append(Text(state, strong))
         # The classic capacity is Hebb's; the other rules store more (the workspace knows).
         over = shown.over_capacity
-        text.append(
-            f"{shown.load:.3f}",
-            self.get_component_rich_style("status-bar--warning") if over else "",
-        )
-        if capacity:
-            text.append(f" / ~{CAPACITY}", key)
+        load = Text.assemble(("load ", key), (f"{shown.load:.3f}", warning if over else ""))
+        if wording.capacity:
+            load.append(f" / ~{CAPACITY}", key)
         if over:
-            text.append(" (over capacity)", self.get_component_rich_style("status-bar--warning"))
-        text.append(" \u00b7 ", key)
-        text.append(shown.rule)
+            load.append(" (over cap)" if wording.short_over else " (over capacity)", warning)
+        parts.append(load)
+        rule = Text(shown.rule)
         if not shown.rule.startswith("modern"):
-            text.append(f" {shown.mode}", key)
-        return text
+            rule.append(f" {shown.mode}", key)
+        parts.append(rule)
+        return parts
