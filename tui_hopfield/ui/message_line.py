@@ -118,8 +118,8 @@ class MessageLine(Widget):
         text = Text()
         if not self.shown:
             text.append(self.hint, self.get_component_rich_style("message-line--hint"))
-            text.no_wrap = True
-            text.overflow = "ellipsis"
+            if self.size.width:  # a hint is one line at most, however narrow
+                text.truncate(self.size.width, overflow="ellipsis")
             return text
         for number, note in enumerate(self.shown):
             if number:

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 BORDER = 2
 """Cells the board's border takes across and down."""
-SIDE_MIN = 26
+SCROLLBAR = 1
+"""Cells the grid's scroll bar takes (``scrollbar-size`` in app.tcss)."""
+SIDE_MIN = 24
 """The narrowest side panel: the controls still read at this width."""
 SIDE_WIDTH = 46
 """The side panel's width when the grid is too large to fit anyway."""
@@ -80,6 +82,11 @@ def arrange(width: int, height: int, rows: int, cols: int, shown: bool = True) -
     if fits(rows, cols, beside, width - SIDE_MIN - BORDER, inside_height):
         need = cols * beside + BORDER
         return Arrangement("beside", min(SIDE_MAX, width - need), beside)
+    if fits(rows, cols, beside, width - SIDE_MIN - BORDER, 10**6):
+        # Only too tall: the board takes the grid's width and its scroll bar.
+        need = cols * beside + BORDER + SCROLLBAR
+        if width - need >= SIDE_MIN:
+            return Arrangement("beside", min(SIDE_WIDTH, width - need), beside)
     # The grid scrolls whatever the panel does: a third of the width, within bounds.
     side = min(SIDE_WIDTH, max(SIDE_MIN, width // 3))
     return Arrangement("beside", side, zoom_for(rows, cols, width - side - BORDER, inside_height))

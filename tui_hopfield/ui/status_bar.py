@@ -44,10 +44,11 @@ class StatusBar(Widget):
     """``memories 3 · energy -498.2 · recalled smile · load 0.003 / ~0.138 · hebbian async``.
 
     A load past the classic capacity is drawn in ``status-bar--warning``. Too
-    narrow for the whole line, the bar drops the capacity hint, shortens the
-    state's name (to ``STATE_AT_LEAST``), then its own words (``(over cap)``,
-    ``mem``, ``E``); when even that does not fit it takes two lines, breaking
-    between parts, so the rule, the mode, the load and an overload are never cut.
+    narrow for the whole line, the bar drops the capacity hint, then shortens its
+    own words (``(over cap)``, ``mem``, ``E``); when even that does not fit it
+    takes two lines, breaking between parts; a name too long for two lines is
+    shortened (to ``STATE_AT_LEAST`` at least). The rule, the mode, the load and
+    an overload are never cut.
     """
 
     DEFAULT_CSS = """
@@ -86,15 +87,18 @@ class StatusBar(Widget):
             return self._joined(self._parts(WORDINGS[0], visible(self.snapshot.state)))
         state = visible(self.snapshot.state)
         for wording in WORDINGS:
-            for name in (state, self._shortened(state, wording, width)):
-                line = self._joined(self._parts(wording, name))
-                if line.cell_len <= width:
-                    return line
+            line = self._joined(self._parts(wording, state))
+            if line.cell_len <= width:
+                return line
         for wording in WORDINGS:
-            parts = self._parts(wording, state)
-            split = self._split(parts, width)
+            split = self._split(self._parts(wording, state), width)
             if split is not None:
                 return split
+        # A long name: shortened, on one line.
+        for wording in WORDINGS:
+            line = self._joined(self._parts(wording, self._shortened(state, wording, width)))
+            if line.cell_len <= width:
+                return line
         # Still too long (a very long job or name): the state is shortened on two lines,
         # and whatever a line cannot hold ends in an ellipsis.
         wording = WORDINGS[-1]
