@@ -63,3 +63,15 @@ async def glyphs(pilot) -> None:
 def test_glyphs_for_no_colour(snap_compare):
     """North and south told apart by shape alone: what NO_COLOR terminals get."""
     assert snap_compare(HopfieldApp(seed=1), terminal_size=(80, 24), run_before=glyphs)
+
+
+EVERY_SIZE = [
+    pytest.param(size, id=f"{size[0]}x{size[1]}")
+    for size in ((60, 16), (80, 24), (120, 40), (200, 60))
+]
+
+
+@pytest.mark.parametrize("size", EVERY_SIZE)
+def test_every_size(snap_compare, size):
+    """Three memories, the grid broken: nothing cut off, the grid using the room."""
+    assert snap_compare(HopfieldApp(seed=1), terminal_size=size, run_before=broken)
