@@ -16,6 +16,7 @@ from textual.widgets._toast import Toast
 
 from tests.conftest import set_instant
 from tui_hopfield.ui.app import HopfieldApp
+from tui_hopfield.ui.message_line import line_spans
 from tui_hopfield.ui.screen_layout import SIDE_MIN, arrange
 from tui_hopfield.ui.slider import Slider
 from tui_hopfield.ui.status_bar import StatusBar
@@ -218,12 +219,32 @@ async def test_messages_have_a_place_of_their_own():
         messages = screen.messages
         text = drawn_text(messages)
         assert "not readable" in text and "Showing smile." in text  # the error stays
-        for name in ("#board", "#side", "StatusBar", "Footer"):
+        for name in ("#board", "#side", "StatusBar"):
             assert not messages.region.overlaps(screen.query_one(name).region), name
         assert shows(screen, screen.query_one(StatusBar)) and shows(screen, screen.memory_list)
         app.clear_notifications()
         await settle(pilot)
         assert "Showing" not in drawn_text(messages)
+
+
+async def test_a_long_message_takes_the_footers_line_and_leaves_the_grid_alone():
+    app = HopfieldApp(seed=1)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = app.magnets
+        await settle(pilot)
+        board, footer = screen.query_one("#board"), screen.query_one("Footer")
+        before = board.region
+        long = "Not saved: " + "/a/rather/long/folder" * 5 + "/session.hopfield: no room left"
+        screen.notify(long, severity="error")
+        await settle(pilot)
+        text = drawn_text(screen.messages)
+        assert screen.messages.size.height == 2 and not footer.display
+        assert "Not saved" in text and "no room left" in text
+        assert board.region == before  # the grid is not laid out again
+        app.clear_notifications()
+        await settle(pilot)
+        assert screen.messages.size.height == 1 and footer.display
+        assert board.region == before
 
 
 # -- the memory panel ---------------------------------------------------------------
@@ -271,3 +292,12 @@ async def test_a_focused_slider_is_unmistakable():
         after = (name.styles.background, screen.slider.styles.background)
         assert after[0] != before[0] and after[1] != before[1]
         assert "home / end" in drawn_text(screen.messages)  # what its keys do
+
+
+def test_a_long_path_in_a_message_wraps_between_folders():
+    text = "Saved to /home/someone/tui-hopfield/sessions/a-very-long-session-name.hopfield"
+    lines = [text[start:end] for start, end in line_spans(text, 36)]
+    assert all(len(line) <= 36 for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(line.endswith(("/", "to")) for line in lines[:-1])
+    assert lines[-1] == "a-very-long-session-name.hopfield"  # the name is whole

@@ -168,7 +168,7 @@ class MagnetsScreen(
         self.memory_list = MemoryList(id="memories")
         """Every memory and its overlap with the grid."""
         self.messages = MessageLine(id="messages")
-        """Where notifications show, above the status bar (the main screen has no toasts)."""
+        """Where notifications show, under the status bar (the main screen has no toasts)."""
         self.side_shown = True
         """Whether the side panel is shown (``z`` hides and shows it)."""
         self.arrangement: Arrangement | None = None
@@ -293,8 +293,8 @@ class MagnetsScreen(
                         id="memories-title",
                     )
                     yield self.memory_list
-        yield self.messages
         yield StatusBar().data_bind(MagnetsScreen.snapshot)
+        yield self.messages
         yield Footer()
 
     def _extend_compose(self, widgets: list[Widget]) -> None:
@@ -306,10 +306,8 @@ class MagnetsScreen(
         self.messages.show(self.app._notifications)
         # Arranged before the first layout (the body's own size corrects it after), so
         # that the grid is drawn at its place and zoom from the first frame.
-        width, height = self.app.size
-        self.set_class(height < HEADER_HEIGHT, "-short")
-        chrome = 3 + (height >= HEADER_HEIGHT)  # header, message line, status bar, footer
-        self.arrange_body(Size(width, height - chrome))
+        self.query_one(Header).display = self.app.size.height >= HEADER_HEIGHT
+        self.arrange_body(self._body_size(self.app.size))
         if os.environ.get("NO_COLOR"):
             self.grid.glyphs = True
             self.memory_list.glyphs = True
@@ -328,7 +326,12 @@ class MagnetsScreen(
         width, height = event.size
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(small, "-too-small")
-        self.set_class(height < HEADER_HEIGHT, "-short")
+        # Styles of single widgets, not classes of the screen: a class of the screen
+        # restyles every widget on it.
+        self.query_one(Header).display = height >= HEADER_HEIGHT
+        # Arranged before Textual lays the screen out for the new size, so a resize
+        # costs one layout, not two (the body's own resize corrects a wrong guess).
+        self.arrange_body(self._body_size(event.size))
         if small:
             self.query_one("#too-small", Static).update(
                 f"The terminal is {width}\u00d7{height}.\n"
@@ -337,6 +340,17 @@ class MagnetsScreen(
             )
 
     # -- the layout: the grid gets the room --------------------------------------
+
+    def _body_size(self, terminal: Size) -> Size:
+        """The body's size in a terminal of this size: less the header, the status bar
+        (as tall as it will be), the message line and the footer (two lines together)."""
+        width, height = terminal
+        status = self.query_one(StatusBar)
+        status._fit_height(width)
+        self.messages._fit_height(max(1, width - 2))
+        lines = status.styles.height
+        chrome = 2 + (height >= HEADER_HEIGHT) + (1 if lines is None else int(lines.value))
+        return Size(width, max(0, height - chrome))
 
     def arrange_body(self, size: Size, force: bool = False) -> None:
         """Place the side panel for a body of ``size`` (beside, below or hidden).
@@ -352,8 +366,9 @@ class MagnetsScreen(
         self.arrangement = found
         side, board = self.query_one("#side"), self.query_one("#board")
         controls = self.query_one("#controls")
-        self.set_class(found.place == "below", "-side-below")
-        self.set_class(found.place == "hidden", "-side-hidden")
+        body = self.query_one("#body")
+        body.set_class(found.place == "below", "-below")
+        side.display = found.place != "hidden"
         if found.place == "below":
             side.styles.width, side.styles.height = "100%", found.side
             board.styles.width, board.styles.height = "100%", "1fr"
@@ -364,8 +379,8 @@ class MagnetsScreen(
             board.styles.width, board.styles.height = "1fr", "100%"
             side_height, side_width = size.height, found.side
             controls.styles.max_height = max(side_height // 2, side_height - MEMORY_LINES)
-        self.set_class(side_height < COMPACT_HEIGHT, "-compact")
-        self.set_class(side_width < NARROW_SIDE, "-narrow-side")
+        side.set_class(side_height < COMPACT_HEIGHT, "-compact")
+        side.set_class(side_width < NARROW_SIDE, "-narrow")
 
     def action_sidebar(self) -> None:
         """Hide the side panel (the grid takes the room), or show it again."""

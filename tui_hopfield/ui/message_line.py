@@ -4,11 +4,14 @@ Textual shows notifications as toasts over the bottom right corner of the
 screen, which on the main screen is the status bar and the memory panel. The
 main screen has no toasts (``MagnetsScreen._extend_compose``); the app hands
 its notifications (the same ``App._notifications`` a toast rack gets) to this
-line, docked above the status bar. It shows the newest message, and beside it
-the newest error still alive, so an error is not hidden by a note that came
-after it; each goes when its time is up. With no message, the line says in a
-muted style what the focused widget's keys do (``hint``): a focused slider
-that Home or Page Up moves is never a surprise.
+line, under the status bar. It shows the newest message, and beside it the
+newest error still alive, so an error is not hidden by a note that came after
+it; each goes when its time is up. A message longer than the line takes the
+footer's line below it too (key hints, not data) and hides the footer meanwhile:
+the grid above keeps its place, so a message never lays the grid out again,
+which costs tens of milliseconds beside a 256x256 grid. With no message, the
+line says in a muted style what the focused widget's keys do (``hint``): a
+focused slider that Home or Page Up moves is never a surprise.
 """
 
 from __future__ import annotations
@@ -20,9 +23,42 @@ from textual.notifications import Notification
 from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widget import Widget
+from textual.widgets import Footer
 
+MAX_LINES = 2
+"""The most lines the messages take (their own and the footer's); a longer one ends in
+an ellipsis."""
 MARKS = {"information": "", "warning": "\u26a0 ", "error": "\u2716 "}
 """What starts a message of each severity, so that it shows without colour too."""
+
+
+BREAKS = frozenset(" /\\")
+"""Characters a message's line may break after: spaces and path separators."""
+
+
+def line_spans(text: str, width: int) -> list[tuple[int, int]]:
+    """Where each line of ``text`` wrapped to ``width`` cells starts and ends (end excluded).
+
+    Lines break after a space or a path separator, so that a long path wraps
+    between its folders rather than in the middle of a name; a word longer than
+    the line is cut where the line ends. Newlines in ``text`` end lines too.
+    """
+    width = max(1, width)
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for paragraph in text.split("\n"):
+        start, end = 0, len(paragraph)
+        while end - start > width:
+            cut = start + width
+            breaks = [k + 1 for k in range(start, cut) if paragraph[k] in BREAKS]
+            cut = breaks[-1] if breaks else cut
+            spans.append((offset + start, offset + len(paragraph[:cut].rstrip(" "))))
+            start = cut
+            while start < end and paragraph[start] == " ":
+                start += 1
+        spans.append((offset + start, offset + end))
+        offset += len(paragraph) + 1
+    return spans
 
 
 class MessageLine(Widget):
@@ -44,9 +80,7 @@ class MessageLine(Widget):
 
     DEFAULT_CSS = """
     MessageLine {
-        height: auto;
-        min-height: 1;
-        max-height: 4;
+        height: 1;
         padding: 0 1;
         background: $surface;
     }
@@ -99,7 +133,30 @@ class MessageLine(Widget):
             self._expiry = self.set_timer(delay, self._expired)
         if [note.identity for note in shown] != [note.identity for note in self.shown]:
             self.shown = shown
-            self.refresh(layout=True)
+            self._fit_height()
+            self.refresh()
+
+    def on_resize(self) -> None:
+        self._fit_height()
+
+    def _fit_height(self, width: int | None = None) -> None:
+        """One line, or two while the messages need them at ``width`` (default: the
+        line's own): the second is the footer's, hidden meanwhile. Set only on a change."""
+        width = width or self.size.width
+        if not width:
+            return
+        lines = len(self._lines(width)) if self.shown else 1
+        lines = max(1, min(MAX_LINES, lines))
+        if self.styles.height is None or self.styles.height.value != lines:
+            self.styles.height = lines
+            for footer in self.screen.query(Footer):
+                footer.display = lines == 1
+
+    @property
+    def lines(self) -> int:
+        """The lines the line takes now."""
+        height = self.styles.height
+        return 1 if height is None else int(height.value)
 
     def _expired(self) -> None:
         self._expiry = None
@@ -114,7 +171,26 @@ class MessageLine(Widget):
         if not self.shown:
             self.refresh()
 
+    def _lines(self, width: int) -> list[Text]:
+        """The messages in lines of ``width`` cells, ``MAX_LINES`` at most: a longer one
+        keeps its start and its end, with an ellipsis between."""
+        text = self._messages()
+        lines = [text[start:end] for start, end in line_spans(text.plain, width)]
+        if len(lines) > MAX_LINES:
+            start = line_spans(text.plain, width)[MAX_LINES - 1][0]
+            rest = text[start:].split("\n")[-1]  # the newest message's end
+            tail = rest[max(0, len(rest) - (width - 1)) :]
+            lines = [*lines[: MAX_LINES - 1], Text("\u2026", tail.style).append_text(tail)]
+        return lines
+
     def render(self) -> Text:
+        if self.shown:
+            width = self.size.width or 80
+            return Text("\n").join(self._lines(width))
+        return self._messages()
+
+    def _messages(self) -> Text:
+        """Every message on show, each on its own line(s); the hint when there are none."""
         text = Text()
         if not self.shown:
             text.append(self.hint, self.get_component_rich_style("message-line--hint"))

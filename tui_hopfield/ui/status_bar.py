@@ -69,9 +69,10 @@ class StatusBar(Widget):
     def on_resize(self, event: events.Resize) -> None:
         self._fit_height()
 
-    def _fit_height(self) -> None:
-        """One line or two, as the snapshot needs at this width (only set when it changes)."""
-        width = self.size.width
+    def _fit_height(self, width: int | None = None) -> None:
+        """One line or two, as the snapshot needs at ``width`` (default: the bar's own);
+        set only when it changes."""
+        width = width or self.size.width
         if not width:
             return
         lines = self.lines(width).plain.count("\n") + 1
