@@ -29,7 +29,7 @@ BELOW_MAX = 24
 """The most lines a side panel below the grid takes."""
 COMPACT_HEIGHT = 30
 """Side panels shorter than this drop the blank lines between their sections."""
-NARROW_SIDE = 40
+NARROW_SIDE = 44
 """Side panels narrower than this put their buttons in two columns."""
 
 
