@@ -301,3 +301,19 @@ def test_a_long_path_in_a_message_wraps_between_folders():
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     assert all(line.endswith(("/", "to")) for line in lines[:-1])
     assert lines[-1] == "a-very-long-session-name.hopfield"  # the name is whole
+
+
+async def test_the_status_bar_keeps_its_words_while_the_energy_falls():
+    """The wording is chosen for numbers of a typical width: a recall whose energy gains a
+    digit does not switch the bar between ``memories`` and ``mem`` frame after frame."""
+    app = HopfieldApp(seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.magnets
+        bar = screen.query_one(StatusBar)
+        base = dict(memories=307, state="recalling", load=0.3, over_capacity=True)
+        words = []
+        for energy in (-41.1, -141.1, -1141.1):
+            screen.snapshot = replace(screen.snapshot, energy=energy, **base)
+            await settle(pilot, 1)
+            words.append(drawn_text(bar).split()[0])
+        assert len(set(words)) == 1, words

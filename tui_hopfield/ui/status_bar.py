@@ -15,6 +15,9 @@ from tui_hopfield.model.network import CAPACITY
 
 STATE_AT_LEAST = 12
 """The fewest characters of the named state a narrow status bar keeps."""
+NUMBER_ROOM = (3, 7)
+"""The characters the memories' count and the energy are measured at, at least
+(``-1234.5``), so that the bar keeps its words while the energy falls."""
 SEPARATOR = " \u00b7 "
 """Between two parts of the line."""
 
@@ -83,23 +86,27 @@ class StatusBar(Widget):
         return self.lines(self.size.width)
 
     def lines(self, width: int) -> Text:
-        """The bar's text for ``width`` cells: one line if any wording fits, else two."""
-        if not width:
-            return self._joined(self._parts(WORDINGS[0], visible(self.snapshot.state)))
+        """The bar's text for ``width`` cells: one line if any wording fits, else two.
+
+        The wording and the break are chosen for numbers of a typical width
+        (``probe``), so that the bar does not change its words with every digit
+        the energy gains or loses during a recall.
+        """
         state = visible(self.snapshot.state)
+        if not width:
+            return self._joined(self._parts(WORDINGS[0], state))
         for wording in WORDINGS:
-            line = self._joined(self._parts(wording, state))
-            if line.cell_len <= width:
-                return line
+            if self._joined(self._parts(wording, state, probe=True)).cell_len <= width:
+                return self._joined(self._parts(wording, state))
         for wording in WORDINGS:
-            split = self._split(self._parts(wording, state), width)
-            if split is not None:
-                return split
+            cut = self._cut(self._parts(wording, state, probe=True), width)
+            if cut is not None:
+                return self._two(self._parts(wording, state), cut)
         # A long name: shortened, on one line.
         for wording in WORDINGS:
-            line = self._joined(self._parts(wording, self._shortened(state, wording, width)))
-            if line.cell_len <= width:
-                return line
+            name = self._shortened(state, wording, width)
+            if self._joined(self._parts(wording, name, probe=True)).cell_len <= width:
+                return self._joined(self._parts(wording, name))
         # Still too long (a very long job or name): the state is shortened on two lines,
         # and whatever a line cannot hold ends in an ellipsis.
         wording = WORDINGS[-1]
@@ -111,25 +118,33 @@ class StatusBar(Widget):
 
     def _shortened(self, state: str, wording: Wording, width: int) -> str:
         """``state`` cut (with an ellipsis) by what the line with it overflows ``width``."""
-        excess = self._joined(self._parts(wording, state)).cell_len - width
+        excess = self._joined(self._parts(wording, state, probe=True)).cell_len - width
         if excess <= 0 or len(state) <= STATE_AT_LEAST:
             return state
         return state[: max(STATE_AT_LEAST, len(state) - excess - 1)] + "\u2026"
 
-    def _split(self, parts: list[Text], width: int) -> Text | None:
-        """The parts on two lines, broken where both fit; None if no break fits."""
-        first, second = self._halves(parts, width)
-        if first.cell_len <= width and second.cell_len <= width:
-            return Text("\n").join([first, second])
-        return None
+    def _cut(self, parts: list[Text], width: int) -> int | None:
+        """Where the parts break into two lines that both fit ``width``; None if nowhere."""
+        cut = self._break(parts, width)
+        first, second = self._joined(parts[:cut]), self._joined(parts[cut:])
+        return cut if first.cell_len <= width and second.cell_len <= width else None
 
-    def _halves(self, parts: list[Text], width: int) -> tuple[Text, Text]:
-        """The parts in two lines: as many on the first as fit, the load onwards at most."""
-        # The load, the overload and the rule go together on the second line.
+    def _two(self, parts: list[Text], cut: int) -> Text:
+        """The parts on two lines, broken before part ``cut``."""
+        return Text("\n").join([self._joined(parts[:cut]), self._joined(parts[cut:])])
+
+    def _break(self, parts: list[Text], width: int) -> int:
+        """Where to break the parts into two lines: as many on the first as fit, but the
+        load, the overload and the rule always together on the second."""
         last = len(parts) - 2
         cut = 1
         while cut < last and self._joined(parts[: cut + 1]).cell_len <= width:
             cut += 1
+        return cut
+
+    def _halves(self, parts: list[Text], width: int) -> tuple[Text, Text]:
+        """The parts in two lines, broken as ``_break`` says."""
+        cut = self._break(parts, width)
         return self._joined(parts[:cut]), self._joined(parts[cut:])
 
     def _joined(self, parts: list[Text]) -> Text:
@@ -142,8 +157,11 @@ class StatusBar(Widget):
             text.append_text(part)
         return text
 
-    def _parts(self, wording: Wording, state: str) -> list[Text]:
-        """Job, memories, energy, state, load (and overload), rule and mode, as parts."""
+    def _parts(self, wording: Wording, state: str, probe: bool = False) -> list[Text]:
+        """Job, memories, energy, state, load (and overload), rule and mode, as parts.
+
+        ``probe`` widens the numbers to ``NUMBER_ROOM`` (to measure, not to show).
+        """
         key = self.get_component_rich_style("status-bar--key")
         strong = self.get_component_rich_style("status-bar--state")
         warning = self.get_component_rich_style("status-bar--warning")
@@ -152,8 +170,11 @@ class StatusBar(Widget):
         if shown.job:
             parts.append(Text.assemble((shown.job, strong), (" (escape cancels)", key)))
         memories, energy = ("mem ", "E ") if wording.short_labels else ("memories ", "energy ")
-        parts.append(Text.assemble((memories, key), str(shown.memories)))
-        parts.append(Text.assemble((energy, key), f"{shown.energy:.1f}"))
+        count, value = str(shown.memories), f"{shown.energy:.1f}"
+        if probe:
+            count, value = count.rjust(NUMBER_ROOM[0]), value.rjust(NUMBER_ROOM[1])
+        parts.append(Text.assemble((memories, key), count))
+        parts.append(Text.assemble((energy, key), value))
         # The state may name a memory: drawn with its controls visible.
         parts.append(Text(state, strong))
         # The classic capacity is Hebb's; the other rules store more (the workspace knows).
