@@ -380,7 +380,7 @@ class MagnetsScreen(
             side_height, side_width = size.height, found.side
             controls.styles.max_height = max(side_height // 2, side_height - MEMORY_LINES)
         side.set_class(side_height < COMPACT_HEIGHT, "-compact")
-        side.set_class(side_width < NARROW_SIDE, "-narrow")
+        side.set_class(side_width < NARROW_SIDE, "-slim")
 
     def action_sidebar(self) -> None:
         """Hide the side panel (the grid takes the room), or show it again."""
