@@ -317,3 +317,22 @@ async def test_the_status_bar_keeps_its_words_while_the_energy_falls():
             await settle(pilot, 1)
             words.append(drawn_text(bar).split()[0])
         assert len(set(words)) == 1, words
+
+
+async def test_a_message_during_a_dialog_is_a_toast_there_and_stays_on_the_line_after():
+    app = HopfieldApp(seed=1)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        screen = app.magnets
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert app.screen is not screen
+        app.notify("Not opened: no such file", severity="error", timeout=30)
+        for _ in range(20):
+            await pilot.pause()
+            if app.screen.query(Toast):
+                break
+        assert app.screen.query(Toast)  # other screens keep Textual's toasts
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and not screen.query(Toast)
+        assert "no such file" in drawn_text(screen.messages)
