@@ -61,6 +61,11 @@ KEY_ROWS: tuple[KeyRow, ...] = (
         "brush north / south: the cursor paints as it moves (same key lifts it)",
     ),
     KeyRow(
+        ("magnets.sidebar",),
+        "hide / show the side panel: the grid takes the room",
+        "; the panel narrows on small terminals and moves below the grid on narrow, tall ones",
+    ),
+    KeyRow(
         ("magnets.colder", "magnets.hotter", "magnets.freeze"),
         "temperature down / up by 0.05 / back to 0",
     ),
@@ -106,11 +111,6 @@ KEY_ROWS: tuple[KeyRow, ...] = (
         ("magnets.glyphs",),
         "glyphs instead of colours: north a full block, south blank",
         " (on by itself when `NO_COLOR` is set)",
-    ),
-    KeyRow(
-        ("magnets.sidebar",),
-        "hide / show the side panel: the grid takes the room",
-        "; the panel narrows on small terminals and moves below the grid on narrow, tall ones",
     ),
     KeyRow(
         ("textual.focus-next",),

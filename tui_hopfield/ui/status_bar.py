@@ -180,6 +180,12 @@ class StatusBar(Widget):
         # The classic capacity is Hebb's; the other rules store more (the workspace knows).
         over = shown.over_capacity
         load = Text.assemble(("load ", key), (f"{shown.load:.3f}", warning if over else ""))
+        # The load by strength (faded memories count less) comes with the lab's
+        # ``Snapshot.effective_load``; a snapshot without it has every memory at full strength.
+        effective = getattr(shown, "effective_load", shown.load)
+        if wording.capacity and abs(effective - shown.load) >= 0.0005:
+            load.append(" by strength ", key)
+            load.append(f"{effective:.3f}", warning if over else "")
         if wording.capacity:
             load.append(f" / ~{CAPACITY}", key)
         if over:
