@@ -26,7 +26,7 @@ intro = false
 
 [keys]
 "magnets.recall" = "enter"
-magnets.clear = ["z", "ctrl+k"]
+magnets.clear = ["y", "ctrl+k"]
 """
 
 
@@ -40,7 +40,7 @@ def test_the_example_is_read_whole():
     assert config.problems == []
     assert (config.size, config.rule, config.speed) == ((48, 40), "storkey", 0)
     assert (config.theme, config.palette, config.intro) == ("nord", "red-blue", False)
-    assert config.keys == {"magnets.recall": "enter", "magnets.clear": "z,ctrl+k"}
+    assert config.keys == {"magnets.recall": "enter", "magnets.clear": "y,ctrl+k"}
 
 
 def test_no_file_is_the_defaults_and_no_problem(tmp_path):
@@ -59,7 +59,7 @@ def test_not_toml_names_its_line_and_the_other_lines_still_count(tmp_path):
 
 
 def test_a_broken_table_header_is_its_line_too():
-    config = parse('speed = 10\n\n[keys\n"magnets.clear" = "z"\n')
+    config = parse('speed = 10\n\n[keys\n"magnets.clear" = "y"\n')
     assert problems(config)[0][0] == 3
     assert config.speed == 10
 
@@ -80,7 +80,7 @@ def test_a_broken_table_header_is_its_line_too():
         ('# a comment\ncolour = "red"', 2, "unknown key 'colour'"),
         ('[keys]\n"magnets.clear" = 3', 2, "not a whole number"),
         ('[keys]\n"magnets.clear" = []', 2, "a list of keys"),
-        ('[keys]\n"magnets.clear" = "z,"', 2, "an empty key"),
+        ('[keys]\n"magnets.clear" = "y,"', 2, "an empty key"),
     ],
 )
 def test_each_bad_value_names_its_line_and_is_left_out(text, line, words):
@@ -93,11 +93,11 @@ def test_each_bad_value_names_its_line_and_is_left_out(text, line, words):
 
 
 def test_lines_are_found_however_the_key_is_written():
-    text = '[keys]\n"magnets.recall" = "enter"\nmagnets.clear = "z"\n\n[other]\nsize = 1\n'
+    text = '[keys]\n"magnets.recall" = "enter"\nmagnets.clear = "y"\n\n[other]\nsize = 1\n'
     assert find_line(text, "magnets.recall", "keys") == 2
     assert find_line(text, "magnets.clear", "keys") == 3
     assert find_line(text, "size") is None  # [other]'s size is not the top's
-    assert find_line('keys."magnets.clear" = "z"\n', "magnets.clear", "keys") == 1
+    assert find_line('keys."magnets.clear" = "y"\n', "magnets.clear", "keys") == 1
     assert find_line("[keys.magnets]\nclear = 'z'\n", "magnets.clear", "keys") == 2
 
 
@@ -105,8 +105,8 @@ def test_lines_are_found_however_the_key_is_written():
 
 
 def test_keys_become_a_keymap_by_action_id():
-    config = parse('[keys]\n"magnets.recall" = "enter"\nmagnets.clear = ["z", "!"]\n')
-    assert keymap(config) == {"magnets.recall": "enter", "magnets.clear": "z,exclamation_mark"}
+    config = parse('[keys]\n"magnets.recall" = "enter"\nmagnets.clear = ["y", "!"]\n')
+    assert keymap(config) == {"magnets.recall": "enter", "magnets.clear": "y,exclamation_mark"}
     assert config.problems == []
 
 
@@ -186,11 +186,11 @@ def test_remembering_makes_the_file_and_its_folder(tmp_path):
 
 def test_a_remembered_value_goes_before_the_tables(tmp_path):
     path = tmp_path / "config.toml"
-    path.write_text('[keys]\n"magnets.clear" = "z"\n')
+    path.write_text('[keys]\n"magnets.clear" = "y"\n')
     remember(path, "theme", "nord")
     config = read(path)
     assert config.problems == [] and config.theme == "nord"
-    assert config.keys == {"magnets.clear": "z"}
+    assert config.keys == {"magnets.clear": "y"}
 
 
 def test_a_file_that_is_not_toml_is_not_rewritten(tmp_path):
@@ -319,7 +319,7 @@ def test_the_readmes_example_is_a_good_config_with_every_key():
     config = parse(example)
     keys = keymap(config)
     assert config.problems == [], config.problems
-    assert keys == {"magnets.recall": "enter", "magnets.clear": "z,ctrl+k"}
+    assert keys == {"magnets.recall": "enter", "magnets.clear": "y,ctrl+k"}
     for key in TOP_KEYS:
         assert f"\n{key} = " in f"\n{example}" or key == "keys", f"{key} is not in the example"
         name = "[keys]" if key == "keys" else key

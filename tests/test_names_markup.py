@@ -34,6 +34,7 @@ from tui_hopfield.ui.lab_screen import _fill
 from tui_hopfield.ui.memory_list import MemoryList
 from tui_hopfield.ui.memory_menu import MemoryMenu
 from tui_hopfield.ui.memory_rows import MemoryRows, Pictures, Valleys
+from tui_hopfield.ui.message_line import MessageLine
 from tui_hopfield.ui.picture_prompt import PicturePrompt
 from tui_hopfield.ui.prompts import ConfirmPrompt, PathPrompt, PathSuggester
 from tui_hopfield.ui.status_bar import StatusBar
@@ -261,11 +262,13 @@ async def test_the_status_bar_draws_a_state_visibly():
 # -- markup: shown literally, never run ----------------------------------------------
 
 
-async def toasts(pilot, containing: str) -> list[Toast]:
-    """The toasts on screen whose text contains ``containing``, waited for."""
+async def toasts(pilot, containing: str) -> list[Toast | MessageLine]:
+    """The toasts on screen (the main screen's message line) that say ``containing``, waited for."""
     for _ in range(50):
         found = [
-            toast for toast in pilot.app.screen.query(Toast) if containing in toast.render().plain
+            toast
+            for toast in pilot.app.screen.query("Toast, MessageLine")
+            if containing in toast.render().plain
         ]
         if found:
             return found

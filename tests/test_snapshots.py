@@ -89,3 +89,15 @@ def test_magnet_palette(snap_compare, name):
     """The grid, the thumbnails and the slider in the colour-blind safe and the
     high-contrast palettes."""
     assert snap_compare(HopfieldApp(seed=1), terminal_size=(80, 24), run_before=in_palette(name))
+
+
+EVERY_SIZE = [
+    pytest.param(size, id=f"{size[0]}x{size[1]}")
+    for size in ((60, 16), (80, 24), (120, 40), (200, 60))
+]
+
+
+@pytest.mark.parametrize("size", EVERY_SIZE)
+def test_every_size(snap_compare, size):
+    """Three memories, the grid broken: nothing cut off, the grid using the room."""
+    assert snap_compare(HopfieldApp(seed=1), terminal_size=size, run_before=broken)

@@ -364,6 +364,15 @@ ACTIONS: tuple[Action, ...] = (
         help="Capacity sweep and the letting-go study, with plots",
     ),
     Action(
+        "magnets.sidebar",
+        "z",
+        "sidebar",
+        "Side panel",
+        "magnets",
+        palette="Side panel: hide / show",
+        help="Give the grid the whole screen, or bring the panel back",
+    ),
+    Action(
         "magnets.cancel",
         "escape",
         "cancel_job",

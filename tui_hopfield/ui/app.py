@@ -450,6 +450,14 @@ class HopfieldApp(PaletteApp[None]):
             markup=False,
         )
 
+    def _refresh_notifications(self) -> None:
+        """Show the notifications: as toasts on other screens, on the main screen's message
+        line (Textual calls this on every notification, expiry, clearing and screen change)."""
+        super()._refresh_notifications()
+        screens = self.screen_stack
+        if screens and isinstance(screens[0], MagnetsScreen) and screens[0].messages.is_mounted:
+            screens[0].messages.show(self._notifications)
+
     def action_help_quit(self) -> None:
         """Say how to quit (ctrl+c): Textual's own message is markup, shown plain here."""
         for key, active in self.active_bindings.items():

@@ -66,6 +66,11 @@ KEY_ROWS: tuple[KeyRow, ...] = (
         "brush north / south: the cursor paints as it moves (same key lifts it)",
     ),
     KeyRow(
+        ("magnets.sidebar",),
+        "hide / show the side panel: the grid takes the room",
+        "; the panel narrows on small terminals and moves below the grid on narrow, tall ones",
+    ),
+    KeyRow(
         ("magnets.colder", "magnets.hotter", "magnets.freeze"),
         "temperature down / up by 0.05 / back to 0",
     ),

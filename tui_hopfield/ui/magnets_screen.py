@@ -16,11 +16,14 @@ from pathlib import Path
 import numpy as np
 from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import Container, Grid, Horizontal, VerticalScroll
+from textual.containers import Container, Grid, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
 from textual.reactive import reactive, var
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, Label, Sparkline, Static
+from textual.widgets._toast import ToastRack
 
 from tui_hopfield.model import Network, Picture, Verdict
 from tui_hopfield.model.changes import (
@@ -41,8 +44,15 @@ from tui_hopfield.ui.job_runner import JobRunner
 from tui_hopfield.ui.learning_actions import LearningActions
 from tui_hopfield.ui.memory_actions import MemoryActions
 from tui_hopfield.ui.memory_list import MemoryList
+from tui_hopfield.ui.message_line import MessageLine
 from tui_hopfield.ui.overload import OverloadActions
 from tui_hopfield.ui.recall_runner import RecallRunner
+from tui_hopfield.ui.screen_layout import (
+    COMPACT_HEIGHT,
+    NARROW_SIDE,
+    Arrangement,
+    arrange,
+)
 from tui_hopfield.ui.session_actions import SessionActions
 from tui_hopfield.ui.slider import Slider
 from tui_hopfield.ui.spin_grid import SpinGrid
@@ -62,6 +72,29 @@ __all__ = [
 
 MIN_WIDTH, MIN_HEIGHT = 60, 16
 """The smallest terminal the layout works in; below it a message asks for more room."""
+HEADER_HEIGHT = 30
+"""Terminals shorter than this drop the header: its line goes to the grid."""
+MEMORY_LINES = 9
+"""Lines the memory panel keeps beside the controls (its title and two rows), room allowing."""
+
+HINTS = {
+    "grid": "grid: arrows or h j k l move, space turns a spin, n / s brush \u00b7 tab: next",
+    "temperature": "temperature slider: \u2190 \u2192 a step, page up / down ten,"
+    " home / end the ends \u00b7 tab: next",
+    "beta": "beta slider: \u2190 \u2192 a step, page up / down ten, home / end the ends"
+    " \u00b7 tab: next",
+    "memories": "memories: \u2191 \u2193 choose, enter opens its menu \u00b7 tab: next",
+}
+"""What the message line says while a widget has the focus and no message shows."""
+
+
+class Body(Horizontal):
+    """The grid's board and the side panel; tells the screen its size to arrange them."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        screen = self.screen
+        if isinstance(screen, MagnetsScreen):
+            screen.arrange_body(event.size)
 
 
 class ToolButton(Button, can_focus=False):
@@ -144,6 +177,12 @@ class MagnetsScreen(
         """The energy of the current recall, flip by flip."""
         self.memory_list = MemoryList(id="memories")
         """Every memory and its overlap with the grid."""
+        self.messages = MessageLine(id="messages")
+        """Where notifications show, under the status bar (the main screen has no toasts)."""
+        self.side_shown = True
+        """Whether the side panel is shown (``z`` hides and shows it)."""
+        self.arrangement: Arrangement | None = None
+        """Where the side panel is, as last arranged (``screen_layout.arrange``)."""
         self._trace: list[float] = []
         self._job = None
 
@@ -217,51 +256,68 @@ class MagnetsScreen(
     def compose(self) -> ComposeResult:
         yield Static(id="too-small")
         yield Header()
-        with Horizontal(id="body"):
+        with Body(id="body"):
             with Container(id="board"):
                 yield self.grid
-            with VerticalScroll(id="side", can_focus=False):
-                yield Label("imprint a picture", classes="section")
-                with Grid(id="pictures"):
-                    for k, picture in enumerate(self.pictures):
-                        key = f"{(k + 1) % 10} " if k < 10 else ""
-                        yield ToolButton(
-                            Content(f"{key}{picture.name}"),
-                            id=f"picture-{k}",
-                            compact=True,
-                            classes="picture",
-                            tooltip=Content(f"Show and imprint {picture.name}"),
-                        )
-                with Grid(classes="buttons three"):
-                    yield ToolButton("i imprint", id="imprint", compact=True)
-                    yield ToolButton("b break", id="break", compact=True)
-                    yield ToolButton("r recall", id="recall", compact=True)
-                with Grid(classes="buttons four"):
-                    yield ToolButton("c clear", id="clear", compact=True)
-                    yield ToolButton("x random", id="randomize", compact=True)
-                    yield ToolButton("- slower", id="slower", compact=True)
-                    yield ToolButton("+ faster", id="faster", compact=True)
-                with Horizontal(classes="setting"):
-                    yield Label("temperature", classes="setting-name")
-                    yield self.slider
-                with Horizontal(classes="setting"):
-                    yield Label("speed", classes="setting-name")
-                    yield self.speed_text
-                with Horizontal(classes="setting"):
-                    yield Label("learning", classes="setting-name")
-                    yield self.learning_text
-                    yield ToolButton("^l change", id="learning-button", compact=True)
-                with Horizontal(classes="setting", id="beta-setting"):
-                    yield Label("beta", classes="setting-name")
-                    yield self.beta_slider
-                yield self.trace_title
-                yield self.trace
-                yield Label("memories          overlap with the grid", classes="section")
-                yield self.memory_list
+            with Vertical(id="side"):
+                with VerticalScroll(id="controls", can_focus=False):
+                    yield Label("imprint a picture", classes="section", id="pictures-title")
+                    with Grid(id="pictures"):
+                        for k, picture in enumerate(self.pictures):
+                            key = f"{(k + 1) % 10} " if k < 10 else ""
+                            yield ToolButton(
+                                Content(f"{key}{picture.name}"),
+                                id=f"picture-{k}",
+                                compact=True,
+                                classes="picture",
+                                tooltip=Content(f"Show and imprint {picture.name}"),
+                            )
+                    with Grid(classes="buttons three"):
+                        yield ToolButton("i imprint", id="imprint", compact=True)
+                        yield ToolButton("b break", id="break", compact=True)
+                        yield ToolButton("r recall", id="recall", compact=True)
+                    with Grid(classes="buttons four"):
+                        yield ToolButton("c clear", id="clear", compact=True)
+                        yield ToolButton("x random", id="randomize", compact=True)
+                        yield ToolButton("- slower", id="slower", compact=True)
+                        yield ToolButton("+ faster", id="faster", compact=True)
+                    with Horizontal(classes="setting"):
+                        yield Label("temperature", classes="setting-name")
+                        yield self.slider
+                    with Horizontal(classes="setting"):
+                        yield Label("speed", classes="setting-name")
+                        yield self.speed_text
+                    with Horizontal(classes="setting", id="learning-setting"):
+                        yield Label("learning", classes="setting-name")
+                        yield self.learning_text
+                        yield ToolButton("^l change", id="learning-button", compact=True)
+                    with Horizontal(classes="setting", id="beta-setting"):
+                        yield Label("beta", classes="setting-name")
+                        yield self.beta_slider
+                    yield self.trace_title
+                    yield self.trace
+                with Vertical(id="memory-section"):
+                    yield Label(
+                        "memories          overlap with the grid",
+                        classes="section",
+                        id="memories-title",
+                    )
+                    yield self.memory_list
         yield StatusBar().data_bind(MagnetsScreen.snapshot)
+        yield self.messages
         yield Footer()
 
+    def _extend_compose(self, widgets: list[Widget]) -> None:
+        """Textual's own widgets but the toast rack: messages go to the message line."""
+        super()._extend_compose(widgets)
+        widgets[:] = [widget for widget in widgets if not isinstance(widget, ToastRack)]
+
     def on_mount(self) -> None:
+        self.messages.show(self.app._notifications)
+        # Arranged before the first layout (the body's own size corrects it after), so
+        # that the grid is drawn at its place and zoom from the first frame.
+        self.query_one(Header).display = self.app.size.height >= HEADER_HEIGHT
+        self.arrange_body(self._body_size(self.app.size))
         if os.environ.get("NO_COLOR"):
             self.grid.glyphs = True
             self.memory_list.glyphs = True
@@ -281,12 +337,77 @@ class MagnetsScreen(
         width, height = event.size
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(small, "-too-small")
+        # Styles of single widgets, not classes of the screen: a class of the screen
+        # restyles every widget on it.
+        self.query_one(Header).display = height >= HEADER_HEIGHT
+        # Arranged before Textual lays the screen out for the new size, so a resize
+        # costs one layout, not two (the body's own resize corrects a wrong guess).
+        self.arrange_body(self._body_size(event.size))
         if small:
             self.query_one("#too-small", Static).update(
                 f"The terminal is {width}\u00d7{height}.\n"
                 f"tui-hopfield needs at least {MIN_WIDTH}\u00d7{MIN_HEIGHT}:"
                 " make the window larger."
             )
+
+    # -- the layout: the grid gets the room --------------------------------------
+
+    def _body_size(self, terminal: Size) -> Size:
+        """The body's size in a terminal of this size: less the header, the status bar
+        (as tall as it will be), the message line and the footer (two lines together)."""
+        width, height = terminal
+        status = self.query_one(StatusBar)
+        status._fit_height(width)
+        self.messages._fit_height(max(1, width - 2))
+        lines = status.styles.height
+        chrome = 2 + (height >= HEADER_HEIGHT) + (1 if lines is None else int(lines.value))
+        return Size(width, max(0, height - chrome))
+
+    def arrange_body(self, size: Size, force: bool = False) -> None:
+        """Place the side panel for a body of ``size`` (beside, below or hidden).
+
+        Integer arithmetic and a few styles, set only when the arrangement changes.
+        """
+        if not size.width or not size.height:
+            return
+        network = self.network
+        found = arrange(size.width, size.height, network.rows, network.cols, self.side_shown)
+        if found == self.arrangement and not force:
+            return
+        self.arrangement = found
+        side, board = self.query_one("#side"), self.query_one("#board")
+        controls = self.query_one("#controls")
+        body = self.query_one("#body")
+        body.set_class(found.place == "below", "-below")
+        side.display = found.place != "hidden"
+        if found.place == "below":
+            side.styles.width, side.styles.height = "100%", found.side
+            board.styles.width, board.styles.height = "100%", "1fr"
+            controls.styles.max_height = found.side
+            side_height, side_width = found.side, size.width // 2
+        else:
+            side.styles.width, side.styles.height = max(1, found.side), "100%"
+            board.styles.width, board.styles.height = "1fr", "100%"
+            side_height, side_width = size.height, found.side
+            controls.styles.max_height = max(side_height // 2, side_height - MEMORY_LINES)
+        side.set_class(side_height < COMPACT_HEIGHT, "-compact")
+        side.set_class(side_width < NARROW_SIDE, "-slim")
+
+    def action_sidebar(self) -> None:
+        """Hide the side panel (the grid takes the room), or show it again."""
+        self.side_shown = not self.side_shown
+        focused = self.focused
+        side = self.query_one("#side")
+        if not self.side_shown and focused is not None and side in focused.ancestors:
+            self.grid.focus()
+        self.arrange_body(self.query_one("#body").size, force=True)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        widget = event.widget
+        self.messages.hint = HINTS.get(widget.id or "", "")
+
+    def on_screen_resume(self) -> None:
+        self.messages.show(self.app._notifications)
 
     @on(SpinGrid.ViewChanged)
     def describe_view(self, message: SpinGrid.ViewChanged) -> None:
@@ -352,6 +473,7 @@ class MagnetsScreen(
         network = self.network
         self.app.network = network
         self.grid.set_spins(network.grid())
+        self.arrange_body(self.query_one("#body").size)
         self._title_board()
         self._apply(change)
 

@@ -113,6 +113,9 @@ class RecallRunner:
                         del self._trace[:-TRACE_LENGTH]
                         self.trace.data = list(self._trace)
                     self._show()
+                    # The label says the energy now, as the status bar does (one line:
+                    # no layout needed).
+                    self.trace_title.update(f"energy {self.snapshot.energy:.1f}", layout=False)
                 if not finished:
                     pause = step_seconds(speed) if stepped else 1 / FPS
                     stepped = False

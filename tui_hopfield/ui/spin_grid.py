@@ -4,7 +4,8 @@ Drawn with Textual's Line API. Each terminal cell holds two half-rows (the
 upper-half block shows the top one in its foreground colour, the bottom one
 in its background), so a spin of zoom ``z`` is ``z`` columns wide and ``z``
 half-rows tall and looks square. Zoom 1 is the half-block view (two spins
-stacked in one cell); zoom 2, 4, 6... give each spin whole cells of its own.
+stacked in one cell); zoom 2, 4, 6... give each spin whole cells of its own,
+and odd zooms past 1 (3, 5...) let a big terminal be used.
 
 Drawing is vectorised (``spin_cells``: codes, shades, glyphs and runs of
 segments, with no Python work per cell). Lines are cached until a spin on
@@ -31,6 +32,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui_hopfield.ui.screen_layout import zoom_for
 from tui_hopfield.ui.spin_cells import (
     BLANK,
     CODES,
@@ -177,13 +179,14 @@ class SpinGrid(SpinPainting, ScrollView, can_focus=True):
         return int(self.spins.shape[1])
 
     def best_zoom(self, size: Size) -> int:
-        """The largest zoom (1, 2, 4, 6...) at which the grid fits in ``size``."""
-        zoom = 2
-        while self.cols * (zoom + 2) <= size.width and self.rows * (zoom + 2) <= 2 * size.height:
-            zoom += 2
-        if self.cols * zoom <= size.width and self.rows * zoom <= 2 * size.height:
-            return zoom
-        return 1
+        """The largest zoom (1, 2, 3...) at which the grid fits in ``size``; 1 if none does.
+
+        Odd zooms past 1 are allowed, so a big terminal is used (a 32x32 grid at
+        zoom 3 in 200x60): there one cell line in three holds the bottom of one
+        row and the top of the next, which a click without sub-cell positions
+        paints both of, as in the half-block view.
+        """
+        return zoom_for(self.rows, self.cols, size.width, size.height)
 
     @property
     def content_size(self) -> Size:

@@ -1,8 +1,11 @@
-"""The status bar: the workspace's snapshot, drawn on one line."""
+"""The status bar: the workspace's snapshot, on one line, or two when one cannot hold it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
+from textual import events
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -12,12 +15,49 @@ from tui_hopfield.model.network import CAPACITY
 
 STATE_AT_LEAST = 12
 """The fewest characters of the named state a narrow status bar keeps."""
+NUMBER_ROOM = (3, 7)
+"""The characters the memories' count and the energy are measured at, at least
+(``-1234.5``), so that the bar keeps its words while the energy falls."""
+SEPARATOR = " \u00b7 "
+"""Between two parts of the line."""
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How much of the status bar is spelled out: the narrower, the shorter."""
+
+    capacity: bool = True
+    """Whether the classic capacity follows the load (``/ ~0.138``)."""
+    short_labels: bool = False
+    """``mem`` and ``E`` for ``memories`` and ``energy``."""
+    short_over: bool = False
+    """``(over cap)`` for ``(over capacity)``."""
+
+
+WORDINGS = (
+    Wording(),
+    Wording(capacity=False),
+    Wording(capacity=False, short_over=True),
+    Wording(capacity=False, short_over=True, short_labels=True),
+)
+"""From the fullest to the shortest; the bar takes the first that fits."""
 
 
 class StatusBar(Widget):
     """``memories 3 · energy -498.2 · recalled smile · load 0.003 / ~0.138 · hebbian async``.
 
-    A load past the classic capacity is drawn in ``status-bar--warning``.
+    A load past the classic capacity is drawn in ``status-bar--warning``. Too
+    narrow for the whole line, the bar drops the capacity hint, then shortens its
+    own words (``(over cap)``, ``mem``, ``E``); when even that does not fit it
+    takes two lines, breaking between parts; a name too long for two lines is
+    shortened (to ``STATE_AT_LEAST`` at least). The rule, the mode, the load and
+    an overload are never cut.
+    """
+
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+    }
     """
 
     COMPONENT_CLASSES = {"status-bar--key", "status-bar--state", "status-bar--warning"}
@@ -26,57 +66,132 @@ class StatusBar(Widget):
     snapshot: reactive[Snapshot] = reactive(Snapshot)
     """What to show: the workspace's numbers, the named state and the job running."""
 
-    def render(self) -> Text:
-        width = self.size.width
-        full = self._line(self.snapshot.state, capacity=True)
-        if not width or full.cell_len <= width:
-            return full
-        # Too narrow: the capacity hint goes first, then the state's name is shortened
-        # (the rule and the mode stay), and what still does not fit ends in an ellipsis.
-        line = self._line(self.snapshot.state, capacity=False)
-        excess = line.cell_len - width
-        state = visible(self.snapshot.state)
-        if excess > 0 and len(state) > STATE_AT_LEAST:
-            keep = max(STATE_AT_LEAST, len(state) - excess - 1)
-            line = self._line(state[:keep] + "\u2026", capacity=False)
-        line.truncate(width, overflow="ellipsis")
-        return line
+    def watch_snapshot(self) -> None:
+        self._fit_height()
 
-    def _line(self, state: str, capacity: bool) -> Text:
-        """The line, with ``state`` as the named state, and the classic capacity if asked."""
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_height()
+
+    def _fit_height(self, width: int | None = None) -> None:
+        """One line or two, as the snapshot needs at ``width`` (default: the bar's own);
+        set only when it changes."""
+        width = width or self.size.width
+        if not width:
+            return
+        lines = self.lines(width).plain.count("\n") + 1
+        if self.styles.height is None or self.styles.height.value != lines:
+            self.styles.height = lines
+
+    def render(self) -> Text:
+        return self.lines(self.size.width)
+
+    def lines(self, width: int) -> Text:
+        """The bar's text for ``width`` cells: one line if any wording fits, else two.
+
+        The wording and the break are chosen for numbers of a typical width
+        (``probe``), so that the bar does not change its words with every digit
+        the energy gains or loses during a recall.
+        """
+        state = visible(self.snapshot.state)
+        if not width:
+            return self._joined(self._parts(WORDINGS[0], state))
+        for wording in WORDINGS:
+            if self._joined(self._parts(wording, state, probe=True)).cell_len <= width:
+                return self._joined(self._parts(wording, state))
+        for wording in WORDINGS:
+            cut = self._cut(self._parts(wording, state, probe=True), width)
+            if cut is not None:
+                return self._two(self._parts(wording, state), cut)
+        # A long name: shortened, on one line.
+        for wording in WORDINGS:
+            name = self._shortened(state, wording, width)
+            if self._joined(self._parts(wording, name, probe=True)).cell_len <= width:
+                return self._joined(self._parts(wording, name))
+        # Still too long (a very long job or name): the state is shortened on two lines,
+        # and whatever a line cannot hold ends in an ellipsis.
+        wording = WORDINGS[-1]
+        parts = self._parts(wording, state[: STATE_AT_LEAST - 1] + "\u2026")
+        first, second = self._halves(parts, width)
+        for line in (first, second):
+            line.truncate(width, overflow="ellipsis")
+        return Text("\n").join([first, second])
+
+    def _shortened(self, state: str, wording: Wording, width: int) -> str:
+        """``state`` cut (with an ellipsis) by what the line with it overflows ``width``."""
+        excess = self._joined(self._parts(wording, state, probe=True)).cell_len - width
+        if excess <= 0 or len(state) <= STATE_AT_LEAST:
+            return state
+        return state[: max(STATE_AT_LEAST, len(state) - excess - 1)] + "\u2026"
+
+    def _cut(self, parts: list[Text], width: int) -> int | None:
+        """Where the parts break into two lines that both fit ``width``; None if nowhere."""
+        cut = self._break(parts, width)
+        first, second = self._joined(parts[:cut]), self._joined(parts[cut:])
+        return cut if first.cell_len <= width and second.cell_len <= width else None
+
+    def _two(self, parts: list[Text], cut: int) -> Text:
+        """The parts on two lines, broken before part ``cut``."""
+        return Text("\n").join([self._joined(parts[:cut]), self._joined(parts[cut:])])
+
+    def _break(self, parts: list[Text], width: int) -> int:
+        """Where to break the parts into two lines: as many on the first as fit, but the
+        load, the overload and the rule always together on the second."""
+        last = len(parts) - 2
+        cut = 1
+        while cut < last and self._joined(parts[: cut + 1]).cell_len <= width:
+            cut += 1
+        return cut
+
+    def _halves(self, parts: list[Text], width: int) -> tuple[Text, Text]:
+        """The parts in two lines, broken as ``_break`` says."""
+        cut = self._break(parts, width)
+        return self._joined(parts[:cut]), self._joined(parts[cut:])
+
+    def _joined(self, parts: list[Text]) -> Text:
+        """The parts with separators between them, and a leading space."""
         key = self.get_component_rich_style("status-bar--key")
+        text = Text(" ", no_wrap=True, overflow="ellipsis")
+        for number, part in enumerate(parts):
+            if number:
+                text.append(SEPARATOR, key)
+            text.append_text(part)
+        return text
+
+    def _parts(self, wording: Wording, state: str, probe: bool = False) -> list[Text]:
+        """Job, memories, energy, state, load (and overload), rule and mode, as parts.
+
+        ``probe`` widens the numbers to ``NUMBER_ROOM`` (to measure, not to show).
+        """
+        key = self.get_component_rich_style("status-bar--key")
+        strong = self.get_component_rich_style("status-bar--state")
+        warning = self.get_component_rich_style("status-bar--warning")
         shown = self.snapshot
-        text = Text(no_wrap=True, overflow="ellipsis")
+        parts: list[Text] = []
         if shown.job:
-            text.append(f" {shown.job}", self.get_component_rich_style("status-bar--state"))
-            text.append(" (escape cancels) \u00b7", key)
-        text.append(" memories ", key)
-        text.append(str(shown.memories))
-        text.append(" \u00b7 energy ", key)
-        text.append(f"{shown.energy:.1f}")
-        text.append(" \u00b7 ", key)
+            parts.append(Text.assemble((shown.job, strong), (" (escape cancels)", key)))
+        memories, energy = ("mem ", "E ") if wording.short_labels else ("memories ", "energy ")
+        count, value = str(shown.memories), f"{shown.energy:.1f}"
+        if probe:
+            count, value = count.rjust(NUMBER_ROOM[0]), value.rjust(NUMBER_ROOM[1])
+        parts.append(Text.assemble((memories, key), count))
+        parts.append(Text.assemble((energy, key), value))
         # The state may name a memory: drawn with its controls visible.
-        text.append(visible(state), self.get_component_rich_style("status-bar--state"))
-        text.append(" \u00b7 load ", key)
+        parts.append(Text(state, strong))
         # The classic capacity is Hebb's; the other rules store more (the workspace knows).
         over = shown.over_capacity
-        text.append(
-            f"{shown.load:.3f}",
-            self.get_component_rich_style("status-bar--warning") if over else "",
-        )
-        if capacity and abs(shown.effective_load - shown.load) >= 0.0005:
-            # Some memories are weaker (faded): the capacity is met by the load by strength.
-            text.append(" by strength ", key)
-            text.append(
-                f"{shown.effective_load:.3f}",
-                self.get_component_rich_style("status-bar--warning") if over else "",
-            )
-        if capacity:
-            text.append(f" / ~{CAPACITY}", key)
+        load = Text.assemble(("load ", key), (f"{shown.load:.3f}", warning if over else ""))
+        # The load by strength: faded memories count less (``Snapshot.effective_load``).
+        effective = shown.effective_load
+        if wording.capacity and abs(effective - shown.load) >= 0.0005:
+            load.append(" by strength ", key)
+            load.append(f"{effective:.3f}", warning if over else "")
+        if wording.capacity:
+            load.append(f" / ~{CAPACITY}", key)
         if over:
-            text.append(" (over capacity)", self.get_component_rich_style("status-bar--warning"))
-        text.append(" \u00b7 ", key)
-        text.append(shown.rule)
+            load.append(" (over cap)" if wording.short_over else " (over capacity)", warning)
+        parts.append(load)
+        rule = Text(shown.rule)
         if not shown.rule.startswith("modern"):
-            text.append(f" {shown.mode}", key)
-        return text
+            rule.append(f" {shown.mode}", key)
+        parts.append(rule)
+        return parts
