@@ -61,7 +61,7 @@ class RecallRunner:
         for a moment (``step_seconds``) before the next.
         """
         workspace = self.workspace
-        events = dynamics.events()
+        events = workspace.recall_events(dynamics)
         network = workspace.network
         modern = workspace.modern
         start_energy = workspace.energy()
