@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import json
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from tui_hopfield.model import Network
 from tui_hopfield.model import recording as recording_module
@@ -17,6 +21,13 @@ from tui_hopfield.model.recording import (
     apply_forward,
     decode,
     encode,
+)
+from tui_hopfield.model.replay_export import (
+    ExportError,
+    sampled_positions,
+    write_csv,
+    write_gif,
+    write_json,
 )
 from tui_hopfield.model.workspace import Workspace
 
@@ -173,3 +184,83 @@ def test_replay_refuses_when_the_memories_changed():
     workspace.reinforce(0, 1.0)
     change = workspace.replay_move(-1)
     assert workspace.replay is None and "changed" in change.message
+
+
+# -- export ------------------------------------------------------------------
+
+
+def cell_colours(image: Image.Image, rows: int, cols: int, cell: int) -> np.ndarray:
+    """The colour at the centre of each cell of a GIF frame, (rows, cols, 3)."""
+    rgb = np.asarray(image.convert("RGB"))
+    centres = np.arange(rows) * cell + cell // 2, np.arange(cols) * cell + cell // 2
+    return rgb[np.ix_(*centres)]
+
+
+def expected_colours(spins: np.ndarray, rows: int, cols: int, north, south) -> np.ndarray:
+    grid = spins.reshape(rows, cols)[..., None] > 0
+    return np.where(grid, np.array(north), np.array(south))
+
+
+@pytest.mark.parametrize("mode", ["async", "sync"])
+def test_a_gif_has_a_frame_per_sampled_position_and_shows_the_start_and_the_end(tmp_path, mode):
+    workspace, recording = recalled(10, 14, 7, mode)
+    north, south = (250, 200, 0), (0, 60, 30)
+    path = write_gif(
+        recording, tmp_path / "recall.gif", cell=5, max_frames=9, north=north, south=south
+    )
+    with Image.open(path) as image:
+        count = image.n_frames
+        assert count == len(sampled_positions(len(recording), 9)) == min(9, len(recording) + 1)
+        assert image.size[0] == 14 * 5 and image.size[1] > 10 * 5  # a caption line below
+        first = cell_colours(image, 10, 14, 5)
+        image.seek(count - 1)
+        last = cell_colours(image, 10, 14, 5)
+    assert np.array_equal(first, expected_colours(recording.start, 10, 14, north, south))
+    final = workspace.network.state
+    assert np.array_equal(last, expected_colours(final, 10, 14, north, south))
+
+
+def test_a_long_recall_is_sampled_down_to_the_frame_cap():
+    positions = sampled_positions(10_000, 50)
+    assert len(positions) == 50 and positions[0] == 0 and positions[-1] == 10_000
+    assert sampled_positions(3, 50) == [0, 1, 2, 3]
+
+
+def test_the_path_as_csv_and_json_matches_the_recording(tmp_path):
+    workspace, recording = recalled(9, 9, 11, "sync")
+    network = workspace.network
+    xi = network.patterns.astype(np.float64)
+    csv_path = write_csv(recording, tmp_path / "path.csv")
+    json_path = write_json(recording, tmp_path / "path.json")
+    with open(csv_path, newline="", encoding="utf-8") as stream:
+        rows = list(csv.reader(stream))
+    document = json.loads(json_path.read_text())
+    assert rows[0][:4] == ["flip", "spin", "value", "energy"]
+    assert rows[0][4:] == [f"overlap {name}" for name in network.names]
+    assert len(rows) == 2 + recording.flips == 2 + len(document["flips"])
+    spins = recording.start.copy()
+    for row, entry in zip(rows[2:], document["flips"], strict=True):
+        index, value = int(row[1]), int(row[2])
+        assert (index, value) == (entry["spin"], entry["value"])
+        assert spins[index] == -value
+        spins[index] = value
+        assert np.allclose([float(x) for x in row[4:]], xi @ spins / network.n)
+        assert np.allclose(entry["overlaps"], xi @ spins / network.n)
+        assert float(row[3]) == entry["energy"]
+    assert np.array_equal(spins, network.state)
+    assert float(rows[-1][3]) == pytest.approx(dense_energy(network, network.state), abs=1e-9)
+    assert document["rows"] == 9 and document["unit"] == "step"
+
+
+def test_bad_export_paths_are_refused_with_a_message(tmp_path):
+    _, recording = recalled(6, 6, 1)
+    with pytest.raises(ExportError, match=r"\.gif"):
+        write_gif(recording, tmp_path / "recall.png")
+    with pytest.raises(ExportError, match="no such folder"):
+        write_gif(recording, tmp_path / "missing" / "recall.gif")
+    (tmp_path / "taken.csv").mkdir()
+    with pytest.raises(ExportError, match="folder"):
+        write_csv(recording, tmp_path / "taken.csv")
+    with pytest.raises(ExportError, match="frame rate"):
+        write_gif(recording, tmp_path / "recall.gif", fps=0)
+    assert list(tmp_path.iterdir()) == [tmp_path / "taken.csv"]
