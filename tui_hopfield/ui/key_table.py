@@ -103,6 +103,21 @@ KEY_ROWS: tuple[KeyRow, ...] = (
         ("magnets.export",), "export the grid as a PNG (the command palette exports any memory)"
     ),
     KeyRow(
+        (
+            "magnets.replay-back",
+            "magnets.replay-on",
+            "magnets.replay-sweep-back",
+            "magnets.replay-sweep-on",
+        ),
+        "replay the last recall: a flip back / on, a sweep back / on",
+        "; the grid, energy and overlaps are the recorded ones there, and an edit or a recall"
+        " from a past point starts a new branch (the last 5 recalls are kept)",
+    ),
+    KeyRow(
+        ("magnets.export-recall",),
+        "export the last recall as an animated GIF (`recall.gif` in the current folder)",
+    ),
+    KeyRow(
         ("magnets.glyphs",),
         "glyphs instead of colours: north a full block, south blank",
         " (on by itself when `NO_COLOR` is set)",

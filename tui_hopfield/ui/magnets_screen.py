@@ -42,6 +42,7 @@ from tui_hopfield.ui.memory_actions import MemoryActions
 from tui_hopfield.ui.memory_list import MemoryList
 from tui_hopfield.ui.overload import OverloadActions
 from tui_hopfield.ui.recall_runner import RecallRunner
+from tui_hopfield.ui.replay_actions import ReplayActions
 from tui_hopfield.ui.session_actions import SessionActions
 from tui_hopfield.ui.slider import Slider
 from tui_hopfield.ui.spin_grid import SpinGrid
@@ -80,7 +81,14 @@ BUTTON_ACTIONS = {
 
 
 class MagnetsScreen(
-    MemoryActions, RecallRunner, SessionActions, OverloadActions, LearningActions, JobRunner, Screen
+    MemoryActions,
+    RecallRunner,
+    ReplayActions,
+    SessionActions,
+    OverloadActions,
+    LearningActions,
+    JobRunner,
+    Screen,
 ):
     """Draw, imprint, break and recall on one grid of magnets."""
 
