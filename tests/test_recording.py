@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from tui_hopfield.model import Network
+from tui_hopfield.model import Flip, Network
 from tui_hopfield.model import recording as recording_module
 from tui_hopfield.model.patterns import random_patterns
 from tui_hopfield.model.recording import (
@@ -141,9 +141,9 @@ def test_a_large_recall_seeks_exactly_from_the_checkpoints_and_is_small(monkeypa
             cursor.forward()
         assert np.array_equal(recording.grid_at(position), cursor.state)
     kept = len(recording._checkpoints) + 1
-    # 4 bytes of code and 8 of energy a flip (room to grow by doubling), the kept grids
+    # 4 bytes of code and 8 of energy a flip (trimmed when closed), the kept grids
     # and memories at a bit a spin, the start at a byte
-    assert recording.nbytes <= 2 * 12 * flips + 24 * 1024 + (kept + 8) * 2048 + 16384
+    assert recording.nbytes <= 12 * flips + (kept + 8) * 2048 + 16384
 
 
 def test_a_workspace_keeps_the_last_five_recordings():
@@ -264,3 +264,26 @@ def test_bad_export_paths_are_refused_with_a_message(tmp_path):
     with pytest.raises(ExportError, match="frame rate"):
         write_gif(recording, tmp_path / "recall.gif", fps=0)
     assert list(tmp_path.iterdir()) == [tmp_path / "taken.csv"]
+
+
+def test_a_hot_recall_past_the_cap_stops_being_recorded_there_and_stays_exact(monkeypatch):
+    monkeypatch.setattr(recording_module, "MAX_FLIPS", 50)
+    rng = np.random.default_rng(4)
+    network = Network(8, 8)
+    network.imprint_many(random_patterns(2, 64, rng), ["a", "b"])
+    workspace = Workspace(network, rng, temperature=1.5)
+    workspace.start_recall()
+    states = []
+    for step, event in enumerate(workspace.recall_events(workspace.dynamics)):
+        if isinstance(event, Flip):
+            states.append(workspace.network.state.copy())
+        if step > 2000:
+            break
+    recording = workspace.recordings[-1]
+    assert recording.truncated and recording.closed and recording.flips == 50
+    workspace.stop_recall()  # the grid moved on: the recording keeps its own end
+    cursor = Cursor(recording)
+    while cursor.position < len(recording):
+        cursor.forward()
+    assert np.array_equal(cursor.state, recording.grid_at(50))
+    assert len(states) > 50 and np.array_equal(states[49], cursor.state)

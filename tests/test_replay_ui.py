@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
+from tui_hopfield.model.recording import decode
 from tui_hopfield.ui.app import HopfieldApp
 from tui_hopfield.ui.magnets_screen import SPEEDS
+from tui_hopfield.ui.spin_grid import SpinGrid
 
 
 async def recall_to_the_end(pilot) -> None:
@@ -77,3 +79,24 @@ async def test_ctrl_g_exports_the_last_recall_as_a_gif_in_the_current_folder(tmp
         assert any(str(path) in message for message in messages(app))
         with Image.open(path) as image:
             assert image.n_frames == min(120, len(recording) + 1)
+
+
+async def test_a_step_repaints_only_the_spin_it_turns_on_a_large_grid(monkeypatch):
+    app = HopfieldApp(128, 128, seed=5)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.magnets
+        await pilot.press("1", "b")
+        await recall_to_the_end(pilot)
+        recording = screen.workspace.recordings[-1]
+        painted: list[list[int]] = []
+        whole: list[int] = []
+        real_spins, real_all = SpinGrid.refresh_spins, SpinGrid.refresh_all
+        monkeypatch.setattr(
+            SpinGrid,
+            "refresh_spins",
+            lambda grid, spins: painted.append(list(spins)) or real_spins(grid, spins),
+        )
+        monkeypatch.setattr(SpinGrid, "refresh_all", lambda grid: whole.append(1) or real_all(grid))
+        await pilot.press("comma")
+        turned = decode(recording.changes(len(recording)))[0].tolist()
+        assert painted == [turned] and not whole

@@ -31,8 +31,8 @@ from tui_hopfield.model.errors import ModelError
 CHECKPOINT_FLIPS = 4096
 """Flips between two kept grids: a seek applies at most half as many."""
 
-MAX_FLIPS = 4_000_000
-"""A recording keeps at most this many flips (about 48 MB); a hot recall past it
+MAX_FLIPS = 1_000_000
+"""A recording keeps at most this many flips (about 12 MB); a hot recall past it
 stops being recorded there (``truncated``)."""
 
 KEPT = 5
@@ -66,6 +66,10 @@ class Grow:
         self._reserve(self._size + len(values))
         self._data[self._size : self._size + len(values)] = values
         self._size += len(values)
+
+    def trim(self) -> None:
+        """Give back the spare room: nothing more will be added."""
+        self._data = self._data[: self._size].copy()
 
     @property
     def values(self) -> np.ndarray:
@@ -249,6 +253,9 @@ class Recording:
         if self.closed:
             return
         self.closed = True
+        for array in (self._codes, self._energies, self._ends):
+            if array is not None:
+                array.trim()
         if state is not None:
             self._final = Checkpoint(len(self), self.flips, _pack(state), self.energy_at(len(self)))
 
