@@ -100,3 +100,34 @@ async def test_a_step_repaints_only_the_spin_it_turns_on_a_large_grid(monkeypatc
         await pilot.press("comma")
         turned = decode(recording.changes(len(recording)))[0].tolist()
         assert painted == [turned] and not whole
+
+
+async def test_semicolon_plays_the_recall_again_from_the_start_and_pauses():
+    app = HopfieldApp(16, 16, seed=4)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.magnets
+        await pilot.press("1", "b")
+        await recall_to_the_end(pilot)
+        workspace = screen.workspace
+        recording = workspace.recordings[-1]
+        final = workspace.network.state.copy()
+        workspace.set_speed(SPEEDS.index(1))  # one flip a second: it is still playing below
+        await pilot.press("semicolon")  # at the end: again from the start
+        assert screen.replaying and workspace.replay.position == 0
+        assert np.array_equal(workspace.network.state, recording.start)
+        await pilot.press("semicolon")  # pause
+        for _ in range(100):
+            if not screen.replaying:
+                break
+            await pilot.pause(0.01)
+        assert not screen.replaying
+        paused = workspace.replay.position
+        workspace.set_speed(SPEEDS.index(1000))
+        await pilot.press("semicolon")
+        for _ in range(500):
+            if not screen.replaying:
+                break
+            await pilot.pause(0.02)
+        assert workspace.replay.position == len(recording) > paused
+        assert np.array_equal(workspace.network.state, final)
+        assert screen.snapshot.state.startswith(f"replay {len(recording)}/{len(recording)}")

@@ -395,6 +395,15 @@ ACTIONS: tuple[Action, ...] = (
         help="Jump on to the end of the next sweep of the last recall",
     ),
     Action(
+        "magnets.replay-play",
+        "semicolon",
+        "replay_play",
+        "Play/pause",
+        "magnets",
+        palette="Replay: play / pause",
+        help="Play the last recall on from here at the recall speed (again from the start)",
+    ),
+    Action(
         "magnets.export-recall",
         "ctrl+g",
         "export_recall",

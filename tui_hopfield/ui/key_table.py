@@ -114,6 +114,11 @@ KEY_ROWS: tuple[KeyRow, ...] = (
         " from a past point starts a new branch (the last 5 recalls are kept)",
     ),
     KeyRow(
+        ("magnets.replay-play",),
+        "replay: play the last recall on from here at the recall speed, or pause",
+        " (at its end: again from the start)",
+    ),
+    KeyRow(
         ("magnets.export-recall",),
         "export the last recall as an animated GIF (`recall.gif` in the current folder)",
     ),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+from time import monotonic
 
 from textual import work
 from textual.color import Color, ColorParseError
@@ -11,6 +13,8 @@ from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.recording import Recording
 from tui_hopfield.model.replay_export import NORTH, SOUTH, write_gif
 
+FPS = 30
+"""Frames a second at most while a replay plays."""
 GIF_STEM = "recall"
 """The exported GIF is ``recall.gif`` in the current folder, or ``recall-2.gif``... if taken."""
 
@@ -31,18 +35,63 @@ class ReplayActions:
     ``,`` and ``.`` step back and on by one flip (one step of a synchronous
     recall), ``<`` and ``>`` by a sweep; the workspace moves the grid there
     (``Workspace.replay_move``) and the grid, the energy, the overlaps and the
-    state follow. A recall running is stopped first.
+    state follow. A recall running is stopped first. ``;`` plays the recording on
+    from where it is (from the start, at its end) at the recall speed, and pauses it.
     """
+
+    @property
+    def replaying(self) -> bool:
+        """Whether a replay is playing."""
+        return any(worker.group == "replay" and not worker.is_finished for worker in self.workers)
 
     def action_replay(self, steps: int) -> None:
         """Move ``steps`` positions along the last recall (negative: back)."""
         self._stop_recall()
+        self.workers.cancel_group(self, "replay")
         self._apply(self.workspace.replay_move(steps))
 
     def action_replay_sweep(self, sweeps: int) -> None:
         """Move ``sweeps`` sweeps (steps, for a synchronous recall) along the last recall."""
         self._stop_recall()
+        self.workers.cancel_group(self, "replay")
         self._apply(self.workspace.replay_move(marks=sweeps))
+
+    def action_replay_play(self) -> None:
+        """Play the last recall on from here at the recall speed, or pause the one playing."""
+        if self.replaying:
+            self.workers.cancel_group(self, "replay")
+            return
+        self._stop_recall()
+        workspace = self.workspace
+        change = workspace.replay_move(0)
+        cursor = workspace.replay
+        if cursor is None:
+            self._apply(change)
+            return
+        if cursor.position == len(cursor.recording):
+            change = workspace.replay_move(-cursor.position)  # at the end: play it again
+        self._apply(change)
+        self._play(cursor)
+
+    @work(exclusive=True, group="replay")
+    async def _play(self, cursor) -> None:
+        """Move ``cursor`` on, ``speed`` positions a second (instant: to the end at once)."""
+        workspace = self.workspace
+        credit = 0.0
+        last = monotonic()
+        while workspace.replay is cursor and cursor.position < len(cursor.recording):
+            await asyncio.sleep(1 / FPS)
+            now = monotonic()
+            speed = workspace.speed
+            if speed == 0:
+                steps = len(cursor.recording) - cursor.position
+            else:
+                credit = min(credit + speed * (now - last), max(1.0, speed / FPS * 2))
+                steps = int(credit)
+                credit -= steps
+            last = now
+            if steps and workspace.replay is cursor:
+                self._apply(workspace.replay_move(steps))
 
     def action_export_recall(self) -> None:
         """Write the last recall as an animated GIF in the current folder; name the file."""
