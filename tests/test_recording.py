@@ -287,3 +287,11 @@ def test_a_hot_recall_past_the_cap_stops_being_recorded_there_and_stays_exact(mo
         cursor.forward()
     assert np.array_equal(cursor.state, recording.grid_at(50))
     assert len(states) > 50 and np.array_equal(states[49], cursor.state)
+
+
+def test_another_network_drops_the_recordings_and_says_nothing_of_a_branch():
+    workspace, _ = recalled(8, 8, 3)
+    workspace.replay_move(-1)
+    workspace.replace(Network(8, 8))
+    assert not workspace.recordings and workspace.replay is None
+    assert workspace.clear().message is None

@@ -131,3 +131,16 @@ async def test_semicolon_plays_the_recall_again_from_the_start_and_pauses():
         assert workspace.replay.position == len(recording) > paused
         assert np.array_equal(workspace.network.state, final)
         assert screen.snapshot.state.startswith(f"replay {len(recording)}/{len(recording)}")
+
+
+async def test_a_recall_from_a_past_point_says_it_starts_a_new_branch():
+    app = HopfieldApp(16, 16, seed=6)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("1", "b")
+        await recall_to_the_end(pilot)
+        first = app.magnets.workspace.recordings[-1]
+        await pilot.press("less_than_sign")
+        await recall_to_the_end(pilot)
+        assert any(message.startswith("New branch from flip") for message in messages(app))
+        recordings = app.magnets.workspace.recordings
+        assert len(recordings) == 2 and recordings[0] is first

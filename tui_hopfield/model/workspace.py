@@ -400,6 +400,8 @@ class Workspace:
         costs O(N P) on an unsettled grid).
         """
         self.stop_recall()
+        self.recordings.clear()  # they ran on the network replaced
+        self._branch = None
         if (network.rows, network.cols) != (self.network.rows, self.network.cols):
             self.pictures = library(network.rows, network.cols)
         self.network = network

@@ -48,8 +48,9 @@ class RecallRunner:
             self._apply(self.workspace.stopped())
             return
         change = self.workspace.start_recall()
+        if self.workspace.dynamics is None or change.message is not None:
+            self._apply(change, panel=False)  # no memories, or a new branch from a replay
         if self.workspace.dynamics is None:
-            self._apply(change, panel=False)
             return
         self._recall(self.workspace.dynamics)
 
