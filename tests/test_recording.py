@@ -29,6 +29,7 @@ from tui_hopfield.model.replay_export import (
     write_gif,
     write_json,
 )
+from tui_hopfield.model.rules import Rule
 from tui_hopfield.model.workspace import Workspace
 
 
@@ -126,6 +127,9 @@ def test_energy_and_overlaps_at_every_position_match_a_dense_computation(
         )
         assert np.allclose(cursor.overlaps, xi @ spins / network.n, atol=1e-12)
         assert np.array_equal(recording.grid_at(position), spins)
+    assert np.array_equal(
+        recording.energies(), [recording.energy_at(p) for p in range(len(recording) + 1)]
+    )
 
 
 def test_a_large_recall_seeks_exactly_from_the_checkpoints_and_is_small(monkeypatch):
@@ -295,3 +299,24 @@ def test_another_network_drops_the_recordings_and_says_nothing_of_a_branch():
     workspace.replace(Network(8, 8))
     assert not workspace.recordings and workspace.replay is None
     assert workspace.clear().message is None
+
+
+def test_the_modern_networks_retrieval_is_recorded_step_by_step():
+    rng = np.random.default_rng(8)
+    network = Network(10, 10, Rule("modern"))
+    network.imprint_many(random_patterns(3, 100, rng), ["a", "b", "c"])
+    workspace = Workspace(network, rng)
+    workspace.network.set_state(network.patterns[1])
+    workspace.break_grid("scramble")
+    workspace.start_recall()
+    energies = [workspace.energy()]
+    for _ in workspace.recall_events(workspace.dynamics):
+        energies.append(workspace.dynamics.energy())
+    workspace.finish_recall(workspace.dynamics)
+    recording = workspace.recordings[-1]
+    assert recording.unit == "step" and recording.mode == "modern" and len(recording) >= 1
+    assert np.array_equal(recording.grid_at(len(recording)), workspace.network.state)
+    assert np.allclose(recording.energies(), energies)
+    workspace.replay_move(-len(recording))
+    assert np.array_equal(workspace.network.state, recording.start)
+    assert workspace.energy() == pytest.approx(energies[0])

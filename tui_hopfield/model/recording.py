@@ -332,15 +332,6 @@ class Recording:
             apply_backward(state, self.codes[flips : point.flips])
         return state
 
-    def sweep_of(self, position: int) -> int:
-        """Which sweep (from 1) or step ``position`` lies in (0 at the start)."""
-        position = self._check(position)
-        if self.unit == "step":
-            return position
-        return int(np.searchsorted(np.asarray(self.sweeps, dtype=np.int64), position)) + (
-            1 if position else 0
-        )
-
     def marks(self) -> list[int]:
         """The positions a jump stops at: the start, each sweep's end (or each step), the end."""
         if self.unit == "step":
