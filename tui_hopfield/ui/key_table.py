@@ -111,7 +111,7 @@ KEY_ROWS: tuple[KeyRow, ...] = (
         ),
         "replay the last recall: a flip back / on, a sweep back / on",
         "; the grid, energy and overlaps are the recorded ones there, and an edit or a recall"
-        " from a past point starts a new branch (the last 5 recalls are kept)",
+        " from a past point starts a new branch (the recorded recall stays as it was)",
     ),
     KeyRow(
         ("magnets.replay-play",),
