@@ -15,7 +15,7 @@ from tui_hopfield.ui.app import HopfieldApp
 from tui_hopfield.ui.learning_prompt import Learning
 from tui_hopfield.ui.memory_actions import BACKGROUND_COST
 from tui_hopfield.ui.memory_list import MemoryList
-from tui_hopfield.ui.prompts import NumberPrompt
+from tui_hopfield.ui.prompts import ConfirmPrompt, NumberPrompt
 
 
 def messages(app: HopfieldApp) -> list[str]:
@@ -167,6 +167,11 @@ async def test_undoing_a_forget_under_storkey_learns_in_a_worker(monkeypatch):
         network = app.network
         name = network.names[3]
         screen.post_message(MemoryList.Action(3, "forget", memory=name))
+        for _ in range(100):  # forgetting one memory asks first
+            await pilot.pause()
+            if isinstance(app.screen, ConfirmPrompt) and app.screen.is_mounted:
+                break
+        await pilot.press("y")
         for _ in range(1000):
             await pilot.pause()
             await wait_for_jobs(pilot)

@@ -275,6 +275,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui_hopfield.serve import main as serve_main
 
         return serve_main(argv[1:], check_app_options)
+    if argv and argv[0] == "replay":
+        from tui_hopfield.replay_cli import main as replay_main
+
+        return replay_main(argv[1:])
     if argv and argv[0] in EXPERIMENTS:
         from tui_hopfield.experiments.cli import main as experiment_main
 

@@ -10,7 +10,8 @@ headless tests drive the same calls without Textual.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -28,7 +29,7 @@ from tui_hopfield.model.changes import (
     clamp_temperature,
     plural,
 )
-from tui_hopfield.model.dynamics import Asynchronous, Retrieval, Synchronous
+from tui_hopfield.model.dynamics import Asynchronous, Event, Retrieval, Synchronous
 from tui_hopfield.model.history import (
     GridMemento,
     History,
@@ -47,6 +48,7 @@ from tui_hopfield.model.patterns import (
     library,
     random_spins,
 )
+from tui_hopfield.model.recording import KEPT, Cursor, Recording, recorded
 from tui_hopfield.model.rules import Rule
 from tui_hopfield.model.store import Session
 
@@ -97,6 +99,11 @@ class Workspace:
         """The named state."""
         self.history = History()
         """The steps to undo and redo (``undo``, ``redo``)."""
+        self.recordings: deque[Recording] = deque(maxlen=KEPT)
+        """The last recalls, recorded, the newest last."""
+        self.replay: Cursor | None = None
+        """Where the grid is in the last recording, while it is replayed."""
+        self._branch: str | None = None  # said by the next edit: it left a past point
         self._energy: float | None = None  # the modern network's energy after its retrieval
         self._recall_start: Step | None = None  # the grid and memories before the last recall
         self._saved: SavePoint | None = None
@@ -219,11 +226,18 @@ class Workspace:
         """After the grid was drawn on: the state is ``state`` (``empty`` with no memories)."""
         self._energy = None
         self.state = state if self.network.count else "empty"
-        return Change(changed, self.state, message, **note)
+        return Change(changed, self.state, self._branched(message), **note)
 
     def _named(self, unsettled: str = "drawing", message: str | None = None, **note) -> Change:
         self._energy = None
-        return Change(NOTHING, self.name_state(unsettled), message, **note)
+        return Change(NOTHING, self.name_state(unsettled), self._branched(message), **note)
+
+    def _branched(self, message: str | None) -> str | None:
+        """``message``, after the news that an edit left a past point of a replay."""
+        branch, self._branch = self._branch, None
+        if branch is None:
+            return message
+        return branch if message is None else f"{branch} {message}"
 
     def _grid(self, spins: np.ndarray, label: str | None = None) -> np.ndarray | None:
         """Set the whole grid to ``spins``; return the indices that changed.
@@ -587,6 +601,8 @@ class Workspace:
             self._record(f"overload {added:,} random memories", [before])
         elif not kept:
             self.history.clear()
+        self.recordings.clear()  # they ran on the network replaced
+        self._branch = None
         if (network.rows, network.cols) != (self.network.rows, self.network.cols):
             self.pictures = library(network.rows, network.cols)
         self.network = network
@@ -630,8 +646,26 @@ class Workspace:
         else:
             self.dynamics = Asynchronous(network, self.rng, self.temperature)
         self._energy = self.dynamics.energy() if self.modern else None
+        self.recordings.append(
+            Recording(
+                network.state,
+                network.rows,
+                network.cols,
+                self.energy(),
+                "flip" if isinstance(self.dynamics, Asynchronous) else "step",
+                network.patterns,
+                network.names,
+                network.rule.label,
+                "modern" if self.modern else self.mode,
+                network.revision,
+            )
+        )
         self.state = "recalling"
-        return Change(state=self.state)
+        return Change(state=self.state, message=self._branched(None))
+
+    def recall_events(self, dynamics: Dynamics) -> Iterator[Event]:
+        """The events of ``dynamics`` (just started), recorded in ``recordings[-1]``."""
+        return recorded(dynamics.events(), self.recordings[-1], self.network)
 
     @property
     def modern(self) -> bool:
@@ -651,12 +685,18 @@ class Workspace:
         """Stop the recall running (if any); return whether one was."""
         was = self.dynamics is not None
         self.dynamics = None
+        if was and self.recordings:
+            self.recordings[-1].close(self.network.state)
+        self._end_replay()
         return was
 
     def stopped(self) -> Change:
         """Name the state after a recall stopped by hand."""
         self.stop_recall()
-        return Change(state=self.name_state("stopped"))
+        self.name_state("stopped")
+        if self.recordings:
+            self.recordings[-1].state = self.state
+        return Change(state=self.state)
 
     def finish_recall(self, dynamics: Dynamics) -> Change:
         """After ``dynamics`` ran to its end: name the state (a 2-cycle, the steps taken)."""
@@ -671,6 +711,9 @@ class Workspace:
                 self.state = f"2-cycle after {plural(steps, 'step')}"
             elif self.state.startswith("recalled"):
                 self.state += f" in {plural(steps, 'step')}"
+        if self.recordings:
+            self.recordings[-1].close(self.network.state)
+            self.recordings[-1].state = self.state
         return Change(NOTHING, self.state)
 
     def learn_from_use(self) -> Change:
@@ -699,6 +742,61 @@ class Workspace:
     def energy(self) -> float:
         """The energy shown: the modern network's own after its retrieval, else the grid's."""
         return self._energy if self._energy is not None else self.network.energy()
+
+    # -- replay ---------------------------------------------------------------
+
+    def _end_replay(self) -> None:
+        """Leave the replay; from a past point, the next edit says it starts a new branch."""
+        cursor = self.replay
+        self.replay = None
+        if cursor is not None and cursor.position < len(cursor.recording):
+            self._branch = (
+                f"New branch from {cursor.recording.unit} {cursor.position} of"
+                f" {len(cursor.recording)}: the recorded recall stays as it was."
+            )
+
+    def replay_move(self, steps: int = 0, marks: int = 0) -> Change:
+        """Move the grid ``steps`` positions along the last recall, or ``marks`` sweeps (steps).
+
+        The first move starts the replay at the recall's end. The grid, the energy
+        and the overlaps are those recorded at the new position.
+        """
+        recording = self.recordings[-1] if self.recordings else None
+        if recording is None:
+            return Change(state=self.state, message="Nothing to replay: recall first (r).")
+        if self.recalling:
+            self.stop_recall()
+        if recording.revision != self.network.revision or recording.n != self.network.n:
+            self.replay = None
+            message = "The memories or the rule changed since the last recall: recall again."
+            return Change(state=self.state, message=message)
+        cursor = self.replay
+        if cursor is None or cursor.recording is not recording:
+            if not np.array_equal(self.network.state, recording.grid_at(len(recording))):
+                message = "The grid changed since the last recall: recall again to replay."
+                return Change(state=self.state, message=message)
+            cursor = self.replay = Cursor(recording, len(recording))
+        if marks:
+            stops = recording.marks()
+            here = cursor.position
+            if marks > 0:
+                later = [mark for mark in stops if mark > here]
+                target = later[min(marks, len(later)) - 1] if later else here
+            else:
+                earlier = [mark for mark in stops if mark < here]
+                target = earlier[max(marks, -len(earlier))] if earlier else here
+        else:
+            target = min(max(cursor.position + steps, 0), len(recording))
+        if abs(target - cursor.position) == 1:
+            cursor.forward() if target > cursor.position else cursor.back()
+        else:
+            cursor.seek(target)
+        before = self.network.state.copy()
+        self.network.set_state(cursor.state)
+        self._energy = cursor.energy if recording.mode == "modern" else None
+        self.name_state("drawing")
+        self.state = f"replay {cursor.position}/{len(recording)} \u00b7 {self.state}"
+        return Change(np.flatnonzero(before != self.network.state), self.state)
 
 
 class _Holder:

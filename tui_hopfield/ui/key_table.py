@@ -117,6 +117,26 @@ KEY_ROWS: tuple[KeyRow, ...] = (
         " (the pictures folder when that is read-only); the message gives the path",
     ),
     KeyRow(
+        (
+            "magnets.replay-back",
+            "magnets.replay-on",
+            "magnets.replay-sweep-back",
+            "magnets.replay-sweep-on",
+        ),
+        "replay the last recall: a flip back / on, a sweep back / on",
+        "; the grid, energy and overlaps are the recorded ones there, and an edit or a recall"
+        " from a past point starts a new branch (the recorded recall stays as it was)",
+    ),
+    KeyRow(
+        ("magnets.replay-play",),
+        "replay: play the last recall on from here at the recall speed, or pause",
+        " (at its end: again from the start)",
+    ),
+    KeyRow(
+        ("magnets.export-recall",),
+        "export the last recall as an animated GIF (`recall.gif` in the current folder)",
+    ),
+    KeyRow(
         ("magnets.glyphs",),
         "glyphs instead of colours: north a full block, south blank",
         " (on by itself when `NO_COLOR` is set)",

@@ -47,6 +47,7 @@ from tui_hopfield.ui.memory_list import MemoryList
 from tui_hopfield.ui.message_line import MessageLine
 from tui_hopfield.ui.overload import OverloadActions
 from tui_hopfield.ui.recall_runner import RecallRunner
+from tui_hopfield.ui.replay_actions import ReplayActions
 from tui_hopfield.ui.screen_layout import (
     COMPACT_HEIGHT,
     NARROW_SIDE,
@@ -117,6 +118,7 @@ BUTTON_ACTIONS = {
 class MagnetsScreen(
     MemoryActions,
     RecallRunner,
+    ReplayActions,
     SessionActions,
     OverloadActions,
     LearningActions,

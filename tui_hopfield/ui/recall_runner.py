@@ -48,8 +48,9 @@ class RecallRunner:
             self._apply(self.workspace.stopped())
             return
         change = self.workspace.start_recall()
+        if self.workspace.dynamics is None or change.message is not None:
+            self._apply(change, panel=False)  # no memories, or a new branch from a replay
         if self.workspace.dynamics is None:
-            self._apply(change, panel=False)
             return
         self._recall(self.workspace.dynamics)
 
@@ -61,7 +62,7 @@ class RecallRunner:
         for a moment (``step_seconds``) before the next.
         """
         workspace = self.workspace
-        events = dynamics.events()
+        events = workspace.recall_events(dynamics)
         network = workspace.network
         modern = workspace.modern
         start_energy = workspace.energy()

@@ -1,0 +1,135 @@
+"""Replay on screen: step along the last recall a flip or a sweep at a time, export it as a GIF."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from time import monotonic
+
+from textual import work
+from textual.color import Color, ColorParseError
+
+from tui_hopfield.model.errors import ModelError
+from tui_hopfield.model.recording import Recording
+from tui_hopfield.model.replay_export import NORTH, SOUTH, write_gif
+
+FPS = 30
+"""Frames a second at most while a replay plays."""
+GIF_STEM = "recall"
+"""The exported GIF is ``recall.gif`` in the current folder, or ``recall-2.gif``... if taken."""
+
+
+def free_name(folder: Path, stem: str, suffix: str) -> Path:
+    """``stem + suffix`` in ``folder``, or ``stem-2``, ``stem-3``... the first name not taken."""
+    path = folder / f"{stem}{suffix}"
+    number = 2
+    while path.exists() or path.is_symlink():
+        path = folder / f"{stem}-{number}{suffix}"
+        number += 1
+    return path
+
+
+class ReplayActions:
+    """A mixin for the main screen: the timeline of the last recall, and its GIF.
+
+    ``,`` and ``.`` step back and on by one flip (one step of a synchronous
+    recall), ``<`` and ``>`` by a sweep; the workspace moves the grid there
+    (``Workspace.replay_move``) and the grid, the energy, the overlaps and the
+    state follow. A recall running is stopped first. ``;`` plays the recording on
+    from where it is (from the start, at its end) at the recall speed, and pauses it.
+    """
+
+    @property
+    def replaying(self) -> bool:
+        """Whether a replay is playing."""
+        return any(worker.group == "replay" and not worker.is_finished for worker in self.workers)
+
+    def action_replay(self, steps: int) -> None:
+        """Move ``steps`` positions along the last recall (negative: back)."""
+        self._stop_recall()
+        self.workers.cancel_group(self, "replay")
+        self._apply(self.workspace.replay_move(steps))
+
+    def action_replay_sweep(self, sweeps: int) -> None:
+        """Move ``sweeps`` sweeps (steps, for a synchronous recall) along the last recall."""
+        self._stop_recall()
+        self.workers.cancel_group(self, "replay")
+        self._apply(self.workspace.replay_move(marks=sweeps))
+
+    def action_replay_play(self) -> None:
+        """Play the last recall on from here at the recall speed, or pause the one playing."""
+        if self.replaying:
+            self.workers.cancel_group(self, "replay")
+            return
+        self._stop_recall()
+        workspace = self.workspace
+        change = workspace.replay_move(0)
+        cursor = workspace.replay
+        if cursor is None:
+            self._apply(change)
+            return
+        if cursor.position == len(cursor.recording):
+            change = workspace.replay_move(-cursor.position)  # at the end: play it again
+        self._apply(change)
+        self._play(cursor)
+
+    @work(exclusive=True, group="replay")
+    async def _play(self, cursor) -> None:
+        """Move ``cursor`` on, ``speed`` positions a second (instant: to the end at once)."""
+        workspace = self.workspace
+        credit = 0.0
+        last = monotonic()
+        while workspace.replay is cursor and cursor.position < len(cursor.recording):
+            await asyncio.sleep(1 / FPS)
+            now = monotonic()
+            speed = workspace.speed
+            if speed == 0:
+                steps = len(cursor.recording) - cursor.position
+            else:
+                credit = min(credit + speed * (now - last), max(1.0, speed / FPS * 2))
+                steps = int(credit)
+                credit -= steps
+            last = now
+            if steps and workspace.replay is cursor:
+                self._apply(workspace.replay_move(steps))
+
+    def action_export_recall(self) -> None:
+        """Write the last recall as an animated GIF in the current folder; name the file."""
+        recordings = self.workspace.recordings
+        if not recordings:
+            self.notify("Nothing to export: recall first (r).", title="No recall")
+            return
+        if self.recalling:
+            self._stop_recall()
+            self._apply(self.workspace.stopped())
+        recording = recordings[-1]
+        path = free_name(Path.cwd(), GIF_STEM, ".gif")
+        self._write_recall_gif(recording, path, self._magnet_colour("north", NORTH),
+                               self._magnet_colour("south", SOUTH))  # fmt: skip
+
+    def _magnet_colour(self, pole: str, default: tuple[int, int, int]) -> tuple[int, int, int]:
+        """The theme's colour of ``pole`` (``$magnet-north``), as the grid shows it."""
+        try:
+            return Color.parse(self.app.get_css_variables()[f"magnet-{pole}"]).rgb
+        except (KeyError, ColorParseError):
+            return default
+
+    @work(thread=True, exclusive=True, group="export-recall")
+    def _write_recall_gif(
+        self,
+        recording: Recording,
+        path: Path,
+        north: tuple[int, int, int],
+        south: tuple[int, int, int],
+    ) -> None:
+        """Write the GIF in a thread (a large grid takes a second); say where it went."""
+        try:
+            written = write_gif(recording, path, north=north, south=south)
+        except ModelError as error:
+            self.app.call_from_thread(
+                self.notify, str(error), title="Not exported", severity="error"
+            )
+            return
+        self.app.call_from_thread(
+            self.notify, f"Exported the last recall to {written}.", title="GIF", timeout=6
+        )
