@@ -336,3 +336,19 @@ async def test_a_message_during_a_dialog_is_a_toast_there_and_stays_on_the_line_
         await settle(pilot)
         assert app.screen is screen and not screen.query(Toast)
         assert "no such file" in drawn_text(screen.messages)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_footer_shows_every_key_it_names_whole(size):
+    app = HopfieldApp(seed=1)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        footer = app.magnets.query_one("Footer")
+        keys = [key for key in footer.query("FooterKey") if key.display]
+        assert keys
+        for key in keys:  # each key and its description drawn whole, inside the footer
+            assert key.region.right <= footer.region.right, key.description
+            assert key.region.width >= len(key.key_display + key.description) + 1
+            for other in keys:  # the palette's key, docked right, covers none of them
+                assert other is key or not key.region.overlaps(other.region), key.description
+        assert footer.virtual_size.width <= footer.region.width

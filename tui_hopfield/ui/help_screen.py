@@ -78,7 +78,7 @@ valley: the picture it remembers.
   the update of attention. One step, usually; the grid shows the continuous
   state in shades; `beta` (on screen) sharpens or blends the memories.
 
-**Update modes**: async flips one spin at a time (the energy only falls);
+**Update modes**: async flips one spin at a time (at T = 0 the energy never rises);
 sync updates every spin at once, as `s = sign(W s)` does, counts its steps, and
 may end in a 2-cycle, which is named.
 

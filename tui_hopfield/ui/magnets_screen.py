@@ -98,6 +98,10 @@ class Body(Horizontal):
             screen.arrange_body(event.size)
 
 
+COMPACT_FOOTER_WIDTH = 100
+"""Terminals narrower than this get the footer's compact style (no padding around keys)."""
+
+
 class ToolButton(Button, can_focus=False):
     """A button for the mouse that leaves the keyboard focus on the grid."""
 
@@ -342,6 +346,8 @@ class MagnetsScreen(
         # Styles of single widgets, not classes of the screen: a class of the screen
         # restyles every widget on it.
         self.query_one(Header).display = height >= HEADER_HEIGHT
+        # Below 100 columns the footer's keys sit closer, so that "? Help" still fits.
+        self.query_one(Footer).compact = width < COMPACT_FOOTER_WIDTH
         # Arranged before Textual lays the screen out for the new size, so a resize
         # costs one layout, not two (the body's own resize corrects a wrong guess).
         self.arrange_body(self._body_size(event.size))
