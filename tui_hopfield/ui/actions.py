@@ -437,6 +437,15 @@ ACTIONS: tuple[Action, ...] = (
         help="Every key and mouse action",
     ),
     Action("app.quit", "ctrl+q", "quit", "Quit", "app", footer=True, priority=True),
+    Action(
+        "app.screenshot",
+        "ctrl+d",
+        "screenshot",
+        "Screenshot",
+        "app",
+        palette="Screenshot of the screen as SVG",
+        help="The screen as it is, screenshot.svg in the current folder",
+    ),
     # The help screen and the lab.
     Action("help.close", "escape,q,question_mark", "dismiss", "Close", "help", footer=True),
     Action("lab.back", "escape", "back", "Back", "lab", footer=True),

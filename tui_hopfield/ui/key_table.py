@@ -123,6 +123,11 @@ KEY_ROWS: tuple[KeyRow, ...] = (
         "export the last recall as an animated GIF (`recall.gif` in the current folder)",
     ),
     KeyRow(
+        ("app.screenshot",),
+        "a screenshot of the screen as SVG (`screenshot.svg` in the current folder)",
+        "; on every screen, and in the command palette as Textual's own Screenshot too",
+    ),
+    KeyRow(
         ("magnets.glyphs",),
         "glyphs instead of colours: north a full block, south blank",
         " (on by itself when `NO_COLOR` is set)",

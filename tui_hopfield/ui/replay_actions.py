@@ -12,21 +12,12 @@ from textual.color import Color, ColorParseError
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.recording import Recording
 from tui_hopfield.model.replay_export import NORTH, SOUTH, write_gif
+from tui_hopfield.ui.screen_export import free_name
 
 FPS = 30
 """Frames a second at most while a replay plays."""
 GIF_STEM = "recall"
 """The exported GIF is ``recall.gif`` in the current folder, or ``recall-2.gif``... if taken."""
-
-
-def free_name(folder: Path, stem: str, suffix: str) -> Path:
-    """``stem + suffix`` in ``folder``, or ``stem-2``, ``stem-3``... the first name not taken."""
-    path = folder / f"{stem}{suffix}"
-    number = 2
-    while path.exists() or path.is_symlink():
-        path = folder / f"{stem}-{number}{suffix}"
-        number += 1
-    return path
 
 
 class ReplayActions:
