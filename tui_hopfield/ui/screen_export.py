@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from rich.console import Console
+from textual._compositor import LayoutUpdate
 from textual.app import App
 
 from tui_hopfield.model.errors import ModelError
@@ -48,9 +49,17 @@ def current_folder() -> Path:
         ) from None
 
 
-def screen_text(app: App) -> str:
-    """The current screen as ANSI text: ``CLEAR``, then each line at its place, styled."""
-    width, height = app.size
+def screen_update(app: App) -> LayoutUpdate:
+    """The compositor's full update of the current screen: its lines as strips (immutable,
+    so ``update_text`` may turn them into text in another thread)."""
+    # As App.export_screenshot renders it (textual 8.2.8), segments of one style joined.
+    return app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens, simplify=True
+    )
+
+
+def update_text(update: LayoutUpdate, width: int, height: int) -> str:
+    """``CLEAR``, then each line of ``update`` at its place, styled in true colour."""
     console = Console(
         width=width,
         height=height,
@@ -60,11 +69,12 @@ def screen_text(app: App) -> str:
         legacy_windows=False,
         safe_box=False,
     )
-    # As App.export_screenshot renders it (textual 8.2.8), segments of one style joined.
-    update = app.screen._compositor.render_update(
-        full=True, screen_stack=app._background_screens, simplify=True
-    )
     return CLEAR + update.render_segments(console)
+
+
+def screen_text(app: App) -> str:
+    """The current screen as ANSI text: ``CLEAR``, then each line at its place, styled."""
+    return update_text(screen_update(app), *app.size)
 
 
 def save_screenshot(app: App, folder: Path | None = None) -> Path:
