@@ -192,3 +192,29 @@ async def test_apostrophe_picks_an_older_recall_for_the_replay_keys_and_the_expo
         await pilot.pause()
         assert "it exports, not replays" in messages(app)[-1]
         assert np.array_equal(workspace.network.state, grid)
+
+
+async def test_the_palette_offers_each_recall_kept_and_picks_it():
+    app = HopfieldApp(16, 16, seed=8)
+    async with app.run_test(size=(100, 30)) as pilot:
+        workspace = app.magnets.workspace
+        await pilot.press("1", "b")
+        await recall_to_the_end(pilot)
+        await pilot.press("b")
+        await recall_to_the_end(pilot)
+        first, second = workspace.recordings
+        commands = {
+            command.title: command
+            for command in app.get_system_commands(app.magnets)
+            if command.title.startswith("Replay recall")
+        }
+        assert sorted(commands) == [
+            f"Replay recall 1 of 2 (1 older than the newest): {len(first)} flips, {first.state}",
+            f"Replay recall 2 of 2 (the newest): {len(second)} flips, {second.state}",
+        ]
+        (oldest,) = [command for title, command in commands.items() if "1 of 2" in title]
+        oldest.callback()
+        await pilot.pause()
+        assert workspace.replayed is first and workspace.replay.recording is first
+        assert np.array_equal(workspace.network.state, first.grid_at(len(first)))
+        assert messages(app)[-1].startswith("Picked recall 1 of 2")

@@ -81,3 +81,18 @@ async def test_a_current_folder_gone_is_refused_with_a_message(tmp_path, monkeyp
         await pilot.press("ctrl+d")
         await wait_for(pilot, lambda: messages(app))
         assert any("the current folder is gone" in message for message in messages(app))
+
+
+async def test_textuals_own_screenshot_command_writes_atomically_here_too(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = HopfieldApp(16, 16, seed=1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("question_mark")  # the help screen: Textual's Screenshot command
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
+        (command,) = [c for c in app.get_system_commands(app.screen) if c.title == "Screenshot"]
+        command.callback()
+        await wait_for(pilot, lambda: (tmp_path / "screenshot.svg").exists())
+        assert "Red is north" in (tmp_path / "screenshot.svg").read_text().replace("&#160;", " ")
+        assert any("Saved the screen to" in message for message in messages(app))
+        titles = [c.title for c in app.get_system_commands(app.magnets)]
+        assert "Screenshot" not in titles and "Screenshot of the screen as SVG" in titles

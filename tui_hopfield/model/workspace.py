@@ -564,12 +564,14 @@ class Workspace:
         return self.recordings[-1] if self.recordings else None
 
     def describe_recording(self, recording: Recording) -> str:
-        """``recall 3 of 5 (the newest)``: where ``recording`` is among those kept."""
+        """``recall 3 of 5 (2 older than the newest): 251 flips, recalled smile``: where
+        ``recording`` is among those kept, how long it is and how it ended."""
         kept = list(self.recordings)
         number = next(k for k, other in enumerate(kept) if other is recording) + 1
         older = len(kept) - number
         age = "the newest" if not older else f"{older} older than the newest"
-        return f"recall {number} of {len(kept)} ({age})"
+        ended = f", {recording.state}" if recording.state else ""
+        return f"recall {number} of {len(kept)} ({age}): {len(recording)} {recording.unit}s{ended}"
 
     def pick_recording(self, step: int = 1) -> Change:
         """Pick the next older kept recording (``step`` -1: newer), cycling, to replay and export.
@@ -580,16 +582,21 @@ class Workspace:
         current = self.replayed
         if current is None:
             return Change(state=self.state, message="Nothing to replay: recall first (r).")
-        if self.recalling:
-            self.stop_recall()
         kept = list(self.recordings)
         index = next(k for k, other in enumerate(kept) if other is current)
-        recording = kept[(index - step) % len(kept)]
+        return self.pick_recording_at((index - step) % len(kept))
+
+    def pick_recording_at(self, index: int) -> Change:
+        """Pick kept recording ``index`` (0: the oldest) to replay and export (as
+        ``pick_recording``)."""
+        kept = list(self.recordings)
+        if not 0 <= index < len(kept):
+            return Change(state=self.state, message="That recall is no longer kept.")
+        if self.recalling:
+            self.stop_recall()
+        recording = kept[index]
         self.picked = None if recording is kept[-1] else recording
-        what = (
-            f"Picked {self.describe_recording(recording)}: {len(recording)} {recording.unit}s"
-            f"{', ' + recording.state if recording.state else ''}."
-        )
+        what = f"Picked {self.describe_recording(recording)}."
         if recording.revision != self.network.revision or recording.n != self.network.n:
             self._end_replay()
             message = f"{what} It ran on other memories or another rule: it exports, not replays."

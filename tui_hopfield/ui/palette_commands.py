@@ -19,6 +19,11 @@ PICTURE_COMMAND = ("Imprint picture: {name}", "Show {name} and imprint it")
 """The palette's title and help for each built-in picture."""
 EXPORT_COMMAND = ("Export memory: {name}", "Save {name} as a PNG")
 """The palette's title and help for each memory."""
+RECALL_COMMAND = (
+    "Replay {name}",
+    "Pick it for the replay keys and the exports (' picks the next older)",
+)
+"""The palette's title and help for each recall kept (``Replay recall 2 of 5 (...): ...``)."""
 
 
 def palette_actions(screen: str) -> list[Action]:
@@ -56,16 +61,24 @@ class MainScreen(Protocol):
     def action_export(self, index: int = -1) -> None:
         """Export the grid, or memory ``index``, as a PNG."""
 
+    def action_replay_pick_at(self, index: int) -> None:
+        """Pick kept recall ``index`` for the replay keys and the exports."""
+
+    def recall_names(self) -> list[str]:
+        """A name for each recall kept, the oldest first."""
+        ...
+
 
 def palette_commands(app: App[object], screen: MainScreen) -> Iterator[SystemCommand]:
     """The palette's commands on the main screen ``screen``, from the table: its actions,
-    the app's, and one per built-in picture and one per memory."""
+    the app's, and one per built-in picture, one per memory and one per recall kept."""
     for target, name in ((screen, "magnets"), (app, "app")):
         for action in palette_actions(name):
             yield SystemCommand(action.palette, action.palette_help, runner(target, action))
     pictures = [picture.name for picture in screen.pictures]
     yield from _per_item(PICTURE_COMMAND, pictures, screen.action_picture)
     yield from _per_item(EXPORT_COMMAND, screen.network.names, screen.action_export)
+    yield from _per_item(RECALL_COMMAND, screen.recall_names(), screen.action_replay_pick_at)
 
 
 def _per_item(

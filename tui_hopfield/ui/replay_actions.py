@@ -98,6 +98,18 @@ class ReplayActions:
         self.workers.cancel_group(self, "replay")
         self._apply(self.workspace.pick_recording())
 
+    def recall_names(self) -> list[str]:
+        """``recall 2 of 5 (3 older than the newest): 251 flips, recalled smile`` for each
+        recall kept, the oldest first (the command palette's)."""
+        workspace = self.workspace
+        return [workspace.describe_recording(recording) for recording in workspace.recordings]
+
+    def action_replay_pick_at(self, index: int) -> None:
+        """Pick kept recall ``index`` (0: the oldest) for the replay keys and the exports."""
+        self._stop_recall()
+        self.workers.cancel_group(self, "replay")
+        self._apply(self.workspace.pick_recording_at(index))
+
     def action_export_recall(self) -> None:
         """Write the recall (the last, or the one picked) as an animated GIF in the current
         folder; name the file."""
