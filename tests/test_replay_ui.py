@@ -144,3 +144,77 @@ async def test_a_recall_from_a_past_point_says_it_starts_a_new_branch():
         assert any(message.startswith("New branch from flip") for message in messages(app))
         recordings = app.magnets.workspace.recordings
         assert len(recordings) == 2 and recordings[0] is first
+
+
+async def test_apostrophe_picks_an_older_recall_for_the_replay_keys_and_the_exports(
+    tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    app = HopfieldApp(16, 16, seed=7)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.magnets
+        workspace = screen.workspace
+        await pilot.press("1", "b")
+        await recall_to_the_end(pilot)
+        await pilot.press("b")
+        await recall_to_the_end(pilot)
+        await pilot.press("f")
+        await recall_to_the_end(pilot)
+        first, second, third = workspace.recordings
+        await pilot.press("apostrophe")
+        await pilot.pause()
+        assert messages(app)[-1].startswith("Picked recall 2 of 3 (1 older than the newest)")
+        assert workspace.replayed is second and workspace.replay.recording is second
+        assert np.array_equal(workspace.network.state, second.grid_at(len(second)))
+        await pilot.press("comma")  # the replay keys step the recall picked
+        assert workspace.replay.position == len(second) - 1
+        assert np.array_equal(workspace.network.state, second.grid_at(len(second) - 1))
+        await pilot.pause()
+        assert abs(screen.snapshot.energy - second.energy_at(len(second) - 1)) < 1e-9
+        await pilot.press("ctrl+g")  # and the exports write it
+        for _ in range(500):
+            if any(message.startswith("Exported") for message in messages(app)):
+                break
+            await pilot.pause(0.01)
+        with Image.open(tmp_path / "recall.gif") as image:
+            assert image.n_frames == min(120, len(second) + 1)
+        await pilot.press("apostrophe")
+        assert workspace.replayed is first
+        await pilot.press("apostrophe")  # cycling: back to the newest
+        assert workspace.replayed is third and workspace.picked is None
+        assert np.array_equal(workspace.network.state, third.grid_at(len(third)))
+        await pilot.press("apostrophe", "b")
+        await recall_to_the_end(pilot)  # a new recall is the one replayed
+        assert workspace.replayed is workspace.recordings[-1] and workspace.picked is None
+        await pilot.press("2")  # new memories: the older recalls export, not replay
+        grid = workspace.network.state.copy()
+        await pilot.press("apostrophe")
+        await pilot.pause()
+        assert "it exports, not replays" in messages(app)[-1]
+        assert np.array_equal(workspace.network.state, grid)
+
+
+async def test_the_palette_offers_each_recall_kept_and_picks_it():
+    app = HopfieldApp(16, 16, seed=8)
+    async with app.run_test(size=(100, 30)) as pilot:
+        workspace = app.magnets.workspace
+        await pilot.press("1", "b")
+        await recall_to_the_end(pilot)
+        await pilot.press("b")
+        await recall_to_the_end(pilot)
+        first, second = workspace.recordings
+        commands = {
+            command.title: command
+            for command in app.get_system_commands(app.magnets)
+            if command.title.startswith("Replay recall")
+        }
+        assert sorted(commands) == [
+            f"Replay recall 1 of 2 (1 older than the newest): {len(first)} flips, {first.state}",
+            f"Replay recall 2 of 2 (the newest): {len(second)} flips, {second.state}",
+        ]
+        (oldest,) = [command for title, command in commands.items() if "1 of 2" in title]
+        oldest.callback()
+        await pilot.pause()
+        assert workspace.replayed is first and workspace.replay.recording is first
+        assert np.array_equal(workspace.network.state, first.grid_at(len(first)))
+        assert messages(app)[-1].startswith("Picked recall 1 of 2")

@@ -2,10 +2,11 @@
 
 The session's grid (broken first with ``--break``, if asked) is recalled under
 its own rule, update mode and temperature, every flip recorded, and the
-recording written as an animated GIF (``--gif``) and/or the path as data
-(``--csv``, ``--json``). Bad arguments exit with the usage and status 2; a
-session that cannot be opened or a file that cannot be written with one line
-and status 1.
+recording written as an animated GIF (``--gif``), the path as data
+(``--csv``, ``--json``) and/or an asciicast of the app's screen replaying it
+(``--cast``: the app runs headless, ``ui.headless_cast``). Bad arguments exit
+with the usage and status 2; a session that cannot be opened or a file that
+cannot be written with one line and status 1.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from tui_hopfield.argtypes import number, seed
-from tui_hopfield.model.changes import plural
+from tui_hopfield.argtypes import grid_size, number, seed
+from tui_hopfield.model.asciicast import checked_path
+from tui_hopfield.model.changes import DEFAULT_SPEED, SPEEDS, plural
 from tui_hopfield.model.dynamics import SweepDone
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.noise import BREAKS
@@ -36,6 +38,10 @@ from tui_hopfield.model.workspace import Workspace
 
 MAX_SWEEPS = 50
 """A hot recall (T > 0) never settles: it is recorded for this many sweeps by default."""
+CAST_SIZE = (120, 40)
+"""The terminal of ``--cast`` by default: columns and lines."""
+MIN_CAST_SIZE = (60, 16)
+"""The smallest terminal the app's screen works in (``magnets_screen.MIN_WIDTH``...)."""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -52,6 +58,30 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--gif", type=Path, metavar="FILE", help="write an animated GIF")
     parser.add_argument("--csv", type=Path, metavar="FILE", help="write the path as CSV")
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the path as JSON")
+    parser.add_argument(
+        "--cast",
+        type=Path,
+        metavar="FILE",
+        help="write an asciicast (.cast) of the app's screen replaying the recall",
+    )
+    parser.add_argument(
+        "--cast-size",
+        type=grid_size(MIN_CAST_SIZE[1], 1000, "columns and lines"),
+        default=CAST_SIZE,
+        metavar="COLSxLINES",
+        help=f"the terminal of the asciicast (default: {CAST_SIZE[0]}x{CAST_SIZE[1]})",
+    )
+    parser.add_argument(
+        "--speed",
+        type=int,
+        choices=SPEEDS,
+        default=SPEEDS[DEFAULT_SPEED],
+        metavar="N",
+        help=(
+            "the asciicast's pace: flips (steps) a second, one of"
+            f" {', '.join(map(str, SPEEDS))} (0: instant; default: {SPEEDS[DEFAULT_SPEED]})"
+        ),
+    )
     parser.add_argument(
         "--break",
         dest="how",
@@ -120,9 +150,13 @@ def main(argv: Sequence[str]) -> int:
     """Run ``tui-hopfield replay``; return the exit status."""
     arguments = parser()
     args = arguments.parse_args(list(argv))
-    if args.gif is None and args.csv is None and args.json is None:
-        arguments.error("say what to write: --gif FILE, --csv FILE and/or --json FILE")
+    if all(path is None for path in (args.gif, args.csv, args.json, args.cast)):
+        arguments.error("say what to write: --gif FILE, --csv FILE, --json FILE and/or --cast FILE")
+    if args.cast_size[0] < MIN_CAST_SIZE[0]:
+        arguments.error(f"--cast-size: the app needs at least {MIN_CAST_SIZE[0]} columns")
     try:
+        if args.cast is not None:
+            checked_path(args.cast)  # a bad name is said before the recall, not after
         session = load(args.session)
         network = session.network()
         workspace = Workspace(
@@ -148,6 +182,19 @@ def main(argv: Sequence[str]) -> int:
                 )
             else:
                 written = write(recording, path)
+            print(f"wrote {written}")
+        if args.cast is not None:
+            from tui_hopfield.ui.headless_cast import write_cast_headless  # Textual: only here
+
+            written = write_cast_headless(
+                workspace.network,
+                recording,
+                args.cast,
+                size=args.cast_size,
+                speed=args.speed,
+                temperature=workspace.temperature,
+                mode=workspace.mode,
+            )
             print(f"wrote {written}")
     except ModelError as error:
         print(f"tui-hopfield replay: {error}", file=sys.stderr)

@@ -103,6 +103,8 @@ class Workspace:
         """The last recalls, recorded, the newest last."""
         self.replay: Cursor | None = None
         """Where the grid is in the last recording, while it is replayed."""
+        self.picked: Recording | None = None
+        """The older recording picked to replay and export (``pick_recording``), or None."""
         self._branch: str | None = None  # said by the next edit: it left a past point
         self._energy: float | None = None  # the modern network's energy after its retrieval
         self._recall_start: Step | None = None  # the grid and memories before the last recall
@@ -607,6 +609,7 @@ class Workspace:
             self.pictures = library(network.rows, network.cols)
         self.network = network
         self._energy = None
+        self.picked = None
         if verdict is None:
             return Change(None, self.name_state("drawing"))
         self.state = "drawing" if verdict.kind is Kind.UNSETTLED else verdict.label
@@ -646,6 +649,7 @@ class Workspace:
         else:
             self.dynamics = Asynchronous(network, self.rng, self.temperature)
         self._energy = self.dynamics.energy() if self.modern else None
+        self.picked = None  # the new recall is the one replayed
         self.recordings.append(
             Recording(
                 network.state,
@@ -755,13 +759,65 @@ class Workspace:
                 f" {len(cursor.recording)}: the recorded recall stays as it was."
             )
 
+    @property
+    def replayed(self) -> Recording | None:
+        """The recording the replay and the exports act on: the one picked, else the newest."""
+        if self.picked is not None and any(kept is self.picked for kept in self.recordings):
+            return self.picked
+        return self.recordings[-1] if self.recordings else None
+
+    def describe_recording(self, recording: Recording) -> str:
+        """``recall 3 of 5 (2 older than the newest): 251 flips, recalled smile``: where
+        ``recording`` is among those kept, how long it is and how it ended."""
+        kept = list(self.recordings)
+        number = next(k for k, other in enumerate(kept) if other is recording) + 1
+        older = len(kept) - number
+        age = "the newest" if not older else f"{older} older than the newest"
+        ended = f", {recording.state}" if recording.state else ""
+        return f"recall {number} of {len(kept)} ({age}): {len(recording)} {recording.unit}s{ended}"
+
+    def pick_recording(self, step: int = 1) -> Change:
+        """Pick the next older kept recording (``step`` -1: newer), cycling, to replay and export.
+
+        Its replay starts at its end, the grid as it ended there; one that ran on
+        other memories or another rule is picked for the exports only, the grid stays.
+        """
+        current = self.replayed
+        if current is None:
+            return Change(state=self.state, message="Nothing to replay: recall first (r).")
+        kept = list(self.recordings)
+        index = next(k for k, other in enumerate(kept) if other is current)
+        return self.pick_recording_at((index - step) % len(kept))
+
+    def pick_recording_at(self, index: int) -> Change:
+        """Pick kept recording ``index`` (0: the oldest) to replay and export (as
+        ``pick_recording``)."""
+        kept = list(self.recordings)
+        if not 0 <= index < len(kept):
+            return Change(state=self.state, message="That recall is no longer kept.")
+        if self.recalling:
+            self.stop_recall()
+        recording = kept[index]
+        self.picked = None if recording is kept[-1] else recording
+        what = f"Picked {self.describe_recording(recording)}."
+        if recording.revision != self.network.revision or recording.n != self.network.n:
+            self._end_replay()
+            message = f"{what} It ran on other memories or another rule: it exports, not replays."
+            return Change(state=self.state, message=self._branched(message))
+        self._end_replay()
+        self._branch = None  # the grid goes to the recall picked: no edit from a past point
+        self.replay = Cursor(recording, len(recording))
+        change = self._show_replay(self.replay)
+        return Change(change.changed, change.state, f"{what} The replay keys and exports use it.")
+
     def replay_move(self, steps: int = 0, marks: int = 0) -> Change:
-        """Move the grid ``steps`` positions along the last recall, or ``marks`` sweeps (steps).
+        """Move the grid ``steps`` positions along the recall replayed, or ``marks`` sweeps
+        (steps): the last recall, or the one picked (``pick_recording``).
 
         The first move starts the replay at the recall's end. The grid, the energy
         and the overlaps are those recorded at the new position.
         """
-        recording = self.recordings[-1] if self.recordings else None
+        recording = self.replayed
         if recording is None:
             return Change(state=self.state, message="Nothing to replay: recall first (r).")
         if self.recalling:
@@ -791,6 +847,11 @@ class Workspace:
             cursor.forward() if target > cursor.position else cursor.back()
         else:
             cursor.seek(target)
+        return self._show_replay(cursor)
+
+    def _show_replay(self, cursor: Cursor) -> Change:
+        """Put the grid, the energy and the state where ``cursor`` is in its recording."""
+        recording = cursor.recording
         before = self.network.state.copy()
         self.network.set_state(cursor.state)
         self._energy = cursor.energy if recording.mode == "modern" else None

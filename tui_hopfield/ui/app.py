@@ -46,6 +46,7 @@ from tui_hopfield.ui.magnets_screen import MagnetsScreen
 from tui_hopfield.ui.palette_commands import colour_commands, palette_commands
 from tui_hopfield.ui.prompts import UnsavedPrompt
 from tui_hopfield.ui.recovery_prompt import RecoveryPrompt, describe
+from tui_hopfield.ui.screen_export import save_screenshot
 from tui_hopfield.ui.settings import check_name, keymap
 from tui_hopfield.ui.theme import PALETTES, PaletteApp
 
@@ -59,6 +60,8 @@ NARROW = 60
 three buttons squeezed to no width crashed Textual's text wrapping (18-24 columns).
 The class is on the app, not a screen breakpoint: a screen gets its breakpoint classes
 only at its first resize, after its first layout."""
+SCREENSHOT_WAITS = 20
+"""Repaints a screenshot waits at most for the command palette to close."""
 
 
 class HopfieldApp(PaletteApp[None]):
@@ -529,10 +532,39 @@ class HopfieldApp(PaletteApp[None]):
         )
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            # Textual's own Screenshot (ours, atomic: deliver_screenshot) is the table's here.
+            if command.title != "Screenshot" or not isinstance(screen, MagnetsScreen):
+                yield command
         if not isinstance(screen, MagnetsScreen):
             return
         yield from palette_commands(self, screen)
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save an SVG screenshot of the screen in the current folder, atomically; name it.
+
+        From the command palette the palette is still closing: the shot waits for it
+        to be gone (a few repaints at most), so it shows the screen under it.
+        """
+        self._shoot_screen(SCREENSHOT_WAITS)
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Textual's Screenshot command (and ``action_screenshot``): ours, atomic."""
+        self._shoot_screen(SCREENSHOT_WAITS)
+        return None
+
+    def _shoot_screen(self, waits: int) -> None:
+        if waits and isinstance(self.screen, CommandPalette):
+            self.call_after_refresh(self._shoot_screen, waits - 1)
+            return
+        try:
+            written = save_screenshot(self)
+        except ModelError as error:
+            self.notify(str(error), title="No screenshot", severity="error")
+            return
+        self.notify(f"Saved the screen to {written}.", title="Screenshot", timeout=6)
 
     @property
     def version(self) -> str:

@@ -137,6 +137,21 @@ KEY_ROWS: tuple[KeyRow, ...] = (
         "export the last recall as an animated GIF (`recall.gif` in the current folder)",
     ),
     KeyRow(
+        ("magnets.export-cast",),
+        "export the last recall as an asciicast: replayed on screen into `recall.cast`",
+        " (the screen itself, sampled to 60 frames, at the recall speed; asciinema plays it)",
+    ),
+    KeyRow(
+        ("magnets.replay-pick",),
+        "pick an older recall of the last 5 (again: the next older, cycling)",
+        "; the replay keys and the exports then act on it, until the next recall",
+    ),
+    KeyRow(
+        ("app.screenshot",),
+        "a screenshot of the screen as SVG (`screenshot.svg` in the current folder)",
+        "; on every screen, and in the command palette as Textual's own Screenshot too",
+    ),
+    KeyRow(
         ("magnets.glyphs",),
         "glyphs instead of colours: north a full block, south blank",
         " (on by itself when `NO_COLOR` is set)",

@@ -24,6 +24,11 @@ COLOURS_COMMAND = ("Magnet colours: {title}", "{help}")
 """The palette's title and help for each magnet palette (``theme.PALETTES``)."""
 IN_USE = " (in use)"
 """Added to the help of the magnet palette in use, in the list of them."""
+RECALL_COMMAND = (
+    "Replay {name}",
+    "Pick it for the replay keys and the exports (' picks the next older)",
+)
+"""The palette's title and help for each recall kept (``Replay recall 2 of 5 (...): ...``)."""
 
 
 def palette_actions(screen: str) -> list[Action]:
@@ -61,6 +66,13 @@ class MainScreen(Protocol):
     def action_export(self, index: int = -1) -> None:
         """Export the grid, or memory ``index``, as a PNG."""
 
+    def action_replay_pick_at(self, index: int) -> None:
+        """Pick kept recall ``index`` for the replay keys and the exports."""
+
+    def recall_names(self) -> list[str]:
+        """A name for each recall kept, the oldest first."""
+        ...
+
 
 def colour_commands(app: PaletteApp[object], *, mark: bool = False) -> list[SystemCommand]:
     """One command per magnet palette (``theme.PALETTES``, in order): it applies it.
@@ -81,7 +93,8 @@ def colour_commands(app: PaletteApp[object], *, mark: bool = False) -> list[Syst
 
 def palette_commands(app: PaletteApp[object], screen: MainScreen) -> Iterator[SystemCommand]:
     """The palette's commands on the main screen ``screen``, from the table: its actions,
-    the app's, one per built-in picture, one per memory and one per magnet palette."""
+    the app's, one per built-in picture, one per memory, one per recall kept and one per
+    magnet palette."""
     for target, name in ((screen, "magnets"), (app, "app")):
         for action in palette_actions(name):
             yield SystemCommand(action.palette, action.palette_help, runner(target, action))
@@ -89,6 +102,7 @@ def palette_commands(app: PaletteApp[object], screen: MainScreen) -> Iterator[Sy
     yield from _per_item(PICTURE_COMMAND, pictures, screen.action_picture)
     yield from _per_item(EXPORT_COMMAND, screen.network.names, screen.action_export)
     yield from colour_commands(app)
+    yield from _per_item(RECALL_COMMAND, screen.recall_names(), screen.action_replay_pick_at)
 
 
 def _per_item(
