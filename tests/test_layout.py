@@ -8,6 +8,7 @@ panel shows several rows and never scrolls the controls away; focus shows.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -154,7 +155,7 @@ async def test_the_learning_line_is_not_cut(width):
         drawn = drawn_text(screen.learning_text)
         assert drawn.split() == label.split()
         button = screen.query_one("#learning-button")
-        assert "R change" in drawn_text(button)
+        assert "^l change" in drawn_text(button)
         # Both on screen whole: inside the panel, the text left of the button.
         side = screen.query_one("#side").region
         for widget in (screen.learning_text, button):
@@ -352,3 +353,17 @@ async def test_the_footer_shows_every_key_it_names_whole(size):
             for other in keys:  # the palette's key, docked right, covers none of them
                 assert other is key or not key.region.overlaps(other.region), key.description
         assert footer.virtual_size.width <= footer.region.width
+
+
+async def test_a_narrow_side_panel_keeps_the_memory_titles_and_numbers_whole():
+    app = HopfieldApp(seed=1)
+    async with app.run_test(size=(60, 16)) as pilot:
+        await pilot.press("1", "2", "3")  # three: the panel scrolls, its bar takes a column
+        await settle(pilot)
+        screen = app.magnets
+        title = drawn_text(screen.query_one("#memories-title"))
+        assert "\u2026" not in title and "overlap" in title, title
+        panel = drawn_text(screen.memory_list)
+        assert "\u2026" not in panel, panel
+        # The strength and the valley's depth of the first memory, whole.
+        assert re.search(r"str 1 \u00b7 (valley )?-\d+(\.\d)?( |$)", panel, re.M), panel

@@ -98,6 +98,11 @@ class Body(Horizontal):
             screen.arrange_body(event.size)
 
 
+MEMORIES_TITLE = "memories          overlap with the grid"
+"""The memory panel's title, over its names and over its overlap bars."""
+MEMORIES_TITLE_SHORT = "memories \u00b7 overlap"
+"""The title in a side panel too narrow for ``MEMORIES_TITLE``."""
+
 COMPACT_FOOTER_WIDTH = 100
 """Terminals narrower than this get the footer's compact style (no padding around keys)."""
 
@@ -303,11 +308,7 @@ class MagnetsScreen(
                     yield self.trace_title
                     yield self.trace
                 with Vertical(id="memory-section"):
-                    yield Label(
-                        "memories          overlap with the grid",
-                        classes="section",
-                        id="memories-title",
-                    )
+                    yield Label(MEMORIES_TITLE, classes="section", id="memories-title")
                     yield self.memory_list
         yield StatusBar().data_bind(MagnetsScreen.snapshot)
         yield self.messages
@@ -400,6 +401,8 @@ class MagnetsScreen(
             controls.styles.max_height = max(side_height // 2, side_height - MEMORY_LINES)
         side.set_class(side_height < COMPACT_HEIGHT, "-compact")
         side.set_class(side_width < NARROW_SIDE, "-slim")
+        title = MEMORIES_TITLE if side_width >= len(MEMORIES_TITLE) + 2 else MEMORIES_TITLE_SHORT
+        self.query_one("#memories-title", Label).update(title)
 
     def action_sidebar(self) -> None:
         """Hide the side panel (the grid takes the room), or show it again."""

@@ -156,7 +156,14 @@ class MemoryLines:
             ]
         elif line == 2:
             valley = "\u2026" if np.isnan(row.valley) else f"{row.valley:.1f}"
-            numbers = f"strength {number(row.strength)} \u00b7 valley {valley}"
+            strength = number(row.strength)
+            numbers = f"strength {strength} \u00b7 valley {valley}"
+            if len(numbers) > width:  # a narrow panel: the words shorten, the numbers stay
+                numbers = f"str {strength} \u00b7 valley {valley}"
+            if len(numbers) > width:
+                numbers = f"str {strength} \u00b7 {valley}"
+            if len(numbers) > width and not np.isnan(row.valley):
+                numbers = f"str {strength} \u00b7 {row.valley:.0f}"
             segments = [Segment(numbers, self.text_style("memory-list--numbers", base))]
         else:
             segments = []

@@ -268,7 +268,8 @@ class MemoryList(ScrollView, can_focus=True):
     def _current_look(self) -> Look:
         thumbnail = self.thumbnail_size
         return Look(
-            self.size.width,
+            # Without the scrollbar's column: ``size`` counts it.
+            self.scrollable_content_region.width,
             self.rich_style,
             self.get_component_rich_style("memory-list--highlight"),
             int(self.scroll_offset.y),
