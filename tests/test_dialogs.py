@@ -419,6 +419,9 @@ def broken_mid_word(lines: list[str]) -> list[str]:
 
 async def test_a_long_path_in_a_toast_wraps_at_its_separators(app):
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        # Over a dialog messages are toasts (the main screen has its message line).
+        app.push_screen(ConfirmPrompt("x.hopfield exists. Replace it?", "", "Replace"))
+        await until(pilot, lambda: shows(app, ConfirmPrompt), "the question")
         app.notify(f"Saved 3 memories to {LONG}.", timeout=30)
         await until(pilot, lambda: app.screen.query(Toast), "the toast")
         await pilot.pause()
