@@ -55,6 +55,7 @@ from tui_hopfield.ui.screen_layout import (
     arrange,
 )
 from tui_hopfield.ui.session_actions import SessionActions
+from tui_hopfield.ui.side_views import SideView, ViewActions
 from tui_hopfield.ui.slider import Slider
 from tui_hopfield.ui.spin_grid import SpinGrid
 from tui_hopfield.ui.status_bar import StatusBar
@@ -127,6 +128,7 @@ class MagnetsScreen(
     OverloadActions,
     LearningActions,
     UndoActions,
+    ViewActions,
     PeriodicAutosave,
     JobRunner,
     Screen,
@@ -183,6 +185,8 @@ class MagnetsScreen(
         """The energy of the current recall, flip by flip."""
         self.memory_list = MemoryList(id="memories")
         """Every memory and its overlap with the grid."""
+        self.side_view = SideView(id="side-view")
+        """The lower view in place of the memory list (``d``): overlaps, attention, why."""
         self.messages = MessageLine(id="messages")
         """Where notifications show, under the status bar (the main screen has no toasts)."""
         self.side_shown = True
@@ -309,6 +313,7 @@ class MagnetsScreen(
                         id="memories-title",
                     )
                     yield self.memory_list
+                    yield self.side_view
         yield StatusBar().data_bind(MagnetsScreen.snapshot)
         yield self.messages
         yield Footer()
@@ -327,6 +332,8 @@ class MagnetsScreen(
         if os.environ.get("NO_COLOR"):
             self.grid.glyphs = True
             self.memory_list.glyphs = True
+        self.side_view.display = False
+        self.watch(self.grid, "cursor", self._cursor_moved, init=False)
         self._title_board()
         self._show_learning()
         self.workspace.name_state("drawing")
@@ -451,6 +458,7 @@ class MagnetsScreen(
             self.grid.refresh_spins(change.changed)
         if panel:
             self.memory_list.show_network(network)
+            self._show_view()
         self._show()
         if change.message is not None:
             self.notify(

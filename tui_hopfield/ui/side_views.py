@@ -1,0 +1,409 @@
+"""The side panel's lower view: memories, overlaps over time, attention, why this magnet.
+
+``d`` cycles the views (``VIEWS``); the memory list is the first, the others
+are drawn here as lines of text by ``SideView``, which the main screen asks to
+``show`` the workspace once a frame at most (while recalling) and after each
+edit. Only the view on show is computed: the overlaps' samples are taken
+during every recall (O(P) a frame) so that the plot is there when asked for.
+Names come from users: they are put in ``Content`` as plain text, never markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from textual.content import Content
+from textual.widgets import Static
+
+from tui_hopfield.model.inside import (
+    GLOBAL_ENTROPY,
+    MIXTURE_MASS,
+    SINGLE_WEIGHT,
+    Attention,
+    FieldSplit,
+    OverlapTrace,
+    attention,
+    connections,
+    field_split,
+    query_dots,
+    top_indices,
+)
+from tui_hopfield.model.rules import Softmax
+
+VIEWS = ("memories", "overlaps", "attention", "why")
+"""The lower views, in the order ``d`` cycles them."""
+
+TITLES = {
+    "memories": "memories          overlap with the grid",
+    "overlaps": "overlaps over time  (d: next view)",
+    "attention": "attention of the modern rule  (d: next view)",
+    "why": "why this magnet  (d: next view)",
+}
+"""The section title over each view."""
+
+LEVELS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"
+"""Eighth blocks: an overlap m in [-1, 1] as one of eight heights."""
+NAME_WIDTH = 10
+"""Cells a memory's name takes at the start of its line."""
+
+
+def level(m: float) -> str:
+    """The block of height (m + 1) / 2 in eighths, for an overlap in [-1, 1]."""
+    k = round((min(1.0, max(-1.0, m)) + 1.0) / 2.0 * (len(LEVELS) - 1))
+    return LEVELS[k]
+
+
+def bar(fraction: float, width: int) -> str:
+    """A horizontal bar of ``fraction`` (0..1) of ``width`` cells, in eighths."""
+    eighths = round(max(0.0, min(1.0, fraction)) * width * 8)
+    full, part = divmod(eighths, 8)
+    text = "\u2588" * full + (" \u258f\u258e\u258d\u258c\u258b\u258a\u2589"[part] if part else "")
+    return text.ljust(width)
+
+
+def name_cell(name: str, width: int = NAME_WIDTH) -> str:
+    """A name cut or padded to ``width`` cells."""
+    return (name if len(name) <= width else name[: width - 1] + "\u2026").ljust(width)
+
+
+def overlap_lines(
+    trace: OverlapTrace | None,
+    unit: str,
+    width: int,
+    height: int,
+    energy_at: Callable[[int], float] | None = None,
+) -> list[Content]:
+    """The overlaps plot: one line per memory (the largest |m| now first), m against time.
+
+    ``energy_at`` gives the recorded energy at a position: a line of it is drawn above.
+    """
+    if trace is None:
+        return [
+            Content("Recall (r) and every memory's overlap m = xi.s / N"),
+            Content("is drawn here against the flips (or steps)."),
+        ]
+    end = trace.positions[-1]
+    chart = max(4, width - NAME_WIDTH - 7)
+    lines = [
+        Content("overlap m: \u2581 -1 \u2588 +1; energy: \u2581 lowest \u2588 highest"),
+        Content(f"against {unit}s 0 \u2192 {end}, left to right"),
+    ]
+    rows = max(1, height - 3)
+    last = trace.last
+    shown = top_indices(np.abs(last), rows)
+    positions, columns = trace.columns(chart)
+    if energy_at is not None and rows > 1:
+        rows -= 1
+        shown = shown[:rows]
+        values = np.array([energy_at(int(position)) for position in positions])
+        low, high = float(values.min()), float(values.max())
+        span = high - low if high > low else 1.0
+        line = "".join(level(2 * (e - low) / span - 1) for e in values)
+        lines.append(
+            Content.assemble(name_cell("energy"), " ", (line, "dim"), f" {values[-1]:.0f}")
+        )
+    for k, mu in enumerate(shown):
+        name = trace.names[mu] if mu < len(trace.names) else f"memory {mu + 1}"
+        line = "".join(level(m) for m in columns[:, mu])
+        style = "bold" if k == 0 else ""
+        lines.append(Content.assemble(name_cell(name), " ", (line, style), f" {last[mu]:+.2f}"))
+    hidden = len(last) - len(shown)
+    if hidden > 0:
+        lines.append(Content(f"{hidden} more, closer to 0, not drawn"))
+    return lines
+
+
+def attention_lines(
+    found: Attention | None, names: tuple[str, ...], beta: float, width: int, height: int
+) -> list[Content]:
+    """The attention bars: the formula, its transformer reading, the regime, the top weights."""
+    if found is None:
+        return [
+            Content("Attention is the modern rule's: ctrl+l, modern."),
+            Content("Its update x \u2190 \u03be\u1d40 softmax(\u03b2 \u03be x / N + log c)"),
+            Content("is one attention head: the grid the query, the memories keys and values."),
+        ]
+    weights = found.weights
+    head = [
+        Content(
+            f"p = softmax(\u03b2 \u03be x / N + log c), \u03b2 = {beta:g},"
+            f" sum p = {weights.sum():.3f}"
+        ),
+        Content("query = the grid x, keys = values = the memories \u03be; x \u2190 \u03be\u1d40 p"),
+        Content.assemble(
+            ("regime: ", ""),
+            (found.regime, "bold"),
+            f"  max p {weights.max():.2f}, entropy {found.entropy:.2f} of log P",
+        ),
+    ]
+    if found.regime == "metastable mixture":
+        mixed = ", ".join(names[mu] for mu in found.mixture[:4])
+        more = "" if len(found.mixture) <= 4 else f" +{len(found.mixture) - 4}"
+        head.append(Content(f"{MIXTURE_MASS:.0%} of the weight on: {mixed}{more}"))
+    rows = max(1, height - len(head) - 1)
+    shown = top_indices(weights, rows)
+    chart = max(4, width - NAME_WIDTH - 7)
+    lines = list(head)
+    for mu in shown:
+        lines.append(
+            Content.assemble(
+                name_cell(names[mu]), " ", bar(weights[mu], chart), f" {weights[mu]:.2f}"
+            )
+        )
+    lines.append(
+        Content(
+            f"single: max p \u2265 {SINGLE_WEIGHT:g}; global: entropy \u2265 {GLOBAL_ENTROPY:g};"
+            " else mixture"
+        )
+    )
+    return lines
+
+
+def why_lines(
+    split: FieldSplit | None,
+    names: tuple[str, ...],
+    where: tuple[int, int],
+    rule: str,
+    width: int,
+    height: int,
+    picture: str,
+) -> list[Content]:
+    """The field on the cursor's magnet, split into each memory's pull."""
+    row, col = where
+    if split is None:
+        return [Content(f"magnet ({row}, {col}): no memories, no field.")]
+    arrow = "north" if split.spin > 0 else "south"
+    lines = [Content(f"magnet ({row}, {col}), {arrow} (s = {split.spin:+d}), {rule}")]
+    if split.kind == "whole":
+        lines.append(Content(f"h = (W s)_i = {split.field:+.4f}"))
+        lines.append(Content("Storkey's W is learned with cross-talk corrections:"))
+        lines.append(Content("it does not split into one pull per memory."))
+    else:
+        if split.kind == "vote":
+            lines.append(
+                Content(
+                    "v = \u03a3 p_\u03bc \u03be_\u03bc,i:"
+                    " each memory's pull p_\u03bc \u03be_\u03bc,i"
+                )
+            )
+        elif rule.startswith("dense"):
+            lines.append(Content("h = s dE / 2, each memory's share of the flip's dE"))
+        else:
+            lines.append(
+                Content("h = \u03a3 pulls + self-term; a pull is c_\u03bc \u03be_\u03bc,i m_\u03bc")
+            )
+        pulls = split.pulls
+        order = top_indices(np.abs(pulls), max(1, height - len(lines) - 3))
+        signal = int(np.argmax(np.abs(pulls))) if len(pulls) else 0
+        big = float(np.abs(pulls[order]).max()) if len(order) else 1.0
+        chart = max(4, (width - NAME_WIDTH - 10) // 2)
+        for mu in order:
+            value = float(pulls[mu])
+            cells = bar(abs(value) / big if big else 0.0, chart)
+            left = cells[::-1] if value < 0 else " " * chart
+            right = cells if value >= 0 else " " * chart
+            tag = "bold" if mu == signal else ""
+            lines.append(
+                Content.assemble(
+                    (name_cell(names[mu]), tag), " ", left, "|", right, f" {value:+.3f}"
+                )
+            )
+        cross = float(pulls.sum() - pulls[signal]) if len(pulls) else 0.0
+        if split.kind == "vote":
+            lines.append(
+                Content(
+                    f"signal {pulls[signal]:+.3f} ({names[signal]}), cross-talk {cross:+.3f},"
+                    f" v = {split.total:+.4f}"
+                )
+            )
+            if split.threshold:
+                turn = split.spin * split.total < split.threshold
+                lines.append(
+                    Content(
+                        f"s v = {split.spin * split.total:+.3f}: flips when s v < tanh \u03b2"
+                        f" = {split.threshold:.3f}: {'it flips' if turn else 'it stays'}"
+                    )
+                )
+            else:
+                sign = "north" if split.total > 0 else "south" if split.total < 0 else "as it is"
+                lines.append(Content(f"the next update sets x_i = v: {sign}"))
+        else:
+            rest = f", self {split.rest:+.3f}" if split.rest else ""
+            lines.append(
+                Content(
+                    f"signal {pulls[signal]:+.3f} ({names[signal]}), cross-talk {cross:+.3f}{rest}"
+                )
+            )
+            turn = split.spin * split.total < 0
+            lines.append(
+                Content(
+                    f"h = {split.total:+.4f}, s h = {split.spin * split.total:+.3f}:"
+                    f" {'flips at T = 0 (s h < 0)' if turn else 'stays at T = 0 (s h >= 0)'}"
+                )
+            )
+    if picture:
+        lines.append(Content(picture))
+    return lines
+
+
+class SideView(Static):
+    """The lower view of the side panel when it is not the memory list."""
+
+    DEFAULT_CSS = """
+    SideView {
+        height: 1fr;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__("", **kwargs)
+        self.view = "memories"
+        """Which of ``VIEWS`` is on show."""
+        self.trace: OverlapTrace | None = None
+        """The overlaps of the last recall (or the one running)."""
+        self.unit = "flip"
+        """What a position of ``trace`` is: ``flip`` or ``step``."""
+        self.picture = ""
+        """What the connections' picture on the grid shows, or empty when it is off."""
+        self.attention: Attention | None = None
+        """The attention last drawn (modern rule), for tests and the title."""
+        self.split: FieldSplit | None = None
+        """The field split last drawn."""
+        self._recording = None
+        self._key: object = None
+
+    def sample(self, workspace) -> None:
+        """During a recall: add the overlaps now to the trace (O(P)); a new recall starts one."""
+        network = workspace.network
+        if not workspace.recalling or not workspace.recordings or not network.count:
+            return
+        recording = workspace.recordings[-1]
+        if recording is not self._recording:
+            self._recording = recording
+            self.unit = recording.unit
+            landscape = network.landscape
+            start = landscape.dots_of(recording.start) / network.n
+            self.trace = OverlapTrace(start, network.names)
+        trace = self.trace
+        if trace is None or len(trace.last) != network.count:
+            return
+        if not trace.catch_up(recording, network.landscape.columns, network.n):
+            trace.add(len(recording), network.overlaps())
+
+    def show(self, workspace, cursor: tuple[int, int]) -> None:
+        """Draw the view on show for the workspace now (nothing for the memory list)."""
+        self.sample(workspace)
+        if self.view == "memories" or not self.display:
+            return
+        network = workspace.network
+        width, height = max(20, self.size.width), max(4, self.size.height or 8)
+        if self.view == "overlaps":
+            recording = self._recording
+            energy_at = None if recording is None else recording.energy_at
+            lines = overlap_lines(self.trace, self.unit, width, height, energy_at)
+        elif self.view == "attention":
+            lines = self._attention_lines(network, width, height)
+        else:
+            lines = self._why_lines(network, cursor, width, height)
+        self.update(Content("\n").join(lines))
+
+    def _attention_lines(self, network, width: int, height: int) -> list[Content]:
+        landscape = network.landscape
+        if not network.rule.continuous or not isinstance(landscape, Softmax):
+            self.attention = None
+            return attention_lines(None, (), 0.0, width, height)
+        values = network.values
+        key = (network.revision, id(values), network.overlaps().tobytes() if values is None else 0)
+        if key != self._key or self.attention is None:
+            query = network.state if values is None else values
+            self.attention = attention(landscape, query)
+            self._key = key
+        return attention_lines(self.attention, network.names, network.rule.beta, width, height)
+
+    def _why_lines(
+        self, network, cursor: tuple[int, int], width: int, height: int
+    ) -> list[Content]:
+        landscape = network.landscape
+        row, col = cursor
+        if landscape is None:
+            self.split = None
+            return why_lines(None, (), cursor, network.rule.label, width, height, "")
+        index = row * network.cols + col
+        dots = network.overlaps() * network.n
+        if network.rule.continuous and network.values is not None:
+            dots = query_dots(landscape, network.values)
+        self.split = field_split(landscape, network.state, dots, index)
+        return why_lines(
+            self.split, network.names, cursor, network.rule.label, width, height, self.picture
+        )
+
+
+def cycle(view: str) -> str:
+    """The view after ``view`` in ``VIEWS``."""
+    return VIEWS[(VIEWS.index(view) + 1) % len(VIEWS)]
+
+
+class ViewActions:
+    """A mixin for the main screen: cycle the lower view, draw it, the connections' picture."""
+
+    def _show_view(self) -> None:
+        """Draw the lower view for the workspace now (called at most once a frame)."""
+        view = self.side_view
+        if view.picture and (self.recalling or self.grid._values is None):
+            view.picture = ""  # a recall or an edit shows the spins again
+            if self.recalling:
+                self.grid.show_values(self.network.values)
+        view.show(self.workspace, self.grid.cursor)
+
+    def action_view(self, name: str = "") -> None:
+        """Show the lower view ``name`` (one of ``VIEWS``), or the next one when empty."""
+        view = self.side_view
+        view.view = name if name else cycle(view.view)
+        memories = view.view == "memories"
+        self.memory_list.display = memories
+        view.display = not memories
+        self.query_one("#memories-title").update(TITLES[view.view])
+        if memories and view.picture:
+            self.action_connections()
+        self._show_view()
+
+    def action_connections(self) -> None:
+        """Show the cursor's magnet's connections W_ij on the grid, or the spins again."""
+        view = self.side_view
+        if view.picture:
+            view.picture = ""
+            self.grid.show_values(self.network.values)
+            self._show_view()
+            return
+        if view.view != "why":
+            self.action_view("why")
+        self._draw_connections()
+
+    def _draw_connections(self) -> None:
+        network, view = self.network, self.side_view
+        landscape = network.landscape
+        row, col = self.grid.cursor
+        weights = None if landscape is None else connections(landscape, row * network.cols + col)
+        if weights is None:
+            self.notify(
+                "Only Hebb, Storkey and the pseudo-inverse have pairwise weights W:"
+                " the dense and modern energies are not quadratic.",
+                title="No connections to draw",
+            )
+            return
+        top = float(np.abs(weights).max())
+        self.grid.show_values(weights / top if top > 0 else weights)
+        view.picture = (
+            f"grid: W_ij of ({row}, {col}) to every magnet, north colour > 0,"
+            f" max |W| = {top:.4f} (palette: connections off)"
+        )
+        view.show(self.workspace, self.grid.cursor)
+
+    def _cursor_moved(self) -> None:
+        if self.side_view.picture:
+            self._draw_connections()
+        elif self.side_view.view == "why":
+            self._show_view()
