@@ -49,15 +49,13 @@ async def test_the_overlaps_view_is_live_during_recall_and_plots_the_recorded_ov
         screen = app.magnets
         await pilot.press("1", "2", "3", "1", "b", "d")
         screen.workspace.set_speed(SPEEDS.index(30))
+        drawn: list[str] = []
+        update = screen.side_view.update
+        screen.side_view.update = lambda content: (drawn.append(str(content)), update(content))
         await pilot.press("r")
-        seen: list[int] = []
-        for _ in range(2000):
-            if not screen.recalling:
-                break
-            await pilot.pause(0.01)
-            if screen.side_view.trace is not None:
-                seen.append(screen.side_view.trace.positions[-1])
-        assert len(set(seen)) > 2  # it moved while the recall ran
+        await wait_for(pilot, lambda: not screen.recalling, tries=3000)
+        ends = {line for text in drawn for line in text.splitlines() if line.startswith("against")}
+        assert len(ends) > 2  # drawn again and again as the recall ran
         recording = screen.workspace.recordings[-1]
         trace = screen.side_view.trace
         network = screen.network
