@@ -86,7 +86,7 @@ def overlap_lines(
     end = trace.positions[-1]
     chart = max(4, width - NAME_WIDTH - 7)
     lines = [
-        Content("overlap m: \u2581 -1 \u2588 +1; energy: \u2581 lowest \u2588 highest"),
+        Content("overlap m: \u2581 -1 \u2588 +1, energy: low to high"),
         Content(f"against {unit}s 0 \u2192 {end}, left to right"),
     ]
     rows = max(1, height - 3)
@@ -117,47 +117,56 @@ def overlap_lines(
 def attention_lines(
     found: Attention | None, names: tuple[str, ...], beta: float, width: int, height: int
 ) -> list[Content]:
-    """The attention bars: the formula, its transformer reading, the regime, the top weights."""
+    """The attention bars: the formula, its transformer reading, the regime, the top weights.
+
+    Every line fits 42 cells (the side panel at 80x24).
+    """
     if found is None:
         return [
-            Content("Attention is the modern rule's: ctrl+l, modern."),
-            Content("Its update x \u2190 \u03be\u1d40 softmax(\u03b2 \u03be x / N + log c)"),
-            Content("is one attention head: the grid the query, the memories keys and values."),
+            Content("Attention is the modern rule's (ctrl+l)."),
+            Content("x \u2190 \u03be\u1d40 softmax(\u03b2 \u03be x / N + log c) is"),
+            Content("one attention head: the grid the query,"),
+            Content("the memories its keys and its values."),
         ]
     weights = found.weights
-    head = [
-        Content(
-            f"p = softmax(\u03b2 \u03be x / N + log c), \u03b2 = {beta:g},"
-            f" sum p = {weights.sum():.3f}"
-        ),
-        Content("query = the grid x, keys = values = the memories \u03be; x \u2190 \u03be\u1d40 p"),
+    lines = [
+        Content(f"p = softmax(\u03b2 \u03be x / N + log c), \u03b2 = {beta:g}"),
+        Content("query = the grid x, keys = values = \u03be"),
+        Content(f"x \u2190 \u03be\u1d40 p, an attention head; \u03a3p = {weights.sum():.3f}"),
         Content.assemble(
-            ("regime: ", ""),
-            (found.regime, "bold"),
-            f"  max p {weights.max():.2f}, entropy {found.entropy:.2f} of log P",
+            "regime: ",
+            (found.regime + " ", "bold"),
+            f"(max p {weights.max():.2f}, H {found.entropy:.2f})",
         ),
     ]
     if found.regime == "metastable mixture":
-        mixed = ", ".join(names[mu] for mu in found.mixture[:4])
-        more = "" if len(found.mixture) <= 4 else f" +{len(found.mixture) - 4}"
-        head.append(Content(f"{MIXTURE_MASS:.0%} of the weight on: {mixed}{more}"))
-    rows = max(1, height - len(head) - 1)
-    shown = top_indices(weights, rows)
-    chart = max(4, width - NAME_WIDTH - 7)
-    lines = list(head)
-    for mu in shown:
+        mixed = ", ".join(name_cell(names[mu], 8).rstrip() for mu in found.mixture[:3])
+        more = "" if len(found.mixture) <= 3 else f" +{len(found.mixture) - 3}"
+        lines.append(Content(f"{MIXTURE_MASS:.0%} of p on {mixed}{more}"))
+    legend = Content(
+        f"single: max p \u2265 {SINGLE_WEIGHT:g}; global: H \u2265 {GLOBAL_ENTROPY:g} log P"
+    )
+    rows = max(1, height - len(lines) - (1 if height > len(lines) + 2 else 0))
+    chart = max(4, width - NAME_WIDTH - 6)
+    for mu in top_indices(weights, rows):
         lines.append(
             Content.assemble(
                 name_cell(names[mu]), " ", bar(weights[mu], chart), f" {weights[mu]:.2f}"
             )
         )
-    lines.append(
-        Content(
-            f"single: max p \u2265 {SINGLE_WEIGHT:g}; global: entropy \u2265 {GLOBAL_ENTROPY:g};"
-            " else mixture"
-        )
-    )
+    if height > len(lines):
+        lines.append(legend)
     return lines
+
+
+FORMULAS = {
+    "hebbian": "h = \u03a3 c_\u03bc \u03be_\u03bc,i m_\u03bc \u2212 (\u03a3c / N) s",
+    "pseudo-inverse": "h = \u03a3 \u03be_\u03bc,i (M d)_\u03bc \u2212 W_ii s",
+    "dense": "h = s dE / 2: each memory's part of dE",
+    "modern": "v = \u03a3 p_\u03bc \u03be_\u03bc,i, the next x_i",
+    "dense exp": "v = \u03a3 p_\u03bc \u03be_\u03bc,i, p = softmax(\u03be s + log c)",
+}
+"""What the why view splits, per rule: the field h, or the softmax rules' vote v."""
 
 
 def why_lines(
@@ -169,82 +178,70 @@ def why_lines(
     height: int,
     picture: str,
 ) -> list[Content]:
-    """The field on the cursor's magnet, split into each memory's pull."""
+    """The field on the cursor's magnet, split into each memory's pull; lines of 42 cells."""
     row, col = where
     if split is None:
         return [Content(f"magnet ({row}, {col}): no memories, no field.")]
     arrow = "north" if split.spin > 0 else "south"
-    lines = [Content(f"magnet ({row}, {col}), {arrow} (s = {split.spin:+d}), {rule}")]
+    lines = [Content(f"magnet ({row}, {col}) {arrow}, s = {split.spin:+d}, {rule}")]
+    tail: list[Content] = []
+    if picture:
+        tail = [Content(part) for part in picture.split("\n")]
     if split.kind == "whole":
         lines.append(Content(f"h = (W s)_i = {split.field:+.4f}"))
-        lines.append(Content("Storkey's W is learned with cross-talk corrections:"))
-        lines.append(Content("it does not split into one pull per memory."))
+        lines.append(Content("Storkey's W is learned with cross-talk"))
+        lines.append(Content("corrections: no one pull per memory."))
+        turn = split.spin * split.field < 0
+        lines.append(Content(f"s h {'< 0: flips' if turn else '>= 0: stays'} at T = 0"))
+        return lines + tail
+    family = "dense exp" if rule == "dense exp" else rule.split(" ")[0]
+    lines.append(Content(FORMULAS.get(family, FORMULAS["dense"])))
+    pulls = split.pulls
+    signal = int(np.argmax(np.abs(pulls)))
+    cross = float(pulls.sum() - pulls[signal])
+    summary = [
+        Content.assemble(
+            "signal ",
+            (f"{pulls[signal]:+.3f} ", "bold"),
+            f"({name_cell(names[signal], 10).rstrip()}), cross-talk {cross:+.3f}",
+        )
+    ]
+    if split.kind == "vote":
+        value = split.spin * split.total
+        if split.threshold:
+            turn = value < split.threshold
+            summary.append(
+                Content(
+                    f"s v = {value:+.3f} {'<' if turn else '>='} tanh \u03b2"
+                    f" = {split.threshold:.3f}: {'flips' if turn else 'stays'}"
+                )
+            )
+        else:
+            sign = "north" if split.total > 0 else "south" if split.total < 0 else "as it is"
+            summary.append(Content(f"v = {split.total:+.4f}: the next step sets {sign}"))
     else:
-        if split.kind == "vote":
-            lines.append(
-                Content(
-                    "v = \u03a3 p_\u03bc \u03be_\u03bc,i:"
-                    " each memory's pull p_\u03bc \u03be_\u03bc,i"
-                )
-            )
-        elif rule.startswith("dense"):
-            lines.append(Content("h = s dE / 2, each memory's share of the flip's dE"))
-        else:
-            lines.append(
-                Content("h = \u03a3 pulls + self-term; a pull is c_\u03bc \u03be_\u03bc,i m_\u03bc")
-            )
-        pulls = split.pulls
-        order = top_indices(np.abs(pulls), max(1, height - len(lines) - 3))
-        signal = int(np.argmax(np.abs(pulls))) if len(pulls) else 0
-        big = float(np.abs(pulls[order]).max()) if len(order) else 1.0
-        chart = max(4, (width - NAME_WIDTH - 10) // 2)
-        for mu in order:
-            value = float(pulls[mu])
-            cells = bar(abs(value) / big if big else 0.0, chart)
-            left = cells[::-1] if value < 0 else " " * chart
-            right = cells if value >= 0 else " " * chart
-            tag = "bold" if mu == signal else ""
-            lines.append(
-                Content.assemble(
-                    (name_cell(names[mu]), tag), " ", left, "|", right, f" {value:+.3f}"
-                )
-            )
-        cross = float(pulls.sum() - pulls[signal]) if len(pulls) else 0.0
-        if split.kind == "vote":
-            lines.append(
-                Content(
-                    f"signal {pulls[signal]:+.3f} ({names[signal]}), cross-talk {cross:+.3f},"
-                    f" v = {split.total:+.4f}"
-                )
-            )
-            if split.threshold:
-                turn = split.spin * split.total < split.threshold
-                lines.append(
-                    Content(
-                        f"s v = {split.spin * split.total:+.3f}: flips when s v < tanh \u03b2"
-                        f" = {split.threshold:.3f}: {'it flips' if turn else 'it stays'}"
-                    )
-                )
-            else:
-                sign = "north" if split.total > 0 else "south" if split.total < 0 else "as it is"
-                lines.append(Content(f"the next update sets x_i = v: {sign}"))
-        else:
-            rest = f", self {split.rest:+.3f}" if split.rest else ""
-            lines.append(
-                Content(
-                    f"signal {pulls[signal]:+.3f} ({names[signal]}), cross-talk {cross:+.3f}{rest}"
-                )
-            )
-            turn = split.spin * split.total < 0
-            lines.append(
-                Content(
-                    f"h = {split.total:+.4f}, s h = {split.spin * split.total:+.3f}:"
-                    f" {'flips at T = 0 (s h < 0)' if turn else 'stays at T = 0 (s h >= 0)'}"
-                )
-            )
-    if picture:
-        lines.append(Content(picture))
-    return lines
+        self_term = f" (self {split.rest:+.3f})" if split.rest else ""
+        turn = split.spin * split.total < 0
+        summary.append(
+            Content(f"h = {split.total:+.3f}{self_term}: {'flips' if turn else 'stays'} at T=0")
+        )
+        rule_line = Content("at T = 0 a magnet flips when s h < 0")
+    if split.kind != "vote" and height - len(lines) - len(summary) - len(tail) > 2:
+        summary.append(rule_line)
+    rows = max(1, height - len(lines) - len(summary) - len(tail))
+    order = top_indices(np.abs(pulls), rows)
+    big = float(np.abs(pulls[order]).max()) if len(order) else 0.0
+    chart = max(3, (width - NAME_WIDTH - 9) // 2)
+    for mu in order:
+        value = float(pulls[mu])
+        cells = bar(abs(value) / big if big else 0.0, chart)
+        left = cells[::-1] if value < 0 else " " * chart
+        right = cells if value >= 0 else " " * chart
+        tag = "bold" if mu == signal else ""
+        lines.append(
+            Content.assemble((name_cell(names[mu]), tag), left, "|", right, f"{value:+.3f}")
+        )
+    return lines + summary + tail
 
 
 class SideView(Static):
@@ -397,8 +394,8 @@ class ViewActions:
         top = float(np.abs(weights).max())
         self.grid.show_values(weights / top if top > 0 else weights)
         view.picture = (
-            f"grid: W_ij of ({row}, {col}) to every magnet, north colour > 0,"
-            f" max |W| = {top:.4f} (palette: connections off)"
+            f"grid: W_ij from ({row}, {col}), north colour > 0\n"
+            f"max |W| = {top:.4f}; an edit or r ends it"
         )
         view.show(self.workspace, self.grid.cursor)
 
