@@ -95,7 +95,7 @@ async def test_the_attention_view_shows_the_modern_updates_weights_and_the_regim
         assert np.allclose(found.weights @ xi, update, atol=1e-5)
         assert found.regime == "single memory"
         assert "regime: single memory" in shown(screen)
-        assert "query = the grid x, keys = values = the memories" in shown(screen)
+        assert "query = the grid x, keys = values = \u03be" in shown(screen)
 
 
 async def test_the_why_view_splits_the_cursors_field_and_draws_its_connections():
