@@ -111,7 +111,7 @@ def test_attention_bars_sum_to_one_and_are_the_modern_updates_weights(beta):
     dense = np.exp(z - z.max())
     dense /= dense.sum()
     assert found.weights.sum() == pytest.approx(1.0)
-    assert np.allclose(found.weights, dense, atol=1e-9)
+    assert np.allclose(found.weights, dense, atol=1e-5)
     update = landscape.retrieve(query[None, :])[0]
     assert np.allclose(dense @ xi, update, atol=1e-5)
 

@@ -128,3 +128,37 @@ async def test_the_why_view_splits_the_cursors_field_and_draws_its_connections()
         )
         await screen.run_action("connections")
         assert screen.grid.values is None
+
+
+async def test_past_heavy_work_the_picture_and_the_attention_come_from_a_thread(monkeypatch):
+    monkeypatch.setattr("tui_hopfield.ui.side_views.HEAVY_WORK", 0)
+    app = HopfieldApp(8, 8, seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.magnets
+        await pilot.press("1", "2", "b")
+        network = screen.network
+        xi = network.patterns.reshape(network.count, -1).astype(np.float64)
+        w = (xi.T * network.strengths) @ xi / network.n
+        np.fill_diagonal(w, 0.0)
+        row, col = screen.grid.cursor
+        index = row * network.cols + col
+        await screen.run_action("connections")
+        await wait_for(pilot, lambda: screen.grid.values is not None)
+        assert np.allclose(screen.grid.values.reshape(-1) * np.abs(w[index]).max(), w[index])
+        await screen.run_action("connections")
+        screen._set_rule(Rule("modern", beta=40.0), quiet=True)
+        await wait_for(pilot, lambda: screen.network.rule.name == "modern" and screen._job is None)
+        await screen.run_action("view('attention')")
+        values = np.linspace(-1, 1, network.n).astype(np.float32)
+        screen.network.set_values(values)
+        screen._show_view()
+        expected = screen.network.landscape.retrieve(values[None, :])[0]
+        await wait_for(
+            pilot,
+            lambda: (
+                screen.side_view._key is not None
+                and screen.side_view._key[1] == id(screen.network.values)
+            ),
+        )
+        assert np.allclose(screen.side_view.attention.weights @ xi, expected, atol=1e-5)
+        assert "regime:" in shown(screen)

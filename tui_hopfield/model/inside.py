@@ -34,6 +34,8 @@ SINGLE_WEIGHT = 0.9
 GLOBAL_ENTROPY = 0.9
 """Attention is a global average when the weights' entropy is at least this fraction of
 log P (the uniform blend's), and no memory has ``SINGLE_WEIGHT``."""
+HEAVY_WORK = 16_000_000
+"""N x P past which a view's O(N P) product runs in a thread, not in the frame."""
 MIXTURE_MASS = 0.9
 """A metastable mixture is named by the fewest memories whose weights reach this."""
 
@@ -124,12 +126,18 @@ def top_indices(values: np.ndarray, count: int) -> np.ndarray:
 
 
 def query_dots(landscape: Softmax, query: np.ndarray) -> np.ndarray:
-    """The raw overlaps ``xi x`` (P,) of a continuous or spin query (N,), float64, O(N P)."""
-    query = np.asarray(query, dtype=np.float64).reshape(-1)
-    dots = np.zeros(landscape.count)
-    for part in chunks(landscape.n, 8 * max(1, landscape.count)):
-        dots += landscape.patterns[:, part].astype(np.float64) @ query[part]
-    return dots
+    """The raw overlaps ``xi x`` (P,) of a continuous or spin query (N,), O(N P).
+
+    In float32, as the modern update computes them (``Softmax.retrieve``).
+    """
+    query = np.asarray(query, dtype=np.float32).reshape(-1)
+    floats = landscape.floats()
+    if floats is not None:
+        return (floats @ query).astype(np.float64)
+    dots = np.zeros(landscape.count, dtype=np.float32)
+    for part in chunks(landscape.n, 4 * max(1, landscape.count)):
+        dots += landscape.patterns[:, part].astype(np.float32) @ query[part]
+    return dots.astype(np.float64)
 
 
 @dataclass(frozen=True)
@@ -146,15 +154,19 @@ class Attention:
     """The fewest memories whose weights reach ``MIXTURE_MASS``, largest first."""
 
 
-def attention(landscape: Softmax, query: np.ndarray) -> Attention:
+def attention(
+    landscape: Softmax, query: np.ndarray | None, dots: np.ndarray | None = None
+) -> Attention:
     """The weights the modern update ``x <- xi^T p`` takes for the query ``x``, and the regime.
 
     The regime, by the thresholds above: a single memory when the largest
     weight is at least ``SINGLE_WEIGHT``; a global average when the entropy is
     at least ``GLOBAL_ENTROPY`` of log P; a metastable mixture otherwise
-    (Ramsauer et al. 2020's three kinds of fixed point).
+    (Ramsauer et al. 2020's three kinds of fixed point). ``dots`` may hand over
+    the query's raw overlaps ``xi x`` (the network keeps them for spins: O(P)).
     """
-    weights = landscape.weights(query_dots(landscape, query)[None, :])[0]
+    dots = query_dots(landscape, query) if dots is None else np.asarray(dots, dtype=np.float64)
+    weights = landscape.weights(dots[None, :])[0]
     count = len(weights)
     positive = weights[weights > 0]
     entropy = float(-(positive * np.log(positive)).sum())
@@ -245,10 +257,10 @@ def connections(landscape, index: int) -> np.ndarray | None:
         row = landscape.weights[index].astype(np.float64)
     elif isinstance(landscape, Hebbian):
         coefficients = landscape.strengths * landscape.columns[index] / landscape.n
-        row = landscape.project(coefficients[None, :])[0]
+        row = landscape.project(coefficients[None, :], exact=False)[0]
     elif isinstance(landscape, PseudoInverse):
         coefficients = landscape.matrix @ landscape.columns[index].astype(np.float64)
-        row = landscape.project(coefficients[None, :])[0]
+        row = landscape.project(coefficients[None, :], exact=False)[0]
     else:
         return None
     row = np.array(row, dtype=np.float64)

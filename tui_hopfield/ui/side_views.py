@@ -11,6 +11,7 @@ Names come from users: they are put in ``Content`` as plain text, never markup.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 from textual.content import Content
@@ -18,6 +19,7 @@ from textual.widgets import Static
 
 from tui_hopfield.model.inside import (
     GLOBAL_ENTROPY,
+    HEAVY_WORK,
     MIXTURE_MASS,
     SINGLE_WEIGHT,
     Attention,
@@ -271,6 +273,7 @@ class SideView(Static):
         """The field split last drawn."""
         self._recording = None
         self._key: object = None
+        self._pending: object = None
 
     def sample(self, workspace) -> None:
         """During a recall: add the overlaps now to the trace (O(P)); a new recall starts one."""
@@ -314,11 +317,40 @@ class SideView(Static):
             return attention_lines(None, (), 0.0, width, height)
         values = network.values
         key = (network.revision, id(values), network.overlaps().tobytes() if values is None else 0)
+        lines_of = attention_lines
         if key != self._key or self.attention is None:
-            query = network.state if values is None else values
-            self.attention = attention(landscape, query)
-            self._key = key
-        return attention_lines(self.attention, network.names, network.rule.beta, width, height)
+            if values is None:  # the spins' overlaps are kept: O(P)
+                self.attention, self._key = (
+                    attention(landscape, None, network.overlaps() * network.n),
+                    key,
+                )
+            elif network.n * network.count <= HEAVY_WORK:
+                self.attention, self._key = attention(landscape, values), key
+            elif self._pending != key:  # O(N P) in a thread: numpy lets the screen run
+                self._pending = key
+                self.run_worker(
+                    partial(self._attend, landscape, values.copy(), key),
+                    thread=True,
+                    exclusive=True,
+                    group="attention",
+                )
+        if self.attention is None or self._key != key:
+            if self.attention is None:
+                return [Content("attention: computing the weights\u2026")]
+            lines = lines_of(self.attention, network.names, network.rule.beta, width, height - 1)
+            return [*lines, Content("(the last step's; the new ones are being computed)")]
+        return lines_of(self.attention, network.names, network.rule.beta, width, height)
+
+    def _attend(self, landscape: Softmax, values: np.ndarray, key: object) -> None:
+        found = attention(landscape, values)
+        self.app.call_from_thread(self._attended, found, key)
+
+    def _attended(self, found: Attention, key: object) -> None:
+        self._pending = None
+        self.attention, self._key = found, key
+        screen = self.screen
+        if hasattr(screen, "_show_view"):
+            screen._show_view()
 
     def _why_lines(
         self, network, cursor: tuple[int, int], width: int, height: int
@@ -351,6 +383,7 @@ class ViewActions:
         view = self.side_view
         if view.picture and (self.recalling or self.grid._values is None):
             view.picture = ""  # a recall or an edit shows the spins again
+            self._connecting = None
             if self.recalling:
                 self.grid.show_values(self.network.values)
         view.show(self.workspace, self.grid.cursor)
@@ -370,6 +403,7 @@ class ViewActions:
     def action_connections(self) -> None:
         """Show the cursor's magnet's connections W_ij on the grid, or the spins again."""
         view = self.side_view
+        self._connecting = None
         if view.picture:
             view.picture = ""
             self.grid.show_values(self.network.values)
@@ -380,10 +414,42 @@ class ViewActions:
         self._draw_connections()
 
     def _draw_connections(self) -> None:
-        network, view = self.network, self.side_view
+        network = self.network
         landscape = network.landscape
         row, col = self.grid.cursor
-        weights = None if landscape is None else connections(landscape, row * network.cols + col)
+        index = row * network.cols + col
+        if landscape is not None and network.n * network.count > HEAVY_WORK:
+            # O(N P) in a thread (numpy lets the screen run); the latest cursor wins.
+            self._connecting = ((row, col), network.revision)
+            self.run_worker(
+                partial(self._connect, landscape, index, (row, col), network.revision),
+                thread=True,
+                exclusive=True,
+                group="connections",
+            )
+            return
+        weights = None if landscape is None else connections(landscape, index)
+        self._show_connections(weights, (row, col))
+
+    def _connect(self, landscape, index: int, where: tuple[int, int], revision: int) -> None:
+        weights = connections(landscape, index)
+        self.app.call_from_thread(self._connected, weights, where, revision)
+
+    def _connected(self, weights, where: tuple[int, int], revision: int) -> None:
+        if (
+            getattr(self, "_connecting", None)
+            == (where, revision)
+            == (
+                self.grid.cursor,
+                self.network.revision,
+            )
+        ):
+            self._connecting = None
+            self._show_connections(weights, where)
+
+    def _show_connections(self, weights: np.ndarray | None, where: tuple[int, int]) -> None:
+        view = self.side_view
+        row, col = where
         if weights is None:
             self.notify(
                 "Only Hebb, Storkey and the pseudo-inverse have pairwise weights W:"
