@@ -25,7 +25,7 @@ from tui_hopfield.model.rules.kernels import chunks
 
 MAX_SAMPLES = 256
 """Samples an ``OverlapTrace`` keeps; past it every other one goes and the spacing doubles."""
-CATCH_UP_WORK = 2_000_000
+CATCH_UP_WORK = 262_144
 """Flips x memories a frame may replay from the recording to fill in the positions between
 frames (``OverlapTrace.catch_up``); past it only the frame's own overlaps are sampled."""
 
