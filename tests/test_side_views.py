@@ -162,3 +162,25 @@ async def test_past_heavy_work_the_picture_and_the_attention_come_from_a_thread(
         )
         assert np.allclose(screen.side_view.attention.weights @ xi, expected, atol=1e-5)
         assert "regime:" in shown(screen)
+
+
+async def test_the_why_view_follows_the_mouse_over_the_grid_and_the_cursor_again():
+    app = HopfieldApp(8, 8, seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.magnets
+        await pilot.press("1", "2", "b")
+        await screen.run_action("view('why')")
+        await pilot.pause()
+        grid = screen.grid
+        spot = grid.spins_at(3, 1)[0]
+        await pilot.hover(grid, offset=(3, 1))
+        await pilot.pause()
+        assert shown(screen).startswith(f"magnet ({spot[0]}, {spot[1]})")
+        network = screen.network
+        index = spot[0] * network.cols + spot[1]
+        assert abs(screen.side_view.split.field - network.field(index)) < 1e-12
+        grid.focus()
+        await pilot.press("right")
+        await pilot.pause()
+        row, col = grid.cursor
+        assert shown(screen).startswith(f"magnet ({row}, {col})")

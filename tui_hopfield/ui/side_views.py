@@ -14,6 +14,7 @@ from collections.abc import Callable
 from functools import partial
 
 import numpy as np
+from textual import events
 from textual.content import Content
 from textual.widgets import Static
 
@@ -386,7 +387,7 @@ class ViewActions:
             self._connecting = None
             if self.recalling:
                 self.grid.show_values(self.network.values)
-        view.show(self.workspace, self.grid.cursor)
+        view.show(self.workspace, getattr(self, "_pointed", None) or self.grid.cursor)
 
     def action_view(self, name: str = "") -> None:
         """Show the lower view ``name`` (one of ``VIEWS``), or the next one when empty."""
@@ -465,7 +466,18 @@ class ViewActions:
         )
         view.show(self.workspace, self.grid.cursor)
 
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        """Over the grid, the why view follows the mouse (O(P) a move)."""
+        view = self.side_view
+        if view.view != "why" or event.widget is not self.grid:
+            return
+        spots = self.grid.spins_at(event.pointer_x, event.pointer_y)
+        if spots and spots[0] != getattr(self, "_pointed", None):
+            self._pointed = spots[0]
+            view.show(self.workspace, spots[0])
+
     def _cursor_moved(self) -> None:
+        self._pointed = None
         if self.side_view.picture:
             self._draw_connections()
         elif self.side_view.view == "why":
