@@ -43,7 +43,7 @@ TITLES = {
     "attention": "attention of the modern rule  (d: next view)",
     "why": "why this magnet  (d: next view)",
 }
-"""The section title over each view."""
+"""The title each view draws as its first line (the memory list has the screen's)."""
 
 LEVELS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"
 """Eighth blocks: an overlap m in [-1, 1] as one of eight heights."""
@@ -300,7 +300,7 @@ class SideView(Static):
         if self.view == "memories" or not self.display:
             return
         network = workspace.network
-        width, height = max(20, self.size.width), max(4, self.size.height or 8)
+        width, height = max(20, self.size.width), max(4, self.size.height or 8) - 1
         if self.view == "overlaps":
             recording = self._recording
             energy_at = None if recording is None else recording.energy_at
@@ -309,7 +309,8 @@ class SideView(Static):
             lines = self._attention_lines(network, width, height)
         else:
             lines = self._why_lines(network, cursor, width, height)
-        self.update(Content("\n").join(lines))
+        title = Content.styled(TITLES[self.view], "bold")
+        self.update(Content("\n").join([title, *lines]))
 
     def _attention_lines(self, network, width: int, height: int) -> list[Content]:
         landscape = network.landscape
@@ -395,8 +396,10 @@ class ViewActions:
         view.view = name if name else cycle(view.view)
         memories = view.view == "memories"
         self.memory_list.display = memories
+        # The memory list's title is the screen's (it shortens in a narrow panel); the
+        # other views draw their own title as their first line.
+        self.query_one("#memories-title").display = memories
         view.display = not memories
-        self.query_one("#memories-title").update(TITLES[view.view])
         if memories and view.picture:
             self.action_connections()
         self._show_view()
