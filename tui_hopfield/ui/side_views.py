@@ -424,6 +424,8 @@ class ViewActions:
         index = row * network.cols + col
         if landscape is not None and network.n * network.count > HEAVY_WORK:
             # O(N P) in a thread (numpy lets the screen run); the latest cursor wins.
+            if not self.side_view.picture:
+                self.notify(f"Drawing the connections of ({row}, {col}) in the background.")
             self._connecting = ((row, col), network.revision)
             self.run_worker(
                 partial(self._connect, landscape, index, (row, col), network.revision),
