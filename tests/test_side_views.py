@@ -37,6 +37,10 @@ async def test_d_cycles_the_views_and_each_has_its_palette_command():
                 assert str(screen.side_view.render()).splitlines()[0] == TITLES[view]
             assert screen.memory_list.display == (view == "memories")
             assert screen.side_view.display == (view != "memories")
+        screen.memory_list.focus()
+        await pilot.press("d")
+        assert screen.grid.has_focus  # not a hidden list
+        await pilot.press("d", "d", "d")
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"View: why this magnet")

@@ -395,6 +395,8 @@ class ViewActions:
         view = self.side_view
         view.view = name if name else cycle(view.view)
         memories = view.view == "memories"
+        if not memories and self.memory_list.has_focus:
+            self.grid.focus()  # the list is about to hide: the keys go to the grid
         self.memory_list.display = memories
         # The memory list's title is the screen's (it shortens in a narrow panel); the
         # other views draw their own title as their first line.
