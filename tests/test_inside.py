@@ -160,3 +160,13 @@ def test_a_long_trace_keeps_at_most_max_samples_spread_over_the_whole_recall():
     assert len(trace.positions) <= MAX_SAMPLES + 1
     assert trace.positions[0] == 0 and trace.positions[-1] == 10 * MAX_SAMPLES - 1
     assert all(trace.samples[k][0] == p for k, p in enumerate(trace.positions))
+
+
+def test_equal_strengths_count_the_row_of_w_in_bits_and_it_is_the_dense_row():
+    network = network_of(Rule("hebbian"), rows=9, cols=9, count=70, equal=True)
+    w = dense_w(network)
+    for index in (0, 40, 80):
+        assert np.allclose(connections(network.landscape, index), w[index], atol=1e-12)
+    network.reinforce(3)  # unequal now: the float product, the same row
+    w = dense_w(network)
+    assert np.allclose(connections(network.landscape, 40), w[40], atol=1e-5)

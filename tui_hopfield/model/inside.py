@@ -15,13 +15,14 @@ landscape the network uses (``model.rules``), so the views say what the code doe
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
 
 from tui_hopfield.model.recording import decode
 from tui_hopfield.model.rules import Hebbian, Polynomial, PseudoInverse, Softmax, Storkey
-from tui_hopfield.model.rules.kernels import chunks
+from tui_hopfield.model.rules.kernels import chunks, pack_spins
 
 MAX_SAMPLES = 256
 """Samples an ``OverlapTrace`` keeps; past it every other one goes and the spacing doubles."""
@@ -246,6 +247,19 @@ def field_split(landscape, state: np.ndarray, dots: np.ndarray, index: int) -> F
     return FieldSplit("field", pulls, rest, float(pulls.sum()) + rest, field, s)
 
 
+_PACKED_COLUMNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def packed_columns(landscape) -> np.ndarray:
+    """Each spin's P pattern bits (north = 1) in uint64 words, (N, ceil(P / 64)), kept per
+    landscape (its patterns never change: a new set of memories is a new landscape)."""
+    packed = _PACKED_COLUMNS.get(landscape)
+    if packed is None:
+        packed = pack_spins(landscape.columns)
+        _PACKED_COLUMNS[landscape] = packed
+    return packed
+
+
 def connections(landscape, index: int) -> np.ndarray | None:
     """Row ``index`` of W (N,), with W_ii = 0, in O(N P); None for rules without a W.
 
@@ -256,8 +270,16 @@ def connections(landscape, index: int) -> np.ndarray | None:
     if isinstance(landscape, Storkey):
         row = landscape.weights[index].astype(np.float64)
     elif isinstance(landscape, Hebbian):
-        coefficients = landscape.strengths * landscape.columns[index] / landscape.n
-        row = landscape.project(coefficients[None, :], exact=False)[0]
+        strengths = landscape.strengths
+        if landscape.count >= 64 and np.all(strengths == strengths[0]):
+            # Equal strengths: W_ij = c (P - 2 #{mu: xi_mu,i != xi_mu,j}) / N, counted in
+            # bits of the columns (N P / 64 words a row, after one packing).
+            packed = packed_columns(landscape)
+            differ = np.bitwise_count(packed ^ packed[index]).sum(axis=1, dtype=np.int64)
+            row = float(strengths[0]) * (landscape.count - 2.0 * differ) / landscape.n
+        else:
+            coefficients = strengths * landscape.columns[index] / landscape.n
+            row = landscape.project(coefficients[None, :], exact=False)[0]
     elif isinstance(landscape, PseudoInverse):
         coefficients = landscape.matrix @ landscape.columns[index].astype(np.float64)
         row = landscape.project(coefficients[None, :], exact=False)[0]
