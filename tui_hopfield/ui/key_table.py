@@ -71,6 +71,11 @@ KEY_ROWS: tuple[KeyRow, ...] = (
         "; the panel narrows on small terminals and moves below the grid on narrow, tall ones",
     ),
     KeyRow(
+        ("magnets.view",),
+        "the lower view: memories / overlaps over time / attention / why this magnet",
+        "; the palette names each view, and draws the cursor's connections W on the grid",
+    ),
+    KeyRow(
         ("magnets.colder", "magnets.hotter", "magnets.freeze"),
         "temperature down / up by 0.05 / back to 0",
     ),

@@ -55,6 +55,7 @@ from tui_hopfield.ui.screen_layout import (
     arrange,
 )
 from tui_hopfield.ui.session_actions import SessionActions
+from tui_hopfield.ui.side_views import SideView, ViewActions
 from tui_hopfield.ui.slider import Slider
 from tui_hopfield.ui.spin_grid import SpinGrid
 from tui_hopfield.ui.status_bar import StatusBar
@@ -132,6 +133,7 @@ class MagnetsScreen(
     OverloadActions,
     LearningActions,
     UndoActions,
+    ViewActions,
     PeriodicAutosave,
     JobRunner,
     Screen,
@@ -188,6 +190,8 @@ class MagnetsScreen(
         """The energy of the current recall, flip by flip."""
         self.memory_list = MemoryList(id="memories")
         """Every memory and its overlap with the grid."""
+        self.side_view = SideView(id="side-view")
+        """The lower view in place of the memory list (``d``): overlaps, attention, why."""
         self.messages = MessageLine(id="messages")
         """Where notifications show, under the status bar (the main screen has no toasts)."""
         self.side_shown = True
@@ -310,6 +314,7 @@ class MagnetsScreen(
                 with Vertical(id="memory-section"):
                     yield Label(MEMORIES_TITLE, classes="section", id="memories-title")
                     yield self.memory_list
+                    yield self.side_view
         yield StatusBar().data_bind(MagnetsScreen.snapshot)
         yield self.messages
         yield Footer()
@@ -328,6 +333,8 @@ class MagnetsScreen(
         if os.environ.get("NO_COLOR"):
             self.grid.glyphs = True
             self.memory_list.glyphs = True
+        self.side_view.display = False
+        self.watch(self.grid, "cursor", self._cursor_moved, init=False)
         self._title_board()
         self._show_learning()
         self.workspace.name_state("drawing")
@@ -454,6 +461,7 @@ class MagnetsScreen(
             self.grid.refresh_spins(change.changed)
         if panel:
             self.memory_list.show_network(network)
+            self._show_view()
         self._show()
         if change.message is not None:
             self.notify(

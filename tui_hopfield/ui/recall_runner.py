@@ -111,6 +111,7 @@ class RecallRunner:
                     workspace.recall_moved()
                     if changed or stepped:
                         self.memory_list.show_network(network)
+                        self._show_view()
                         del self._trace[:-TRACE_LENGTH]
                         self.trace.data = list(self._trace)
                     self._show()
