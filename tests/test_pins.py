@@ -131,3 +131,80 @@ def test_pin_edits_and_their_checks():
     # The user may still paint a pinned magnet: it stays pinned with its new value.
     network.set_spin(2, 1)
     assert network.state[2] == 1 and network.pinned[2]
+
+
+# -- the workspace, undo, the session file --------------------------------------
+
+
+def pinned_workspace():
+    from tui_hopfield.model.workspace import Workspace
+
+    network = Network(6, 7)
+    rng = np.random.default_rng(1)
+    for k in range(2):
+        network.imprint(random_spins(network.n, rng), f"m{k}")
+    return Workspace(network, np.random.default_rng(2))
+
+
+def test_workspace_pins_toggle_strokes_and_undo():
+    workspace = pinned_workspace()
+    network = workspace.network
+    change = workspace.pin([3])
+    assert list(change.changed) == [3] and network.pinned[3]
+    assert "1 magnet pinned" in change.message and workspace.snapshot().pinned == 1
+    workspace.pin([3])  # the toggle: it was pinned
+    assert network.pin_count == 0
+    for cells in ([1, 2], [8], [9, 10]):  # one brush stroke
+        workspace.pin(cells, True, stroke=7)
+    assert network.pin_count == 5
+    workspace.undo()
+    assert network.pin_count == 0  # the whole stroke at once
+    workspace.redo()
+    assert sorted(np.flatnonzero(network.pinned)) == [1, 2, 8, 9, 10]
+    change = workspace.unpin_all()
+    assert network.pin_count == 0 and "Unpinned 5 magnets" in change.message
+    workspace.undo()
+    assert network.pin_count == 5
+    # A paint of a pinned magnet changes it and keeps it pinned.
+    value = -int(network.state[1])
+    workspace.paint([1], value)
+    assert network.state[1] == value and network.pinned[1]
+
+
+def test_pins_saved_with_the_session_and_a_tampered_file_refused(tmp_path):
+    import io
+    import zipfile
+
+    from tui_hopfield.model.store import Session, SessionError, load, save
+
+    workspace = pinned_workspace()
+    network = workspace.network
+    workspace.pin([0, 5, 41], True)
+    path = save(workspace.session(), tmp_path / "pins.hopfield")
+    opened = load(path)
+    assert np.array_equal(opened.network().pinned, network.pinned)
+    network.set_pins(np.zeros(network.n, dtype=bool))
+    plain = save(Session.of(network), tmp_path / "plain.hopfield")
+    with zipfile.ZipFile(plain) as archive:
+        assert "pinned.npy" not in archive.namelist()  # no pins: the file is as before
+    assert load(plain).pinned is None and load(plain).network().pin_count == 0
+
+    def tampered(array: np.ndarray):
+        target = tmp_path / "tampered.hopfield"
+        with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w") as out:
+            for name in source.namelist():
+                if name != "pinned.npy":
+                    out.writestr(name, source.read(name))
+            buffer = io.BytesIO()
+            np.save(buffer, array, allow_pickle=False)
+            out.writestr("pinned.npy", buffer.getvalue())
+        return target
+
+    for array, words in (
+        (np.ones(41, dtype=np.uint8), "shape"),
+        (np.ones(42, dtype=np.int8), "pinned must be"),
+        (np.full(42, 2, dtype=np.uint8), r"0 \(free\) and 1"),
+        (np.ones((6, 7), dtype=np.uint8), "shape"),
+    ):
+        with pytest.raises(SessionError, match=words):
+            load(tampered(array))
