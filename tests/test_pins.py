@@ -208,3 +208,25 @@ def test_pins_saved_with_the_session_and_a_tampered_file_refused(tmp_path):
     ):
         with pytest.raises(SessionError, match=words):
             load(tampered(array))
+
+
+def test_pins_decide_a_recall_that_would_end_spurious():
+    """The smile's top half with the heart's bottom: free, a spurious state; the top
+    pinned, the smile (the app's pilot test does this on the screen)."""
+    from tui_hopfield.model.analysis import classify
+    from tui_hopfield.model.patterns import library
+
+    pictures = library(32, 32)[:6]
+    cue = pictures[1].spins.copy()
+    cue[:16] = pictures[0].spins[:16]
+    verdicts = []
+    for pinned in (False, True):
+        network = Network(32, 32)
+        for picture in pictures:
+            network.imprint(picture.spins, picture.name)
+        network.set_state(cue)
+        if pinned:
+            network.pin(np.arange(16 * 32))
+        list(Asynchronous(network, np.random.default_rng(0)).events())
+        verdicts.append(classify(network).label)
+    assert verdicts == ["spurious", "recalled smile"]
