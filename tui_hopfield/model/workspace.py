@@ -18,6 +18,7 @@ from typing import Literal
 import numpy as np
 
 from tui_hopfield.model.analysis import Kind, Verdict, classify
+from tui_hopfield.model.anatomy import anatomy
 from tui_hopfield.model.changes import (
     DEFAULT_SPEED,
     MODES,
@@ -751,6 +752,11 @@ class Workspace:
         if isinstance(dynamics, Retrieval):
             self._energy = dynamics.energy()
         self.name_state("stopped")
+        message = None
+        if self.state == Kind.SPURIOUS.value:  # what it is made of: its best odd mixture
+            found = anatomy(self.network)
+            self.state = f"spurious: {found.label}"
+            message = found.detail
         if isinstance(dynamics, Synchronous | Retrieval):
             steps = dynamics.steps
             if isinstance(dynamics, Synchronous) and dynamics.cycle:
@@ -760,7 +766,7 @@ class Workspace:
         if self.recordings:
             self.recordings[-1].close(self.network.state)
             self.recordings[-1].state = self.state
-        return Change(NOTHING, self.state)
+        return Change(NOTHING, self.state, message)
 
     def learn_from_use(self) -> Change:
         """After a recall: a memory the grid recalls gains ``use_boost`` of strength."""
