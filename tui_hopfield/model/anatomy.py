@@ -7,11 +7,10 @@ capacity, at spin-glass states that resemble no mixture at all.
 
 ``anatomy`` names a state by its best odd mixture of three. The candidates are
 the ``CANDIDATES`` memories of largest ``|m_mu|`` (the overlaps the network
-keeps, so choosing them is O(P)); for each triple of them, the spins are
-counted by their three pattern values and their own (8 x 2 counts, O(N)),
-and the overlap of all eight sign choices follows from those counts. Among
-up to ``CANDIDATES`` memories the search is exhaustive; the cost is
-O(N C(k, 3)) with k = min(P, ``CANDIDATES``), never an N x N matrix.
+keeps, so choosing them is O(P)); every sign choice of every triple of them
+follows from their overlaps and their triple products with the state
+(``best_mixture``), O(N k^3 / 64) with k = min(P, ``CANDIDATES``), never an N x N
+matrix. Among up to ``CANDIDATES`` memories the search is exhaustive.
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tui_hopfield.model.network import Network
+from tui_hopfield.model.rules.kernels import pack_spins
 
 CANDIDATES = 8
 """The memories of largest |overlap| whose triples are searched (56 triples at most)."""
@@ -34,11 +34,6 @@ MINUS = "\u2212"
 
 SIGNS = np.array(list(itertools.product((1, -1), repeat=3)), dtype=np.int64)
 """The eight sign choices (s_a, s_b, s_c), one a row."""
-CODES = np.array(list(itertools.product((1, -1), repeat=3)), dtype=np.int64)
-"""The eight pattern values (xi_a, xi_b, xi_c) a spin can have, one a row, in the order
-of the code ``4 [xi_a < 0] + 2 [xi_b < 0] + [xi_c < 0]``."""
-MIXED = np.sign(SIGNS @ CODES.T)
-"""``MIXED[k, c]``: the mixture of sign choice k at a spin of code c (never 0: odd sums)."""
 
 
 @dataclass(frozen=True)
@@ -114,33 +109,42 @@ def best_mixture(network: Network, candidates: int = CANDIDATES) -> Mixture | No
     """The odd mixture of three memories with the largest overlap with the state.
 
     The triples are those of the ``candidates`` memories of largest ``|m|``;
-    None with fewer than three memories.
+    None with fewer than three memories. For spins of +-1,
+    ``sign(x + y + z) = (x + y + z - x y z) / 2``, so a mixture's overlap is
+    ``(s_a d_a + s_b d_b + s_c d_c - s_a s_b s_c D_abc) / 2N`` from the raw
+    overlaps ``d`` and the triple products ``D_abc = sum_i xi_a xi_b xi_c s_i``,
+    counted on packed bits: C(k, 2) k N / 64 word operations.
     """
     count = network.count
     if count < 3:
         return None
     overlaps = network.overlaps()
-    chosen = np.argsort(-np.abs(overlaps), kind="stable")[: min(candidates, count)]
-    chosen = np.sort(chosen)
-    patterns = network.patterns
-    state = network.state
+    chosen = np.sort(np.argsort(-np.abs(overlaps), kind="stable")[: min(candidates, count)])
     n = network.n
-    negative = {int(index): patterns[index] < 0 for index in chosen}
-    north = state > 0
+    # Bits (north = 1), 64 a word; a product of +-1 spins is -1 where the XOR of
+    # their bits is 1 (the padding bits are 0 in every row, so they add nothing).
+    packed = pack_spins(np.vstack([network.patterns[chosen], network.state[None, :]]))
+    weighted = packed[:-1] ^ packed[-1]  # xi_c s, as bits
+    dots = n - 2 * np.bitwise_count(weighted).sum(axis=1, dtype=np.int64)  # d_c, exact
+    k = len(chosen)
+    pairs = list(itertools.combinations(range(k), 2))
+    first, second = (np.array(side) for side in zip(*pairs, strict=True))
+    mixed = (packed[first] ^ packed[second])[:, None, :] ^ weighted[None, :, :]
+    triple = n - 2 * np.bitwise_count(mixed).sum(axis=2, dtype=np.int64)  # D_abc by (ab, c)
+    where = {pair: number for number, pair in enumerate(pairs)}
     best: Mixture | None = None
     best_dot = -np.inf
-    for a, b, c in itertools.combinations(chosen.tolist(), 3):
-        code = 4 * negative[a] + 2 * negative[b] + negative[c].astype(np.int64)
-        # Per code, the spins' sum: north minus south.
-        total = np.bincount(code, minlength=8)
-        up = np.bincount(code[north], minlength=8)
-        dots = MIXED @ (2 * up - total)  # each sign choice's mixture . state
-        k = int(np.argmax(dots))
-        if dots[k] > best_dot:
-            best_dot = float(dots[k])
-            signs = tuple(int(x) for x in SIGNS[k])
-            names = (network.names[a], network.names[b], network.names[c])
-            best = Mixture(names, (a, b, c), signs, best_dot / n)
+    for a, b, c in itertools.combinations(range(k), 3):
+        product = triple[where[(a, b)], c]
+        # Twice each sign choice's mixture . state.
+        doubled = SIGNS @ dots[[a, b, c]] - SIGNS.prod(axis=1) * product
+        choice = int(np.argmax(doubled))
+        if doubled[choice] > best_dot:
+            best_dot = float(doubled[choice])
+            indices = (int(chosen[a]), int(chosen[b]), int(chosen[c]))
+            names = tuple(network.names[index] for index in indices)
+            signs = tuple(int(x) for x in SIGNS[choice])
+            best = Mixture(names, indices, signs, best_dot / (2 * n))
     return best
 
 

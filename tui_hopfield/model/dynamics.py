@@ -122,14 +122,16 @@ class Asynchronous:
         flips nothing.
         """
         network = self.network
-        pinned = network.pinned
         while True:
             flips = 0
             hot_sweep = False
+            # No edit (and so no pin) comes while a recall runs: the pins of the sweep,
+            # as bytes, are the cheapest to look up one spin at a time.
+            pinned = network.pinned.tobytes() if network.pinned.any() else None
             for visited, index in enumerate(self.rng.permutation(network.n).tolist(), 1):
                 if visited % PROGRESS_EVERY == 0:
                     yield Progress(visited)
-                if pinned[index]:
+                if pinned is not None and pinned[index]:
                     continue
                 h = network.field(index)
                 s = int(network.state[index])
