@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from tests.conftest import cell_of, finish_recall, set_instant
+from tui_hopfield.ui.app import HopfieldApp
 from tui_hopfield.ui.spin_cells import PINNED_NORTH, PINNED_SOUTH
 from tui_hopfield.ui.spin_grid import SpinGrid
 from tui_hopfield.ui.status_bar import StatusBar
@@ -87,3 +88,33 @@ async def test_pinned_magnets_are_marked_in_colour_and_in_glyphs(app):
         await pilot.pause()
         lines = [grid.render_line(y).text for y in range(grid.size.height)]
         assert any("\u2593" in line or "\u2591" in line for line in lines)
+
+
+async def test_pins_are_saved_with_the_session_and_shown_when_it_opens(tmp_path, monkeypatch):
+    from textual.widgets import Input
+
+    from tests.conftest import wait_for_jobs
+
+    monkeypatch.setenv("TUI_HOPFIELD_DATA", str(tmp_path / "data"))
+    app = HopfieldApp(seed=2)
+    async with app.run_test(size=(100, 32)) as pilot:
+
+        async def answer(text: str) -> None:
+            pilot.app.screen.query_one("#path", Input).value = text
+            await pilot.press("enter")
+            await wait_for_jobs(pilot)
+
+        await pilot.press("1", "a", "right", "right", "a")
+        pinned = app.network.pinned.copy()
+        assert app.network.pin_count == 3
+        await pilot.press("ctrl+s")
+        await answer(str(tmp_path / "pins"))
+        await pilot.press("ctrl+u")
+        assert app.network.pin_count == 0
+        await pilot.press("ctrl+o")
+        await answer(str(tmp_path / "pins.hopfield"))
+        assert np.array_equal(app.network.pinned, pinned)
+        grid = app.screen.grid
+        assert np.array_equal(grid.pins.reshape(-1), pinned)  # the opened network's, marked
+        codes = grid._codes_of_all().reshape(-1)
+        assert set(np.unique(codes[pinned])) <= {PINNED_NORTH, PINNED_SOUTH}
