@@ -68,7 +68,7 @@ async def test_the_dense_demo_does_what_the_text_says(seed):
         await run(screen, pilot, "break('flip')")  # f
         await run(screen, pilot, "recall")  # r
         await finish_recall(pilot, timeout=120)
-        assert screen.state == "spurious"  # the classic network fails
+        assert screen.state.startswith("spurious")  # the classic network fails
 
         await run(screen, pilot, "learning")  # ctrl+l: the learning dialog
         dialog = app.screen

@@ -54,25 +54,37 @@ class BatchRecall:
 
 
 def recall(
-    landscape: Landscape, cues: np.ndarray, *, continuous: bool = False, max_steps: int = 50
+    landscape: Landscape,
+    cues: np.ndarray,
+    *,
+    continuous: bool = False,
+    max_steps: int = 50,
+    pinned: np.ndarray | None = None,
 ) -> BatchRecall:
     """Recall from each cue (B, N) of +-1 at T = 0, synchronously.
 
     ``continuous`` runs the modern network's update instead (the landscape
-    must then be the modern rule's ``Softmax``).
+    must then be the modern rule's ``Softmax``). ``pinned``, N booleans shared
+    by every cue, marks spins that keep the cue's value throughout.
     """
     cues = np.asarray(cues)
     if cues.ndim == 1:
         cues = cues[None, :]
     if cues.shape[1] != landscape.n:
         raise ModelError(f"cues need {landscape.n} spins each, not {cues.shape[1]}")
+    if pinned is not None:
+        pinned = np.asarray(pinned, dtype=bool).reshape(-1)
+        if pinned.size != landscape.n:
+            raise ModelError(f"the pins are {landscape.n} booleans, not {pinned.size}")
+        if not pinned.any():
+            pinned = None
     if continuous:
         if not isinstance(landscape, Softmax):
             raise ModelError("continuous recall needs the modern network")
-        return _retrieve(landscape, cues, max_steps)
+        return _retrieve(landscape, cues, max_steps, pinned)
     states = cues.astype(np.int8, copy=True)
     if states.shape[0] == 1:
-        return _recall_one(landscape, states[0], max_steps)
+        return _recall_one(landscape, states[0], max_steps, pinned)
     count = states.shape[0]
     steps = np.zeros(count, dtype=int)
     converged = np.zeros(count, dtype=bool)
@@ -86,6 +98,8 @@ def recall(
         delta = landscape.flip_energies(states[active], dots[active], exact=False)
         scale = np.maximum(1.0, np.abs(delta).max(axis=1, keepdims=True))
         flips = delta < -TIE * scale
+        if pinned is not None:
+            flips &= ~pinned
         moving = flips.any(axis=1)
         converged[active[~moving]] = True
         active, flips = active[moving], flips[moving]
@@ -100,7 +114,9 @@ def recall(
     return BatchRecall(states, steps, converged, cycled)
 
 
-def _recall_one(landscape: Landscape, state: np.ndarray, max_steps: int) -> BatchRecall:
+def _recall_one(
+    landscape: Landscape, state: np.ndarray, max_steps: int, pinned: np.ndarray | None = None
+) -> BatchRecall:
     """``recall`` for one cue, with flat arrays: the same steps, less bookkeeping."""
     dots = landscape.dots_of(state)
     columns = landscape.columns
@@ -114,6 +130,8 @@ def _recall_one(landscape: Landscape, state: np.ndarray, max_steps: int) -> Batc
         else:
             delta = landscape.flip_energies_of(state, dots)
             flips = np.flatnonzero(delta < -TIE * max(1.0, float(np.abs(delta).max())))
+        if pinned is not None:
+            flips = flips[~pinned[flips]]
         if not len(flips):  # a fixed point: nothing would lower the energy
             converged = True
             break
@@ -214,7 +232,9 @@ def _update_dots(
     dots[rows[which[starts]]] -= 2.0 * np.add.reduceat(change, starts, axis=0)
 
 
-def _retrieve(landscape: Softmax, cues: np.ndarray, max_steps: int) -> BatchRecall:
+def _retrieve(
+    landscape: Softmax, cues: np.ndarray, max_steps: int, pinned: np.ndarray | None = None
+) -> BatchRecall:
     values = cues.astype(np.float32)
     count = values.shape[0]
     steps = np.zeros(count, dtype=int)
@@ -224,6 +244,8 @@ def _retrieve(landscape: Softmax, cues: np.ndarray, max_steps: int) -> BatchReca
         if not len(active):
             break
         new = landscape.retrieve(values[active]).astype(np.float32)
+        if pinned is not None:
+            new[:, pinned] = cues[active][:, pinned]
         moved = np.abs(new - values[active]).max(axis=1) > 1e-4
         converged[active[~moved]] = True
         values[active] = new

@@ -77,6 +77,8 @@ class Snapshot:
     effective_load: float = 0.0
     """The load counted by strength (``Network.effective_load``): P / N when every
     memory is as strong as the strongest, less when some have faded."""
+    pinned: int = 0
+    """How many magnets are pinned (recall keeps them)."""
 
 
 @dataclass(frozen=True)

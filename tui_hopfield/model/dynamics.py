@@ -125,9 +125,14 @@ class Asynchronous:
         while True:
             flips = 0
             hot_sweep = False
+            # No edit (and so no pin) comes while a recall runs: the pins of the sweep,
+            # as bytes, are the cheapest to look up one spin at a time.
+            pinned = network.pinned.tobytes() if network.pinned.any() else None
             for visited, index in enumerate(self.rng.permutation(network.n).tolist(), 1):
                 if visited % PROGRESS_EVERY == 0:
                     yield Progress(visited)
+                if pinned is not None and pinned[index]:
+                    continue
                 h = network.field(index)
                 s = int(network.state[index])
                 if self._temperature == 0.0:
@@ -202,16 +207,16 @@ class Synchronous:
 
 
 def sync_flips(network: Network, rng: np.random.Generator, temperature: float) -> np.ndarray:
-    """Which spins a synchronous step turns over: a boolean mask (N,)."""
+    """Which spins a synchronous step turns over: a boolean mask (N), never a pinned one."""
     landscape = network.landscape
     if landscape is None:
         return np.zeros(network.n, dtype=bool)
     delta = landscape.flip_energies(network.state[None, :])[0]
     if temperature == 0.0:
-        return delta < -TIE * max(1.0, float(np.abs(delta).max()))
+        return (delta < -TIE * max(1.0, float(np.abs(delta).max()))) & ~network.pinned
     with np.errstate(over="ignore"):
         chance = 1.0 / (1.0 + np.exp(np.minimum(delta / temperature, 700.0)))
-    return rng.random(network.n) < chance
+    return (rng.random(network.n) < chance) & ~network.pinned
 
 
 class Retrieval:
@@ -256,6 +261,9 @@ class Retrieval:
                 values = network.state.astype(np.float32)
             energy = self.energy()
             new = self._landscape.retrieve(values[None, :])[0].astype(np.float32)
+            pinned = network.pinned
+            if pinned.any():  # a pinned spin keeps its value: +1 or -1, exactly
+                new[pinned] = network.state[pinned]
             if float(np.abs(new - values).max()) <= self.tolerance:
                 self.converged = True
                 if network.values is None:
@@ -285,7 +293,7 @@ def descend(network: Network, rng: np.random.Generator, max_rounds: int = 1000) 
         # ~1e-6); each one is checked in float64 before it turns over.
         delta = landscape.flip_energies(network.state[None, :], network.dots[None, :], exact=False)
         scale = max(1.0, float(np.abs(delta).max()))
-        candidates = np.flatnonzero(delta < CANDIDATE * scale)
+        candidates = np.flatnonzero((delta < CANDIDATE * scale) & ~network.pinned)
         flipped = 0
         for index in rng.permutation(candidates).tolist():
             if network.flip_energy(index) < -TIE * scale:

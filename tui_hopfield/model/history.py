@@ -11,7 +11,8 @@ same call undoes and redoes. Only what the step changed is kept:
 - ``MemoriesMemento``: the names and strengths (P of each) and one edit of the
   stored patterns (nothing for an imprint's undo: the new rows are cut off;
   one row for a forget's; every row only for forgetting them all);
-- ``LearningMemento``: the rule, the update mode, decay and learning from use.
+- ``LearningMemento``: the rule, the update mode, decay and learning from use;
+- ``PinsMemento``: which magnets are pinned, one bit each.
 
 The learned landscape itself is never kept: restoring memories marks the
 network to learn again, and ``Step.learning_cost`` says how much work that is,
@@ -105,6 +106,37 @@ class GridMemento:
 
     def learning_cost(self, network: Network) -> float:
         """A grid learns nothing."""
+        return 0.0
+
+
+@dataclass(frozen=True, eq=False)
+class PinsMemento:
+    """The pins as they were: one bit a spin (pinned = 1)."""
+
+    bits: np.ndarray
+    """``np.packbits`` of ``Network.pinned``."""
+    n: int
+    """The number of spins."""
+
+    @classmethod
+    def of(cls, network: Network) -> PinsMemento:
+        """The pins of ``network`` now."""
+        return cls(np.packbits(network.pinned), network.n)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held: the bits."""
+        return self.bits.nbytes + 64
+
+    def restore(self, holder: Holder, limit: int | None = None) -> PinsMemento:
+        """Set the pins back."""
+        network = holder.network
+        now = PinsMemento.of(network)
+        network.set_pins(np.unpackbits(self.bits, count=self.n).astype(bool))
+        return now
+
+    def learning_cost(self, network: Network) -> float:
+        """Pins learn nothing."""
         return 0.0
 
 

@@ -95,6 +95,12 @@ class Network:
 
         ``state`` is then its sign; any change to the spins clears it.
         """
+        self.pinned = np.zeros(self.n, dtype=bool)
+        """The pinned (clamped) spins, bool (N,): no recall ever turns them over.
+
+        The user's own edits of the grid still may (a pinned spin painted stays
+        pinned, with its new value). Change it through ``pin`` and ``set_pins``.
+        """
         self._rule = rule
         self._landscape: Landscape | None = None
         self._stale = True
@@ -108,6 +114,7 @@ class Network:
         other = Network(self.rows, self.cols, self._rule)
         other.decay, other.use_boost, other.revision = self.decay, self.use_boost, self.revision
         other.state[:] = self.state
+        other.pinned[:] = self.pinned
         other.values = None if self.values is None else self.values.copy()
         other._names = list(self._names)
         other._store = self._store.copy()
@@ -452,6 +459,27 @@ class Network:
         if not self._stale and self._landscape is not None:
             self._landscape.reset(self.state, self._dots)
 
+    def pin(self, indices: Sequence[int] | np.ndarray, pinned: bool = True) -> np.ndarray:
+        """Pin (or unpin) the spins at ``indices``; return the flat indices that changed."""
+        indices = np.unique(np.asarray(indices, dtype=np.intp).reshape(-1))
+        if len(indices) and (indices.min() < 0 or indices.max() >= self.n):
+            raise ModelError(f"a spin index is between 0 and {self.n - 1}")
+        changed = indices[self.pinned[indices] != pinned]
+        self.pinned[changed] = pinned
+        return changed
+
+    def set_pins(self, mask: np.ndarray) -> None:
+        """Replace every pin with ``mask``: N booleans (any shape), True where pinned."""
+        mask = np.asarray(mask)
+        if mask.size != self.n or mask.dtype != bool:
+            raise ModelError(f"the pins are {self.n} booleans, not {mask.dtype} of {mask.size}")
+        self.pinned[:] = mask.reshape(-1)
+
+    @property
+    def pin_count(self) -> int:
+        """How many spins are pinned."""
+        return int(np.count_nonzero(self.pinned))
+
     def set_values(self, values: np.ndarray) -> None:
         """Take a continuous state (the modern network's): the spins become its signs.
 
@@ -539,11 +567,11 @@ class Network:
         return self._dots / self.n
 
     def unstable(self) -> np.ndarray:
-        """Indices of the spins a zero-temperature update would flip (s_i h_i < 0)."""
-        return np.flatnonzero(self.state * self.fields() < 0)
+        """Indices of the free spins a zero-temperature update would flip (s_i h_i < 0)."""
+        return np.flatnonzero((self.state * self.fields() < 0) & ~self.pinned)
 
     def settled(self) -> bool:
-        """Whether no spin would flip at zero temperature: ``unstable()`` is empty.
+        """Whether no free spin would flip at zero temperature: ``unstable()`` is empty.
 
         It looks a block of spins at a time and stops at the first that would
         flip, so an unsettled grid is told in a fraction of the O(N P) it costs
@@ -555,7 +583,8 @@ class Network:
         width = max(64, CHUNK_BYTES // (8 * max(1, self.count)))
         for start in range(0, self.n, width):
             part = slice(start, min(start + width, self.n))
-            if np.any(landscape.flip_energies_at(self.state, self._dots, part) < 0):
+            wants = landscape.flip_energies_at(self.state, self._dots, part) < 0
+            if np.any(wants & ~self.pinned[part]):  # a pinned spin never turns over
                 return False
         return True
 

@@ -62,11 +62,14 @@ MAX_DIGITS = 18
 """The most digits a JSON integer may have."""
 MEMBERS = ("meta", "patterns", "strengths", "state")
 """The arrays a session file holds."""
+OPTIONAL_MEMBERS = ("pinned",)
+"""Arrays a session file may hold besides (older files and sessions with no pins have none)."""
 DTYPES = {
     "meta": np.dtype("|u1"),
     "patterns": np.dtype("|i1"),
     "strengths": np.dtype("<f8"),
     "state": np.dtype("|i1"),
+    "pinned": np.dtype("|u1"),
 }
 """The one dtype each member may have."""
 MODES = ("async", "sync")

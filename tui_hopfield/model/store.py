@@ -2,17 +2,18 @@
 
 The format and its limits are in ``session_format`` (those the rest of the app
 uses are named from here too): a ZIP of four ``.npy`` arrays, a JSON
-header, the memories, their strengths and the grid.
+header, the memories, their strengths and the grid, and a fifth, the pinned
+magnets, when any is pinned.
 
 Opening never trusts the file: it is opened without blocking and checked to
 be a regular file from its own descriptor; the ZIP is read member by member
-(``session_zip``: no data before the first member, exactly the four names, no
-encryption, stored or deflated only); each ``.npy`` header is read and checked
-(``session_npy``: the expected dtype exactly, sizes from the header against
-the ZIP's) before its data, which is inflated through a stream that stops at
-the declared size and checks the CRC; the JSON header is parsed within bounds
-(``session_header``). Nothing is ever unpickled. Every failure is a
-``SessionError`` naming the file and the reason.
+(``session_zip``: no data before the first member, exactly the four names and
+the pins' optional fifth, no encryption, stored or deflated only); each
+``.npy`` header is read and checked (``session_npy``: the expected dtype
+exactly, sizes from the header against the ZIP's) before its data, which is
+inflated through a stream that stops at the declared size and checks the CRC;
+the JSON header is parsed within bounds (``session_header``). Nothing is ever
+unpickled. Every failure is a ``SessionError`` naming the file and the reason.
 
 Writing goes through ``files.write_atomically``: a temporary file in the same
 folder, flushed and fsynced, then renamed over the target, so a crash or a
@@ -45,6 +46,7 @@ from tui_hopfield.model.session_format import (
     MAX_USE_BOOST,
     MEMBERS,
     MODES,
+    OPTIONAL_MEMBERS,
     SUFFIX,
     VERSION,
     SessionError,
@@ -102,6 +104,8 @@ class Session:
     """The temperature of recall."""
     settings: dict[str, float | int | str] = field(default_factory=dict)
     """Further settings of the rule, by name."""
+    pinned: np.ndarray | None = None
+    """bool (N,): the pinned magnets, or None when none is."""
 
     @classmethod
     def of(cls, network: Network, temperature: float = 0.0, mode: str = "async") -> Session:
@@ -118,6 +122,7 @@ class Session:
             rule=network.rule.name,
             temperature=temperature,
             settings=settings,
+            pinned=network.pinned.copy() if network.pinned.any() else None,
         )
 
     @property
@@ -138,6 +143,8 @@ class Session:
         # The grid first: each block's overlaps with it are then taken as it goes in,
         # instead of another pass over all the patterns at the end.
         network.set_state(self.state)
+        if self.pinned is not None:
+            network.set_pins(np.asarray(self.pinned, dtype=bool))
         count = len(self.names)
         network.reserve(count)
         block = max(1, OPEN_BLOCK_BYTES // max(1, network.n))
@@ -193,6 +200,8 @@ def save(
         "strengths": np.asarray(session.strengths, dtype=np.float64),
         "state": np.asarray(session.state, dtype=np.int8),
     }
+    if session.pinned is not None and np.any(session.pinned):
+        arrays["pinned"] = np.asarray(session.pinned, dtype=bool).astype(np.uint8)
     # Never write what ``load`` would refuse: the same checks, before the first byte.
     _check_arrays(arrays, path)
     total = max(1, sum(array.nbytes for array in arrays.values()))
@@ -229,8 +238,9 @@ def load(path: str | Path) -> Session:
     path = expand(path)
     with opened(path) as (descriptor, size):
         archive = Archive(descriptor, size, path)
-        members = {key: archive.member(key) for key in MEMBERS}
-        headers = {key: read_header(members[key], key, path) for key in MEMBERS}
+        keys = MEMBERS + tuple(key for key in OPTIONAL_MEMBERS if key in archive.infos)
+        members = {key: archive.member(key) for key in keys}
+        headers = {key: read_header(members[key], key, path) for key in keys}
         total = sum(header.nbytes for header in headers.values())
         if total > MAX_ARRAY_BYTES:
             raise SessionError(
@@ -239,7 +249,9 @@ def load(path: str | Path) -> Session:
             )
         meta = parse_meta(headers["meta"].read(members["meta"], path), path)
         shapes = _expected_shapes(meta)
-        for key in ("patterns", "strengths", "state"):
+        if "pinned" in headers:
+            shapes["pinned"] = shapes["state"]
+        for key in shapes:
             _check_shape(key, headers[key].dtype, headers[key].shape, shapes[key], path)
         arrays = {key: headers[key].read(members[key], path) for key in shapes}
     _check_values(arrays, path)
@@ -253,6 +265,7 @@ def load(path: str | Path) -> Session:
         rule=meta["rule"],
         temperature=meta["temperature"],
         settings=meta["settings"],
+        pinned=arrays["pinned"].astype(bool) if "pinned" in arrays else None,
     )
 
 
@@ -260,9 +273,12 @@ def load(path: str | Path) -> Session:
 
 
 def _check_arrays(arrays: dict[str, np.ndarray], path: Path) -> dict:
-    """Check a session's four arrays against each other; return the parsed header."""
+    """Check a session's arrays against each other; return the parsed header."""
     meta = parse_meta(arrays["meta"], path)
-    for key, shape in _expected_shapes(meta).items():
+    shapes = _expected_shapes(meta)
+    if "pinned" in arrays:
+        shapes["pinned"] = shapes["state"]
+    for key, shape in shapes.items():
         _check_shape(key, arrays[key].dtype, arrays[key].shape, shape, path)
     _check_values(arrays, path)
     return meta
@@ -282,7 +298,13 @@ def _check_shape(key: str, dtype: np.dtype, shape: tuple, expected: tuple, path:
     ):
         names = "1 memory" if expected[0] == 1 else f"{expected[0]} memories"
         raise SessionError(f"{path}: it names {names} but holds {shape[0]} {key}")
-    if key == "strengths":
+    if key == "pinned":
+        if dtype != DTYPES[key] or tuple(shape) != expected:
+            raise SessionError(
+                f"{path}: pinned must be {expected[0]} bytes (uint8), one a magnet,"
+                f" not {dtype} of shape {tuple(shape)}"
+            )
+    elif key == "strengths":
         if dtype != DTYPES[key] or tuple(shape) != expected:
             raise SessionError(
                 f"{path}: strengths must be {expected[0]} floating-point numbers (float64),"
@@ -301,6 +323,8 @@ def _check_values(arrays: dict[str, np.ndarray], path: Path) -> None:
         for start in range(0, flat.size, CHECK_BLOCK_BYTES):
             if not np.all(np.abs(flat[start : start + CHECK_BLOCK_BYTES]) == 1):
                 raise SessionError(f"{path}: {key} may only hold +1 and -1")
+    if "pinned" in arrays and not np.all(arrays["pinned"] <= 1):
+        raise SessionError(f"{path}: pinned may only hold 0 (free) and 1 (pinned)")
     strengths = arrays["strengths"]
     if not np.all(np.isfinite(strengths)) or np.any(strengths <= 0):
         raise SessionError(f"{path}: every strength must be a finite positive number")

@@ -18,6 +18,7 @@ from typing import Literal
 import numpy as np
 
 from tui_hopfield.model.analysis import Kind, Verdict, classify
+from tui_hopfield.model.anatomy import anatomy
 from tui_hopfield.model.changes import (
     DEFAULT_SPEED,
     MODES,
@@ -36,6 +37,7 @@ from tui_hopfield.model.history import (
     LearningMemento,
     Memento,
     MemoriesMemento,
+    PinsMemento,
     Step,
 )
 from tui_hopfield.model.names import clean_name
@@ -140,6 +142,7 @@ class Workspace:
             over_capacity=network.effective_load > CAPACITY
             and rule.label in ("hebbian", "dense n=2"),
             effective_load=network.effective_load,
+            pinned=network.pin_count,
         )
 
     def learning_label(self) -> str:
@@ -405,6 +408,50 @@ class Workspace:
         return self._edited(
             "broken", changed, f"Broken: {described}. Press r to recall.", timeout=3
         )
+
+    # -- pins -----------------------------------------------------------------
+
+    def pin(
+        self, indices: Sequence[int], pinned: bool | None = None, stroke: object = None
+    ) -> Change:
+        """Pin the magnets at ``indices`` (``pinned`` False: unpin them; None: toggle the first).
+
+        Pins with the same ``stroke`` (not None) in a row are one step to undo.
+        Recall never turns a pinned magnet over; painting one keeps it pinned.
+        """
+        self._begin()
+        network = self.network
+        if not len(indices):
+            return Change(NOTHING, self.state)
+        if pinned is None:
+            pinned = not bool(network.pinned[indices[0]])
+        key = None if stroke is None else ("pins", stroke)
+        before = None if self.history.joins(key) else PinsMemento.of(network)
+        changed = network.pin(indices, pinned)
+        if len(changed):
+            label = "pin" if pinned else "unpin"
+            self._record(label, [before] if before is not None else [], key)
+        return Change(changed, self.state, self.pins_message(), timeout=2)
+
+    def unpin_all(self) -> Change:
+        """Unpin every magnet."""
+        self._begin()
+        network = self.network
+        count = network.pin_count
+        if not count:
+            return Change(NOTHING, self.state, "No magnet is pinned.", timeout=2)
+        before = PinsMemento.of(network)
+        changed = network.pin(np.flatnonzero(network.pinned), False)
+        self._record(f"unpin all {count:,}", [before])
+        message = f"Unpinned {plural(count, 'magnet')}: recall may change every one."
+        return Change(changed, self.state, message, timeout=3)
+
+    def pins_message(self) -> str:
+        """``12 magnets pinned: recall keeps them.`` or ``No magnet pinned.``"""
+        count = self.network.pin_count
+        if not count:
+            return "No magnet pinned."
+        return f"{plural(count, 'magnet')} pinned: recall keeps them as they are."
 
     # -- memories -------------------------------------------------------------
 
@@ -709,6 +756,11 @@ class Workspace:
         if isinstance(dynamics, Retrieval):
             self._energy = dynamics.energy()
         self.name_state("stopped")
+        message = None
+        if self.state == Kind.SPURIOUS.value:  # what it is made of: its best odd mixture
+            found = anatomy(self.network)
+            self.state = f"spurious: {found.label}"
+            message = found.detail
         if isinstance(dynamics, Synchronous | Retrieval):
             steps = dynamics.steps
             if isinstance(dynamics, Synchronous) and dynamics.cycle:
@@ -718,7 +770,7 @@ class Workspace:
         if self.recordings:
             self.recordings[-1].close(self.network.state)
             self.recordings[-1].state = self.state
-        return Change(NOTHING, self.state)
+        return Change(NOTHING, self.state, message)
 
     def learn_from_use(self) -> Change:
         """After a recall: a memory the grid recalls gains ``use_boost`` of strength."""

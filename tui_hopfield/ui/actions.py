@@ -400,6 +400,15 @@ ACTIONS: tuple[Action, ...] = (
         help="Make the last edit undone again",
     ),
     Action(
+        "magnets.unpin-all",
+        "ctrl+u",
+        "unpin_all",
+        "Unpin all",
+        "magnets",
+        palette="Unpin every magnet",
+        help="Let recall change every magnet again (a pins one under the cursor)",
+    ),
+    Action(
         "magnets.replay-back",
         "comma",
         "replay(-1)",
@@ -594,6 +603,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("grid.toggle", "space", "toggle", "Toggle spin", "grid"),
     Action("grid.brush-north", "n", "brush(1)", "Brush north", "grid"),
     Action("grid.brush-south", "s", "brush(-1)", "Brush south", "grid"),
+    Action("grid.pin", "a", "pin_brush", "Pin brush", "grid"),
     Action("memories.previous", "up,k", "move(-1)", "Previous memory", "memories"),
     Action("memories.next", "down,j", "move(1)", "Next memory", "memories"),
     Action("memories.page-up", "pageup", "page(-1)", "A page of memories up", "memories"),

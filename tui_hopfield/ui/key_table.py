@@ -66,6 +66,13 @@ KEY_ROWS: tuple[KeyRow, ...] = (
         "brush north / south: the cursor paints as it moves (same key lifts it)",
     ),
     KeyRow(
+        ("grid.pin", "magnets.unpin-all"),
+        "pin the magnet under the cursor, or unpin a pinned one, and each one the cursor"
+        " passes (same key lifts it) / unpin all",
+        ": recall never changes a pinned magnet, so it completes the picture around them;"
+        " ctrl+drag pins an area, ctrl+right-drag unpins it",
+    ),
+    KeyRow(
         ("magnets.sidebar",),
         "hide / show the side panel: the grid takes the room",
         "; the panel narrows on small terminals and moves below the grid on narrow, tall ones",

@@ -46,6 +46,7 @@ from tui_hopfield.ui.memory_actions import MemoryActions
 from tui_hopfield.ui.memory_list import MemoryList
 from tui_hopfield.ui.message_line import MessageLine
 from tui_hopfield.ui.overload import OverloadActions
+from tui_hopfield.ui.pin_actions import PinActions
 from tui_hopfield.ui.recall_runner import RecallRunner
 from tui_hopfield.ui.replay_actions import ReplayActions
 from tui_hopfield.ui.screen_layout import (
@@ -126,6 +127,7 @@ BUTTON_ACTIONS = {
 
 
 class MagnetsScreen(
+    PinActions,
     MemoryActions,
     RecallRunner,
     ReplayActions,
@@ -168,6 +170,7 @@ class MagnetsScreen(
         self.set_reactive(MagnetsScreen.snapshot, self.workspace.snapshot())
         self.grid = SpinGrid(network.grid(), id="grid")
         """The spin grid."""
+        self.grid.pins = network.pinned.reshape(network.rows, network.cols)
         self.slider = Slider(
             self.workspace.temperature,
             minimum=0.0,
@@ -492,6 +495,7 @@ class MagnetsScreen(
         network = self.network
         self.app.network = network
         self.grid.set_spins(network.grid())
+        self.show_pins()
         self.arrange_body(self.query_one("#body").size)
         self._title_board()
         self._apply(change)

@@ -2,8 +2,11 @@
 
 Each terminal cell holds two half-rows: the upper-half block shows the top one
 in its foreground colour, the bottom one in its background. What a half-row
-shows is a *code* (south, north, the cursor over either, blank, or one of
-``SHADES`` shades between south and north for continuous values). A line is a
+shows is a *code* (south, north, the cursor over either, blank, a pinned
+south or north, or one of ``SHADES`` shades between south and north for
+continuous values). A pinned magnet is drawn in a darker tone of its colour,
+and where it has a cell of its own (zoom 2 and up) with a dot in its colour;
+without colour it is a shade glyph (north ▓, south ░). A line is a
 row of (top, bottom) code pairs; its runs of equal pairs are found with numpy,
 and each run becomes one Segment looked up in a cache keyed by (pair, run
 length), so that no Python work is done per cell. Without colour, each cell
@@ -28,11 +31,13 @@ FULL_BLOCK = "\u2588"
 LINE_REFRESH_THRESHOLD = 64
 """Above this many spins in one refresh, whole lines are repainted instead of cells."""
 
-SOUTH, NORTH, CURSOR_SOUTH, CURSOR_NORTH, BLANK = range(5)
+SOUTH, NORTH, CURSOR_SOUTH, CURSOR_NORTH, BLANK, PINNED_SOUTH, PINNED_NORTH = range(7)
 """Codes of what a half-row of a cell shows."""
+PIN_MARK = "•"
+"""The dot drawn on a pinned magnet's own cells, in its unpinned colour."""
 SHADES = 33
 """Shades between south and north for continuous values (odd, so 0 has its own)."""
-SHADE = 5
+SHADE = 7
 """Code of the first shade: shade ``k`` (value -1 + 2k / (SHADES - 1)) has code ``SHADE + k``."""
 CODES = SHADE + SHADES
 """Number of codes; a (top, bottom) pair of codes is ``top * CODES + bottom``."""
@@ -44,7 +49,7 @@ SEGMENT_CACHE_LIMIT = 1 << 16
 SHADE_GLYPHS = " \u2591\u2592\u2593\u2588"
 """Glyphs for values from south (blank) to north (full block), by magnitude."""
 GLYPH_LEVEL = np.array(
-    [0, len(SHADE_GLYPHS) - 1, 0, len(SHADE_GLYPHS) - 1, 0]
+    [0, len(SHADE_GLYPHS) - 1, 0, len(SHADE_GLYPHS) - 1, 0, 1, len(SHADE_GLYPHS) - 2]
     + [(k * (len(SHADE_GLYPHS) - 1) * 2 + SHADES - 1) // (2 * (SHADES - 1)) for k in range(SHADES)],
     dtype=np.int16,
 )
@@ -55,7 +60,8 @@ def _glyph_table() -> np.ndarray:
     """The glyph of a cell by the glyph levels of its top and bottom half-rows.
 
     Two half-rows that are each south or north (spins) get half blocks, as
-    before values existed; otherwise the cell gets the shade of their mean.
+    before values existed; otherwise the cell gets the shade of their mean
+    (a pinned magnet's own cell: the light shade south, the dark one north).
     """
     top_level = len(SHADE_GLYPHS) - 1
     table = np.empty((top_level + 1) ** 2, dtype=object)
@@ -107,6 +113,9 @@ def run_segment(key: int, styles: Made) -> Segment:
     """
     pair, length = divmod(key, RUN_LIMIT)
     top, bottom = divmod(pair, CODES)
+    if top == bottom and top in (PINNED_SOUTH, PINNED_NORTH):  # a pinned magnet's own cells
+        free = NORTH if top == PINNED_NORTH else SOUTH
+        return Segment(PIN_MARK * length, styles[free * CODES + top])
     if top == bottom:  # one colour: a blank on that background
         return Segment(" " * length, styles[BLANK * CODES + top])
     return Segment(UPPER_HALF * length, styles[pair])
@@ -141,6 +150,20 @@ def colour_strips(
     runs = list(map(segments.__getitem__, keys.tolist()))
     bounds = np.searchsorted(starts, np.arange(lines + 1) * cells).tolist()
     return [Strip([*head, *runs[bounds[k] : bounds[k + 1]], *tail], width) for k in range(lines)]
+
+
+def pinned_codes(codes: np.ndarray, pinned: np.ndarray) -> np.ndarray:
+    """``codes`` of spins (south 0, north 1, or shades) with the ``pinned`` ones marked.
+
+    A pinned spin's code becomes ``PINNED_NORTH`` or ``PINNED_SOUTH`` by its
+    side (a shade's by its sign); ``codes`` is changed in place and returned.
+    """
+    if not pinned.any():
+        return codes
+    marked = codes[pinned]
+    north = (marked == NORTH) | (marked > SHADE + (SHADES - 1) // 2)
+    codes[pinned] = np.where(north, PINNED_NORTH, PINNED_SOUTH)
+    return codes
 
 
 def cursor_cells(

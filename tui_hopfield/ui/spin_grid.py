@@ -39,11 +39,14 @@ from tui_hopfield.ui.spin_cells import (
     CURSOR_NORTH,
     CURSOR_SOUTH,
     NORTH,
+    PINNED_NORTH,
+    PINNED_SOUTH,
     SOUTH,
     Made,
     colour_strips,
     cursor_cells,
     glyph_segments,
+    pinned_codes,
     repaint_areas,
     run_segment,
     shade_codes,
@@ -90,11 +93,25 @@ class SpinGrid(SpinPainting, ScrollView, can_focus=True):
             self.toggle = toggle
             """Whether it is a toggle of one spin (space), not a stroke of the pointer or brush."""
 
+    class Pinned(Message):
+        """The user pinned (or unpinned) magnets: the ``a`` brush or a ctrl+mouse stroke."""
+
+        def __init__(self, indices: tuple[int, ...], pinned: bool, stroke: int = 0) -> None:
+            super().__init__()
+            self.indices = indices
+            """Flat indices of the magnets."""
+            self.pinned = pinned
+            """True to pin them, False to unpin them."""
+            self.stroke = stroke
+            """Which stroke it belongs to: one stroke is one step to undo."""
+
     class ViewChanged(Message):
         """The spin grid's zoom, its fit in the window, or its brush changed."""
 
-        def __init__(self, zoom: int, fits: bool, brush: int = 0) -> None:
+        def __init__(self, zoom: int, fits: bool, brush: int = 0, pinning: int = 0) -> None:
             super().__init__()
+            self.pinning = pinning
+            """What moving the cursor pins: +1 pins, -1 unpins, 0 nothing."""
             self.zoom = zoom
             """Columns (and half-rows) per spin; 1 is the half-block view."""
             self.fits = fits
@@ -110,6 +127,8 @@ class SpinGrid(SpinPainting, ScrollView, can_focus=True):
                 parts.append("scroll to pan")
             if self.brush:
                 parts.append(f"brush {'north' if self.brush > 0 else 'south'}")
+            if self.pinning:
+                parts.append("pin brush" if self.pinning > 0 else "unpin brush")
             return ", ".join(parts)
 
     COMPONENT_CLASSES = {
@@ -117,8 +136,11 @@ class SpinGrid(SpinPainting, ScrollView, can_focus=True):
         "spin-grid--south",
         "spin-grid--cursor-north",
         "spin-grid--cursor-south",
+        "spin-grid--pinned-north",
+        "spin-grid--pinned-south",
     }
-    """Colours (the ``color`` of each class) of north, south and the cursor over each."""
+    """Colours (the ``color`` of each class) of north, south, the cursor over each, and a
+    pinned north and south."""
 
     BINDINGS = [
         # The capitals are Caps Lock's: they do the same (ids: ui/actions.py's grid.*).
@@ -129,6 +151,7 @@ class SpinGrid(SpinPainting, ScrollView, can_focus=True):
         Binding("space", "toggle", "Toggle spin", show=False, id="grid.toggle"),
         Binding("n,N", "brush(1)", "Brush north", show=False, id="grid.brush-north"),
         Binding("s,S", "brush(-1)", "Brush south", show=False, id="grid.brush-south"),
+        Binding("a,A", "pin_brush", "Pin brush", show=False, id="grid.pin"),
     ]
 
     zoom: reactive[int] = reactive(1)
@@ -137,6 +160,8 @@ class SpinGrid(SpinPainting, ScrollView, can_focus=True):
     """The keyboard cursor as (row, col)."""
     brush: reactive[int] = reactive(0)
     """What moving the cursor paints: +1 north, -1 south, 0 nothing."""
+    pinning: reactive[int] = reactive(0)
+    """What moving the cursor pins: +1 pins, -1 unpins, 0 nothing (the ``a`` brush)."""
     glyphs: reactive[bool] = reactive(False)
     """Draw spins as glyphs instead of colours (north \u2588, south blank), for no-colour
     terminals. The cursor is then shown in reverse video."""
@@ -152,6 +177,8 @@ class SpinGrid(SpinPainting, ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.spins = spins
         """The (rows, cols) spins on show; a live view of the model's state."""
+        self.pins: np.ndarray | None = None
+        """The (rows, cols) pinned spins (a live view of ``Network.pinned``), or None."""
         self.pixel_mouse = False
         """True once the terminal has reported a position finer than a cell."""
         self._values: np.ndarray | None = None
@@ -224,9 +251,14 @@ class SpinGrid(SpinPainting, ScrollView, can_focus=True):
 
     def _describe(self) -> None:
         """Tell the screen the zoom, the fit and the brush (``ViewChanged``)."""
-        self.post_message(self.ViewChanged(self.zoom, self.fits, self.brush))
+        self.post_message(self.ViewChanged(self.zoom, self.fits, self.brush, self.pinning))
 
     # -- what is shown ------------------------------------------------------
+
+    def set_pins(self, pins: np.ndarray | None) -> None:
+        """Mark the pinned spins: a (rows, cols) bool view of the network's, or None."""
+        self.pins = pins
+        self.refresh_all()
 
     def set_spins(self, spins: np.ndarray) -> None:
         """Show another (rows, cols) array, for a network of another size."""
@@ -280,9 +312,9 @@ class SpinGrid(SpinPainting, ScrollView, can_focus=True):
 
     def _codes_of_all(self) -> np.ndarray:
         """What every spin shows, without the cursor: (rows, cols) codes."""
-        if self._shades is not None:
-            return self._shades
-        return (self.spins > 0).astype(np.int16)
+        codes = self._shades.copy() if self._shades is not None else (self.spins > 0)
+        codes = codes.astype(np.int16)
+        return codes if self.pins is None else pinned_codes(codes, self.pins)
 
     # -- refreshing ---------------------------------------------------------
 
@@ -358,9 +390,10 @@ class SpinGrid(SpinPainting, ScrollView, can_focus=True):
         """The colour of a half-row code."""
         if code == BLANK:
             return None if self._blank is None else self._blank.bgcolor
-        if code < BLANK:
-            name = ("south", "north", "cursor-south", "cursor-north")[code]
-            return self.get_component_rich_style(f"spin-grid--{name}").color
+        if code < BLANK or code in (PINNED_SOUTH, PINNED_NORTH):
+            name = ("south", "north", "cursor-south", "cursor-north", "", "pinned-south")
+            name += ("pinned-north",)
+            return self.get_component_rich_style(f"spin-grid--{name[code]}").color
         return shade_colour(code, self._colour(SOUTH), self._colour(NORTH))
 
     def _make_style(self, pair: int) -> Style:
@@ -406,6 +439,8 @@ class SpinGrid(SpinPainting, ScrollView, can_focus=True):
             codes[inside] = self._shades[rows[inside]]
         else:
             codes[inside] = self.spins[rows[inside]] > 0
+        if self.pins is not None:
+            codes[inside] = pinned_codes(codes[inside], self.pins[rows[inside]])
         if cursor and self.has_focus:
             row, col = self.cursor
             hit = rows == row

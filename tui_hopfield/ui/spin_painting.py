@@ -4,8 +4,12 @@
 that its handlers come first, as the grid's own would): the mouse paints
 strokes (the left button turns spins over to the opposite of the first one
 under it, the right button paints south), the keyboard moves the cursor and
-toggles a spin, and a brush paints wherever the cursor goes. Nothing here
-changes the spins: painting posts ``SpinGrid.Painted`` and the screen applies it.
+toggles a spin, and a brush paints wherever the cursor goes. Pins go the same
+way: ``a`` pins (or unpins) the magnet under the cursor and every one the
+cursor then passes, until ``a`` again; a stroke with ctrl held pins (left
+button) or unpins (right button). Nothing here changes the spins or the pins:
+painting posts ``SpinGrid.Painted``, pinning ``SpinGrid.Pinned``, and the
+screen applies them.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ class SpinPainting:
 
     _strokes = 0  # the number of the last stroke begun: a press, a brush, a toggle
     _brush_stroke = 0  # the brush's: what it paints as the cursor moves is one stroke
+    _pin_stroke = 0  # the pin brush's
+    _pinning_mouse: bool | None = None  # a ctrl stroke of the pointer: pins (True) or unpins
 
     # -- pointer ------------------------------------------------------------
 
@@ -54,6 +60,8 @@ class SpinPainting:
             return
         event.stop()
         self.focus()
+        if event.ctrl:  # a stroke of pins: left pins, right unpins
+            self._pinning_mouse = event.button != 3
         if event.button == 3:
             value = -1
         else:
@@ -83,6 +91,7 @@ class SpinPainting:
     def on_mouse_up(self, event: events.MouseUp) -> None:
         if self._stroke is not None:
             self._stroke = None
+            self._pinning_mouse = None
             self.release_mouse()
             event.stop()
 
@@ -94,7 +103,9 @@ class SpinPainting:
         stroke: int | None = None,
     ) -> None:
         indices = tuple(dict.fromkeys(row * self.cols + col for row, col in spots))
-        if indices:
+        if indices and self._pinning_mouse is not None and self._stroke is not None:
+            self.post_message(self.Pinned(indices, self._pinning_mouse, self._strokes))
+        elif indices:
             self.show_values(None)  # the screen is about to edit the spins: show them
             stroke = self._strokes if stroke is None else stroke
             self.post_message(self.Painted(indices, value, stroke, toggle))
@@ -105,6 +116,9 @@ class SpinPainting:
         self.refresh_spins([old[0] * self.cols + old[1], new[0] * self.cols + new[1]])
         if self.brush:
             self._paint([new], self.brush, stroke=self._brush_stroke)
+        if self.pinning:
+            index = new[0] * self.cols + new[1]
+            self.post_message(self.Pinned((index,), self.pinning > 0, self._pin_stroke))
         self._scroll_to_cursor()
 
     def _scroll_to_cursor(self) -> None:
@@ -134,6 +148,24 @@ class SpinPainting:
 
     def watch_brush(self) -> None:
         self._describe()
+
+    def watch_pinning(self) -> None:
+        self._describe()
+
+    def action_pin_brush(self) -> None:
+        """Pin the magnet under the cursor (unpin a pinned one), and each one the cursor
+        then passes, until the key again lifts the pin brush."""
+        if self.pinning:
+            self.pinning = 0
+            return
+        row, col = self.cursor
+        index = row * self.cols + col
+        pins = self.pins
+        pin = pins is None or not bool(pins[row, col])
+        self._strokes += 1
+        self._pin_stroke = self._strokes
+        self.pinning = 1 if pin else -1
+        self.post_message(self.Pinned((index,), pin, self._pin_stroke))
 
     def action_brush(self, value: int) -> None:
         """Paint ``value`` wherever the cursor goes; the same key again lifts the brush."""

@@ -177,6 +177,9 @@ class StatusBar(Widget):
         parts.append(Text.assemble((energy, key), value))
         # The state may name a memory: drawn with its controls visible.
         parts.append(Text(state, strong))
+        if shown.pinned:  # magnets recall keeps (``a`` pins, ``ctrl+u`` unpins all)
+            pinned = "pin " if wording.short_labels else "pinned "
+            parts.append(Text.assemble((pinned, key), f"{shown.pinned:,}"))
         # The classic capacity is Hebb's; the other rules store more (the workspace knows).
         over = shown.over_capacity
         load = Text.assemble(("load ", key), (f"{shown.load:.3f}", warning if over else ""))

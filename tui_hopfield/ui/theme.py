@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.app import App, ReturnType
+from textual.color import Color
 from textual.css.stylesheet import Stylesheet
 
 
@@ -48,7 +49,18 @@ class MagnetPalette:
             "magnet-south": self.south,
             "magnet-cursor-north": self.cursor_north,
             "magnet-cursor-south": self.cursor_south,
+            "magnet-pinned-north": pinned_tone(self.north),
+            "magnet-pinned-south": pinned_tone(self.south),
         }
+
+
+def pinned_tone(colour: str) -> str:
+    """The darker tone a pinned magnet of ``colour`` (hex) is drawn in."""
+    return Color.parse(colour).darken(PINNED_DARKEN).hex
+
+
+PINNED_DARKEN = 0.3
+"""How much darker (Textual's ``Color.darken``, in Lab lightness) a pinned magnet is."""
 
 
 DEFAULT_PALETTE = "red-blue"
