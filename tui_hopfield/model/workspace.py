@@ -18,6 +18,7 @@ from typing import Literal
 import numpy as np
 
 from tui_hopfield.model.analysis import Kind, Verdict, classify
+from tui_hopfield.model.chain import Chain
 from tui_hopfield.model.changes import (
     DEFAULT_SPEED,
     MODES,
@@ -106,6 +107,8 @@ class Workspace:
         self._branch: str | None = None  # said by the next edit: it left a past point
         self._energy: float | None = None  # the modern network's energy after its retrieval
         self._recall_start: Step | None = None  # the grid and memories before the last recall
+        self.last_recalled: str | None = None
+        """The memory the last recall ended on (links learned from use start there)."""
         self._saved: SavePoint | None = None
         if saved and network.count:
             self.mark_saved()
@@ -643,6 +646,8 @@ class Workspace:
             self.dynamics = Retrieval(network)
         elif self.mode == "sync":
             self.dynamics = Synchronous(network, self.rng, self.temperature)
+        elif network.links.active():
+            self.dynamics = Chain(network, self.rng, self.temperature)
         else:
             self.dynamics = Asynchronous(network, self.rng, self.temperature)
         self._energy = self.dynamics.energy() if self.modern else None
@@ -679,6 +684,8 @@ class Workspace:
             self._energy = dynamics.energy()
         elif dynamics is not None and dynamics.temperature > 0:
             self.name_state("recalling")
+        if isinstance(dynamics, Chain) and dynamics.chain:
+            self.state = f"recalling {dynamics.describe()}"
         return self.state
 
     def stop_recall(self) -> bool:
@@ -711,15 +718,36 @@ class Workspace:
                 self.state = f"2-cycle after {plural(steps, 'step')}"
             elif self.state.startswith("recalled"):
                 self.state += f" in {plural(steps, 'step')}"
+        message = None
+        if isinstance(dynamics, Chain) and len(dynamics.chain) > 1:
+            self.state = f"{dynamics.describe()} · {self.state}"
+            message = f"The chain {dynamics.describe()} ({dynamics.ended})."
+            if dynamics.climbed > 0:
+                message += (
+                    f" The hops raised the energy shown by {dynamics.climbed:.0f} on the way"
+                    " over the ridges between valleys: it is the symmetric part's, and the"
+                    " links' push is asymmetric, with no energy of its own."
+                )
         if self.recordings:
             self.recordings[-1].close(self.network.state)
             self.recordings[-1].state = self.state
-        return Change(NOTHING, self.state)
+        return Change(NOTHING, self.state, message)
 
     def learn_from_use(self) -> Change:
-        """After a recall: a memory the grid recalls gains ``use_boost`` of strength."""
+        """After a recall: a memory the grid recalls gains ``use_boost`` of strength.
+
+        With links learned from use, a recall that ends on B right after one
+        that ended on A strengthens the link A -> B by ``links.learn_step``.
+        """
         network = self.network
         verdict = classify(network)
+        landed = verdict.memory if verdict.kind is Kind.RECALLED else None
+        before, self.last_recalled = self.last_recalled, landed
+        step = network.links.learn_step
+        if step > 0 and landed is not None and before in network.names and before != landed:
+            grown = network.strengthen_link(before, landed, step)
+            message = f"{before} → {landed} used together: link {grown:g}."
+            return Change(NOTHING, self.state, message, timeout=3)
         boost = network.use_boost
         if boost > 0 and verdict.kind is Kind.RECALLED and verdict.memory is not None:
             index = network.names.index(verdict.memory)
