@@ -184,3 +184,25 @@ def test_links_decay_with_the_memories():
     links.link("a", "b", MIN_LINK * 1.5)
     links.decay(0.5)
     assert len(links) == 0  # faded below MIN_LINK: gone
+
+
+def test_the_workspace_names_the_chain_as_it_happens():
+    network = ring()
+    workspace = Workspace(network, np.random.default_rng(0))
+    broken(network, 0, 0.2, 7)
+    workspace.start_recall()
+    named = []
+    for _ in workspace.recall_events(workspace.dynamics):
+        state = workspace.recall_moved()
+        if not named or named[-1] != state:
+            named.append(state)
+    change = workspace.finish_recall(workspace.dynamics)
+    assert named == [
+        "recalling",
+        "recalling smile",
+        "recalling smile \u2192 heart",
+        "recalling smile \u2192 heart \u2192 star",
+        "recalling smile \u2192 heart \u2192 star \u2192 smile",
+    ]
+    assert workspace.state == "smile \u2192 heart \u2192 star \u2192 smile \u00b7 recalled smile"
+    assert "back at smile" in change.message and "no energy of its own" in change.message

@@ -152,6 +152,8 @@ class Workspace:
             parts.append(f"decay {network.decay:g}")
         if network.use_boost:
             parts.append(f"use +{network.use_boost:g}")
+        if network.links.strength:
+            parts.append(f"links \u03bb {network.links.strength:g}")
         return " \u00b7 ".join(part for part in parts if part)
 
     # -- saved or not ---------------------------------------------------------
@@ -511,6 +513,35 @@ class Workspace:
 
         self._begin()
         return self._memory_edit(index, edit, "rename")
+
+    def link(self, index: int, target: str, strength: float) -> Change:
+        """Link memory ``index`` to ``target`` with ``strength`` (0 removes the link)."""
+        network = self.network
+        if not 0 <= index < network.count:
+            return Change(NOTHING, self.state, f"There is no memory number {index + 1}.")
+        source = network.names[index]
+        self._begin()
+        if strength == 0:
+            if network.unlink(source, target):
+                return Change(NOTHING, self.state, f"Unlinked {source} \u2192 {target}.")
+            return Change(NOTHING, self.state, f"{source} had no link to {target}.")
+        try:
+            network.link(source, target, strength)
+        except ModelError as error:
+            return Change(NOTHING, self.state, str(error), "Not linked", "warning")
+        message = f"Linked {source} \u2192 {target} {strength:g}."
+        if not network.links.active():
+            message += (
+                " Set the links' lambda in the learning settings (l) for recall to follow it."
+            )
+        return Change(NOTHING, self.state, message)
+
+    def configure_links(
+        self, strength: float, hops: int, hop_factor: float, learn_step: float
+    ) -> Change:
+        """Set the links' lambda, hops, hop factor and the step learned from use."""
+        self.network.configure_links(strength, hops, hop_factor, learn_step)
+        return Change(state=self.state)
 
     def show(self, index: int) -> Change:
         """Put memory ``index`` on the grid."""
