@@ -206,3 +206,31 @@ def test_the_workspace_names_the_chain_as_it_happens():
     ]
     assert workspace.state == "smile \u2192 heart \u2192 star \u2192 smile \u00b7 recalled smile"
     assert "back at smile" in change.message and "no energy of its own" in change.message
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_completing_a_sentence_leads_on_to_the_linked_one(seed):
+    """The README's words: "user prefers dark mode" -> "user works at night"."""
+    from tui_hopfield.model.text import text_to_spins
+
+    network = Network(64, 64)
+    first, second = "user prefers dark mode", "user works at night"
+    for sentence in (first, second):
+        network.imprint(text_to_spins(sentence, 64, 64), sentence)
+    network.link(first, second, 1.0)
+    workspace = Workspace(network, np.random.default_rng(seed))
+    network.set_state(network.patterns[0])
+    workspace.break_grid("wipe")  # w: the bottom half wiped
+    workspace.start_recall()
+    for _ in workspace.recall_events(workspace.dynamics):
+        pass
+    workspace.finish_recall(workspace.dynamics)
+    assert workspace.state == "recalled user prefers dark mode"  # lambda 0: as before
+    network.configure_links(2.0, 3, 0.7, 0.0)
+    network.set_state(network.patterns[0])
+    workspace.break_grid("wipe")
+    workspace.start_recall()
+    for _ in workspace.recall_events(workspace.dynamics):
+        pass
+    workspace.finish_recall(workspace.dynamics)
+    assert workspace.state == f"{first} \u2192 {second} \u00b7 recalled {second}"

@@ -89,3 +89,49 @@ async def test_a_link_is_removed_with_strength_zero_and_a_bad_one_is_refused(app
         await until(pilot, lambda: isinstance(app.screen, MagnetsScreen), "the main screen")
         assert len(app.network.links) == 0
         await until(pilot, lambda: "\u2192 heart" not in panel_text(pilot), "the line gone")
+
+
+async def link_with_keys(pilot, source: int, down: int) -> None:
+    """The README's keys: enter on memory ``source``, l, pick a target ``down`` rows
+    below the first, tab to the strength (1), enter."""
+    app = pilot.app
+    app.magnets.query_one(MemoryList).highlight(source)
+    await open_menu_of_first_memory(pilot)
+    await pilot.press("l")
+    if down:
+        await pilot.press("enter", *["down"] * down, "enter")
+    await pilot.press("tab", "enter")
+    await until(pilot, lambda: isinstance(app.screen, MagnetsScreen), "the main screen")
+
+
+async def test_the_readme_sequence_demo(app):
+    """Imprint three pictures, link them in a ring, break the first, recall: each in turn."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1", "2", "3")
+        await link_with_keys(pilot, 0, 0)  # smile -> heart (the first offered)
+        await link_with_keys(pilot, 1, 1)  # heart -> star (the second: smile, star)
+        await link_with_keys(pilot, 2, 0)  # star -> smile
+        ring = [("smile", "heart", 1.0), ("heart", "star", 1.0), ("star", "smile", 1.0)]
+        assert app.network.links.items() == ring
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: shows(app, LearningPrompt), "the learning dialog")
+        lam = app.screen.query_one("#link-lambda", Input)
+        lam.focus()
+        lam.value = "3"
+        await pilot.press("enter")
+        await until(pilot, lambda: app.network.links.strength == 3.0, "lambda 3")
+        await pilot.press("1", "f")  # the smiley on the grid again, broken
+        screen = app.magnets
+        assert screen.state.startswith("broken")
+        seen = []
+        await pilot.press("r")
+        while screen.recalling and len(seen) < 10_000:
+            if not seen or seen[-1] != screen.state:
+                seen.append(screen.state)
+            await pilot.pause()
+        await finish_recall(pilot)
+        final = "smile \u2192 heart \u2192 star \u2192 smile \u00b7 recalled smile"
+        assert screen.state == final
+        assert final in status_text(pilot)
+        chains = [state for state in seen if state.startswith("recalling smile")]
+        assert chains == sorted(chains, key=len) and chains  # the chain grew as it went
