@@ -163,7 +163,7 @@ class LearningPrompt(Dialog[Learning | None]):
             ("link-lambda", "links", current.link_lambda,
              "lambda: how hard links push recall on to the next memory (0: not at all)"),
             ("hops", "hops", current.hops, "the most hops a recall makes along links"),
-            ("hop-factor", "hop factor", current.hop_factor,
+            ("hop-factor", "per hop", current.hop_factor,
              "each hop pushes this much less than the one before"),
             ("link-step", "link use", current.link_step,
              "a recall on B right after one on A strengthens A \u2192 B by this"),
