@@ -234,3 +234,15 @@ def test_completing_a_sentence_leads_on_to_the_linked_one(seed):
         pass
     workspace.finish_recall(workspace.dynamics)
     assert workspace.state == f"{first} \u2192 {second} \u00b7 recalled {second}"
+
+
+def test_sync_recall_says_it_ignores_the_links():
+    network = ring(8, 8)
+    workspace = Workspace(network, np.random.default_rng(0), mode="sync")
+    change = workspace.start_recall()
+    assert not isinstance(workspace.dynamics, Chain)
+    assert "ignores them" in change.message
+    workspace.stop_recall()
+    workspace.set_mode("async")
+    assert workspace.start_recall().message is None
+    assert isinstance(workspace.dynamics, Chain)

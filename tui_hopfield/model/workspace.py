@@ -636,6 +636,7 @@ class Workspace:
         elif not kept:
             self.history.clear()
         self.recordings.clear()  # they ran on the network replaced
+        self.last_recalled = None  # a co-use is two recalls on the same memories
         self._branch = None
         if (network.rows, network.cols) != (self.network.rows, self.network.cols):
             self.pictures = library(network.rows, network.cols)
@@ -697,7 +698,13 @@ class Workspace:
             )
         )
         self.state = "recalling"
-        return Change(state=self.state, message=self._branched(None))
+        note = None
+        if network.links.active() and not isinstance(self.dynamics, Chain):
+            note = (
+                "The links push only one-spin-at-a-time recall (m: async; not the modern"
+                " rule): this recall ignores them."
+            )
+        return Change(state=self.state, message=self._branched(note))
 
     def recall_events(self, dynamics: Dynamics) -> Iterator[Event]:
         """The events of ``dynamics`` (just started), recorded in ``recordings[-1]``."""
