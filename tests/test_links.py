@@ -246,3 +246,27 @@ def test_sync_recall_says_it_ignores_the_links():
     workspace.set_mode("async")
     assert workspace.start_recall().message is None
     assert isinstance(workspace.dynamics, Chain)
+
+
+def test_undo_takes_back_a_link_and_a_link_learned_from_use():
+    network = Network(24, 48)
+    for picture in library(24, 48)[:3]:
+        network.imprint(picture.spins, picture.name)
+    workspace = Workspace(network, np.random.default_rng(0))
+    workspace.link(0, "heart", 0.5)
+    workspace.link(1, "star", 1.0)
+    assert network.links.items() == [("smile", "heart", 0.5), ("heart", "star", 1.0)]
+    workspace.undo()
+    assert network.links.items() == [("smile", "heart", 0.5)]
+    workspace.redo()
+    assert network.links.get("heart", "star") == 1.0
+    workspace.link(0, "heart", 0)  # 0 unlinks
+    assert network.links.get("smile", "heart") == 0
+    workspace.undo()
+    assert network.links.get("smile", "heart") == 0.5
+    network.configure_links(0.0, 3, 0.7, 0.25)
+    recall(workspace, 2, 1)  # star
+    recall(workspace, 0, 2)  # smile after star: star -> smile learned
+    assert network.links.get("star", "smile") == 0.25
+    workspace.undo()  # the last recall, with what it learned
+    assert network.links.get("star", "smile") == 0.0

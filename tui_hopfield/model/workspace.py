@@ -266,13 +266,15 @@ class Workspace:
         start, self._recall_start = self._recall_start, None
         if start is None:
             return
-        grid, memories = start.mementos
+        grid, memories, learning = start.mementos
         network = self.network
         kept: list[Memento] = []
         if not np.array_equal(grid.spins(), network.state):
             kept.append(grid)
         if not np.array_equal(memories.strengths, network.strengths):
             kept.append(memories)  # learning from use reinforced the memory recalled
+        if learning.links != network.links:
+            kept.append(learning)  # a link learned from use
         if kept and not self.history.push(Step("recall", kept, state=start.state)):
             self._too_large = "recall"
 
@@ -521,14 +523,17 @@ class Workspace:
             return Change(NOTHING, self.state, f"There is no memory number {index + 1}.")
         source = network.names[index]
         self._begin()
+        before = self.learning_point()
         if strength == 0:
             if network.unlink(source, target):
+                self._record(f"unlink {source} \u2192 {target}", [before], state=before.state)
                 return Change(NOTHING, self.state, f"Unlinked {source} \u2192 {target}.")
             return Change(NOTHING, self.state, f"{source} had no link to {target}.")
         try:
             network.link(source, target, strength)
         except ModelError as error:
             return Change(NOTHING, self.state, str(error), "Not linked", "warning")
+        self._record(f"link {source} \u2192 {target}", [before], state=before.state)
         message = f"Linked {source} \u2192 {target} {strength:g}."
         if not network.links.active():
             message += (
@@ -672,7 +677,7 @@ class Workspace:
                 message="Imprint a picture first: with no memories no spin wants to flip.",
             )
         self._begin()
-        start = [GridMemento.of(network), MemoriesMemento.of(network)]
+        start = [GridMemento.of(network), MemoriesMemento.of(network), LearningMemento.of(self)]
         self._recall_start = Step("recall", start, state=self._state_now())
         if network.rule.continuous:
             self.dynamics = Retrieval(network)
