@@ -522,7 +522,7 @@ async def test_every_menu_item_is_explained():
         await pilot.pause()
         menu = await open_menu(pilot, 0)
         explanations = [str(label.content) for label in menu.query(".menu-explanation")]
-        assert len(explanations) == 4 and all(explanations)
+        assert len(explanations) == 5 and all(explanations)
         for label in menu.query(".menu-explanation"):
             assert label.region.width >= len(str(label.content))  # nothing cut off
 

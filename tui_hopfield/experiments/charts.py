@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from tui_hopfield.experiments.capacity import CapacityResult
+from tui_hopfield.experiments.chains import ChainResult
 from tui_hopfield.experiments.plots import Chart
 from tui_hopfield.experiments.reinforce import ReinforceResult
 from tui_hopfield.model.network import CAPACITY
@@ -26,6 +27,25 @@ def capacity_chart(result: CapacityResult) -> Chart:
     chart.add("from the pattern", xs, [p.overlap_stored for p in points], "o")
     chart.add("from a cue", xs, [p.overlap_cued for p in points], "+")
     chart.add("share exact (cue)", xs, [p.perfect_cued for p in points], "x")
+    return chart
+
+
+def chain_chart(result: ChainResult) -> Chart:
+    """The share of whole rings recalled against lambda, one series per load."""
+    settings = result.settings
+    trials = f"{settings.trials} trial{'' if settings.trials == 1 else 's'}"
+    title = f"ring 0 -> 1 -> 2 -> 0 recalled: N = {settings.n}, {trials}, hop factor" + (
+        f" {settings.hop_factor:g}"
+    )
+    chart = Chart(title, y_range=(0.0, 1.0), x_label="lambda (link strength)")
+    for alpha in settings.alphas:
+        points = [p for p in result.points if p.alpha == alpha]
+        if points:
+            chart.add(
+                f"alpha {alpha:g} (P = {points[0].patterns})",
+                [p.strength for p in points],
+                [p.ring for p in points],
+            )
     return chart
 
 

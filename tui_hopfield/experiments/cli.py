@@ -1,4 +1,4 @@
-"""``tui-hopfield capacity`` and ``tui-hopfield reinforce``: the experiments in a terminal.
+"""``tui-hopfield capacity``, ``reinforce`` and ``chains``: the experiments in a terminal.
 
 Each prints a table and character plots to standard output, a progress
 report to standard error (a bar on a terminal, a few lines otherwise), and
@@ -33,15 +33,34 @@ from tui_hopfield.experiments.capacity import (
     parse_alphas,
     run_capacity,
 )
-from tui_hopfield.experiments.charts import capacity_chart, energy_chart, similarity_chart
+from tui_hopfield.experiments.chains import (
+    DEFAULT_ALPHAS as CHAIN_ALPHAS,
+)
+from tui_hopfield.experiments.chains import (
+    DEFAULT_LAMBDAS,
+    MAX_ALPHA,
+    ChainResult,
+    ChainSettings,
+    parse_values,
+    run_chains,
+)
+from tui_hopfield.experiments.charts import (
+    capacity_chart,
+    chain_chart,
+    energy_chart,
+    similarity_chart,
+)
 from tui_hopfield.experiments.plots import beside
 from tui_hopfield.experiments.progress import TerminalProgress
 from tui_hopfield.experiments.reinforce import ReinforceResult, ReinforceSettings, run_reinforce
 from tui_hopfield.experiments.scenes import builtin_scenes, load_scenes
 from tui_hopfield.experiments.tables import (
     CAPACITY_NOTE,
+    CHAIN_NOTE,
     capacity_csv,
     capacity_table,
+    chain_csv,
+    chain_table,
     format_table,
     json_text,
     reinforce_csv,
@@ -49,6 +68,7 @@ from tui_hopfield.experiments.tables import (
     write_text,
 )
 from tui_hopfield.model.errors import ModelError
+from tui_hopfield.model.links import MAX_LAMBDA
 from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, RULE_NAMES, Rule
 
 INTERRUPTED = 130
@@ -62,6 +82,10 @@ MAX_PLOT_WIDTH = 100
 
 alphas = from_model(parse_alphas)
 """``--alphas``: ``START:STOP:STEP`` (STOP included) or a list ``0.05,0.1,0.2``."""
+chain_alphas = from_model(lambda text: parse_values(text, "loads", 0.0, MAX_ALPHA))
+"""``chains --alphas``: loads, as ``--alphas``."""
+lambdas = from_model(lambda text: parse_values(text, "lambdas", 0.0, MAX_LAMBDA))
+"""``chains --lambdas``: link strengths, ``START:STOP:STEP`` or a list."""
 
 
 # -- the parser -------------------------------------------------------------------
@@ -157,6 +181,57 @@ def parser() -> argparse.ArgumentParser:
     )
     _common_options(reinforce)
     reinforce.set_defaults(parser=reinforce)
+
+    chains = commands.add_parser(
+        "chains",
+        help="memories that call each other: when does recall hop along links?",
+        description=(
+            "Store P random patterns of N spins for each load alpha = P/N, link the first"
+            " three in a ring (0 -> 1 -> 2 -> 0), recall from pattern 0 with a fraction"
+            " flipped (asynchronous, T = 0, the links' delayed push of strength lambda),"
+            " and report how often the first hop and the whole ring succeed."
+        ),
+    )
+    chains.add_argument(
+        "--size",
+        type=spin_count(16, 2048),
+        default=400,
+        metavar="N",
+        help="spins N, or ROWSxCOLS (default 400)",
+    )
+    chains.add_argument(
+        "--alphas",
+        type=chain_alphas,
+        default=CHAIN_ALPHAS,
+        metavar="SPEC",
+        help="loads: START:STOP:STEP or a list a,b,c (default 0.01,0.05,0.1,0.15)",
+    )
+    chains.add_argument(
+        "--lambdas",
+        type=lambdas,
+        default=DEFAULT_LAMBDAS,
+        metavar="SPEC",
+        help="link strengths: START:STOP:STEP or a list (default 0.5,0.75,1,1.25,1.5,2,3)",
+    )
+    chains.add_argument(
+        "--trials", type=number(int, 1, 1000, "trials"), default=5, help="per point (default 5)"
+    )
+    chains.add_argument(
+        "--flip",
+        type=number(float, 0, 0.5, "the fraction flipped"),
+        default=0.1,
+        metavar="F",
+        help="fraction of the cue's spins flipped (default 0.1)",
+    )
+    chains.add_argument(
+        "--hop-factor",
+        type=number(float, 0, 1, "the hop factor", open_low=True),
+        default=1.0,
+        metavar="F",
+        help="each hop pushes this much less than the one before (default 1)",
+    )
+    _common_options(chains)
+    chains.set_defaults(parser=chains)
     return main
 
 
@@ -199,8 +274,10 @@ def _common_options(command: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str]) -> int:
     """Run ``capacity ...`` or ``reinforce ...``; return the exit status."""
     args = parser().parse_args(list(argv))
-    rule = Rule(args.rule, args.degree, args.beta)
     try:
+        if args.command == "chains":  # Hebb's rule: the links' field is written for it
+            return _chains(args, args.parser)
+        rule = Rule(args.rule, args.degree, args.beta)
         if args.command == "capacity":
             return _capacity(args, rule, args.parser)
         return _reinforce(args, rule, args.parser)
@@ -227,6 +304,26 @@ def _capacity(args: argparse.Namespace, rule: Rule, command_parser: argparse.Arg
         print()
         print(capacity_chart(result).draw(_width(), 18).text())
     return _finish(result, args, capacity_csv)
+
+
+def _chains(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -> int:
+    try:
+        settings = ChainSettings(
+            args.size, args.alphas, args.lambdas, args.trials, args.flip, args.hop_factor, args.seed
+        )
+    except ModelError as error:
+        command_parser.error(str(error))
+    progress = None if args.quiet else TerminalProgress(sys.stderr, "chains")
+    result = run_chains(settings, progress)
+    if progress:
+        progress.close()
+    _report_time(result, args.quiet)
+    print(format_table(chain_table(result)))
+    print(CHAIN_NOTE.format(flip=settings.flip))
+    if args.plot and result.points:
+        print()
+        print(chain_chart(result).draw(_width(), 18).text())
+    return _finish(result, args, chain_csv)
 
 
 def _reinforce(
@@ -262,7 +359,7 @@ def _reinforce(
     return _finish(result, args, reinforce_csv)
 
 
-def _report_time(result: CapacityResult | ReinforceResult, quiet: bool) -> None:
+def _report_time(result: CapacityResult | ReinforceResult | ChainResult, quiet: bool) -> None:
     if not result.complete:
         print("interrupted: showing what was measured so far", file=sys.stderr)
     elif not quiet:
@@ -274,7 +371,7 @@ def _width() -> int:
 
 
 def _finish(
-    result: CapacityResult | ReinforceResult,
+    result: CapacityResult | ReinforceResult | ChainResult,
     args: argparse.Namespace,
     to_csv: Callable[..., str],
 ) -> int:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tui_hopfield.experiments.capacity import CapacityPoint, CapacityResult
+from tui_hopfield.experiments.chains import ChainPoint, ChainResult
 from tui_hopfield.experiments.reinforce import Probe, ReinforceResult
 from tui_hopfield.model.files import write_atomically
 
@@ -64,6 +65,26 @@ def capacity_table(result: CapacityResult) -> Table:
     """One row per load."""
     rows = [tuple(cell(value) for value in point.values()) for point in result.points]
     return CAPACITY_HEADERS, rows
+
+
+CHAIN_HEADERS = ("alpha", "P", "lambda", "trials", "first hop", "whole ring")
+"""The chain table's headers, one per ``ChainPoint.COLUMNS``."""
+CHAIN_NOTE = (
+    "first hop: the share of recalls from pattern 0 ({flip:.0%} flipped) that settled in it and"
+    " hopped on to 1;\nwhole ring: the share that went 0, 1, 2, 0 in order."
+)
+"""What the chain table's columns mean (``format`` it with the flip fraction)."""
+
+
+def chain_table(result: ChainResult) -> Table:
+    """One row per load and lambda."""
+    rows = [tuple(cell(value, 2) for value in point.values()) for point in result.points]
+    return CHAIN_HEADERS, rows
+
+
+def chain_csv(result: ChainResult) -> str:
+    """The sweep's points as CSV, full precision."""
+    return _csv(ChainPoint.COLUMNS, [point.values() for point in result.points])
 
 
 def reinforce_table(result: ReinforceResult) -> Table:
@@ -131,6 +152,6 @@ def write_text(path: str | Path, text: str) -> Path:
     )
 
 
-def json_text(result: CapacityResult | ReinforceResult) -> str:
+def json_text(result: CapacityResult | ReinforceResult | ChainResult) -> str:
     """The result as indented JSON."""
     return json.dumps(result.to_dict(), indent=2) + "\n"

@@ -101,6 +101,8 @@ class Asynchronous:
         """Sweeps completed so far."""
         self.converged = False
         """True once a whole sweep at T = 0 flipped nothing."""
+        self.push: np.ndarray | None = None
+        """A field added to each spin's (float, N), or None: the links' (``links.Chain``)."""
 
     @property
     def temperature(self) -> float:
@@ -134,21 +136,29 @@ class Asynchronous:
                 if pinned is not None and pinned[index]:
                     continue
                 h = network.field(index)
+                push = self.push
+                total = h if push is None else h + float(push[index])
                 s = int(network.state[index])
                 if self._temperature == 0.0:
-                    flip = s * h < 0
+                    flip = s * total < 0
                 else:
                     hot_sweep = True
-                    flip = self.rng.random() < glauber_flip_probability(s, h, self._temperature)
+                    flip = self.rng.random() < glauber_flip_probability(s, total, self._temperature)
                 if flip:
-                    delta = network.flip(index, h)
+                    delta = network.flip(index, h)  # the symmetric part's energy
                     flips += 1
                     yield Flip(index, -s, delta)
             self.sweeps += 1
             yield SweepDone(self.sweeps, flips)
             if flips == 0 and not hot_sweep and self._temperature == 0.0:
+                if self._settled():
+                    continue
                 self.converged = True
                 return
+
+    def _settled(self) -> bool:
+        """A sweep at T = 0 flipped nothing: return True to go on (``links.Chain`` hops)."""
+        return False
 
 
 class Synchronous:

@@ -34,6 +34,7 @@ from typing import Protocol
 
 import numpy as np
 
+from tui_hopfield.model.links import Links
 from tui_hopfield.model.network import Network, RowEdit
 from tui_hopfield.model.rules import Rule
 
@@ -194,6 +195,8 @@ class LearningMemento:
     """The decay of every imprint."""
     use_boost: float
     """The strength gained by each use."""
+    links: Links | None = field(default=None, hash=False)
+    """The links between memories and their settings (a copy); None: left as they are."""
     state: str | None = field(default=None, compare=False)
     """The named state when it was taken (a learning step restores it): not part of the
     learning, so two mementos of the same learning are equal whatever the grid showed."""
@@ -202,12 +205,13 @@ class LearningMemento:
     def of(cls, holder: Holder) -> LearningMemento:
         """The learning of ``holder`` now."""
         network = holder.network
-        return cls(network.rule, holder.mode, network.decay, network.use_boost)
+        links = network.links.copy()
+        return cls(network.rule, holder.mode, network.decay, network.use_boost, links)
 
     @property
     def nbytes(self) -> int:
-        """A few numbers."""
-        return 128
+        """A few numbers, and the links."""
+        return 128 + 64 * len(self.links or ())
 
     def restore(self, holder: Holder, limit: int | None = None) -> LearningMemento:
         """Put the learning back (a rule changed learns the memories again when next asked)."""
@@ -215,6 +219,10 @@ class LearningMemento:
         network = holder.network
         network.rule = self.rule
         network.decay, network.use_boost = self.decay, self.use_boost
+        if self.links is not None and self.links != network.links:
+            network.links = self.links.copy()
+            network.links.keep_only(network.names)
+            network.revision += 1  # the landscape stays as it is
         holder.mode = self.mode
         return now
 

@@ -32,6 +32,7 @@ from tui_hopfield.model.imprints import (
     named,
     new_names,
 )
+from tui_hopfield.model.links import Links
 from tui_hopfield.model.names import unique_names
 from tui_hopfield.model.pattern_store import PatternStore
 from tui_hopfield.model.rules import Landscape, Rule
@@ -101,6 +102,8 @@ class Network:
         The user's own edits of the grid still may (a pinned spin painted stays
         pinned, with its new value). Change it through ``pin`` and ``set_pins``.
         """
+        self.links = Links()
+        """The links between the memories and the settings of recall along them."""
         self._rule = rule
         self._landscape: Landscape | None = None
         self._stale = True
@@ -116,6 +119,7 @@ class Network:
         other.state[:] = self.state
         other.pinned[:] = self.pinned
         other.values = None if self.values is None else self.values.copy()
+        other.links = self.links.copy()
         other._names = list(self._names)
         other._store = self._store.copy()
         other._strengths = self._strengths.copy()
@@ -271,6 +275,7 @@ class Network:
         check_strengths(np.asarray([strength], dtype=np.float64))
         if self.decay != 1.0 and self.count:
             self._strengths = faded(self._strengths, self.decay)
+            self.links.decay(self.decay)
         self._store.append(xi)
         self._names.append(name)
         self._strengths = np.append(self._strengths, float(strength))
@@ -303,6 +308,7 @@ class Network:
         if self.decay != 1.0:
             new = faded(strengths, self.decay ** np.arange(added - 1, -1, -1, dtype=np.float64))
             self._strengths = faded(self._strengths, self.decay**added)
+            self.links.decay(self.decay**added)
         new_rows = self._store.extend(xi)
         dots = np.empty(added)
         bits = pack_spins(self.state[None, :])[0]
@@ -351,6 +357,7 @@ class Network:
             raise ModelError(f"a decay factor lies in (0, 1], not {factor}")
         if factor != 1.0 and self.count:
             self._strengths = faded(self._strengths, factor)
+            self.links.decay(factor)
             self._changed()
 
     def rename(self, index: int, name: str) -> None:
@@ -359,6 +366,7 @@ class Network:
         name = named(name)
         if name in self._names and self._names.index(name) != index:
             raise ModelError(f"another memory is already called {name!r}")
+        self.links.rename(self._names[index], name)
         self._names[index] = name
         self.revision += 1  # the landscape stays as it is
 
@@ -366,6 +374,7 @@ class Network:
         """Remove the memory at ``index``."""
         self._store.remove(index)
         del self._names[index]
+        self.links.keep_only(self._names)
         self._strengths = np.delete(self._strengths, index)
         self._dots = np.delete(self._dots, index)
         self._landscape = None  # nothing to extend: learn again from the start
@@ -429,6 +438,7 @@ class Network:
         same = kind == "keep" and np.array_equal(strengths, self._strengths)
         self._names = list(names)
         self._strengths = strengths.copy()
+        self.links.keep_only(self._names)
         if same:
             self.revision += 1  # names only: the landscape stays as it is
             return back
@@ -436,6 +446,40 @@ class Network:
             self._landscape = None  # nothing to extend: learn again from the start
         self._changed()
         return back
+
+    # -- links ----------------------------------------------------------------
+
+    def link(self, source: str, target: str, strength: float) -> None:
+        """Make or set the link ``source -> target`` between two stored memories."""
+        for name in (source, target):
+            if name not in self._names:
+                raise ModelError(f"there is no memory called {name!r} to link")
+        self.links.link(source, target, strength)
+        self.revision += 1  # the landscape stays as it is
+
+    def unlink(self, source: str, target: str) -> bool:
+        """Remove the link ``source -> target``; return whether there was one."""
+        removed = self.links.unlink(source, target)
+        if removed:
+            self.revision += 1
+        return removed
+
+    def strengthen_link(self, source: str, target: str, step: float) -> float:
+        """Add ``step`` to the link ``source -> target`` (a co-use); return its strength."""
+        for name in (source, target):
+            if name not in self._names:
+                raise ModelError(f"there is no memory called {name!r} to link")
+        grown = self.links.strengthen(source, target, step)
+        self.revision += 1
+        return grown
+
+    def configure_links(
+        self, strength: float, hops: int, hop_factor: float, learn_step: float
+    ) -> None:
+        """Set the links' lambda, the hops, the hop factor and the step learned from use."""
+        if (strength, hops, hop_factor, learn_step) != self.links.settings():
+            self.links.configure(strength, hops, hop_factor, learn_step)
+            self.revision += 1
 
     def unique_name(self, stem: str) -> str:
         """``stem``, or ``stem 2``, ``stem 3``... whichever is not taken yet."""

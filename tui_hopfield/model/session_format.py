@@ -6,7 +6,9 @@ exactly four members, each a ``.npy`` array:
 - ``meta.npy``: UTF-8 JSON as a uint8 array: ``{"format": "tui-hopfield-session",
   "version": 1, "rows", "cols", "names", "rule", "temperature", "settings"}``;
   ``settings`` holds the rule's own (``degree``, ``beta``), ``decay``,
-  ``use_boost`` and the update ``mode`` (``async`` or ``sync``)
+  ``use_boost``, the update ``mode`` (``async`` or ``sync``) and the links' ``link_lambda``,
+  ``link_hops``, ``link_hop_factor``, ``link_step``; ``links`` (optional) is a list of
+  ``[source, target, strength]`` between two different memories, each pair once
 - ``patterns.npy``: int8 (P, rows*cols), every value +1 or -1
 - ``strengths.npy``: float64 (P,), finite, positive, at most ``MAX_STRENGTH``
 - ``state.npy``: int8 (rows*cols,), every value +1 or -1

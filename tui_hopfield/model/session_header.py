@@ -17,6 +17,7 @@ import numpy as np
 
 from tui_hopfield.model.dynamics import MAX_TEMPERATURE
 from tui_hopfield.model.errors import ModelError
+from tui_hopfield.model.links import MAX_LINK, check_link_settings
 from tui_hopfield.model.names import clean_names
 from tui_hopfield.model.rules import Rule
 from tui_hopfield.model.session_format import (
@@ -101,7 +102,9 @@ def parse_meta(raw: np.ndarray, path: Path) -> dict:
         raise SessionError(f"{path}: the memories' names are damaged")
     if len(set(names)) != len(names):
         raise SessionError(f"{path}: two memories have the same name")
+    raw_names = names
     names = clean_names(names)  # controls in a name are made visible, never refused
+    links = _checked_links(meta.get("links", []), raw_names, names, path)
     rule = meta.get("rule", "hebbian")
     temperature = meta.get("temperature", 0.0)
     if not _number(temperature) or not 0 <= temperature <= MAX_TEMPERATURE:
@@ -112,7 +115,9 @@ def parse_meta(raw: np.ndarray, path: Path) -> dict:
     if not isinstance(settings, dict):
         raise SessionError(f"{path}: the settings are damaged")
     _check_settings(rule, settings, rows * cols, path)
-    meta.update(names=names, rule=rule, temperature=float(temperature), settings=settings)
+    meta.update(
+        names=names, rule=rule, temperature=float(temperature), settings=settings, links=links
+    )
     return meta
 
 
@@ -140,8 +145,55 @@ def _check_settings(rule: object, settings: dict, n: int, path: Path) -> None:
     boost = settings.get("use_boost", 0.0)
     if not _number(boost) or not 0 <= boost <= MAX_USE_BOOST:
         raise SessionError(f"{path}: learning from use must be a number from 0 to {MAX_USE_BOOST}")
+    link_settings = [settings.get(key, default) for key, default in LINK_SETTINGS]
+    if not all(_number(value) for value in link_settings):
+        raise SessionError(f"{path}: the links' settings must be numbers")
+    try:
+        check_link_settings(*link_settings)
+    except ModelError as error:
+        raise SessionError(f"{path}: {error}") from None
     if settings.get("mode", "async") not in MODES:
         raise SessionError(f"{path}: the update mode must be one of {', '.join(MODES)}")
+
+
+LINK_SETTINGS = (("link_lambda", 0.0), ("link_hops", 3), ("link_hop_factor", 0.7),
+                 ("link_step", 0.0))  # fmt: skip
+"""The links' settings in a session's ``settings``, with their defaults."""
+
+
+def _checked_links(links: object, raw: list, names: list, path: Path) -> list:
+    """The session's links as ``[source, target, strength]`` with the names cleaned, checked."""
+    if not isinstance(links, list):
+        raise SessionError(f"{path}: the links are damaged")
+    index = {name: i for i, name in enumerate(raw)}
+    seen = set()
+    result = []
+    for number, link in enumerate(links, 1):
+        if (
+            not isinstance(link, list)
+            or len(link) != 3
+            or not all(isinstance(name, str) for name in link[:2])
+            or not _number(link[2])
+        ):
+            raise SessionError(f"{path}: link {number} is damaged")
+        source, target, strength = link
+        for name in (source, target):
+            if name not in index:
+                raise SessionError(
+                    f"{path}: link {number} names a memory the session does not hold"
+                    f" ({name[:40]!r})"
+                )
+        if source == target:
+            raise SessionError(f"{path}: link {number} links a memory to itself")
+        if not 0 < strength <= MAX_LINK:
+            raise SessionError(
+                f"{path}: link {number}'s strength must be a number in (0, {MAX_LINK:g}]"
+            )
+        if (source, target) in seen:
+            raise SessionError(f"{path}: link {number} is given twice")
+        seen.add((source, target))
+        result.append([names[index[source]], names[index[target]], float(strength)])
+    return result
 
 
 def _number(value: object) -> bool:

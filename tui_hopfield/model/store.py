@@ -51,7 +51,7 @@ from tui_hopfield.model.session_format import (
     VERSION,
     SessionError,
 )
-from tui_hopfield.model.session_header import parse_meta
+from tui_hopfield.model.session_header import LINK_SETTINGS, parse_meta
 from tui_hopfield.model.session_npy import read_header
 from tui_hopfield.model.session_zip import Archive, opened
 
@@ -106,12 +106,21 @@ class Session:
     """Further settings of the rule, by name."""
     pinned: np.ndarray | None = None
     """bool (N,): the pinned magnets, or None when none is."""
+    links: list[list] = field(default_factory=list)
+    """The links between memories, ``[source, target, strength]`` by name."""
 
     @classmethod
     def of(cls, network: Network, temperature: float = 0.0, mode: str = "async") -> Session:
         """Take a session from a network (and the screen's update mode)."""
         settings: dict[str, float | int | str] = dict(network.rule.settings())
         settings.update(decay=network.decay, use_boost=network.use_boost, mode=mode)
+        links = network.links
+        settings.update(
+            link_lambda=links.strength,
+            link_hops=links.hops,
+            link_hop_factor=links.hop_factor,
+            link_step=links.learn_step,
+        )
         return cls(
             network.rows,
             network.cols,
@@ -123,6 +132,7 @@ class Session:
             temperature=temperature,
             settings=settings,
             pinned=network.pinned.copy() if network.pinned.any() else None,
+            links=[list(link) for link in links.items()],
         )
 
     @property
@@ -160,6 +170,11 @@ class Session:
         # Decay applies to imprints from now on: the saved strengths already carry it.
         network.decay = float(self.settings.get("decay", 1.0))
         network.use_boost = float(self.settings.get("use_boost", 0.0))
+        network.links.configure(
+            *(self.settings.get(key, default) for key, default in LINK_SETTINGS)
+        )
+        for source, target, strength in self.links:
+            network.links.link(source, target, strength)
         return network
 
 
@@ -189,6 +204,7 @@ def save(
         "rule": session.rule,
         "temperature": session.temperature,
         "settings": session.settings,
+        "links": [list(link) for link in session.links],
     }
     try:
         text = json.dumps(meta, allow_nan=False)
@@ -266,6 +282,7 @@ def load(path: str | Path) -> Session:
         temperature=meta["temperature"],
         settings=meta["settings"],
         pinned=arrays["pinned"].astype(bool) if "pinned" in arrays else None,
+        links=meta["links"],
     )
 
 

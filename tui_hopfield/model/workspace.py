@@ -19,6 +19,7 @@ import numpy as np
 
 from tui_hopfield.model.analysis import Kind, Verdict, classify
 from tui_hopfield.model.anatomy import anatomy
+from tui_hopfield.model.chain import Chain
 from tui_hopfield.model.changes import (
     DEFAULT_SPEED,
     MODES,
@@ -110,6 +111,8 @@ class Workspace:
         self._branch: str | None = None  # said by the next edit: it left a past point
         self._energy: float | None = None  # the modern network's energy after its retrieval
         self._recall_start: Step | None = None  # the grid and memories before the last recall
+        self.last_recalled: str | None = None
+        """The memory the last recall ended on (links learned from use start there)."""
         self._saved: SavePoint | None = None
         if saved and network.count:
             self.mark_saved()
@@ -154,6 +157,8 @@ class Workspace:
             parts.append(f"decay {network.decay:g}")
         if network.use_boost:
             parts.append(f"use +{network.use_boost:g}")
+        if network.links.strength:
+            parts.append(f"links \u03bb {network.links.strength:g}")
         return " \u00b7 ".join(part for part in parts if part)
 
     # -- saved or not ---------------------------------------------------------
@@ -266,13 +271,15 @@ class Workspace:
         start, self._recall_start = self._recall_start, None
         if start is None:
             return
-        grid, memories = start.mementos
+        grid, memories, learning = start.mementos
         network = self.network
         kept: list[Memento] = []
         if not np.array_equal(grid.spins(), network.state):
             kept.append(grid)
         if not np.array_equal(memories.strengths, network.strengths):
             kept.append(memories)  # learning from use reinforced the memory recalled
+        if learning.links != network.links:
+            kept.append(learning)  # a link learned from use
         if kept and not self.history.push(Step("recall", kept, state=start.state)):
             self._too_large = "recall"
 
@@ -558,6 +565,38 @@ class Workspace:
         self._begin()
         return self._memory_edit(index, edit, "rename")
 
+    def link(self, index: int, target: str, strength: float) -> Change:
+        """Link memory ``index`` to ``target`` with ``strength`` (0 removes the link)."""
+        network = self.network
+        if not 0 <= index < network.count:
+            return Change(NOTHING, self.state, f"There is no memory number {index + 1}.")
+        source = network.names[index]
+        self._begin()
+        before = self.learning_point()
+        if strength == 0:
+            if network.unlink(source, target):
+                self._record(f"unlink {source} \u2192 {target}", [before], state=before.state)
+                return Change(NOTHING, self.state, f"Unlinked {source} \u2192 {target}.")
+            return Change(NOTHING, self.state, f"{source} had no link to {target}.")
+        try:
+            network.link(source, target, strength)
+        except ModelError as error:
+            return Change(NOTHING, self.state, str(error), "Not linked", "warning")
+        self._record(f"link {source} \u2192 {target}", [before], state=before.state)
+        message = f"Linked {source} \u2192 {target} {strength:g}."
+        if not network.links.active():
+            message += (
+                " Set the links' lambda in the learning settings (l) for recall to follow it."
+            )
+        return Change(NOTHING, self.state, message)
+
+    def configure_links(
+        self, strength: float, hops: int, hop_factor: float, learn_step: float
+    ) -> Change:
+        """Set the links' lambda, hops, hop factor and the step learned from use."""
+        self.network.configure_links(strength, hops, hop_factor, learn_step)
+        return Change(state=self.state)
+
     def show(self, index: int) -> Change:
         """Put memory ``index`` on the grid."""
 
@@ -651,6 +690,7 @@ class Workspace:
         elif not kept:
             self.history.clear()
         self.recordings.clear()  # they ran on the network replaced
+        self.last_recalled = None  # a co-use is two recalls on the same memories
         self._branch = None
         if (network.rows, network.cols) != (self.network.rows, self.network.cols):
             self.pictures = library(network.rows, network.cols)
@@ -687,12 +727,14 @@ class Workspace:
                 message="Imprint a picture first: with no memories no spin wants to flip.",
             )
         self._begin()
-        start = [GridMemento.of(network), MemoriesMemento.of(network)]
+        start = [GridMemento.of(network), MemoriesMemento.of(network), LearningMemento.of(self)]
         self._recall_start = Step("recall", start, state=self._state_now())
         if network.rule.continuous:
             self.dynamics = Retrieval(network)
         elif self.mode == "sync":
             self.dynamics = Synchronous(network, self.rng, self.temperature)
+        elif network.links.active():
+            self.dynamics = Chain(network, self.rng, self.temperature)
         else:
             self.dynamics = Asynchronous(network, self.rng, self.temperature)
         self._energy = self.dynamics.energy() if self.modern else None
@@ -712,7 +754,13 @@ class Workspace:
             )
         )
         self.state = "recalling"
-        return Change(state=self.state, message=self._branched(None))
+        note = None
+        if network.links.active() and not isinstance(self.dynamics, Chain):
+            note = (
+                "The links push only one-spin-at-a-time recall (m: async; not the modern"
+                " rule): this recall ignores them."
+            )
+        return Change(state=self.state, message=self._branched(note))
 
     def recall_events(self, dynamics: Dynamics) -> Iterator[Event]:
         """The events of ``dynamics`` (just started), recorded in ``recordings[-1]``."""
@@ -730,6 +778,8 @@ class Workspace:
             self._energy = dynamics.energy()
         elif dynamics is not None and dynamics.temperature > 0:
             self.name_state("recalling")
+        if isinstance(dynamics, Chain) and dynamics.chain:
+            self.state = f"recalling {dynamics.describe()}"
         return self.state
 
     def stop_recall(self) -> bool:
@@ -767,15 +817,36 @@ class Workspace:
                 self.state = f"2-cycle after {plural(steps, 'step')}"
             elif self.state.startswith("recalled"):
                 self.state += f" in {plural(steps, 'step')}"
+        message = None
+        if isinstance(dynamics, Chain) and len(dynamics.chain) > 1:
+            self.state = f"{dynamics.describe()} · {self.state}"
+            message = f"The chain {dynamics.describe()} ({dynamics.ended})."
+            if dynamics.climbed > 0:
+                message += (
+                    f" The hops raised the energy shown by {dynamics.climbed:.0f} on the way"
+                    " over the ridges between valleys: it is the symmetric part's, and the"
+                    " links' push is asymmetric, with no energy of its own."
+                )
         if self.recordings:
             self.recordings[-1].close(self.network.state)
             self.recordings[-1].state = self.state
         return Change(NOTHING, self.state, message)
 
     def learn_from_use(self) -> Change:
-        """After a recall: a memory the grid recalls gains ``use_boost`` of strength."""
+        """After a recall: a memory the grid recalls gains ``use_boost`` of strength.
+
+        With links learned from use, a recall that ends on B right after one
+        that ended on A strengthens the link A -> B by ``links.learn_step``.
+        """
         network = self.network
         verdict = classify(network)
+        landed = verdict.memory if verdict.kind is Kind.RECALLED else None
+        before, self.last_recalled = self.last_recalled, landed
+        step = network.links.learn_step
+        if step > 0 and landed is not None and before in network.names and before != landed:
+            grown = network.strengthen_link(before, landed, step)
+            message = f"{before} → {landed} used together: link {grown:g}."
+            return Change(NOTHING, self.state, message, timeout=3)
         boost = network.use_boost
         if boost > 0 and verdict.kind is Kind.RECALLED and verdict.memory is not None:
             index = network.names.index(verdict.memory)

@@ -30,7 +30,17 @@ class LearningActions:
     def learning(self) -> Learning:
         """The learning settings in force."""
         network = self.workspace.network
-        return Learning(network.rule, self.workspace.mode, network.decay, network.use_boost)
+        links = network.links
+        return Learning(
+            network.rule,
+            self.workspace.mode,
+            network.decay,
+            network.use_boost,
+            links.strength,
+            links.hops,
+            links.hop_factor,
+            links.learn_step,
+        )
 
     def action_learning(self) -> None:
         """Choose the learning rule, the update mode, decay and learning from use."""
@@ -51,6 +61,9 @@ class LearningActions:
         def settle(network: Network) -> None:
             workspace.set_plasticity(learning.decay, learning.use_boost, record=False)
             workspace.set_mode(learning.mode, record=False)
+            workspace.configure_links(
+                learning.link_lambda, learning.hops, learning.hop_factor, learning.link_step
+            )
             self._show()
 
         self._set_rule(learning.rule, then=settle)

@@ -11,6 +11,7 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select
 
 from tui_hopfield.model.errors import ModelError
+from tui_hopfield.model.links import MAX_HOPS, MAX_LAMBDA, MAX_LINK_STEP
 from tui_hopfield.model.rules import MAX_BETA, MAX_DEGREE, MIN_BETA, MIN_DEGREE, RULE_NAMES, Rule
 from tui_hopfield.model.store import MAX_USE_BOOST, MODES
 from tui_hopfield.ui.number_input import NumberInput
@@ -36,6 +37,14 @@ class Learning:
     """Strengths are multiplied by this at each new imprint (1: no fading)."""
     use_boost: float
     """Strength a memory gains when a recall ends on it (0: none)."""
+    link_lambda: float = 0.0
+    """lambda: how hard links push recall on to the next memory (0: links do nothing)."""
+    hops: int = 3
+    """The most hops a recall makes along links."""
+    hop_factor: float = 0.7
+    """Each hop pushes this much less than the one before."""
+    link_step: float = 0.0
+    """What a link A -> B gains when a recall ends on B right after one ended on A."""
 
 
 class LearningPrompt(Dialog[Learning | None]):
@@ -61,6 +70,20 @@ class LearningPrompt(Dialog[Learning | None]):
         " it, so below 1 old memories fade (a palimpsest).\n"
         f"use: 0 to {MAX_USE_BOOST:g}; the strength a memory gains each time a recall ends on"
         " it.\n"
+        f"links: lambda, 0 to {MAX_LAMBDA:g}; with links made (a memory's menu: link to) a"
+        " recall that settles in A is pushed on to A's links (the field"
+        " lambda sum w_AB xi_B m_A, m_A from the state when it last settled). About 1.5"
+        " against a memory's own pull of 1 makes a hop; 0 is recall as without links. Hops"
+        " are made in async recall at temperature 0, when the grid has settled. The"
+        " energy shown is the symmetric part's: the push is asymmetric (A calls B, not B"
+        " A) and has no energy of its own, so a hop can raise the energy shown on its way"
+        " over the ridge between two valleys; the message after the recall says when.\n"
+        f"hops: 1 to {MAX_HOPS}, the most hops a recall makes; it also stops when it comes back"
+        " to a memory it visited, or when a hop fails.\n"
+        "hop factor: more than 0, at most 1; each hop pushes this much less than the one"
+        " before (0.7: weaker at each hop).\n"
+        f"link use: 0 to {MAX_LINK_STEP:g}; a recall that ends on B right after one ended on A"
+        " strengthens the link A -> B by this (links fade with the decay).\n"
         "enter in a number applies; escape changes nothing."
     )
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -136,6 +159,20 @@ class LearningPrompt(Dialog[Learning | None]):
             "strength a memory gains each time a recall ends on it (0: none)",
             classes="prompt-hint",
         )
+        current = self.current
+        for key, label, value, hint in (
+            ("link-lambda", "links", current.link_lambda,
+             "lambda: how hard links push recall on to the next memory (0: not at all)"),
+            ("hops", "hops", current.hops, "the most hops a recall makes along links"),
+            ("hop-factor", "per hop", current.hop_factor,
+             "each hop pushes this much less than the one before"),
+            ("link-step", "link use", current.link_step,
+             "a recall on B right after one on A strengthens A \u2192 B by this"),
+        ):  # fmt: skip
+            with Horizontal(classes="field"):
+                yield Label(label, classes="field-name")
+                yield NumberInput(f"{value:g}", id=key, compact=True)
+            yield Label(hint, classes="prompt-hint")
 
     def on_mount(self) -> None:
         self._show_fields(self.current.rule.name)
@@ -183,7 +220,17 @@ class LearningPrompt(Dialog[Learning | None]):
             raise ModelError("decay must be more than 0 (1 keeps every memory)")
         use = _number(self.query_one("#use", Input).value, "use", 0.0, MAX_USE_BOOST)
         mode = str(self.query_one("#mode", Select).value)
-        return Learning(Rule(name, degree, beta), mode, decay, use)
+        field = self.query_one
+        strength = _number(field("#link-lambda", Input).value, "links", 0.0, MAX_LAMBDA)
+        hops = _number(field("#hops", Input).value, "hops", 1, MAX_HOPS)
+        if hops != int(hops):
+            raise ModelError(f"hops must be a whole number, not {hops:g}")
+        factor = _number(field("#hop-factor", Input).value, "hop factor", 0.0, 1.0)
+        if factor == 0.0:
+            raise ModelError("the hop factor must be more than 0 (1 keeps every hop as strong)")
+        step = _number(field("#link-step", Input).value, "link use", 0.0, MAX_LINK_STEP)
+        rule = Rule(name, degree, beta)
+        return Learning(rule, mode, decay, use, strength, int(hops), factor, step)
 
     @on(Button.Pressed, "#apply")
     @on(Input.Submitted)

@@ -133,6 +133,8 @@ class MemoryActions:
             change = workspace.reinforce(index, message.times)
         elif message.action == "rename":
             change = workspace.rename(index, message.name)
+        elif message.action == "link":
+            change = workspace.link(index, message.target, message.strength)
         elif message.action in ("forget", "show"):
             self._stop_recall()
             edit = workspace.forget if message.action == "forget" else workspace.show

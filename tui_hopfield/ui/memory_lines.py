@@ -79,6 +79,8 @@ def shown_numbers(row: MemoryRow, line: int) -> object:
         return row.overlap
     if line == 2:
         return (row.strength, None if np.isnan(row.valley) else row.valley)
+    if line == 3:
+        return row.links
     return None
 
 
@@ -165,6 +167,10 @@ class MemoryLines:
             if len(numbers) > width and not np.isnan(row.valley):
                 numbers = f"str {strength} \u00b7 {row.valley:.0f}"
             segments = [Segment(numbers, self.text_style("memory-list--numbers", base))]
+        elif line == 3 and row.links:
+            shown = visible(row.links)  # names came from the user: drawn visible, never markup
+            text = shown if len(shown) <= width else shown[: width - 1] + "\u2026"
+            segments = [Segment(text, self.text_style("memory-list--numbers", base))]
         else:
             segments = []
         return Strip(segments).crop_extend(0, width, base)

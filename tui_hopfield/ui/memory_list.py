@@ -62,7 +62,15 @@ class MemoryList(ScrollView, can_focus=True):
         """
 
         def __init__(
-            self, index: int, action: str, *, times: float = 1.0, name: str = "", memory: str = ""
+            self,
+            index: int,
+            action: str,
+            *,
+            times: float = 1.0,
+            name: str = "",
+            memory: str = "",
+            target: str = "",
+            strength: float = 0.0,
         ) -> None:
             super().__init__()
             self.index = index
@@ -75,6 +83,10 @@ class MemoryList(ScrollView, can_focus=True):
             """The new name, for ``rename``; empty otherwise."""
             self.memory = memory
             """The memory's name when the menu opened, to check that ``index`` still means it."""
+            self.target = target
+            """The memory to link to, for ``link``."""
+            self.strength = strength
+            """The link's strength, for ``link`` (0 removes it)."""
 
     COMPONENT_CLASSES = {
         "memory-list--name",
@@ -194,7 +206,7 @@ class MemoryList(ScrollView, can_focus=True):
     @property
     def row_height(self) -> int:
         """Lines per memory: its picture or its text, whichever is taller."""
-        return max(TEXT_LINES, self.thumbnail_size.height)
+        return max(TEXT_LINES + bool(self.rows.links), self.thumbnail_size.height)
 
     def row_region(self, index: int) -> Region:
         """Where row ``index`` is in the panel's whole (scrollable) height."""
@@ -274,7 +286,7 @@ class MemoryList(ScrollView, can_focus=True):
             self.get_component_rich_style("memory-list--highlight"),
             int(self.scroll_offset.y),
             thumbnail,
-            max(TEXT_LINES, thumbnail.height),
+            max(TEXT_LINES + bool(self.rows.links), thumbnail.height),  # a line for links
         )
 
     def render_line(self, y: int) -> Strip:
@@ -371,8 +383,16 @@ class MemoryList(ScrollView, can_focus=True):
             if choice is not None:
                 self.post_message(
                     self.Action(
-                        index, choice.action, times=choice.times, name=choice.name, memory=row.name
+                        index,
+                        choice.action,
+                        times=choice.times,
+                        name=choice.name,
+                        memory=row.name,
+                        target=choice.target,
+                        strength=choice.strength,
                     )
                 )
 
-        self.app.push_screen(MemoryMenu(row, taken=others), chosen)
+        links = dict(self.rows.outgoing.get(row.name, ()))
+        menu = MemoryMenu(row, taken=others, targets=others, links=links)
+        self.app.push_screen(menu, chosen)

@@ -1,9 +1,9 @@
-"""The menu of one memory: reinforce, forget, rename, or show it on the grid."""
+"""The menu of one memory: reinforce, forget, rename, show it on the grid, or link it."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -11,9 +11,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Input, Label, Select
 
-from tui_hopfield.model.names import clean_name
+from tui_hopfield.model.links import MAX_LINK
+from tui_hopfield.model.names import clean_name, visible
 from tui_hopfield.ui.memory_lines import overlap_text
 from tui_hopfield.ui.plain import plain
 from tui_hopfield.ui.prompts import Dialog
@@ -27,6 +28,7 @@ ACTIONS = (
     ("forget", "Forget", "remove it (asks first); the others stay"),
     ("rename", "Rename", "give it a new name"),
     ("show", "Show", "put its picture on the grid"),
+    ("link", "Link to\u2026", "0 unlinks"),
 )
 """Each action of the menu: its value, its button and its one-line explanation."""
 
@@ -41,6 +43,10 @@ class MenuChoice:
     """How many times over to reinforce."""
     name: str = ""
     """The new name, for ``rename``."""
+    target: str = ""
+    """The memory to link to, for ``link``."""
+    strength: float = 0.0
+    """The link's strength, for ``link`` (0 removes it)."""
 
 
 def parse_times(text: str) -> float:
@@ -59,6 +65,23 @@ def parse_times(text: str) -> float:
     return times
 
 
+def parse_link_strength(text: str) -> float:
+    """A link's strength typed by the user: 0 (remove the link) to ``MAX_LINK``.
+
+    Raises ``ValueError`` with a message to show otherwise.
+    """
+    text = text.strip()
+    try:
+        strength = float(text)
+    except ValueError:
+        raise ValueError(
+            f"{text or 'nothing'} is not a strength: type one like 1 or 0.5 (0 removes the link)"
+        ) from None
+    if not math.isfinite(strength) or not 0 <= strength <= MAX_LINK:
+        raise ValueError(f"a link's strength is from 0 (none) to {MAX_LINK:g}")
+    return strength
+
+
 class MemoryMenu(Dialog[MenuChoice | None]):
     """What to do with one memory; dismisses with a ``MenuChoice``, or None (escape).
 
@@ -71,6 +94,7 @@ class MemoryMenu(Dialog[MenuChoice | None]):
         Binding("f", "choose('forget')", "Forget", show=False),
         Binding("n", "focus_name", "Rename", show=False),
         Binding("s", "choose('show')", "Show", show=False),
+        Binding("l", "focus_link", "Link to", show=False),
         Binding("down", "app.focus_next", "Next", show=False),
         Binding("up", "app.focus_previous", "Previous", show=False),
     ]
@@ -87,7 +111,10 @@ class MemoryMenu(Dialog[MenuChoice | None]):
         " valley deepens.\n"
         "f or Forget: remove it, after asking; the other memories stay.\n"
         "n or Rename: type a new name, not another memory's, then enter.\n"
-        "s or Show: put its picture on the grid."
+        "s or Show: put its picture on the grid.\n"
+        "l or Link to\u2026: choose another memory and a strength, then enter: recall that"
+        " settles here moves on to it when the links' lambda (the learning settings) is"
+        " large enough. The same target again sets the strength; 0 removes the link."
     )
 
     DEFAULT_CSS = """
@@ -131,6 +158,10 @@ class MemoryMenu(Dialog[MenuChoice | None]):
     MemoryMenu .menu-item #name {
         width: 18;
     }
+    MemoryMenu .menu-item #target {
+        width: 20;
+        margin-right: 1;
+    }
     MemoryMenu .menu-explanation {
         width: 1fr;
         color: $text-muted;
@@ -146,12 +177,23 @@ class MemoryMenu(Dialog[MenuChoice | None]):
     }
     """
 
-    def __init__(self, row: MemoryRow, *, taken: Collection[str] = ()) -> None:
+    def __init__(
+        self,
+        row: MemoryRow,
+        *,
+        taken: Collection[str] = (),
+        targets: Sequence[str] = (),
+        links: Mapping[str, float] | None = None,
+    ) -> None:
         super().__init__()
         self.row = row
         """The memory the menu is for."""
         self.taken = frozenset(taken)
         """Names a rename may not use (the other memories')."""
+        self.targets = list(targets)
+        """The memories it may link to, in order."""
+        self.links = dict(links or {})
+        """Its links now: target name to strength."""
 
     def compose(self) -> ComposeResult:
         row = self.row
@@ -180,9 +222,28 @@ class MemoryMenu(Dialog[MenuChoice | None]):
             with Horizontal(classes="menu-item"):
                 yield Button(label["show"], id="show", compact=True)
                 yield Label(explanation["show"], classes="menu-explanation")
+            if self.targets:
+                first = self.targets[0]
+                with Horizontal(classes="menu-item"):
+                    yield Button(label["link"], id="link", compact=True)
+                    yield Select(
+                        [(visible(name), k) for k, name in enumerate(self.targets)],
+                        value=0,
+                        allow_blank=False,
+                        compact=True,
+                        id="target",
+                    )
+                    yield Input(
+                        f"{self.links.get(first, 1.0):g}",
+                        id="strength",
+                        compact=True,
+                        restrict=r"[0-9.]*",
+                        select_on_focus=True,
+                    )
+                    yield Label(explanation["link"], classes="menu-explanation")
             yield Label("", id="menu-error")
             yield Label(
-                "r f n s or enter \u00b7 up/down: move \u00b7 escape: close \u00b7 f1: help",
+                "r f n s l or enter \u00b7 up/down: move \u00b7 escape: close \u00b7 f1: help",
                 classes="menu-hint",
             )
 
@@ -198,6 +259,41 @@ class MemoryMenu(Dialog[MenuChoice | None]):
             self.rename()
         elif event.button.id in ("forget", "show"):
             self.action_choose(event.button.id)
+        elif event.button.id == "link":
+            self.link()
+
+    @on(Select.Changed, "#target")
+    def target_changed(self, event: Select.Changed) -> None:
+        """Show the chosen target's link strength (1 for a new link)."""
+        event.stop()
+        target = self.targets[int(event.value)]
+        self.query_one("#strength", Input).value = f"{self.links.get(target, 1.0):g}"
+
+    @on(Input.Submitted, "#strength")
+    def strength_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.link()
+
+    def link(self) -> None:
+        """Link the memory to the target chosen, with the strength typed."""
+        strength_input = self.query_one("#strength", Input)
+        try:
+            strength = parse_link_strength(strength_input.value)
+        except ValueError as problem:
+            self._error(str(problem))
+            strength_input.focus()
+            return
+        target = self.targets[int(self.query_one("#target", Select).value)]
+        if strength == 0 and target not in self.links:
+            self._error(f"there is no link to {target} to remove: type a strength above 0")
+            strength_input.focus()
+            return
+        self.close(MenuChoice("link", target=target, strength=strength))
+
+    def action_focus_link(self) -> None:
+        """Put the cursor on the target to link to."""
+        if self.targets:
+            self.query_one("#target", Select).focus()
 
     @on(Input.Submitted, "#times")
     def times_submitted(self, event: Input.Submitted) -> None:

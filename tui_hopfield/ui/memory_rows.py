@@ -36,6 +36,8 @@ class MemoryRow:
     """Its overlap with the grid, in [-1, 1] (-1: the grid is its inverse)."""
     pattern: np.ndarray
     """Its spins, int8 (rows, cols); never written into."""
+    links: str = ""
+    """Its links to other memories as shown: ``→ heart 0.5 · → star 1`` (empty: none)."""
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, MemoryRow):
@@ -45,10 +47,13 @@ class MemoryRow:
             self.strength,
             self.valley,
             self.overlap,
-        ) == (other.name, other.strength, other.valley, other.overlap)
+            self.links,
+        ) == (other.name, other.strength, other.valley, other.overlap, other.links)
 
     def __hash__(self) -> int:
-        return hash((self.name, self.strength, self.valley, self.overlap, id(self.pattern)))
+        return hash(
+            (self.name, self.strength, self.valley, self.overlap, id(self.pattern), self.links)
+        )
 
 
 EAGER_VALLEYS = 256
@@ -168,6 +173,8 @@ class MemoryRows(Sequence[MemoryRow]):
         overlaps: np.ndarray | None = None,
         pictures: Pictures | None = None,
         valleys: Valleys | None = None,
+        links: dict[str, str] | None = None,
+        outgoing: dict[str, list[tuple[str, float]]] | None = None,
     ) -> None:
         self.names = names
         """Every memory's name, in order."""
@@ -179,6 +186,10 @@ class MemoryRows(Sequence[MemoryRow]):
         """Each memory's pattern."""
         self.valleys = valleys
         """Each memory's valley depth."""
+        self.links = links or {}
+        """The links shown under each memory that has some, by name."""
+        self.outgoing = outgoing or {}
+        """Each linking memory's links as ``(target, strength)``, strongest first."""
 
     def __len__(self) -> int:
         return len(self.names)
@@ -191,6 +202,7 @@ class MemoryRows(Sequence[MemoryRow]):
             self.valleys[index],
             float(self.overlaps[index]),
             self.pictures[index],
+            self.links.get(self.names[index], ""),
         )
 
     def __iter__(self) -> Iterator[MemoryRow]:
@@ -239,7 +251,21 @@ class RowSummary:
                 network.strengths.tolist(),
                 pictures=Pictures(network),
                 valleys=Valleys(network),
+                links=links_shown(network),
+                outgoing={name: network.links.outgoing(name) for name in links_shown(network)},
             )
         old = self._rows
         overlaps = np.asarray(network.overlaps(), dtype=np.float64)
-        return MemoryRows(old.names, old.strengths, overlaps, old.pictures, old.valleys)
+        return MemoryRows(
+            old.names, old.strengths, overlaps, old.pictures, old.valleys, old.links, old.outgoing
+        )
+
+
+def links_shown(network: Network) -> dict[str, str]:
+    """Each linking memory's line of links, ``→ heart 0.5 · → star 1``, by name."""
+    shown: dict[str, str] = {}
+    for source in dict.fromkeys(source for source, _, _ in network.links.items()):
+        shown[source] = " \u00b7 ".join(
+            f"\u2192 {target} {strength:.3g}" for target, strength in network.links.outgoing(source)
+        )
+    return shown
