@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from textual import events
 
 from tui_hopfield.model.paths import CONFIG_ENV
 from tui_hopfield.ui.app import HopfieldApp
 from tui_hopfield.ui.magnets_screen import SPEEDS, MagnetsScreen
+
+# The laws' examples are the same on every run and machine (derandomized), so the suite
+# passes or fails alike everywhere; HYPOTHESIS_PROFILE=explore draws new ones, to hunt.
+settings.register_profile("default", derandomize=True, database=None)
+settings.register_profile("explore", max_examples=500)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def cell_of(screen: MagnetsScreen, row: int, col: int) -> tuple[int, int]:

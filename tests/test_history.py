@@ -45,10 +45,18 @@ def picture(ws: Workspace) -> tuple:
     )
 
 
+DERIVED = (9, 10)
+"""The energy and the fields in a picture: computed from the rest, in the rule's float32
+(Storkey) either incrementally or afresh, so equal to float32 rounding, not bit for bit."""
+
+
 def same(a: tuple, b: tuple) -> bool:
-    """Whether two pictures are equal, arrays exactly."""
-    for x, y in zip(a, b, strict=True):
-        if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+    """Whether two pictures are equal: arrays exactly, the energy and fields to rounding."""
+    for k, (x, y) in enumerate(zip(a, b, strict=True)):
+        if k in DERIVED:
+            if not np.allclose(x, y, rtol=1e-5, atol=1e-6):
+                return False
+        elif isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
             if x is None or y is None or not np.array_equal(x, y):
                 return False
         elif x != y:
@@ -153,6 +161,9 @@ def run(ws: Workspace, operation: tuple, stroke: int) -> None:
 
 
 @settings(max_examples=60, deadline=None)
+@example(  # Storkey's energy after a redo: computed afresh, equal to float32 rounding
+    ops=[("rule", 1), ("overload", 1, 0), ("paint", [0], 1)], seed=0, in_worker=[False] * 14
+)
 @example(  # a recall that named the state, then a new rule that named it again
     ops=[("mode",), ("picture", 0), ("recall",), ("relearn", 1)], seed=0, in_worker=[False] * 14
 )

@@ -817,10 +817,10 @@ class Workspace:
                 self.state = f"2-cycle after {plural(steps, 'step')}"
             elif self.state.startswith("recalled"):
                 self.state += f" in {plural(steps, 'step')}"
-        message = None
         if isinstance(dynamics, Chain) and len(dynamics.chain) > 1:
             self.state = f"{dynamics.describe()} · {self.state}"
-            message = f"The chain {dynamics.describe()} ({dynamics.ended})."
+            said = f"The chain {dynamics.describe()} ({dynamics.ended})."
+            message = said if message is None else f"{said} {message}"
             if dynamics.climbed > 0:
                 message += (
                     f" The hops raised the energy shown by {dynamics.climbed:.0f} on the way"
