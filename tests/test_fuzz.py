@@ -144,6 +144,7 @@ async def test_fuzz_keys_clicks_drags_and_resizes(seed, tmp_path, monkeypatch):
             ):
                 terminal.key("1" if not app.network.count else "i")  # something to ask about
                 await pilot.pause()
+                await wait_for_jobs(pilot)  # an imprint that learns in the background
             if dialog == "MemoryMenu":
                 app.magnets.memory_list.focus()
                 terminal.key("enter")

@@ -507,9 +507,11 @@ class HopfieldApp(PaletteApp[None]):
     def action_command_palette(self) -> None:
         """Show the command palette (ours: guarded against two Textual crashes)."""
         # Textual asks only whether the top screen is a palette: with a dialog over an
-        # open palette (ctrl+q is a priority key) a second one crashed (DuplicateIds).
+        # open palette (ctrl+q is a priority key) a second one crashed (DuplicateIds),
+        # and so did one asked for while the last one, closed, was still being removed
+        # (fuzz seed 3: the app's screens still held it).
         if self.use_command_palette and not any(
-            isinstance(screen, CommandPalette) for screen in self.screen_stack
+            isinstance(screen, CommandPalette) for screen in (*self.screen_stack, *self.children)
         ):
             self.push_screen(Palette(id="--command-palette"))
 
