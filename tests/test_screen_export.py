@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import tempfile
 
+from textual.command import CommandPalette
+
 from tui_hopfield.ui.app import HopfieldApp
 
 
@@ -43,7 +45,7 @@ async def test_the_palette_command_shoots_the_screen_under_the_palette(tmp_path,
     app = HopfieldApp(16, 16, seed=1)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("ctrl+p")
-        await wait_for(pilot, lambda: app.screen.id == "--command-palette")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
         await pilot.press(*"Screenshot of the screen")
         await wait_for(pilot, lambda: app.screen.query("CommandList").first().option_count > 0)
         await pilot.press("enter")

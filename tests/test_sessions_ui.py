@@ -376,6 +376,27 @@ async def test_a_screen_dismissed_twice_keeps_the_app():
         assert app.is_running
 
 
+async def test_a_palette_asked_for_while_the_last_one_is_removed_is_not_doubled():
+    """Fuzz seed 3: ctrl+p right after the palette closed, while Textual still held it."""
+    app = HopfieldApp(seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        palette = app.screen
+        assert palette is not app.magnets
+        app.pop_screen()  # off the stack; still the app's until it is removed
+        app.action_command_palette()
+        await pilot.pause()
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("ctrl+p")  # once it is gone, the palette opens again
+        for _ in range(20):
+            await pilot.pause()
+            if app.screen is not app.magnets:
+                break
+        assert app.screen is not app.magnets
+
+
 async def test_an_unwritable_autosave_still_lets_the_user_quit(tmp_path, monkeypatch):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")

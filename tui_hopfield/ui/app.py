@@ -507,13 +507,13 @@ class HopfieldApp(PaletteApp[None]):
     def action_command_palette(self) -> None:
         """Show the command palette (ours: guarded against two Textual crashes)."""
         # Textual asks only whether the top screen is a palette: with a dialog over an
-        # open palette (ctrl+q is a priority key) a second one crashed (DuplicateIds),
-        # and so did one asked for while the last one, closed, was still being removed
-        # (fuzz seed 3: the app's screens still held it).
+        # open palette (ctrl+q is a priority key) a second one crashed (DuplicateIds).
+        # No id: one asked for while the last one, closed, was still being removed
+        # crashed on Textual's id for it (fuzz seed 3); nothing looks the palette up by id.
         if self.use_command_palette and not any(
-            isinstance(screen, CommandPalette) for screen in (*self.screen_stack, *self.children)
+            isinstance(screen, CommandPalette) for screen in self.screen_stack
         ):
-            self.push_screen(Palette(id="--command-palette"))
+            self.push_screen(Palette())
 
     def action_help(self) -> None:
         """Show every key and mouse action."""
