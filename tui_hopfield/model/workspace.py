@@ -18,6 +18,7 @@ from typing import Literal
 import numpy as np
 
 from tui_hopfield.model.analysis import Kind, Verdict, classify
+from tui_hopfield.model.boltzmann import Boltzmann
 from tui_hopfield.model.changes import (
     DEFAULT_SPEED,
     MODES,
@@ -103,6 +104,8 @@ class Workspace:
         """The last recalls, recorded, the newest last."""
         self.replay: Cursor | None = None
         """Where the grid is in the last recording, while it is replayed."""
+        self.boltzmann: Boltzmann | None = None
+        """The restricted Boltzmann machine trained on the memories, if any."""
         self._branch: str | None = None  # said by the next edit: it left a past point
         self._energy: float | None = None  # the modern network's energy after its retrieval
         self._recall_start: Step | None = None  # the grid and memories before the last recall
