@@ -130,3 +130,25 @@ async def test_recall_and_dream_wait_for_a_machine_and_clamp_switches(app):
         assert "Imprint some pictures first" in str(screen.query_one("#bm-status").render())
         await pilot.press("c")
         assert screen.clamp == "nothing"
+
+
+async def test_leaving_stops_the_training_and_keeps_the_epochs_done(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_machine(pilot)
+        screen.query_one("#bm-epochs", Input).value = "100000"
+        await pilot.press("ctrl+r")
+        worker = screen._training[0]
+        bar = screen.query_one("#bm-progress", ProgressBar)
+        for _ in range(2000):
+            if bar.progress:
+                break
+            await pilot.pause(0.01)
+        await pilot.press("escape")
+        assert app.screen is app.screen_stack[0]
+        workspace = app.screen.workspace
+        for _ in range(3000):  # the worker is cancelled with its screen: wait for what it left
+            if workspace.boltzmann is not None:
+                break
+            await pilot.pause(0.01)
+        assert workspace.boltzmann is not None and worker.is_cancelled
+        assert 0 < len(workspace.boltzmann.history) < 100000

@@ -115,6 +115,10 @@ class Boltzmann:
             if not np.isfinite(array).all():
                 raise ModelError("the weights and biases must be finite numbers")
 
+    def __repr__(self) -> str:
+        epochs = len(self.history)
+        return f"Boltzmann({self.visible} visible, {self.hidden} hidden, {epochs} epochs)"
+
     @property
     def visible(self) -> int:
         """Number of visible units (the grid's magnets)."""

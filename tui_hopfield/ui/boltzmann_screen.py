@@ -1,14 +1,14 @@
 """The Boltzmann machine's screen: train it on the memories, watch it recall and dream.
 
-Training (``Boltzmann.train``, CD-k) runs in a thread worker on a new machine,
+Training (``Boltzmann.train``, CD-1) runs in a thread worker on a new machine,
 which is swapped into the workspace when it ends or is stopped (the epochs
-done are kept); a plot shows the reconstruction error and the free energy per
-epoch, and each hidden unit's weights are drawn as a small picture (its
-receptive field), updated as it learns. Recall clamps the known magnets of the
-main grid's picture and samples the rest, step by step, and ends by naming the
-memory the result is (``analysis.classify``); dream samples freely from noise.
-Both run at the screen's temperature (``[`` and ``]``), 1 being the one the
-machine learned at.
+done are kept; leaving the screen stops it); a plot shows the reconstruction
+error and the free energy per epoch, and each hidden unit's weights are drawn
+as a small picture (its receptive field), updated as it learns. Recall clamps
+the known magnets of the main grid's picture (its top half, or nothing) and
+samples the rest, step by step, and ends by naming the memory the result is
+(``analysis.classify``); dream samples freely from noise. Both run at the
+screen's temperature (``[`` and ``]``), 1 being the one the machine learned at.
 """
 
 from __future__ import annotations
@@ -201,9 +201,14 @@ class BoltzmannScreen(Screen[None]):
     # -- actions ------------------------------------------------------------------
 
     def action_back(self) -> None:
-        """Back to the magnets; training goes on and lands when it ends."""
+        """Back to the magnets; a training running stops, keeping the epochs done."""
         self._stop_sampling()
         self.app.pop_screen()
+
+    def on_unmount(self) -> None:
+        """Leaving (or the app closing) stops the training after its epoch."""
+        if self._training is not None:
+            self._training[1].set()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Train only when nothing trains, stop only while it does (dimmed otherwise)."""
@@ -238,6 +243,7 @@ class BoltzmannScreen(Screen[None]):
         machine = Boltzmann.new(self._n, hidden, seed=seed)
         data = np.array(patterns)
         stop = threading.Event()
+        app = self.app  # a screen left has no app of its own in the worker's thread
 
         def work() -> tuple[Boltzmann, bool]:
             lower_priority()
@@ -248,13 +254,16 @@ class BoltzmannScreen(Screen[None]):
                 if now - last[0] >= REPORT_EVERY or epoch.number == epochs:
                     last[0] = now
                     with suppress(RuntimeError):  # the app closed
-                        self.app.call_from_thread(self._progress, machine.copy(), epochs)
+                        app.call_from_thread(self._progress, machine.copy(), epochs)
 
+            complete = True
             try:
                 machine.train(data, epochs, seed=seed, cancelled=stop.is_set, on_epoch=on_epoch)
             except Cancelled:
-                return machine, False
-            return machine, True
+                complete = False
+            with suppress(RuntimeError):  # the app closed: nothing to keep
+                app.call_from_thread(self._trained, machine, complete)
+            return machine, complete
 
         worker = self.run_worker(work, group="boltzmann", thread=True, exit_on_error=False)
         self._training = (worker, stop)
@@ -342,18 +351,23 @@ class BoltzmannScreen(Screen[None]):
             return
         run[1].set()
         self._set_training(False)
-        if event.state == WorkerState.SUCCESS:
-            machine, complete = event.worker.result
-            if machine.history:
-                self.workspace.boltzmann = machine
-            self._show_machine()
-            epochs = len(machine.history)
-            self.query_one("#bm-progress", ProgressBar).update(progress=epochs)
-            self._status(
-                f"trained {epochs} epochs" if complete else f"stopped after {epochs} epochs"
-            )
-        elif event.state == WorkerState.ERROR:
+        if event.state == WorkerState.ERROR:
             self._status(f"training failed: {event.worker.error}")
+
+    def _trained(self, machine: Boltzmann, complete: bool) -> None:
+        """The training ended (or stopped): its machine becomes the session's.
+
+        Called on the event loop even when this screen has been left meanwhile.
+        """
+        if not machine.history:
+            return
+        self.workspace.boltzmann = machine
+        if not self.is_mounted:
+            return
+        self._show_machine()
+        epochs = len(machine.history)
+        self.query_one("#bm-progress", ProgressBar).update(progress=epochs)
+        self._status(f"trained {epochs} epochs" if complete else f"stopped after {epochs} epochs")
 
     # -- recall and dream ----------------------------------------------------------
 
