@@ -21,12 +21,13 @@ async def open_machine(pilot, pictures: str = "1234") -> BoltzmannScreen:
 async def train(pilot, screen: BoltzmannScreen, epochs: int) -> None:
     screen.query_one("#bm-epochs", Input).value = str(epochs)
     await pilot.press("ctrl+r")
-    assert screen.training
     await screen._training[0].wait()
     for _ in range(50):
-        if not screen.training and screen.machine is not None:
+        done = screen.machine is not None and len(screen.machine.history) == epochs
+        if done and not screen.training:
             break
         await pilot.pause()
+    assert screen.machine is not None and len(screen.machine.history) == epochs
     await pilot.pause()
 
 
@@ -152,3 +153,26 @@ async def test_leaving_stops_the_training_and_keeps_the_epochs_done(app):
             await pilot.pause(0.01)
         assert workspace.boltzmann is not None and worker.is_cancelled
         assert 0 < len(workspace.boltzmann.history) < 100000
+
+
+async def test_the_trained_machine_is_saved_with_the_session_and_opened_again(app, tmp_path):
+    from tests.conftest import wait_for_jobs
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_machine(pilot)
+        await train(pilot, screen, 50)
+        machine = screen.machine
+        await pilot.press("escape")
+        main = app.screen
+        main.save_to(tmp_path / "s.hopfield")
+        await wait_for_jobs(pilot)
+        main.workspace.boltzmann = None
+        main.open_from(tmp_path / "s.hopfield")
+        await wait_for_jobs(pilot)
+        opened = main.workspace.boltzmann
+        assert opened is not None and opened is not machine
+        assert np.array_equal(opened.weights, machine.weights)
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        assert app.screen.machine is opened
+        assert len(list(app.screen.query("#bm-fields Thumbnail"))) == 64

@@ -30,7 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tui_hopfield.model.errors import Check, Report, checkpoint
+from tui_hopfield.model.boltzmann import MAX_HIDDEN, Boltzmann
+from tui_hopfield.model.errors import Check, ModelError, Report, checkpoint
 from tui_hopfield.model.files import write_atomically
 from tui_hopfield.model.imprints import MAX_STRENGTH
 from tui_hopfield.model.network import Network
@@ -45,6 +46,7 @@ from tui_hopfield.model.session_format import (
     MAX_USE_BOOST,
     MEMBERS,
     MODES,
+    OPTIONAL,
     SUFFIX,
     VERSION,
     SessionError,
@@ -102,6 +104,8 @@ class Session:
     """The temperature of recall."""
     settings: dict[str, float | int | str] = field(default_factory=dict)
     """Further settings of the rule, by name."""
+    boltzmann: Boltzmann | None = None
+    """The Boltzmann machine trained on the memories (its weights and biases), if any."""
 
     @classmethod
     def of(cls, network: Network, temperature: float = 0.0, mode: str = "async") -> Session:
@@ -193,6 +197,13 @@ def save(
         "strengths": np.asarray(session.strengths, dtype=np.float64),
         "state": np.asarray(session.state, dtype=np.int8),
     }
+    machine = session.boltzmann
+    if machine is not None:
+        arrays.update(
+            boltzmann_weights=machine.weights,
+            boltzmann_visible=machine.visible_bias,
+            boltzmann_hidden=machine.hidden_bias,
+        )
     # Never write what ``load`` would refuse: the same checks, before the first byte.
     _check_arrays(arrays, path)
     total = max(1, sum(array.nbytes for array in arrays.values()))
@@ -229,8 +240,12 @@ def load(path: str | Path) -> Session:
     path = expand(path)
     with opened(path) as (descriptor, size):
         archive = Archive(descriptor, size, path)
-        members = {key: archive.member(key) for key in MEMBERS}
-        headers = {key: read_header(members[key], key, path) for key in MEMBERS}
+        present = [key for key in OPTIONAL if key in archive.infos]
+        if present and len(present) != len(OPTIONAL):
+            raise SessionError(f"{path}: the Boltzmann machine is incomplete (only {present})")
+        keys = MEMBERS + tuple(present)
+        members = {key: archive.member(key) for key in keys}
+        headers = {key: read_header(members[key], key, path) for key in keys}
         total = sum(header.nbytes for header in headers.values())
         if total > MAX_ARRAY_BYTES:
             raise SessionError(
@@ -239,7 +254,9 @@ def load(path: str | Path) -> Session:
             )
         meta = parse_meta(headers["meta"].read(members["meta"], path), path)
         shapes = _expected_shapes(meta)
-        for key in ("patterns", "strengths", "state"):
+        if present:
+            shapes.update(_machine_shapes(headers["boltzmann_weights"].shape, meta, path))
+        for key in shapes:
             _check_shape(key, headers[key].dtype, headers[key].shape, shapes[key], path)
         arrays = {key: headers[key].read(members[key], path) for key in shapes}
     _check_values(arrays, path)
@@ -253,7 +270,38 @@ def load(path: str | Path) -> Session:
         rule=meta["rule"],
         temperature=meta["temperature"],
         settings=meta["settings"],
+        boltzmann=_machine(arrays, path),
     )
+
+
+def _machine(arrays: dict[str, np.ndarray], path: Path) -> Boltzmann | None:
+    """The Boltzmann machine of a session's checked arrays, if it has one."""
+    if "boltzmann_weights" not in arrays:
+        return None
+    try:
+        return Boltzmann(
+            arrays["boltzmann_weights"],
+            arrays["boltzmann_visible"],
+            arrays["boltzmann_hidden"],
+        )
+    except ModelError as error:
+        raise SessionError(f"{path}: the Boltzmann machine is damaged ({error})") from None
+
+
+def _machine_shapes(weights: tuple, meta: dict, path: Path) -> dict[str, tuple[int, ...]]:
+    """The shapes of a machine's arrays, from its weights' (hidden units x magnets)."""
+    n = meta["rows"] * meta["cols"]
+    if len(weights) != 2 or weights[1] != n or not 1 <= weights[0] <= MAX_HIDDEN:
+        raise SessionError(
+            f"{path}: the Boltzmann machine's weights must be 1 to {MAX_HIDDEN} hidden units"
+            f" by {n} magnets, not of shape {tuple(weights)}"
+        )
+    hidden = int(weights[0])
+    return {
+        "boltzmann_weights": (hidden, n),
+        "boltzmann_visible": (n,),
+        "boltzmann_hidden": (hidden,),
+    }
 
 
 # -- checks shared by save and load -----------------------------------------------
@@ -262,9 +310,13 @@ def load(path: str | Path) -> Session:
 def _check_arrays(arrays: dict[str, np.ndarray], path: Path) -> dict:
     """Check a session's four arrays against each other; return the parsed header."""
     meta = parse_meta(arrays["meta"], path)
-    for key, shape in _expected_shapes(meta).items():
+    shapes = _expected_shapes(meta)
+    if "boltzmann_weights" in arrays:
+        shapes.update(_machine_shapes(arrays["boltzmann_weights"].shape, meta, path))
+    for key, shape in shapes.items():
         _check_shape(key, arrays[key].dtype, arrays[key].shape, shape, path)
     _check_values(arrays, path)
+    _machine(arrays, path)
     return meta
 
 
@@ -282,7 +334,13 @@ def _check_shape(key: str, dtype: np.dtype, shape: tuple, expected: tuple, path:
     ):
         names = "1 memory" if expected[0] == 1 else f"{expected[0]} memories"
         raise SessionError(f"{path}: it names {names} but holds {shape[0]} {key}")
-    if key == "strengths":
+    if key.startswith("boltzmann_"):
+        if dtype != DTYPES[key] or tuple(shape) != expected:
+            raise SessionError(
+                f"{path}: {key} must be floating-point numbers (float64) of shape {expected},"
+                f" not {dtype} of shape {tuple(shape)}"
+            )
+    elif key == "strengths":
         if dtype != DTYPES[key] or tuple(shape) != expected:
             raise SessionError(
                 f"{path}: strengths must be {expected[0]} floating-point numbers (float64),"

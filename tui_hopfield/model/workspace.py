@@ -207,7 +207,11 @@ class Workspace:
 
     def session(self) -> Session:
         """The whole session, to save."""
-        return Session.of(self.network, self.temperature, self.mode)
+        session = Session.of(self.network, self.temperature, self.mode)
+        machine = self.boltzmann
+        if machine is not None and machine.visible == self.network.n:
+            session.boltzmann = machine
+        return session
 
     # -- naming the state -----------------------------------------------------
 
@@ -621,6 +625,7 @@ class Workspace:
         self.mode = session.mode
         self.temperature = clamp_temperature(session.temperature)
         self.path = path
+        self.boltzmann = session.boltzmann
         self.mark_saved()
         return change
 
