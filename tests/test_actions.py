@@ -16,6 +16,7 @@ from textual.screen import Screen
 
 from tui_hopfield.ui.actions import ACTIONS, BY_ID, ELSEWHERE, SCREENS, bindings_for, key_label
 from tui_hopfield.ui.app import HopfieldApp
+from tui_hopfield.ui.boltzmann_screen import BoltzmannScreen
 from tui_hopfield.ui.help_screen import HELP, HelpScreen
 from tui_hopfield.ui.key_table import KEY_ROWS, key_table
 from tui_hopfield.ui.lab_screen import LabScreen
@@ -36,6 +37,7 @@ OWNERS: dict[str, type] = {
     "magnets": MagnetsScreen,
     "lab": LabScreen,
     "help": HelpScreen,
+    "boltzmann": BoltzmannScreen,
     "grid": SpinGrid,
     "memories": MemoryList,
 }

@@ -26,7 +26,7 @@ intro = false
 
 [keys]
 "magnets.recall" = "enter"
-magnets.clear = ["y", "ctrl+k"]
+magnets.clear = ["y", "f6"]
 """
 
 
@@ -40,7 +40,7 @@ def test_the_example_is_read_whole():
     assert config.problems == []
     assert (config.size, config.rule, config.speed) == ((48, 40), "storkey", 0)
     assert (config.theme, config.palette, config.intro) == ("nord", "red-blue", False)
-    assert config.keys == {"magnets.recall": "enter", "magnets.clear": "y,ctrl+k"}
+    assert config.keys == {"magnets.recall": "enter", "magnets.clear": "y,f6"}
 
 
 def test_no_file_is_the_defaults_and_no_problem(tmp_path):
@@ -319,7 +319,7 @@ def test_the_readmes_example_is_a_good_config_with_every_key():
     config = parse(example)
     keys = keymap(config)
     assert config.problems == [], config.problems
-    assert keys == {"magnets.recall": "enter", "magnets.clear": "y,ctrl+k"}
+    assert keys == {"magnets.recall": "enter", "magnets.clear": "y,f6"}
     for key in TOP_KEYS:
         assert f"\n{key} = " in f"\n{example}" or key == "keys", f"{key} is not in the example"
         name = "[keys]" if key == "keys" else key

@@ -12,7 +12,7 @@ Every key is optional; a key that is missing, or wrong, leaves the app's default
 
     [keys]                  # action id = key(s): moves an action's keys
     "magnets.recall" = "enter"
-    "magnets.clear" = ["y", "ctrl+k"]
+    "magnets.clear" = ["y", "f6"]
 
 A file that is not TOML, an unknown key or a value of the wrong kind is not fatal:
 each becomes a ``Problem`` naming the line, and the rest of the file still counts.

@@ -1,7 +1,7 @@
 """The session file format: what a ``.hopfield`` file holds and the limits it keeps.
 
 A session file is a ZIP archive written by ``numpy.savez_compressed`` with
-exactly four members, each a ``.npy`` array:
+exactly four members (seven with a Boltzmann machine), each a ``.npy`` array:
 
 - ``meta.npy``: UTF-8 JSON as a uint8 array: ``{"format": "tui-hopfield-session",
   "version": 1, "rows", "cols", "names", "rule", "temperature", "settings"}``;
@@ -12,6 +12,13 @@ exactly four members, each a ``.npy`` array:
 - ``patterns.npy``: int8 (P, rows*cols), every value +1 or -1
 - ``strengths.npy``: float64 (P,), finite, positive, at most ``MAX_STRENGTH``
 - ``state.npy``: int8 (rows*cols,), every value +1 or -1
+
+and, when the session has a trained Boltzmann machine (``model.boltzmann``), all
+three of these or none (``OPTIONAL``):
+
+- ``boltzmann_weights.npy``: float64 (H, rows*cols), 1 <= H <= ``MAX_HIDDEN``, finite
+- ``boltzmann_visible.npy``: float64 (rows*cols,), finite
+- ``boltzmann_hidden.npy``: float64 (H,), finite
 
 Limits (a file past any of them is refused before anything large is allocated):
 
@@ -66,7 +73,12 @@ MEMBERS = ("meta", "patterns", "strengths", "state")
 """The arrays a session file holds."""
 OPTIONAL_MEMBERS = ("pinned",)
 """Arrays a session file may hold besides (older files and sessions with no pins have none)."""
+OPTIONAL = ("boltzmann_weights", "boltzmann_visible", "boltzmann_hidden")
+"""The arrays of a Boltzmann machine (W, a, b): in a session all of them or none."""
 DTYPES = {
+    "boltzmann_weights": np.dtype("<f8"),
+    "boltzmann_visible": np.dtype("<f8"),
+    "boltzmann_hidden": np.dtype("<f8"),
     "meta": np.dtype("|u1"),
     "patterns": np.dtype("|i1"),
     "strengths": np.dtype("<f8"),

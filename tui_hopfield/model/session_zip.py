@@ -23,6 +23,7 @@ from tui_hopfield.model.files import Unreadable, open_regular
 from tui_hopfield.model.session_format import (
     MAX_FILE_BYTES,
     MEMBERS,
+    OPTIONAL,
     OPTIONAL_MEMBERS,
     SessionError,
 )
@@ -88,7 +89,7 @@ class Archive:
         except Exception as error:  # see above: any error is "damaged"
             raise SessionError(f"{path} is not a readable session file ({error})") from None
         names = [info.filename for info in infos]
-        expected = {f"{key}.npy" for key in MEMBERS + OPTIONAL_MEMBERS}
+        expected = {f"{key}.npy" for key in MEMBERS + OPTIONAL_MEMBERS + OPTIONAL}
         if len(set(names)) != len(names):
             raise SessionError(f"{path}: two members of the archive have the same name")
         missing = [key for key in MEMBERS if f"{key}.npy" not in names]

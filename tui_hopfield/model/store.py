@@ -31,7 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tui_hopfield.model.errors import Check, Report, checkpoint
+from tui_hopfield.model.boltzmann import MAX_HIDDEN, Boltzmann
+from tui_hopfield.model.errors import Check, ModelError, Report, checkpoint
 from tui_hopfield.model.files import write_atomically
 from tui_hopfield.model.imprints import MAX_STRENGTH
 from tui_hopfield.model.network import Network
@@ -46,6 +47,7 @@ from tui_hopfield.model.session_format import (
     MAX_USE_BOOST,
     MEMBERS,
     MODES,
+    OPTIONAL,
     OPTIONAL_MEMBERS,
     SUFFIX,
     VERSION,
@@ -108,6 +110,8 @@ class Session:
     """bool (N,): the pinned magnets, or None when none is."""
     links: list[list] = field(default_factory=list)
     """The links between memories, ``[source, target, strength]`` by name."""
+    boltzmann: Boltzmann | None = None
+    """The Boltzmann machine trained on the memories (its weights and biases), if any."""
 
     @classmethod
     def of(cls, network: Network, temperature: float = 0.0, mode: str = "async") -> Session:
@@ -218,6 +222,13 @@ def save(
     }
     if session.pinned is not None and np.any(session.pinned):
         arrays["pinned"] = np.asarray(session.pinned, dtype=bool).astype(np.uint8)
+    machine = session.boltzmann
+    if machine is not None:
+        arrays.update(
+            boltzmann_weights=machine.weights,
+            boltzmann_visible=machine.visible_bias,
+            boltzmann_hidden=machine.hidden_bias,
+        )
     # Never write what ``load`` would refuse: the same checks, before the first byte.
     _check_arrays(arrays, path)
     total = max(1, sum(array.nbytes for array in arrays.values()))
@@ -254,7 +265,11 @@ def load(path: str | Path) -> Session:
     path = expand(path)
     with opened(path) as (descriptor, size):
         archive = Archive(descriptor, size, path)
-        keys = MEMBERS + tuple(key for key in OPTIONAL_MEMBERS if key in archive.infos)
+        present = [key for key in OPTIONAL if key in archive.infos]
+        if present and len(present) != len(OPTIONAL):
+            raise SessionError(f"{path}: the Boltzmann machine is incomplete (only {present})")
+        pins = tuple(key for key in OPTIONAL_MEMBERS if key in archive.infos)
+        keys = MEMBERS + pins + tuple(present)
         members = {key: archive.member(key) for key in keys}
         headers = {key: read_header(members[key], key, path) for key in keys}
         total = sum(header.nbytes for header in headers.values())
@@ -267,6 +282,8 @@ def load(path: str | Path) -> Session:
         shapes = _expected_shapes(meta)
         if "pinned" in headers:
             shapes["pinned"] = shapes["state"]
+        if present:
+            shapes.update(_machine_shapes(headers["boltzmann_weights"].shape, meta, path))
         for key in shapes:
             _check_shape(key, headers[key].dtype, headers[key].shape, shapes[key], path)
         arrays = {key: headers[key].read(members[key], path) for key in shapes}
@@ -283,7 +300,38 @@ def load(path: str | Path) -> Session:
         settings=meta["settings"],
         pinned=arrays["pinned"].astype(bool) if "pinned" in arrays else None,
         links=meta["links"],
+        boltzmann=_machine(arrays, path),
     )
+
+
+def _machine(arrays: dict[str, np.ndarray], path: Path) -> Boltzmann | None:
+    """The Boltzmann machine of a session's checked arrays, if it has one."""
+    if "boltzmann_weights" not in arrays:
+        return None
+    try:
+        return Boltzmann(
+            arrays["boltzmann_weights"],
+            arrays["boltzmann_visible"],
+            arrays["boltzmann_hidden"],
+        )
+    except ModelError as error:
+        raise SessionError(f"{path}: the Boltzmann machine is damaged ({error})") from None
+
+
+def _machine_shapes(weights: tuple, meta: dict, path: Path) -> dict[str, tuple[int, ...]]:
+    """The shapes of a machine's arrays, from its weights' (hidden units x magnets)."""
+    n = meta["rows"] * meta["cols"]
+    if len(weights) != 2 or weights[1] != n or not 1 <= weights[0] <= MAX_HIDDEN:
+        raise SessionError(
+            f"{path}: the Boltzmann machine's weights must be 1 to {MAX_HIDDEN} hidden units"
+            f" by {n} magnets, not of shape {tuple(weights)}"
+        )
+    hidden = int(weights[0])
+    return {
+        "boltzmann_weights": (hidden, n),
+        "boltzmann_visible": (n,),
+        "boltzmann_hidden": (hidden,),
+    }
 
 
 # -- checks shared by save and load -----------------------------------------------
@@ -295,9 +343,12 @@ def _check_arrays(arrays: dict[str, np.ndarray], path: Path) -> dict:
     shapes = _expected_shapes(meta)
     if "pinned" in arrays:
         shapes["pinned"] = shapes["state"]
+    if "boltzmann_weights" in arrays:
+        shapes.update(_machine_shapes(arrays["boltzmann_weights"].shape, meta, path))
     for key, shape in shapes.items():
         _check_shape(key, arrays[key].dtype, arrays[key].shape, shape, path)
     _check_values(arrays, path)
+    _machine(arrays, path)
     return meta
 
 
@@ -319,6 +370,12 @@ def _check_shape(key: str, dtype: np.dtype, shape: tuple, expected: tuple, path:
         if dtype != DTYPES[key] or tuple(shape) != expected:
             raise SessionError(
                 f"{path}: pinned must be {expected[0]} bytes (uint8), one a magnet,"
+                f" not {dtype} of shape {tuple(shape)}"
+            )
+    elif key.startswith("boltzmann_"):
+        if dtype != DTYPES[key] or tuple(shape) != expected:
+            raise SessionError(
+                f"{path}: {key} must be floating-point numbers (float64) of shape {expected},"
                 f" not {dtype} of shape {tuple(shape)}"
             )
     elif key == "strengths":

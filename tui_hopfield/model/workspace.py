@@ -19,6 +19,7 @@ import numpy as np
 
 from tui_hopfield.model.analysis import Kind, Verdict, classify
 from tui_hopfield.model.anatomy import anatomy
+from tui_hopfield.model.boltzmann import Boltzmann
 from tui_hopfield.model.chain import Chain
 from tui_hopfield.model.changes import (
     DEFAULT_SPEED,
@@ -108,6 +109,8 @@ class Workspace:
         """Where the grid is in the last recording, while it is replayed."""
         self.picked: Recording | None = None
         """The older recording picked to replay and export (``pick_recording``), or None."""
+        self.boltzmann: Boltzmann | None = None
+        """The restricted Boltzmann machine trained on the memories, if any."""
         self._branch: str | None = None  # said by the next edit: it left a past point
         self._energy: float | None = None  # the modern network's energy after its retrieval
         self._recall_start: Step | None = None  # the grid and memories before the last recall
@@ -214,7 +217,11 @@ class Workspace:
 
     def session(self) -> Session:
         """The whole session, to save."""
-        return Session.of(self.network, self.temperature, self.mode)
+        session = Session.of(self.network, self.temperature, self.mode)
+        machine = self.boltzmann
+        if machine is not None and machine.visible == self.network.n:
+            session.boltzmann = machine
+        return session
 
     # -- naming the state -----------------------------------------------------
 
@@ -708,6 +715,7 @@ class Workspace:
         self.mode = session.mode
         self.temperature = clamp_temperature(session.temperature)
         self.path = path
+        self.boltzmann = session.boltzmann
         self.mark_saved()
         return change
 

@@ -30,7 +30,7 @@ from textual.keys import _character_to_key
 
 from tui_hopfield.model.patterns import format_names
 
-SCREENS = ("app", "magnets", "lab", "help")
+SCREENS = ("app", "magnets", "lab", "help", "boltzmann")
 """Where the bindings are made from this table: the app and the screens whose
 ``BINDINGS`` are ``bindings_for(screen)``."""
 ELSEWHERE = ("grid", "memories", "textual")
@@ -364,6 +364,15 @@ ACTIONS: tuple[Action, ...] = (
         help="Capacity sweep and the letting-go study, with plots",
     ),
     Action(
+        "magnets.boltzmann",
+        "ctrl+k",
+        "boltzmann",
+        "Boltzmann",
+        "magnets",
+        palette="Boltzmann machine",
+        help="Train a restricted Boltzmann machine on the memories; recall and dream with it",
+    ),
+    Action(
         "magnets.sidebar",
         "z",
         "sidebar",
@@ -595,6 +604,14 @@ ACTIONS: tuple[Action, ...] = (
     Action("lab.back", "escape", "back", "Back", "lab", footer=True),
     Action("lab.run", "ctrl+r", "run", "Run", "lab", footer=True, priority=True),
     Action("lab.stop", "ctrl+x", "stop", "Stop", "lab", footer=True, priority=True),
+    Action("boltzmann.back", "escape", "back", "Back", "boltzmann", footer=True),
+    Action("boltzmann.train", "ctrl+r", "train", "Train", "boltzmann", footer=True, priority=True),
+    Action("boltzmann.stop", "ctrl+x", "stop", "Stop", "boltzmann", footer=True, priority=True),
+    Action("boltzmann.recall", "r", "recall", "Recall", "boltzmann", footer=True),
+    Action("boltzmann.dream", "d", "dream", "Dream", "boltzmann", footer=True),
+    Action("boltzmann.clamp", "c", "clamp", "Clamp", "boltzmann", footer=True),
+    Action("boltzmann.colder", "left_square_bracket", "temperature(-1)", "Colder", "boltzmann"),
+    Action("boltzmann.hotter", "right_square_bracket", "temperature(1)", "Hotter", "boltzmann"),
     # Bound by hand elsewhere (declared for the help; a test checks they agree).
     Action("grid.up", "up,k", "move(0, -1)", "Up", "grid"),
     Action("grid.down", "down,j", "move(0, 1)", "Down", "grid"),

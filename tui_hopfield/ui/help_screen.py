@@ -96,6 +96,16 @@ of binary neurons with the Hebbian rule W = sum of xi xi^T / N. Amit,
 Gutfreund & Sompolinsky (1985) showed that recall breaks down past about
 0.138 N random pictures; McEliece et al. (1987) found N / (4 ln N) for
 error-free recall. Glauber (1963) gave the dynamics at temperature T.
+
+**The Boltzmann machine** (`ctrl+k`; Ackley, Hinton & Sejnowski 1985) shares
+the energy, the magnets and the temperature with the Hopfield network: its
+visible units are the grid's magnets, a state has energy
+E(v, h) = -a . v - b . h - h^T W v, and a unit turns on with probability
+sigma(input / T). Hinton added hidden units (the magnets are linked only
+through them), learning the distribution (contrastive divergence, 2002,
+lowers the free energy of the pictures epoch by epoch, where Hebb's rule
+writes W in one step) and sampling (recall and dreams draw samples instead
+of descending to a valley).
 """
 
 

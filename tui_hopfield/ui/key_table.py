@@ -113,6 +113,11 @@ KEY_ROWS: tuple[KeyRow, ...] = (
     ),
     KeyRow(("magnets.lab",), 'the lab: capacity and "letting go" experiments with plots'),
     KeyRow(
+        ("magnets.boltzmann",),
+        "the Boltzmann machine: train it on the memories, recall and dream with it",
+        " (its own keys are in its footer and under *The Boltzmann machine* below)",
+    ),
+    KeyRow(
         ("magnets.save", "magnets.open"),
         "save the session / open a session (right arrow completes a path)",
         "; both run in the background, like a new rule (`ctrl+l`):"

@@ -65,6 +65,13 @@ class MemoryActions:
         self._stop_recall()
         open_lab(self.app, seed=int(self.rng.integers(2**31)))  # the same lab each time
 
+    def action_boltzmann(self) -> None:
+        """Open the Boltzmann machine's screen: train it on the memories, recall, dream."""
+        from tui_hopfield.ui.boltzmann_screen import open_boltzmann
+
+        self._stop_recall()
+        open_boltzmann(self, self.workspace, seed=int(self.rng.integers(2**31)))
+
     def action_forget_all(self) -> None:
         """Remove every memory (the grid stays as it is), after asking."""
         count = self.network.count

@@ -76,10 +76,13 @@ class SessionActions:
         workspace = self.workspace
         point = workspace.save_point()
         network, temperature, mode = point.network, point.temperature, point.mode
+        machine = workspace.boltzmann  # replaced when trained again, never changed
 
         def work(steps: Steps) -> Path:
             steps.phase("copying", measured=False)
             session = Session.of(network, temperature, mode)
+            if machine is not None and machine.visible == network.n:
+                session.boltzmann = machine
             steps.phase("writing")
             return save(session, path, steps.report, steps.cancelled)
 
