@@ -107,3 +107,20 @@ def test_the_pair_and_the_cells():
     assert cell_of(1.0, 0.0, 10, 5) == (2, 9)
     assert cell_of(-1.0, 1.0, 10, 5) == (0, 0)
     assert cell_of(0.0, -1.0, 10, 5) == (4, 5)
+
+
+def test_every_state_lies_in_the_reachable_cells_and_the_extremes_are_reached():
+    from tui_hopfield.model.landscape_view import reachable
+
+    landscape, patterns, _ = learned(Rule("hebbian"), n=40)
+    found = plane(landscape, 0, 1)
+    width, height = 21, 11
+    inside = reachable(found, width, height)
+    xi = patterns.astype(np.float64)
+    rng = np.random.default_rng(9)
+    states = [rng.choice(np.array([-1, 1]), size=40) for _ in range(300)]
+    states += [xi[0], -xi[0], xi[1], -xi[1]]
+    for state in states:
+        ma, mb = xi[0] @ state / 40, xi[1] @ state / 40
+        assert inside[cell_of(ma, mb, width, height)]
+    assert not inside.all()  # the corners m_a = m_b = +-1 need xi_a = xi_b

@@ -43,31 +43,39 @@ class Plane:
     """The memory along the vertical axis (m_b)."""
     terms: tuple[float, ...]
     """The constants of the formula, by kind (see ``plane``)."""
+    q: float = 0.0
+    """The memories' own overlap xi_a . xi_b / N: it bounds where a state can be."""
 
 
 def plane(landscape, a: int, b: int) -> Plane:
-    """The energy in the plane (m_a, m_b) for ``landscape``, in O(P) (the others' strengths)."""
+    """The energy in the plane (m_a, m_b) for ``landscape``, in O(N + P) once per pair."""
     n = landscape.n
+    rows = landscape.patterns
+    q = float(rows[a].astype(np.int64) @ rows[b].astype(np.int64)) / n
+    return _plane(landscape, a, b, n, q)
+
+
+def _plane(landscape, a: int, b: int, n: int, q: float) -> Plane:
     c = np.asarray(landscape.strengths, dtype=np.float64)
     if isinstance(landscape, PseudoInverse):
         m = landscape.matrix
         trace = float(landscape.diagonal.sum())
         terms = (float(m[a, a]), float(m[a, b]), float(m[b, b]), trace)
         formula = "E = -N\u00b2/2 (M_aa m_a\u00b2 + 2M_ab m_a m_b + M_bb m_b\u00b2) + trW/2"
-        return Plane("pseudo-inverse", formula, n, a, b, terms)
+        return Plane("pseudo-inverse", formula, n, a, b, terms, q)
     if isinstance(landscape, Polynomial):
         k = landscape.degree
         terms = (float(c[a]), float(c[b]), float(k))
-        return Plane("dense", f"E = -(N/{k}) (c_a m_a^{k} + c_b m_b^{k})", n, a, b, terms)
+        return Plane("dense", f"E = -(N/{k}) (c_a m_a^{k} + c_b m_b^{k})", n, a, b, terms, q)
     if isinstance(landscape, Softmax):
         rest = float(c.sum() - c[a] - c[b])
         terms = (float(c[a]), float(c[b]), rest, landscape.beta, landscape.scale, landscape.offset)
         formula = "E = -s log(c_a e^(\u03b2N m_a) + c_b e^(\u03b2N m_b) + \u03a3 c_rest)"
-        return Plane("softmax", formula, n, a, b, terms)
+        return Plane("softmax", formula, n, a, b, terms, q)
     terms = (float(c[a]), float(c[b]), float(c.sum()))
     formula = "E = -N/2 (c_a m_a\u00b2 + c_b m_b\u00b2) + \u03a3c/2"
     kind = "hebbian" if isinstance(landscape, Hebbian) else "storkey"
-    return Plane(kind, formula, n, a, b, terms)
+    return Plane(kind, formula, n, a, b, terms, q)
 
 
 def plane_energies(found: Plane, ma: np.ndarray, mb: np.ndarray) -> np.ndarray:
@@ -105,14 +113,32 @@ def contour_grid(found: Plane, width: int, height: int) -> np.ndarray:
     return plane_energies(found, ma, mb)
 
 
-def levels(energies: np.ndarray, count: int) -> np.ndarray:
+def reachable(found: Plane, width: int, height: int) -> np.ndarray:
+    """Which cells (height, width) hold overlaps a state of N spins can have, to a cell.
+
+    On the spins where xi_a = xi_b (a fraction (1 + q) / 2) only m_a + m_b moves, on the
+    others only m_a - m_b: so exactly |m_a + m_b| <= 1 + q and |m_a - m_b| <= 1 - q.
+    A cell counts when any part of it is inside (half a cell's slack).
+    """
+    ma = axis(width)[None, :]
+    mb = axis(height)[::-1, None]
+    slack = 1.0 / width + 1.0 / height
+    return (np.abs(ma + mb) <= 1 + found.q + slack) & (np.abs(ma - mb) <= 1 - found.q + slack)
+
+
+def levels(energies: np.ndarray, count: int, inside: np.ndarray | None = None) -> np.ndarray:
     """Each energy's contour band, 0 (the lowest: the valleys) to ``count - 1``, equal
-    bands between the grid's lowest and highest energy."""
-    low, high = float(energies.min()), float(energies.max())
+    bands between the lowest and highest energy ``inside`` (all cells by default);
+    -1 for the cells outside."""
+    inside = np.ones(energies.shape, dtype=bool) if inside is None else inside
+    if not inside.any():
+        return np.full(energies.shape, -1, dtype=int)
+    low, high = float(energies[inside].min()), float(energies[inside].max())
     if high <= low:
-        return np.zeros(energies.shape, dtype=int)
-    bands = np.floor((energies - low) / (high - low) * count).astype(int)
-    return np.clip(bands, 0, count - 1)
+        bands = np.zeros(energies.shape, dtype=int)
+    else:
+        bands = np.clip(np.floor((energies - low) / (high - low) * count), 0, count - 1)
+    return np.where(inside, bands, -1).astype(int)
 
 
 def cell_of(ma: float, mb: float, width: int, height: int) -> tuple[int, int]:
