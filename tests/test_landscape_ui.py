@@ -64,3 +64,20 @@ async def test_the_landscape_dot_ends_in_the_smiles_valley_along_the_recorded_ov
         await pilot.press("enter")
         await wait_for(pilot, lambda: view.plane.b != before)
         assert view.plane.a == 0 and view.plane.b not in (0, before)
+
+
+async def landscape_after_recall(pilot) -> None:
+    screen = pilot.app.magnets
+    await pilot.press("1", "2", "3", "1", "b")
+    await screen.run_action("view('landscape')")
+    screen.workspace.set_speed(SPEEDS.index(30))
+    await pilot.press("r")
+    await wait_for(pilot, lambda: not screen.recalling, tries=3000)
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+def test_the_landscape_snapshot(snap_compare):
+    assert snap_compare(
+        HopfieldApp(16, 16, seed=2), terminal_size=(80, 24), run_before=landscape_after_recall
+    )

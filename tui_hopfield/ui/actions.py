@@ -487,7 +487,7 @@ ACTIONS: tuple[Action, ...] = (
         "Next view",
         "magnets",
         palette="Lower view: next",
-        help="Memories, overlaps over time, attention, why this magnet",
+        help="Memories, overlaps over time, attention, why this magnet, the landscape",
     ),
     *(_picture(k) for k in range(10)),
     # Palette only.

@@ -346,6 +346,7 @@ class SideView(Static):
         self.points: np.ndarray | None = None
         """The landscape's path last drawn: overlaps (K, 2) with (a, b), oldest first."""
         self._contours: tuple[object, np.ndarray] | None = None
+        self._closest: tuple[OverlapTrace, tuple[int, int]] | None = None
         self._recording = None
         self._key: object = None
         self._pending: object = None
@@ -426,8 +427,11 @@ class SideView(Static):
         if self.pair is not None and max(self.pair) < network.count:
             return self.pair
         trace = self.trace
-        start = trace.samples[0] if trace is not None and len(trace.last) == network.count else None
-        return closest_pair(network.overlaps() if start is None else start)
+        if trace is not None and len(trace.last) == network.count:
+            if self._closest is None or self._closest[0] is not trace:  # once a recall: O(P)
+                self._closest = (trace, closest_pair(trace.samples[0]))
+            return self._closest[1]
+        return closest_pair(network.overlaps())
 
     def next_pair(self, network) -> None:
         """Choose the pair with the same first memory and the next second one."""
