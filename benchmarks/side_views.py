@@ -23,8 +23,6 @@ import numpy as np
 from tui_hopfield.model import Network
 from tui_hopfield.model.dynamics import Asynchronous
 from tui_hopfield.model.inside import OverlapTrace, attention, connections, field_split
-from tui_hopfield.model.recording import Recording, recorded
-from tui_hopfield.model.rules import Rule
 from tui_hopfield.model.landscape_view import (
     closest_pair,
     contour_grid,
@@ -33,6 +31,8 @@ from tui_hopfield.model.landscape_view import (
     plane,
     reachable,
 )
+from tui_hopfield.model.recording import Recording, recorded
+from tui_hopfield.model.rules import Rule
 from tui_hopfield.ui.side_views import (
     SHADES,
     attention_lines,
