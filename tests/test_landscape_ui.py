@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tui_hopfield.model.rules import Rule
 from tui_hopfield.ui.app import HopfieldApp
 from tui_hopfield.ui.magnets_screen import SPEEDS
 from tui_hopfield.ui.side_views import TITLES
@@ -81,3 +82,40 @@ def test_the_landscape_snapshot(snap_compare):
     assert snap_compare(
         HopfieldApp(16, 16, seed=2), terminal_size=(80, 24), run_before=landscape_after_recall
     )
+
+
+async def test_the_landscape_says_what_it_draws_for_each_rule_within_the_panel():
+    app = HopfieldApp(16, 16, seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.magnets
+        await screen.run_action("view('landscape')")
+        await pilot.pause()
+        assert shown(screen).startswith("The landscape needs two memories")
+        await pilot.press("1", "2", "3")
+        expected = {
+            "pseudo-inverse": "E = -(d M d - tr W) / 2, d = N (m_a, m_b)",
+            "storkey": "E = -N/2 (c_a m_a\u00b2 + c_b m_b\u00b2) + \u03a3c/2",
+            "dense": "E = -(N/3) (c_a m_a^3 + c_b m_b^3)",
+            "dense exp": "E = -log \u03a3 c e^(N m)",
+            "modern": "E = N/2 - (N/\u03b2) log \u03a3 c e^(\u03b2 m), \u03b2 = 8",
+        }
+        rules = {
+            "pseudo-inverse": Rule("pseudo-inverse"),
+            "storkey": Rule("storkey"),
+            "dense": Rule("dense", degree=3),
+            "dense exp": Rule("dense", degree=None),
+            "modern": Rule("modern", beta=8.0),
+        }
+        for label, rule in rules.items():
+            screen._set_rule(rule, quiet=True)
+            await wait_for(pilot, lambda r=rule: screen.network.rule == r and screen._job is None)
+            screen._show_view()
+            await pilot.pause()
+            lines = shown(screen).splitlines()
+            assert lines[0] == expected[label], label
+            assert all(len(line) <= screen.side_view.size.width for line in lines), label
+        assert lines[1].startswith("other m: e^0 = 1")
+        screen._set_rule(Rule("storkey"), quiet=True)
+        await wait_for(pilot, lambda: screen.network.rule.name == "storkey" and screen._job is None)
+        screen._show_view()
+        assert shown(screen).splitlines()[1].startswith("Storkey: Hebb's E")

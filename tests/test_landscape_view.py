@@ -40,7 +40,7 @@ def test_the_contours_are_the_rules_energy_with_the_other_overlaps_at_zero():
         Rule("pseudo-inverse"),
         Rule("dense", degree=3),
         Rule("dense", degree=4),
-        Rule("dense"),
+        Rule("dense", degree=None),
         Rule("modern", beta=8.0),
     ):
         landscape, patterns, c = learned(rule)
@@ -61,7 +61,7 @@ def test_the_contours_are_the_rules_energy_with_the_other_overlaps_at_zero():
             m = np.sqrt(c)[:, None] * np.linalg.pinv(xi @ xi.T) * np.sqrt(c)[None, :]
             d = dots.reshape(height, width, count)
             expected = -0.5 * np.einsum("hwp,pq,hwq->hw", d, m, d) + np.trace(w) / 2
-        elif rule.name == "dense" and rule.degree:
+        elif rule.degree and rule.name == "dense":
             k = rule.degree
             expected = -(n / k) * (c[a] * m_a**k + c[b] * m_b**k)
         else:

@@ -10,7 +10,8 @@ at such a state) there in closed form, O(1) a point after O(P) once:
 - pseudo-inverse: ``E = -N^2/2 (M_aa m_a^2 + 2 M_ab m_a m_b + M_bb m_b^2) + tr W / 2``;
 - dense x^n: ``E = -(N/n) (c_a m_a^n + c_b m_b^n)``;
 - dense exp and modern: ``E = offset - scale log(c_a e^(beta N m_a) + c_b e^(beta N m_b)
-  + sum_others c)`` (the others' exponentials are e^0 = 1);
+  + sum_others c)`` (the others' exponentials are e^0 = 1): dense exp has beta = scale = 1,
+  offset 0; the modern network beta / N, N / beta and N / 2 for its beta;
 - Storkey has no energy in the overlaps (its W is learned with corrections): the
   view draws Hebb's with the same strengths, and says so.
 
@@ -61,7 +62,7 @@ def _plane(landscape, a: int, b: int, n: int, q: float) -> Plane:
         m = landscape.matrix
         trace = float(landscape.diagonal.sum())
         terms = (float(m[a, a]), float(m[a, b]), float(m[b, b]), trace)
-        formula = "E = -N\u00b2/2 (M_aa m_a\u00b2 + 2M_ab m_a m_b + M_bb m_b\u00b2) + trW/2"
+        formula = "E = -(d M d - tr W) / 2, d = N (m_a, m_b)"
         return Plane("pseudo-inverse", formula, n, a, b, terms, q)
     if isinstance(landscape, Polynomial):
         k = landscape.degree
@@ -70,7 +71,13 @@ def _plane(landscape, a: int, b: int, n: int, q: float) -> Plane:
     if isinstance(landscape, Softmax):
         rest = float(c.sum() - c[a] - c[b])
         terms = (float(c[a]), float(c[b]), rest, landscape.beta, landscape.scale, landscape.offset)
-        formula = "E = -s log(c_a e^(\u03b2N m_a) + c_b e^(\u03b2N m_b) + \u03a3 c_rest)"
+        if landscape.offset:  # the modern network: beta / N, N / beta, N / 2 (rules.rule)
+            beta = landscape.beta * n
+            formula = f"E = N/2 - (N/\u03b2) log \u03a3 c e^(\u03b2 m), \u03b2 = {beta:g}"
+        else:  # dense exp: E = -log sum c e^(N m), scaled as the rule has it
+            formula = "E = -log \u03a3 c e^(N m)"
+            if landscape.scale != 1 or landscape.beta != 1:
+                formula = f"E = -{landscape.scale:g} log \u03a3 c e^({landscape.beta * n:g} m)"
         return Plane("softmax", formula, n, a, b, terms, q)
     terms = (float(c[a]), float(c[b]), float(c.sum()))
     formula = "E = -N/2 (c_a m_a\u00b2 + c_b m_b\u00b2) + \u03a3c/2"

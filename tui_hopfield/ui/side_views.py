@@ -264,10 +264,10 @@ SHADES = "\u2593\u2592\u2591\u00b7"
 AGES = ("$text-disabled", "$text-muted", "$text")
 """The path's colours, oldest third first."""
 KIND_NOTES = {
-    "storkey": "Storkey has none in m: Hebb's",
-    "softmax": "s, \u03b2 the rule's; other m = 0",
+    "storkey": "Storkey: Hebb's E",
+    "softmax": "other m: e^0 = 1",
 }
-"""A line under the formula for the rules whose drawing needs one."""
+"""What the line under the formula says first, by kind (else: the other overlaps are 0)."""
 
 
 def landscape_lines(
@@ -304,8 +304,10 @@ def landscape_lines(
             cells[row][col] = ("\u2022", AGES[min(2, 3 * k // max(1, count - 1))])
         row, col = cell_of(float(points[-1][0]), float(points[-1][1]), cols, rows)
         cells[row][col] = ("\u25cf", "bold $accent")
-    note = KIND_NOTES.get(found.kind, "other m = 0")
-    lines = [Content(found.formula), Content(f"{note}; \u2593 low \u00b7 high, blank: no state")]
+    note = KIND_NOTES.get(found.kind, "other m = 0") + "; \u2593 low \u00b7 high"
+    if len(note) + 17 <= width:
+        note += ", blank: no state"
+    lines = [Content(found.formula), Content(note)]
     for row in cells:
         lines.append(Content.assemble(*[(char, style) for char, style in row]))
     if points is not None and len(points):
