@@ -23,9 +23,23 @@ import numpy as np
 from tui_hopfield.model import Network
 from tui_hopfield.model.dynamics import Asynchronous
 from tui_hopfield.model.inside import OverlapTrace, attention, connections, field_split
+from tui_hopfield.model.landscape_view import (
+    closest_pair,
+    contour_grid,
+    levels,
+    path_points,
+    plane,
+    reachable,
+)
 from tui_hopfield.model.recording import Recording, recorded
 from tui_hopfield.model.rules import Rule
-from tui_hopfield.ui.side_views import attention_lines, overlap_lines, why_lines
+from tui_hopfield.ui.side_views import (
+    SHADES,
+    attention_lines,
+    landscape_lines,
+    overlap_lines,
+    why_lines,
+)
 
 
 def median_ms(run, repeat: int) -> float:
@@ -84,6 +98,17 @@ def measure(side: int, load: float, flips: int, frames: int) -> dict[str, float]
         ),
         "connections row": median_ms(lambda: connections(landscape, index), max(3, frames // 4)),
     }
+    pair = closest_pair(trace.samples[0])
+
+    def contours():
+        found = plane(landscape, *pair)
+        return found, levels(contour_grid(found, 42, 7), len(SHADES), reachable(found, 42, 7))
+
+    found, bands = contours()
+    figures["landscape contours"] = median_ms(contours, max(3, frames // 4))  # once a pair
+    figures["landscape path + lines"] = median_ms(
+        lambda: landscape_lines(found, bands, path_points(trace, pair)[1], names, 42), frames
+    )
     network.rule = Rule("modern", beta=40.0)
     modern = network.landscape
     values = rng.uniform(-1, 1, n).astype(np.float32)

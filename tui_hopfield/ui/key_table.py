@@ -79,7 +79,7 @@ KEY_ROWS: tuple[KeyRow, ...] = (
     ),
     KeyRow(
         ("magnets.view",),
-        "the lower view: memories / overlaps over time / attention / why this magnet",
+        "the lower view: memories / overlaps over time / attention / why this magnet / landscape",
         "; the palette names each view, and draws the cursor's connections W on the grid",
     ),
     KeyRow(

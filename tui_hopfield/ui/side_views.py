@@ -1,4 +1,4 @@
-"""The side panel's lower view: memories, overlaps over time, attention, why this magnet.
+"""The side panel's lower view: memories, overlaps over time, attention, why, the landscape.
 
 ``d`` cycles the views (``VIEWS``); the memory list is the first, the others
 are drawn here as lines of text by ``SideView``, which the main screen asks to
@@ -32,9 +32,20 @@ from tui_hopfield.model.inside import (
     query_dots,
     top_indices,
 )
+from tui_hopfield.model.landscape_view import (
+    Plane,
+    cell_of,
+    closest_pair,
+    contour_grid,
+    levels,
+    next_pair,
+    path_points,
+    plane,
+    reachable,
+)
 from tui_hopfield.model.rules import Softmax
 
-VIEWS = ("memories", "overlaps", "attention", "why")
+VIEWS = ("memories", "overlaps", "attention", "why", "landscape")
 """The lower views, in the order ``d`` cycles them."""
 
 TITLES = {
@@ -42,6 +53,7 @@ TITLES = {
     "overlaps": "overlaps over time  (d: next view)",
     "attention": "attention of the modern rule  (d: next view)",
     "why": "why this magnet  (d: next view)",
+    "landscape": "the landscape  (d: next view)",
 }
 """The title each view draws as its first line (the memory list has the screen's)."""
 
@@ -247,6 +259,63 @@ def why_lines(
     return lines + summary + tail
 
 
+SHADES = "\u2593\u2592\u2591\u00b7"
+"""The contour bands, lowest energy (a valley) first; a blank cell is out of reach."""
+AGES = ("$text-disabled", "$text-muted", "$text")
+"""The path's colours, oldest third first."""
+KIND_NOTES = {
+    "storkey": "Storkey: Hebb's E",
+    "softmax": "other m: e^0 = 1",
+}
+"""What the line under the formula says first, by kind (else: the other overlaps are 0)."""
+
+
+def landscape_lines(
+    found: Plane | None,
+    bands: np.ndarray | None,
+    points: np.ndarray | None,
+    names: tuple[str, ...],
+    width: int,
+) -> list[Content]:
+    """The plane (m_a, m_b) shaded by energy bands, the path over it, the dot at its end.
+
+    ``bands`` (rows, cols) are contour bands (0: the lowest); ``points`` (K, 2) the
+    path's overlaps, oldest first. The valleys at m_a = +1 and m_b = +1 carry the names.
+    """
+    if found is None or bands is None:
+        return [
+            Content("The landscape needs two memories: the"),
+            Content("plane of the overlaps with two of them."),
+        ]
+    rows, cols = bands.shape
+    cells = [[(SHADES[band] if band >= 0 else " ", "$text-muted") for band in row] for row in bands]
+    name_a = name_cell(names[found.a], 10).rstrip() if found.a < len(names) else "a"
+    name_b = name_cell(names[found.b], 10).rstrip() if found.b < len(names) else "b"
+    mid = max(0, rows // 2 - 1)  # above the valley's row, where the path comes in
+    for k, char in enumerate(name_a[: cols // 2]):
+        cells[mid][cols - len(name_a[: cols // 2]) + k] = (char, "bold")
+    start = max(0, cols // 2 + 1)
+    for k, char in enumerate(name_b[: cols - start]):
+        cells[0][start + k] = (char, "bold")
+    if points is not None and len(points):
+        count = len(points)
+        for k, (ma, mb) in enumerate(points[:-1]):
+            row, col = cell_of(float(ma), float(mb), cols, rows)
+            cells[row][col] = ("\u2022", AGES[min(2, 3 * k // max(1, count - 1))])
+        row, col = cell_of(float(points[-1][0]), float(points[-1][1]), cols, rows)
+        cells[row][col] = ("\u25cf", "bold $accent")
+    note = KIND_NOTES.get(found.kind, "other m = 0") + "; \u2593 low \u00b7 high"
+    if len(note) + 17 <= width:
+        note += ", blank: no state"
+    lines = [Content(found.formula), Content(note)]
+    for row in cells:
+        lines.append(Content.assemble(*[(char, style) for char, style in row]))
+    if points is not None and len(points):
+        ma, mb = points[-1]
+        lines.append(Content(f"x: m_a {name_a} {ma:+.2f}  y: m_b {name_b} {mb:+.2f}"))
+    return lines
+
+
 class SideView(Static):
     """The lower view of the side panel when it is not the memory list."""
 
@@ -272,6 +341,14 @@ class SideView(Static):
         """The attention last drawn (modern rule), for tests and the title."""
         self.split: FieldSplit | None = None
         """The field split last drawn."""
+        self.pair: tuple[int, int] | None = None
+        """The landscape's two memories (a, b), or None for the two closest at the start."""
+        self.plane: Plane | None = None
+        """The plane last drawn, for tests and the title."""
+        self.points: np.ndarray | None = None
+        """The landscape's path last drawn: overlaps (K, 2) with (a, b), oldest first."""
+        self._contours: tuple[object, np.ndarray] | None = None
+        self._closest: tuple[OverlapTrace, tuple[int, int]] | None = None
         self._recording = None
         self._key: object = None
         self._pending: object = None
@@ -307,6 +384,8 @@ class SideView(Static):
             lines = overlap_lines(self.trace, self.unit, width, height, energy_at)
         elif self.view == "attention":
             lines = self._attention_lines(network, width, height)
+        elif self.view == "landscape":
+            lines = self._landscape_lines(network, width, height)
         else:
             lines = self._why_lines(network, cursor, width, height)
         title = Content.styled(TITLES[self.view], "bold")
@@ -342,6 +421,49 @@ class SideView(Static):
             lines = lines_of(self.attention, network.names, network.rule.beta, width, height - 1)
             return [*lines, Content("(the last step's; the new ones are being computed)")]
         return lines_of(self.attention, network.names, network.rule.beta, width, height)
+
+    def pair_of(self, network) -> tuple[int, int] | None:
+        """The landscape's pair now: the chosen one, or the closest two at the recall's start."""
+        if network.count < 2 or network.landscape is None:
+            return None
+        if self.pair is not None and max(self.pair) < network.count:
+            return self.pair
+        trace = self.trace
+        if trace is not None and len(trace.last) == network.count:
+            if self._closest is None or self._closest[0] is not trace:  # once a recall: O(P)
+                self._closest = (trace, closest_pair(trace.samples[0]))
+            return self._closest[1]
+        return closest_pair(network.overlaps())
+
+    def next_pair(self, network) -> None:
+        """Choose the pair with the same first memory and the next second one."""
+        pair = self.pair_of(network)
+        if pair is not None:
+            self.pair = next_pair(pair, network.count)
+
+    def _landscape_lines(self, network, width: int, height: int) -> list[Content]:
+        pair = self.pair_of(network)
+        if pair is None:
+            self.plane = self.points = None
+            return landscape_lines(None, None, None, (), width)
+        cols, rows = max(8, width), max(3, height - 3)
+        key = (id(network.landscape), network.revision, pair, cols, rows)
+        if self._contours is None or self._contours[0] != key:  # once per pair and size
+            found = plane(network.landscape, *pair)
+            inside = reachable(found, cols, rows)
+            bands = levels(contour_grid(found, cols, rows), len(SHADES), inside)
+            self._contours = (key, bands)
+            self.plane = found
+        trace = self.trace
+        now = network.overlaps()[list(pair)]
+        if trace is not None and len(trace.last) == network.count:
+            points = path_points(trace, pair)[1]
+            if not np.allclose(points[-1], now):
+                points = np.vstack([points, now[None, :]])
+        else:
+            points = now[None, :]
+        self.points = points
+        return landscape_lines(self.plane, self._contours[1], points, network.names, cols)
 
     def _attend(self, landscape: Softmax, values: np.ndarray, key: object) -> None:
         found = attention(landscape, values)
@@ -472,6 +594,15 @@ class ViewActions:
             f"max |W| = {top:.4f}; an edit or r ends it"
         )
         view.show(self.workspace, self.grid.cursor)
+
+    def action_landscape_pair(self) -> None:
+        """Show the landscape with the next second memory of its pair."""
+        view = self.side_view
+        view.next_pair(self.network)
+        if view.view != "landscape":
+            self.action_view("landscape")
+        else:
+            self._show_view()
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         """Over the grid, the why view follows the mouse (O(P) a move)."""
