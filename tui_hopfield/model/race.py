@@ -62,7 +62,7 @@ class Result:
     energy: float
     """The energy at the end, in the racer's own rule."""
     state: str
-    """The name of the state: ``recalled smile``, ``spurious: smile + house − cat, ...``."""
+    """The name of the state: ``recalled smile``, ``spurious: smile + house - cat, ...``."""
     unit: str
     """``sweep`` or ``step``."""
 
