@@ -26,7 +26,7 @@ async def overloaded_smile(pilot, app) -> None:
 
 async def race_to_the_end(pilot, app) -> RaceScreen:
     """Open the race with the dialog's racers (the current rule against dense n=3)."""
-    await pilot.press("y")
+    await pilot.press("ctrl+r")
     assert isinstance(app.screen, RacePrompt)
     await pilot.press("enter")  # Race has the focus
     for _ in range(2000):
@@ -76,7 +76,7 @@ async def test_four_racers_fit_80x24_in_a_2x2():
     async with app.run_test(size=(80, 24)) as pilot:
         set_instant(app.screen)
         await pilot.press("1", "2", "3", "b")
-        await pilot.press("y")
+        await pilot.press("ctrl+r")
         prompt = app.screen
         assert isinstance(prompt, RacePrompt)
         from textual.widgets import Select

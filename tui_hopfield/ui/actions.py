@@ -491,7 +491,7 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "magnets.race",
-        "y",
+        "ctrl+r",
         "race",
         "Race",
         "magnets",

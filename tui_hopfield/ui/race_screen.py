@@ -307,7 +307,7 @@ class RaceScreen(Screen[None]):
     async def _run(self, race: Race) -> None:
         """Move every racer at the recall speed until all have ended."""
         speed = SPEEDS[self.speed_index]
-        self._say("racing (escape: back)")
+        self._say("racing \u00b7 escape: back")
         credit = 0.0
         last = monotonic()
         due = dict.fromkeys(range(len(race.racers)), last)  # when each step racer steps next
@@ -334,7 +334,7 @@ class RaceScreen(Screen[None]):
             await asyncio.sleep(max(0.0, 1 / FPS - (monotonic() - now)))
         for view in self.views:
             view.show()
-        self._say("finished: r races again, escape goes back")
+        self._say("finished \u00b7 r: again \u00b7 escape: back")
 
     def action_back(self) -> None:
         """Stop the race (or its learning) and go back to the grid."""
@@ -355,7 +355,7 @@ class RaceScreen(Screen[None]):
 
 
 class RaceActions:
-    """A mixin for the main screen: the recall race (``y``)."""
+    """A mixin for the main screen: the recall race (``ctrl+r``)."""
 
     def action_race(self) -> None:
         """Pick two to four racers, then race them from the grid as it is now."""
