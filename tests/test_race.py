@@ -106,3 +106,15 @@ def test_a_race_needs_two_to_four_racers_and_memories():
         Race(Network(4, 4), [Entrant(Rule())] * 2, seed=1)
     with pytest.raises(ModelError):
         Entrant(Rule(), "both")
+
+
+def test_racers_share_one_copy_of_the_patterns_and_not_the_networks():
+    network = cue(0.2, seed=1)
+    race = Race(network, [Entrant(Rule()), Entrant(Rule("dense", 3)), Entrant(Rule())], seed=1)
+    for racer in race.racers:
+        assert np.shares_memory(racer.network.patterns, race.cue.patterns)
+        assert not np.shares_memory(racer.network.patterns, network.patterns)
+    network.imprint(-network.patterns[0], "inverse smile")  # the app's network changes on
+    race.prepare()
+    assert all(racer.network.count == network.count - 1 for racer in race.racers)
+    race.run()

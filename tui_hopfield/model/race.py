@@ -76,12 +76,16 @@ class Result:
 
 
 class Racer:
-    """One network of the race and its dynamics."""
+    """One network of the race and its dynamics.
+
+    Its network shares the stored patterns of ``network`` (which must not change
+    while the racer lives: ``Race`` hands it a copy of its own).
+    """
 
     def __init__(self, network: Network, entrant: Entrant, seed: int) -> None:
         self.entrant = entrant
         """The rule and the mode."""
-        copy = network.copy()
+        copy = network.copy(share_patterns=True)
         copy.rule = entrant.rule  # checks the size (Storkey's N x N may be refused)
         self.network = copy
         """The racer's own copy of the network, with the entrant's rule."""
@@ -167,7 +171,9 @@ class Race:
             raise ModelError("Imprint a picture first: with no memories there is nothing to race.")
         self.seed = seed
         """The seed every racer's generator starts from."""
-        self.racers = [Racer(network, entrant, seed) for entrant in entrants]
+        self.cue = network.copy()
+        """The network raced from, copied once: the racers share its patterns."""
+        self.racers = [Racer(self.cue, entrant, seed) for entrant in entrants]
         """The racers, in the order given."""
 
     def prepare(self, report: Report | None = None, cancelled: Check | None = None) -> None:
