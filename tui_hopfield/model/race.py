@@ -15,13 +15,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from time import monotonic
 
 import numpy as np
 
 from tui_hopfield.model.analysis import Kind, classify
 from tui_hopfield.model.anatomy import anatomy
 from tui_hopfield.model.changes import MODES, plural
-from tui_hopfield.model.dynamics import Asynchronous, Event, Flip, Retrieval, Step, Synchronous
+from tui_hopfield.model.dynamics import (
+    Asynchronous,
+    Event,
+    Flip,
+    Progress,
+    Retrieval,
+    Step,
+    Synchronous,
+)
 from tui_hopfield.model.errors import Check, ModelError, Report
 from tui_hopfield.model.network import Network
 from tui_hopfield.model.rules import Rule
@@ -116,8 +125,12 @@ class Racer:
         """Whether the racer has ended."""
         return self.result is not None
 
-    def advance(self, budget: int) -> list[int]:
-        """Move by up to ``budget`` flips, or one step; return the spins that changed."""
+    def advance(self, budget: int, until: float | None = None) -> list[int]:
+        """Move by up to ``budget`` flips, or one step; return the spins that changed.
+
+        ``until`` (a ``time.monotonic`` time) ends the move early when a long
+        stretch without flips (``Progress``) runs past it, as the main recall does.
+        """
         if self._events is None:
             raise ModelError("prepare the racer before it races")
         changed: list[int] = []
@@ -137,6 +150,8 @@ class Racer:
             elif isinstance(event, Step):
                 changed.extend(event.changed.tolist())
                 self.flips += len(event.changed)
+                break
+            elif isinstance(event, Progress) and until is not None and monotonic() > until:
                 break
         return changed
 

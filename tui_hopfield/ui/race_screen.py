@@ -305,32 +305,49 @@ class RaceScreen(Screen[None]):
 
     @work(exclusive=True, group="race")
     async def _run(self, race: Race) -> None:
-        """Move every racer at the recall speed until all have ended."""
+        """Move every racer at the recall speed until all have ended.
+
+        Racers that turn one spin at a time get the same flips each frame, on the
+        event loop (a frame's few flips are cheap); a racer that changes the whole
+        grid at once (sync, modern: O(N P) a step) steps in a thread, every
+        ``step_seconds``, and is drawn when its step is done.
+        """
         speed = SPEEDS[self.speed_index]
         self._say("racing \u00b7 escape: back")
         credit = 0.0
         last = monotonic()
         due = dict.fromkeys(range(len(race.racers)), last)  # when each step racer steps next
-        while not race.done:
+        pending: dict[int, asyncio.Future] = {}  # the step racers' steps running in threads
+        flippers = [
+            r for r in race.racers if not (r.entrant.rule.continuous or r.entrant.mode == "sync")
+        ]
+        while not race.done or pending:
             now = monotonic()
             credit = min(credit + speed * (now - last), 1 + speed / FPS * 2)
             last = now
-            budget = max(1, self.cue.n // 4) if speed == 0 else int(credit)
+            budget = self.cue.n if speed == 0 else int(credit)
             credit -= budget if speed else 0
-            deadline = now + FRAME_BUDGET
+            share = FRAME_BUDGET / max(1, len(flippers))
             for number, racer in enumerate(race.racers):
-                if racer.done:
-                    continue
-                if racer.entrant.rule.continuous or racer.entrant.mode == "sync":
-                    if now >= due[number]:
-                        racer.advance(1)
-                        due[number] = now + step_seconds(speed)
-                elif budget:
-                    left = budget
-                    while left > 0 and not racer.done and monotonic() <= deadline + FRAME_BUDGET:
-                        racer.advance(min(left, 256))
-                        left -= 256
-                self.views[number].show()
+                if racer in flippers:
+                    if budget and not racer.done:
+                        # at a speed, every racer takes its whole budget (a few flips);
+                        # instant, each takes what its share of the frame allows
+                        until = monotonic() + share
+                        left = budget
+                        while left > 0 and not racer.done:
+                            left -= 64
+                            racer.advance(min(64, left + 64), until)
+                            if speed == 0 and monotonic() > until:
+                                break
+                        self.views[number].show()
+                elif number in pending:
+                    if pending[number].done():
+                        pending.pop(number).result()
+                        due[number] = monotonic() + step_seconds(speed)
+                        self.views[number].show()
+                elif not racer.done and now >= due[number]:
+                    pending[number] = asyncio.ensure_future(asyncio.to_thread(racer.advance, 1))
             await asyncio.sleep(max(0.0, 1 / FPS - (monotonic() - now)))
         for view in self.views:
             view.show()
