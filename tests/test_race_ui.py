@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from textual.widgets import Select
 
 from tests.conftest import set_instant
 from tui_hopfield.model.dynamics import Asynchronous
@@ -79,8 +80,6 @@ async def test_four_racers_fit_80x24_in_a_2x2():
         await pilot.press("ctrl+r")
         prompt = app.screen
         assert isinstance(prompt, RacePrompt)
-        from textual.widgets import Select
-
         prompt.query_one("#rule-3", Select).value = "modern \u03b2=20"
         prompt.query_one("#rule-4", Select).value = "hebbian"
         prompt.query_one("#mode-4", Select).value = "sync"
@@ -106,3 +105,28 @@ async def test_four_racers_fit_80x24_in_a_2x2():
             assert view.region.right <= 80 and view.region.bottom <= 24
             assert view.picture.size.height >= 2 and view.picture.size.width >= 4
             assert view.racer.result is not None
+
+
+async def test_a_rule_the_grid_refuses_is_said_and_the_main_grid_stays():
+    app = HopfieldApp(96, 96, seed=2, autosave=False)  # 9,216 spins: past Storkey's budget
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1", "2", "b")
+        cue = app.network.state.copy()
+        await pilot.press("ctrl+r")
+        prompt = app.screen
+        assert isinstance(prompt, RacePrompt)
+        prompt.query_one("#rule-2", Select).value = "storkey"
+        await pilot.pause()
+        await pilot.click("#race")
+        for _ in range(500):
+            await pilot.pause()
+            if any("Storkey" in str(n.message) for n in app._notifications):
+                break
+        screen = app.screen
+        assert isinstance(screen, RaceScreen) and screen.race is None
+        assert any("Storkey" in str(n.message) for n in app._notifications)
+        assert "no race" in str(screen.title_line.render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, RaceScreen)
+        np.testing.assert_array_equal(app.network.state, cue)
