@@ -112,8 +112,13 @@ class Network:
         self._strengths = np.empty(0, dtype=np.float64)
         self._dots = np.empty(0, dtype=np.float64)  # d = xi s
 
-    def copy(self) -> Network:
-        """An independent copy: the same memories, rule, settings, state and revision."""
+    def copy(self, share_patterns: bool = False) -> Network:
+        """An independent copy: the same memories, rule, settings, state and revision.
+
+        ``share_patterns`` shares the stored patterns instead of copying them: for a
+        copy that never edits its memories while this network does not either (the
+        racers of ``race.Race``).
+        """
         other = Network(self.rows, self.cols, self._rule)
         other.decay, other.use_boost, other.revision = self.decay, self.use_boost, self.revision
         other.state[:] = self.state
@@ -121,7 +126,7 @@ class Network:
         other.values = None if self.values is None else self.values.copy()
         other.links = self.links.copy()
         other._names = list(self._names)
-        other._store = self._store.copy()
+        other._store = self._store if share_patterns else self._store.copy()
         other._strengths = self._strengths.copy()
         other._dots = self._dots.copy()
         return other

@@ -498,6 +498,15 @@ ACTIONS: tuple[Action, ...] = (
         palette="Lower view: next",
         help="Memories, overlaps over time, attention, why this magnet, the landscape",
     ),
+    Action(
+        "magnets.race",
+        "ctrl+r",
+        "race",
+        "Race",
+        "magnets",
+        palette="Recall race: rules side by side",
+        help="The grid recalled by two to four rules or update modes side by side, one seed",
+    ),
     *(_picture(k) for k in range(10)),
     # Palette only.
     Action(

@@ -83,6 +83,11 @@ KEY_ROWS: tuple[KeyRow, ...] = (
         "; the palette names each view, and draws the cursor's connections W on the grid",
     ),
     KeyRow(
+        ("magnets.race",),
+        "recall race: the grid recalled side by side by two to four rules or update modes",
+        " picked in a dialog, one seed, at the recall speed; each ends with its state",
+    ),
+    KeyRow(
         ("magnets.colder", "magnets.hotter", "magnets.freeze"),
         "temperature down / up by 0.05 / back to 0",
     ),

@@ -47,6 +47,7 @@ from tui_hopfield.ui.memory_list import MemoryList
 from tui_hopfield.ui.message_line import MessageLine
 from tui_hopfield.ui.overload import OverloadActions
 from tui_hopfield.ui.pin_actions import PinActions
+from tui_hopfield.ui.race_screen import RaceActions
 from tui_hopfield.ui.recall_runner import RecallRunner
 from tui_hopfield.ui.replay_actions import ReplayActions
 from tui_hopfield.ui.screen_layout import (
@@ -128,6 +129,7 @@ BUTTON_ACTIONS = {
 
 class MagnetsScreen(
     PinActions,
+    RaceActions,
     MemoryActions,
     RecallRunner,
     ReplayActions,
