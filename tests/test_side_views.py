@@ -190,3 +190,19 @@ async def test_the_why_view_follows_the_mouse_over_the_grid_and_the_cursor_again
         await pilot.pause()
         row, col = grid.cursor
         assert shown(screen).startswith(f"magnet ({row}, {col})")
+
+
+async def test_a_view_is_drawn_again_when_its_height_changes():
+    """The modern rule's beta row takes a row from the view: it must fit its new height."""
+    app = HopfieldApp(16, 16, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.magnets
+        await pilot.press("1", "2", "3", "4", "5", "1", "b", "d", "d")
+        screen._set_rule(Rule("modern", beta=10.0), quiet=True)
+        await wait_for(pilot, lambda: screen.network.rule.name == "modern")
+        view = screen.side_view
+        await wait_for(pilot, lambda: view.attention is not None)
+        for _ in range(20):
+            await pilot.pause()
+        assert len(str(view.render()).splitlines()) == view.size.height
+        assert str(view.render()).splitlines()[-1].startswith("single: max p")

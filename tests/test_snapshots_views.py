@@ -48,7 +48,9 @@ async def why_on_a_magnet(pilot) -> None:
 
 def test_overlaps_over_time_after_a_recall(snap_compare):
     assert snap_compare(
-        HopfieldApp(seed=1, autosave=False), terminal_size=(80, 24), run_before=overlaps_after_recall
+        HopfieldApp(seed=1, autosave=False),
+        terminal_size=(80, 24),
+        run_before=overlaps_after_recall,
     )
 
 

@@ -469,6 +469,12 @@ class SideView(Static):
         found = attention(landscape, values)
         self.app.call_from_thread(self._attended, found, key)
 
+    def on_resize(self, event: events.Resize) -> None:
+        """Draw again for the new size: the rows it fits change (say when beta's row shows)."""
+        screen = self.screen
+        if self.view != "memories" and self.display and hasattr(screen, "_show_view"):
+            screen._show_view()
+
     def _attended(self, found: Attention, key: object) -> None:
         self._pending = None
         self.attention, self._key = found, key
