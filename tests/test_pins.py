@@ -12,6 +12,7 @@ from tui_hopfield.model.dynamics import Asynchronous, Flip, Retrieval, Synchrono
 from tui_hopfield.model.network import ModelError, Network
 from tui_hopfield.model.patterns import random_spins
 from tui_hopfield.model.rules import Rule
+from tui_hopfield.model.workspace import Workspace
 
 RULES = [
     Rule("hebbian"),
@@ -230,3 +231,20 @@ def test_pins_decide_a_recall_that_would_end_spurious():
         list(Asynchronous(network, np.random.default_rng(0)).events())
         verdicts.append(classify(network).label)
     assert verdicts == ["spurious", "recalled smile"]
+
+
+@pytest.mark.parametrize("how", ["scramble", "flip", "wipe", "invert"])
+def test_a_break_spares_the_pinned_magnets(how):
+    """Pin half a picture, break it: the pinned half is the part of the cue trusted."""
+    network = Network(8, 8)
+    rng = np.random.default_rng(4)
+    network.set_state(random_spins(network.n, rng))
+    workspace = Workspace(network, np.random.default_rng(5))
+    top = np.zeros((8, 8), dtype=bool)
+    top[:, :4] = True  # the left half: every break reaches into it
+    workspace.pin(np.flatnonzero(top))
+    before = network.grid().copy()
+    workspace.break_grid(how, 0.5)
+    after = network.grid()
+    assert np.array_equal(after[top], before[top])
+    assert not np.array_equal(after[~top], before[~top])

@@ -407,7 +407,10 @@ class Workspace:
         return self._edited("drawing", self._grid(random_spins(self.network.n, self.rng), "random"))
 
     def break_grid(self, how: str, fraction: float = 0.2) -> Change:
-        """Break the grid's picture: ``scramble``, ``flip`` (a fraction), ``wipe``, ``invert``."""
+        """Break the grid's picture: ``scramble``, ``flip`` (a fraction), ``wipe``, ``invert``.
+
+        Pinned magnets keep their values: they are the part of the cue the user trusts.
+        """
         if how != "flip" and how not in BREAKS:
             raise ModelError(f"no break called {how}")
         self._begin()
@@ -416,6 +419,8 @@ class Workspace:
             broken = flip_fraction(spins, fraction, self.rng)
         else:
             broken = break_spins(spins, how, self.rng)
+        pinned = self.network.pinned.reshape(spins.shape)
+        broken[pinned] = spins[pinned]  # a break spares what the user pinned as known
         described = f"flip {fraction:.0%} of the spins" if how == "flip" else BREAKS[how]
         label = f"flip {fraction:.0%}" if how == "flip" else how
         changed = self._grid(broken, f"break: {label}")
