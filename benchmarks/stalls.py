@@ -18,9 +18,12 @@ Actions and sizes (see ``--help`` for the loads):
 - switch to Storkey's rule on its largest grid (``STORKEY_MAX_BYTES``: 8192 spins, 64x128);
 - switch to the pseudo-inverse on 256x256;
 - switch the magnet palette (each in turn) over a random 256x256 grid, and a
-  Textual theme for comparison.
+  Textual theme for comparison;
+- during a recall on 256x256 at the overload's cap (16,384 random memories), switch
+  (``d``) to each lower view in turn (overlaps, attention, why, landscape, then the
+  memories again), each held on screen for ``HOLD`` seconds of the recall.
 
-Run: ``.venv/bin/python benchmarks/stalls.py [--quick] [--only big,storkey,pinv,palette]
+Run: ``.venv/bin/python benchmarks/stalls.py [--quick] [--only big,storkey,pinv,palette,views]
 [--profile MS] [--json FILE]``; ``--profile`` prints where the event loop was while
 it was late by more than MS ms. To measure
 other code (say a copy of the project before a change) put it first on the
@@ -53,12 +56,14 @@ from textual.color import Color  # noqa: E402
 from textual.widgets import Input  # noqa: E402
 
 import tui_hopfield  # noqa: E402
+from tui_hopfield.model.changes import SPEEDS  # noqa: E402
 from tui_hopfield.model.network import Network  # noqa: E402
 from tui_hopfield.model.rules import STORKEY_MAX_BYTES, Rule  # noqa: E402
 from tui_hopfield.model.store import MAX_ARRAY_BYTES, MAX_SIDE, Session, save  # noqa: E402
 from tui_hopfield.ui.app import HopfieldApp  # noqa: E402
 from tui_hopfield.ui.learning_prompt import Learning  # noqa: E402
 from tui_hopfield.ui.magnets_screen import OVERLOAD_BYTES, MagnetsScreen  # noqa: E402
+from tui_hopfield.ui.side_views import VIEWS  # noqa: E402
 from tui_hopfield.ui.theme import DEFAULT_PALETTE, PALETTES  # noqa: E402
 
 sys.path.insert(0, str(HERE))
@@ -69,6 +74,8 @@ TICK = 0.010
 TERMINAL = (200, 60)
 """The headless terminal: the grid scrolls, the memory panel shows a few rows."""
 DEFAULT_JSON = HERE / "results" / "stalls.json"
+HOLD = 3.0
+"""Seconds each lower view is held on screen during the recall (``views``)."""
 PROFILE = 0.0
 """Seconds late past which the event loop's stack is sampled (``--profile``; 0: never)."""
 
@@ -425,6 +432,60 @@ async def palettes(args: argparse.Namespace) -> list[dict]:
         return rows
 
 
+async def views(args: argparse.Namespace) -> list[dict]:
+    """Each lower view (``d``) and the landscape, switched to during a 256x256 recall at
+    the largest load (``--views-memories``, default the overload's cap), each held on
+    screen for ``HOLD`` seconds of the recall so its drawing every frame is measured."""
+    side = MAX_SIDE
+    n = side * side
+    count = args.views_memories or OVERLOAD_BYTES // (2 * n)
+    network = random_network(side, side, count, seed=4)
+    app = HopfieldApp(side, side, seed=1, network=network)
+    network = None  # the app holds it
+    async with app.run_test(size=TERMINAL) as pilot:
+        screen = app.magnets
+        await pilot.pause()
+        screen.speed_index = SPEEDS.index(1000)
+        rows = []
+        screen.action_recall()
+        await until(lambda: screen.recalling, args.timeout)
+        start = time.perf_counter()
+        rows.append(
+            await measure(
+                "recall alone, the memory list shown",
+                f"{side}x{side}",
+                screen.network.count,
+                lambda: None,
+                lambda: time.perf_counter() - start > HOLD,
+                args.timeout,
+            )
+        )
+        rows[-1]["recalling"] = screen.recalling
+        for view in (*VIEWS[1:], VIEWS[0]):
+            if not screen.recalling:
+                screen.action_recall()
+                await until(lambda: screen.recalling, args.timeout)
+            start = time.perf_counter()
+
+            def held(view=view, start=start) -> bool:
+                return screen.side_view.view == view and time.perf_counter() - start > HOLD
+
+            rows.append(
+                await measure(
+                    f"view during recall: {view} (d)",
+                    f"{side}x{side}",
+                    screen.network.count,
+                    lambda: pilot.press("d"),
+                    held,
+                    args.timeout,
+                )
+            )
+            rows[-1]["recalling"] = screen.recalling
+        if screen.recalling:
+            screen.action_recall()  # stop it
+        return rows
+
+
 def table(rows: list[dict]) -> str:
     """The figures as a Markdown table."""
     lines = [
@@ -446,6 +507,7 @@ def main() -> None:
     parser.add_argument("--memories", type=int, default=0, help="overload target (default: cap)")
     parser.add_argument("--storkey-memories", type=int, default=20)
     parser.add_argument("--pinv-memories", type=int, default=1000)
+    parser.add_argument("--views-memories", type=int, default=0, help="default: the cap")
     parser.add_argument("--quick", action="store_true", help="a quarter of the loads")
     parser.add_argument("--threads", type=int, default=0, help="OpenBLAS threads")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per action")
@@ -453,9 +515,10 @@ def main() -> None:
     parser.add_argument(
         "--only",
         type=lambda text: set(text.split(",")),
-        default={"big", "storkey", "pinv", "palette"},
+        default={"big", "storkey", "pinv", "palette", "views"},
         help="which parts to run, of big (the 256x256 session), storkey, pinv, palette"
-        " (switching the magnet palette; default: all)",
+        " (switching the magnet palette), views (each lower view during a recall;"
+        " default: all)",
     )
     parser.add_argument(
         "--profile",
@@ -472,6 +535,7 @@ def main() -> None:
         args.memories = args.memories or OVERLOAD_BYTES // (2 * n) // 4
         args.storkey_memories = max(1, args.storkey_memories // 4)
         args.pinv_memories = max(1, args.pinv_memories // 4)
+        args.views_memories = args.views_memories or OVERLOAD_BYTES // (2 * n) // 4
     if args.threads and not set_blas_threads(args.threads):
         print("could not set the BLAS threads", file=sys.stderr)
     load_before = load_average()
@@ -486,6 +550,8 @@ def main() -> None:
         rows += asyncio.run(pseudo_inverse(args))
     if "palette" in args.only:
         rows += asyncio.run(palettes(args))
+    if "views" in args.only:
+        rows += asyncio.run(views(args))
     busy_after = cpu_busy()
     machine = machine_info()
     blas = machine["blas"] or {}
@@ -503,7 +569,7 @@ def main() -> None:
     print(
         f"Loads: {'a quarter of each (--quick)' if args.quick else 'the largest'}; overload"
         f" {args.memories or 'to the cap'}, Storkey {args.storkey_memories} memories,"
-        f" pseudo-inverse {args.pinv_memories}."
+        f" pseudo-inverse {args.pinv_memories}, views {args.views_memories or 'the cap'}."
     )
     print("Command: " + " ".join([Path(sys.executable).name, *sys.argv]))
     args.json.parent.mkdir(parents=True, exist_ok=True)
