@@ -34,6 +34,7 @@ from tui_hopfield.ui.prompts import (
     PathPrompt,
     UnsavedPrompt,
 )
+from tui_hopfield.ui.race_screen import RacePrompt
 from tui_hopfield.ui.recovery_prompt import RecoveryPrompt
 from tui_hopfield.ui.text_prompt import TextPrompt
 
@@ -336,6 +337,7 @@ def some_dialogs(tmp_path) -> list[Dialog]:
         PicturePrompt(32, 32, tmp_path),
         TextPrompt(32, 32),
         RecoveryPrompt("A crash left a session.", True),
+        RacePrompt(Rule(), "async"),
     ]
 
 

@@ -10,7 +10,12 @@ import pytest
 
 from tui_hopfield.ui.app import HopfieldApp
 from tui_hopfield.ui.learning_prompt import LearningPrompt
-from tui_hopfield.ui.number_input import MAX_NUMBER_LENGTH, NUMBER_PATTERN, NumberInput
+from tui_hopfield.ui.number_input import (
+    MAX_NUMBER_LENGTH,
+    NUMBER_PATTERN,
+    NumberInput,
+    WholeNumberInput,
+)
 from tui_hopfield.ui.prompts import NumberPrompt
 
 UI = Path(__file__).parents[1] / "tui_hopfield" / "ui"
@@ -70,3 +75,20 @@ async def test_the_learning_prompt_fields_refuse_letters_and_read_numbers():
         await pilot.press(*"0.5", "z", *"1" * 40, "q")
         assert decay.value == "0.5" + "1" * (MAX_NUMBER_LENGTH - 3)
         assert float(decay.value) == pytest.approx(0.51111111111)
+
+
+async def test_the_boltzmann_fields_take_digits_only_and_answer_at_once():
+    app = HopfieldApp(seed=1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("1")
+        await pilot.press("ctrl+k")
+        for _ in range(50):
+            await pilot.pause()
+            if app.screen.query("#bm-hidden"):
+                break
+        field = app.screen.query_one("#bm-hidden", WholeNumberInput)
+        field.focus()
+        await pilot.press("end", *("backspace" for _ in range(5)))
+        await pilot.press(*"4" * 40, "a", "x")  # letters refused, digits capped
+        await pilot.pause()
+        assert field.value == "4" * MAX_NUMBER_LENGTH

@@ -36,6 +36,7 @@ from tui_hopfield.model.workspace import Workspace
 from tui_hopfield.ui.actions import bindings_for
 from tui_hopfield.ui.jobs import REPORT_EVERY, lower_priority
 from tui_hopfield.ui.lab_results import ChartView
+from tui_hopfield.ui.number_input import WholeNumberInput
 from tui_hopfield.ui.plain import plain
 from tui_hopfield.ui.thumbnail import Thumbnail
 
@@ -166,9 +167,9 @@ class BoltzmannScreen(Screen[None]):
         yield Header()
         with Horizontal(classes="controls"):
             yield Label("hidden")
-            yield Input(str(HIDDEN), compact=True, type="integer", id="bm-hidden")
+            yield WholeNumberInput(str(HIDDEN), compact=True, id="bm-hidden")
             yield Label("epochs")
-            yield Input(str(EPOCHS), compact=True, type="integer", id="bm-epochs")
+            yield WholeNumberInput(str(EPOCHS), compact=True, id="bm-epochs")
             yield Button("train", id="bm-train", variant="primary", compact=True)
             yield Button("stop", id="bm-stop", disabled=True, compact=True)
             yield Button("recall", id="bm-recall", compact=True)

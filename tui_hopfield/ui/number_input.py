@@ -17,6 +17,8 @@ NUMBER_PATTERN = r"[-+]?\d*(?:\.\d*)?(?:[eE][-+]?\d*)?"
 """What a number field accepts while it is typed: each part is optional, none overlaps."""
 MAX_NUMBER_LENGTH = 32
 """The most characters a number field takes (far more than any setting needs)."""
+WHOLE_PATTERN = r"\d*"
+"""What a whole-number field accepts while it is typed: digits (one repeat, no nesting)."""
 
 
 class NumberInput(Input):
@@ -26,4 +28,15 @@ class NumberInput(Input):
         kwargs.setdefault("validators", [Number()])
         super().__init__(
             value, restrict=NUMBER_PATTERN, max_length=MAX_NUMBER_LENGTH, type="text", **kwargs
+        )
+
+
+class WholeNumberInput(Input):
+    """A one-line input for a whole number of at most ``MAX_NUMBER_LENGTH`` digits
+    (``int`` reads what it holds): Textual's ``type="integer"`` backtracks as its
+    ``type="number"`` does."""
+
+    def __init__(self, value: str | None = None, **kwargs) -> None:
+        super().__init__(
+            value, restrict=WHOLE_PATTERN, max_length=MAX_NUMBER_LENGTH, type="text", **kwargs
         )
