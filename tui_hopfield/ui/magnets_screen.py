@@ -40,6 +40,7 @@ from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, Rule
 from tui_hopfield.model.workspace import Workspace
 from tui_hopfield.ui.actions import bindings_for
 from tui_hopfield.ui.autosave import PeriodicAutosave
+from tui_hopfield.ui.fit_text import fit_phrases
 from tui_hopfield.ui.job_runner import JobRunner
 from tui_hopfield.ui.learning_actions import LearningActions
 from tui_hopfield.ui.memory_actions import MemoryActions
@@ -435,8 +436,10 @@ class MagnetsScreen(
     @on(SpinGrid.ViewChanged)
     def describe_view(self, message: SpinGrid.ViewChanged) -> None:
         board = self.query_one("#board")
-        if board.border_subtitle != message.description:  # setting it repaints the whole board
-            board.border_subtitle = message.description
+        # Within the border, beside its corners: the last phrases go first.
+        description = fit_phrases(message.description, board.size.width - 4)
+        if board.border_subtitle != description:  # setting it repaints the whole board
+            board.border_subtitle = description
 
     # -- from the workspace's results to the widgets --------------------------
 

@@ -25,6 +25,8 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from tui_hopfield.ui.fit_text import fit_phrases
+
 MAX_LINES = 2
 """The most lines the messages take (their own and the footer's); a longer one ends in
 an ellipsis."""
@@ -193,7 +195,8 @@ class MessageLine(Widget):
         """Every message on show, each on its own line(s); the hint when there are none."""
         text = Text()
         if not self.shown:
-            text.append(self.hint, self.get_component_rich_style("message-line--hint"))
+            hint = fit_phrases(self.hint, self.size.width - 1)  # its last phrases go first
+            text.append(hint, self.get_component_rich_style("message-line--hint"))
             if self.size.width:  # a hint is one line at most, however narrow
                 text.truncate(self.size.width, overflow="ellipsis")
             return text
