@@ -41,9 +41,13 @@ REINFORCE_HEADERS = (
     "scene",
     "lived",
     "turned at",  # the turning point: the first round the new companion won
+    "tie",  # whether that turning point came at equal strength (the noisy cue decided)
     "settled",
     "stays",
     "won last",  # who won the last probe
+    "leaked at",  # the new companion won before the scene was lived with it
+    "reversals",
+    "at tie",  # of the reversals, those at equal strength
     "E old",
     "E new",
 )
