@@ -544,22 +544,25 @@ def _summary(name: str, probes: list[Probe], reinforcements: int) -> SceneSummar
 
 
 def tie_note(result: ReinforceResult) -> str:
-    """Which of the study's effects are ties, in words, for under the table."""
+    """Which of the study's effects are ties, the reversals and the leaks, in words."""
     turned = [s for s in result.summaries if s.turning_point is not None]
     tied = [s.scene for s in turned if s.turned_at_tie]
+    reversed_ = [s for s in result.summaries if s.reversals]
     reversals = sum(s.reversals for s in result.summaries)
     tied_reversals = sum(s.tied_reversals for s in result.summaries)
     lines = [
-        "tie: the scene's old and new memory were equally strong, so they pulled its"
+        "(tie): the scene's old and new memory were equally strong, so they pulled its"
         " companion's spins equally and the noisy cue decided who came back.",
         f"turning points at a tie: {len(tied)} of {len(turned)}"
         + (f" ({', '.join(tied)})" if tied else "")
-        + f"; reversals at a tie: {tied_reversals} of {reversals}.",
+        + f"; reversals (the new companion lost again): {reversals}, {tied_reversals} at a tie"
+        + (f" ({', '.join(f'{s.scene} {s.reversals}' for s in reversed_)})" if reversed_ else "")
+        + ".",
     ]
-    leaked = [s.scene for s in result.summaries if s.leaked is not None]
     if result.settings.shared:
+        leaked = [f"{s.scene} in round {s.leaked}" for s in result.summaries if s.leaked]
         lines.append(
-            "leaked: the new companion came back in a place before it was lived there"
-            f" (shared companions): {', '.join(leaked) if leaked else 'none'}."
+            "leaked: the new companion came back to a place before it was lived there"
+            f" (the companions are shared): {', '.join(leaked) if leaked else 'nowhere'}."
         )
     return "\n".join(lines)
