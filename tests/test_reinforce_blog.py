@@ -35,10 +35,13 @@ def test_the_blog_preset_is_the_blog_design():
     settings = ReinforceSettings.of_preset("blog", seed=1)
     assert settings.preset == "blog" and settings.shared
     assert settings.rounds == 30 and settings.sync_steps == 10 and settings.noise == 0.1
-    assert settings.divisor == 1.0 and settings.old_strength == 1.0 and settings.decay == 1.0
+    assert settings.repeats == 10.0 and settings.old_strength == 1.0 and settings.decay == 1.0
+    assert settings.probe == "chosen" and settings.zero_field == "north"
+    assert settings.weight(7) == pytest.approx(0.7)  # P / R old imprints
     default = ReinforceSettings.of_preset("default")
     assert (default.rounds, default.old_strength, default.sync_steps) == (40, 3.0, 0)
-    assert not default.shared and default.divisor is None
+    assert not default.shared and default.repeats is None and default.weight(7) == 1.0
+    assert (default.probe, default.zero_field) == ("all", "keep")
     with pytest.raises(ModelError, match="unknown preset"):
         ReinforceSettings.of_preset("bloggish")
 
@@ -70,72 +73,87 @@ def test_a_shared_study_gives_every_scene_the_first_ones_companions():
 
 
 def test_a_reinforcement_weighs_p_over_r_old_imprints_as_a_dense_computation(seven):
-    """train_hopfield: sum xi xi^T / P; reinforce_memory: + xi xi^T / R each time."""
-    for divisor in (1.0, 3.5):
-        settings = ReinforceSettings.of_preset("blog", seed=4, rounds=6, divisor=divisor)
+    """train_hopfield(old, repeats=R): R sum xi xi^T / P; reinforce_memory: + xi xi^T."""
+    for repeats in (10.0, 3.5):
+        settings = ReinforceSettings.of_preset("blog", seed=4, rounds=6, repeats=repeats)
         result = run_reinforce(seven, settings)
         p = len(seven)
         old = np.array([scene.memory("old").reshape(-1) for scene in seven], dtype=np.float64)
-        blog = old.T @ old / p
+        blog = repeats * (old.T @ old) / p
         for name in result.chosen:
             xi = next(s for s in seven if s.name == name).memory("new").reshape(-1)
-            blog += np.outer(xi, xi).astype(np.float64) / divisor
+            blog += np.outer(xi, xi).astype(np.float64)
         np.fill_diagonal(blog, 0.0)
-        # The study's network, rebuilt from the last probes' strengths: W = sum c xi xi^T / N.
-        last = {probe.scene: probe for probe in result.probes if probe.round == settings.rounds}
+        # The study's network, rebuilt from the strengths its probes saw: W = sum c xi xi^T / N.
+        strengths = {}
+        for probe in result.probes:
+            strengths[probe.scene] = (probe.strength_old, probe.strength_new)
         network = Network(16, 32)
         for scene in seven:
-            network.imprint(scene.memory("old"), f"{scene.name} old", last[scene.name].strength_old)
-            if last[scene.name].strength_new:
-                network.imprint(
-                    scene.memory("new"), f"{scene.name} new", last[scene.name].strength_new
-                )
+            c_old, c_new = strengths[scene.name]
+            network.imprint(scene.memory("old"), f"{scene.name} old", c_old)
+            if c_new:
+                network.imprint(scene.memory("new"), f"{scene.name} new", c_new)
         n = network.n
-        dense = (
-            sum(
-                c * np.outer(xi, xi).astype(np.float64)
-                for c, xi in zip(network.strengths, network.patterns, strict=True)
-            )
-            / n
-        )
+        dense = (network.patterns.T * network.strengths) @ network.patterns.astype(np.float64) / n
         np.fill_diagonal(dense, 0.0)
-        # the same weights up to the factor P / N (Hebb divides by N, the blog by P)
-        np.testing.assert_allclose(dense, blog * p / n, atol=1e-9)
-        counts = {name: result.chosen.count(name) for name in set(result.chosen)}
-        for name, count in counts.items():
-            assert last[name].strength_new == pytest.approx(count * p / divisor)
+        # the same weights up to the factor P / (R N) (Hebb divides by N)
+        np.testing.assert_allclose(dense, blog * p / (repeats * n), atol=1e-9)
+        for name in set(result.chosen):
+            count = result.chosen.count(name)
+            assert strengths[name][1] == pytest.approx(count * p / repeats)
 
 
-def test_the_blog_recall_is_ten_synchronous_steps(seven):
-    """recall_sync is s = sign(W s), ten times (a 2-cycle keeps alternating)."""
+def blog_recall(weights: np.ndarray, state: np.ndarray, zero: str, steps: int) -> np.ndarray:
+    """The blog's recall_pattern: s = sign(W s) at most ``steps`` times, stopping when fixed;
+    a zero field gives +1 (``north``) or, for comparison, keeps the spin."""
+    state = state.astype(np.float64)
+    for _ in range(steps):
+        new = np.sign(weights @ state)
+        new[new == 0] = 1.0 if zero == "north" else state[new == 0]
+        if np.array_equal(new, state):
+            break
+        state = new
+    return state.astype(np.int8)
+
+
+@pytest.mark.parametrize("steps", [1, 10])
+def test_the_blog_recall_is_ten_synchronous_steps_a_zero_field_giving_north(steps):
     rng = np.random.default_rng(2)
-    network = Network(16, 32)
-    for scene in seven:
-        network.imprint(scene.memory("old"), scene.name)
-    weights = (network.patterns.T.astype(np.float64) * network.strengths) @ network.patterns
+    network = Network(4, 4)
+    for k in range(2):  # two memories on 16 spins: many fields are exactly zero
+        network.imprint(np.where(rng.random(16) < 0.5, 1, -1), f"m{k}")
+    weights = (network.patterns.T * network.strengths) @ network.patterns.astype(np.float64)
     np.fill_diagonal(weights, 0.0)
-    for _ in range(5):
+    differ = 0
+    for _ in range(40):
         start = np.where(rng.random(network.n) < 0.5, 1, -1).astype(np.int8)
-        network.set_state(start)
-        recall_sync(network, 10)
-        state = start.astype(np.float64)
-        for _ in range(10):
-            field = weights @ state
-            state = np.where(field > 0, 1.0, np.where(field < 0, -1.0, state))
-        assert np.array_equal(network.state, state.astype(np.int8))
+        for zero in ("north", "keep"):
+            network.set_state(start)
+            recall_sync(network, steps, zero_north=zero == "north")
+            assert np.array_equal(network.state, blog_recall(weights, start, zero, steps))
+        north, keep = (blog_recall(weights, start, zero, steps) for zero in ("north", "keep"))
+        differ += not np.array_equal(north, keep)
+    if steps == 1:
+        assert differ > 0  # the zero-field rule decided something
 
 
-def test_the_blog_preset_runs_thirty_rounds_over_seven_scenes_and_says_what_leaked(seven):
+def test_the_blog_preset_runs_thirty_rounds_probing_the_scene_lived(seven):
     result = run_reinforce(seven, ReinforceSettings.of_preset("blog", seed=1))
     assert len(result.chosen) == 30 and result.complete
-    assert len(result.probes) == 31 * 7
+    assert len(result.probes) == 7 + 30  # round 0 probes all, then the scene lived
+    for number, name in enumerate(result.chosen, start=1):
+        (probe,) = [p for p in result.probes if p.round == number]
+        assert probe.scene == name and probe.chosen
     assert result.settings.to_dict()["recall"] == "10 synchronous steps"
     note = tie_note(result)
     assert "turning points at a tie" in note and "leaked:" in note
-    leaked = [s for s in result.summaries if s.leaked is not None]
-    for summary in leaked:
-        probe = next(p for p in result.probes_of(summary.scene) if p.round == summary.leaked)
-        assert probe.winner == "new" and probe.reinforcements == 0
+    for summary in result.summaries:
+        if summary.leaked is not None:
+            probe = next(p for p in result.probes_of(summary.scene) if p.round == summary.leaked)
+            assert probe.winner == "new" and probe.strength_new < probe.strength_old
+    # each reinforcement weighs 0.7 old imprints: a scene lived once can only turn by leaking
+    assert any(s.leaked is not None for s in result.summaries)
 
 
 def test_decay_fades_every_strength_by_its_factor_each_round():
@@ -205,7 +223,8 @@ def test_the_cli_runs_the_blog_preset_and_prints_the_ties(capsys, tmp_path):
     assert "turning points at a tie:" in out and "leaked:" in out
     report = json.loads(out_json.read_text())
     assert report["settings"]["preset"] == "blog" and report["settings"]["decay"] == 0.9
-    assert report["settings"]["divisor"] == 1.0 and len(report["scenes"]) == 7
+    assert report["settings"]["repeats"] == 10.0 and len(report["scenes"]) == 7
+    assert report["settings"]["probe"] == "chosen"
     assert len(report["chosen"]) == 4
 
 
@@ -222,7 +241,7 @@ async def test_the_lab_runs_the_blog_preset_and_shows_its_ties():
             if screen.query_one("#reinforce-steps", Input).value == "10":
                 break
         assert screen.query_one("#reinforce-rounds", Input).value == "30"
-        assert screen.query_one("#reinforce-divisor", Input).value == "1"
+        assert screen.query_one("#reinforce-repeats", Input).value == "10"
         assert screen.query_one("#reinforce-old", Input).value == "1"
         screen.query_one("#reinforce-rounds", Input).value = "2"
         screen.query_one("#reinforce-decay", Input).value = "0.9"
@@ -231,6 +250,7 @@ async def test_the_lab_runs_the_blog_preset_and_shows_its_ties():
         result = screen.reinforce_result
         assert result.settings.preset == "blog" and result.settings.shared
         assert result.settings.sync_steps == 10 and result.settings.decay == 0.9
+        assert result.settings.repeats == 10.0 and result.settings.probe == "chosen"
         assert len(result.scenes) == 7 and len(result.chosen) == 2
         status = str(screen.query_one("#reinforce-status", Label).render())
         assert "turning points at a tie" in status

@@ -174,8 +174,8 @@ def parser() -> argparse.ArgumentParser:
         default="default",
         help="default: a companion pair per scene, 5 scenes, 40 rounds, old strength 3,"
         " asynchronous recall; blog: the blog's design, one ex and one new companion in"
-        " all 7 places, 30 rounds, 10 synchronous steps, each reinforcement weighing"
-        " P/R old imprints (default: default)",
+        " all 7 places, 30 rounds, 10 synchronous steps, only the scene lived probed, each"
+        " reinforcement weighing P/R old imprints (default: default)",
     )
     reinforce.add_argument(
         "--rounds",
@@ -206,12 +206,18 @@ def parser() -> argparse.ArgumentParser:
         " (default 0; blog 10)",
     )
     reinforce.add_argument(
-        "--divisor",
-        type=number(float, 0.01, 1000, "the divisor R"),
+        "--repeats",
+        type=number(float, 0.01, 1000, "the repeats R"),
         default=None,
         metavar="R",
-        help="the blog's normalisation: a reinforcement adds S P / R, P old memories of"
-        " strength S (blog 1; the default preset adds 1)",
+        help="the blog's normalisation: the P old memories are imprinted R times over P,"
+        " so a reinforcement adds S P / R (blog 10; the default preset adds 1)",
+    )
+    reinforce.add_argument(
+        "--probe",
+        choices=("all", "chosen"),
+        default=None,
+        help="probe every scene each round, or only the one just lived (default all; blog chosen)",
     )
     reinforce.add_argument(
         "--decay",
@@ -379,7 +385,8 @@ def _reinforce(
             noise=args.noise,
             seed=args.seed,
             sync_steps=args.sync_steps,
-            divisor=args.divisor,
+            repeats=args.repeats,
+            probe=args.probe,
             decay=args.decay,
         )
         rule.check_size(args.size[0] * args.size[1] * 2)

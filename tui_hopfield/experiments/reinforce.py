@@ -30,19 +30,25 @@ at equal strength (``tie``), and each scene's summary whether its turning
 point was one.
 
 Two presets (``PRESETS``). ``default``: a companion pair per scene, five
-scenes, 40 rounds, old strength 3, asynchronous recall. ``blog``: the study as
-the blog post "This Is How a Hopfield Network Learns to Let Go" (exd1000 on
-Substack, its EXD-Net v1 notebook) ran it: one ex and one new companion
-shared by all seven scenes (``scenes.blog_scenes``), 30 random
-reinforcements, 10 % noise, 10 synchronous steps, and its normalisation:
-``train_hopfield`` stores the P old memories as ``sum xi xi^T / P`` while
-``reinforce_memory`` adds ``xi xi^T / R`` unnormalised (R = 1 in the blog),
-so each reinforcement weighs ``P / R`` old imprints (``divisor`` is R; the
-turning points move with it). Because the companions are shared, living one
-place with the new companion pulls every place towards it: a scene can turn
-before it was ever lived (``leaked``). The network's weights are the blog's
-times P / N (Hebb divides by N), which changes no recall and scales the
-energies. The diagonal is zero in both terms here (no self-coupling).
+scenes, 40 rounds, old strength 3, asynchronous recall, every scene probed
+every round. ``blog``: the study as the blog post "This Is How a Hopfield
+Network Learns to Let Go" (exd1000 on Substack) ran it in its notebook
+(github.com/exd1000/EXD-Net, ``v1_hopfield/exdnet_v1.ipynb``): one ex and one
+new companion shared by all seven scenes (``scenes.blog_scenes``), 30 random
+reinforcements, 10 % noise, each round probing only the scene just lived,
+recall by at most 10 synchronous steps ``s = sign(W s)`` with a zero field
+giving +1, and its normalisation: ``train_hopfield(ex_patterns, repeats=10)``
+stores the P old memories as ``R sum xi xi^T / P`` (R = 10 repeats) while
+``reinforce_memory`` adds ``xi xi^T`` unnormalised, so each reinforcement
+weighs ``P / R`` old imprints (7 / 10 there; ``repeats`` is R, and the turning
+points move with it). Because the companions are shared, living one place
+with the new companion pulls every place towards it: a scene can turn while
+its own new memory is still weaker than its old one (``leaked``). The
+network's weights are the blog's times P / (R N) (Hebb divides by N), which
+changes no recall and scales the energies; the diagonal is zero in both. One
+departure remains: the blog's pictures show the companion inside the place
+and its cue is the place alone, while here (the project's scenes) the
+companion sits beside the place and the cue's companion half is random.
 
 ``decay`` (1: none) multiplies every strength stored so far by a factor at
 the start of each round, before its reinforcement (``Network.decay_all``):
@@ -74,6 +80,10 @@ RECALLED = 0.6
 """A recall that ends with a smaller overlap than this with every memory found none of them."""
 MAX_SYNC_STEPS = 1000
 """The most synchronous steps a probe takes."""
+PROBES = ("all", "chosen")
+"""Which scenes a round probes: every one, or the one just lived."""
+ZERO_FIELDS = ("keep", "north")
+"""What a synchronous step does with a spin whose field is zero."""
 
 
 @dataclass(frozen=True)
@@ -97,9 +107,16 @@ class ReinforceSettings:
     scenes are made so by ``study_scenes``."""
     sync_steps: int = 0
     """0: recall asynchronously to a fixed point; k: k synchronous steps (the blog: 10)."""
-    divisor: float | None = None
-    """None: a reinforcement adds strength 1. R: the blog's normalisation, a
-    reinforcement adds ``old_strength * P / R`` (P: the scenes, the old memories)."""
+    repeats: float | None = None
+    """None: a reinforcement adds strength 1. R: the blog's normalisation, the old
+    memories imprinted R times over P, so a reinforcement adds ``old_strength * P / R``
+    (P: the scenes, the old memories; the blog: R = 10)."""
+    probe: str = "all"
+    """``all``: every scene is probed every round; ``chosen``: only the scene just
+    lived (the blog). Round 0 probes every scene either way."""
+    zero_field: str = "keep"
+    """What a synchronous step does with a zero field: ``keep`` the spin, or turn it
+    ``north`` (+1, the blog's ``new_state[new_state == 0] = 1``)."""
     decay: float = 1.0
     """The factor every strength is multiplied by at the start of a round (1: none)."""
 
@@ -114,9 +131,9 @@ class ReinforceSettings:
 
     def weight(self, scenes: int) -> float:
         """The strength one reinforcement adds, with ``scenes`` old memories stored."""
-        if self.divisor is None:
+        if self.repeats is None:
             return 1.0
-        return self.old_strength * scenes / self.divisor
+        return self.old_strength * scenes / self.repeats
 
     def __post_init__(self) -> None:
         if not 1 <= self.rounds <= MAX_ROUNDS:
@@ -134,10 +151,16 @@ class ReinforceSettings:
                 f"synchronous steps are from 0 (asynchronous) to {MAX_SYNC_STEPS},"
                 f" not {self.sync_steps}"
             )
-        if self.divisor is not None and not (
-            np.isfinite(self.divisor) and 0.01 <= self.divisor <= 1000
+        if self.repeats is not None and not (
+            np.isfinite(self.repeats) and 0.01 <= self.repeats <= 1000
         ):
-            raise ModelError(f"the divisor R is from 0.01 to 1000, not {self.divisor:g}")
+            raise ModelError(f"the repeats R are from 0.01 to 1000, not {self.repeats:g}")
+        if self.probe not in PROBES:
+            raise ModelError(f"probe {' or '.join(PROBES)}, not {self.probe!r}")
+        if self.zero_field not in ZERO_FIELDS:
+            raise ModelError(
+                f"a zero field does {' or '.join(ZERO_FIELDS)}, not {self.zero_field!r}"
+            )
         if not (np.isfinite(self.decay) and 0.5 <= self.decay <= 1):
             raise ModelError(f"the decay factor is from 0.5 to 1, not {self.decay:g}")
 
@@ -153,7 +176,9 @@ class ReinforceSettings:
             "preset": self.preset,
             "shared": self.shared,
             "recall": f"{self.sync_steps} synchronous steps" if self.sync_steps else "asynchronous",
-            "divisor": self.divisor,
+            "repeats": self.repeats,
+            "probe": self.probe,
+            "zero_field": self.zero_field,
             "decay": self.decay,
         }
 
@@ -166,7 +191,9 @@ PRESETS: dict[str, dict[str, object]] = {
         "noise": 0.1,
         "shared": True,
         "sync_steps": 10,
-        "divisor": 1.0,
+        "repeats": 10.0,
+        "probe": "chosen",
+        "zero_field": "north",
     },
 }
 """The study's designs: ``default`` (the fields' defaults) and ``blog`` (the blog's)."""
@@ -193,8 +220,8 @@ class Probe:
     memory is one of the two; ``tie`` when it is equally close to both; ``other``
     when it ended nearer another scene's memory, or near none (overlap below
     ``RECALLED`` with every memory: a spurious state). With shared companions it
-    is the companion that came back (the right half, overlap ``RECALLED`` at least),
-    wherever the place half went."""
+    is, as in the blog, the companion the right half came closer to, wherever the
+    place half went (never ``other``)."""
     nearest: str
     """The stored memory with the largest overlap with the recalled state."""
     energy_old: float
@@ -254,8 +281,8 @@ class SceneSummary:
     """Whether the turning point came at equal strength (a tie the noisy cue decided);
     None without a turning point."""
     leaked: int | None = None
-    """The first round the new companion won before this scene was ever lived with it
-    (the pull of the other scenes' reinforcements), or None."""
+    """The first round the new companion won while its memory of this scene was still
+    weaker than the old one (the pull of the other scenes' reinforcements), or None."""
     reversals: int = 0
     """How often, after the turning point, the new companion lost again."""
     tied_reversals: int = 0
@@ -379,7 +406,10 @@ def run_reinforce(
                     scene.memory("new"), f"{scene.name} new", weight
                 )
             lived[scene.name] += 1
-            round_probes = study.probe_all(scenes, number, scene.name)
+            if settings.probe == "chosen":
+                round_probes = [study.probe(scene, number, True)]
+            else:
+                round_probes = study.probe_all(scenes, number, scene.name)
             chosen.append(scene.name)
             probes += round_probes
             report(progress, number + 1, total)
@@ -433,7 +463,7 @@ class _Study:
             for _ in Retrieval(network).events():
                 pass
         elif self.settings.sync_steps:
-            recall_sync(network, self.settings.sync_steps)
+            recall_sync(network, self.settings.sync_steps, self.settings.zero_field == "north")
         else:
             descend(network, self.rng)
 
@@ -449,13 +479,9 @@ class _Study:
         overlaps = network.overlaps()
         nearest = network.names[int(np.argmax(overlaps))]
         if self.settings.shared:
-            # One ex and one new companion everywhere: who came back is the companion
-            # half, wherever the place half went (``nearest`` names that).
-            half = scene.rows * scene.cols
-            companion = state.reshape(scene.rows, 2 * scene.cols)[:, scene.cols :].reshape(-1)
-            came_old = float(companion @ scene.old.reshape(-1)) / half
-            came_new = float(companion @ scene.new.reshape(-1)) / half
-            lost = max(came_old, came_new) < RECALLED
+            # As the blog does: the closer of the two (they differ only in the companion
+            # half), however far the recall went; ``nearest`` names where it went.
+            lost = False
         else:
             lost = overlaps.max() < RECALLED or nearest not in (
                 f"{scene.name} old",
@@ -490,19 +516,26 @@ class _Study:
         )
 
 
-def recall_sync(network: Network, steps: int) -> int:
-    """``steps`` synchronous steps ``s = sign(W s)`` at T = 0 (a spin with h = 0 keeps its
-    sign), fewer if a step changes nothing; return the steps that changed the state.
+def recall_sync(network: Network, steps: int, zero_north: bool = False) -> int:
+    """At most ``steps`` synchronous steps ``s = sign(W s)`` at T = 0, fewer if a step
+    changes nothing; return the steps that changed the state.
 
-    A 2-cycle goes on alternating to the last step, as the blog's loop does.
+    A spin whose field is zero keeps its sign, or with ``zero_north`` turns north
+    (+1), as the blog's ``new_state[new_state == 0] = 1`` does. A 2-cycle goes on
+    alternating to the last step, as the blog's loop does.
     """
     rng = np.random.default_rng(0)  # unused at T = 0
     for step in range(steps):
-        flips = sync_flips(network, rng, 0.0)
-        if not flips.any():
+        if zero_north:
+            fields = network.fields()
+            zero = np.abs(fields) <= TIE * max(1.0, float(np.abs(fields).max()))
+            spins = np.where(fields > 0, 1, -1).astype(np.int8)
+            spins[zero] = 1
+        else:
+            spins = network.state.copy()
+            spins[sync_flips(network, rng, 0.0)] *= -1
+        if np.array_equal(spins, network.state):
             return step
-        spins = network.state.copy()
-        spins[flips] *= -1
         network.set_state(spins)
     return steps
 
@@ -516,7 +549,14 @@ def _summary(name: str, probes: list[Probe], reinforcements: int) -> SceneSummar
             break
         settled = probe.round
     leaked = next(
-        (p.round for p in probes if p.round > 0 and p.winner == "new" and p.reinforcements == 0),
+        (
+            p.round
+            for p in probes
+            if p.round > 0
+            and p.winner == "new"
+            and p.strength_new < p.strength_old
+            and not equal_strength(p.strength_old, p.strength_new)
+        ),
         None,
     )
     reversals = tied = 0
@@ -562,7 +602,8 @@ def tie_note(result: ReinforceResult) -> str:
     if result.settings.shared:
         leaked = [f"{s.scene} in round {s.leaked}" for s in result.summaries if s.leaked]
         lines.append(
-            "leaked: the new companion came back to a place before it was lived there"
-            f" (the companions are shared): {', '.join(leaked) if leaked else 'nowhere'}."
+            "leaked: the new companion came back to a place where its memory was still the"
+            " weaker (the companions are shared, the other places pull):"
+            f" {', '.join(leaked) if leaked else 'nowhere'}."
         )
     return "\n".join(lines)

@@ -116,11 +116,11 @@ def preset_select() -> Select[str]:
 
 
 def reinforce_design_fields() -> ComposeResult:
-    """The study's recall steps, its divisor R and its decay, as the default preset has them."""
+    """The study's recall steps, its repeats R and its decay, as the default preset has them."""
     yield from field(
         "steps", Input("0", placeholder="0: async", compact=True, id="reinforce-steps")
     )
-    yield from field("R", Input("", placeholder="none", compact=True, id="reinforce-divisor"))
+    yield from field("R", Input("", placeholder="none", compact=True, id="reinforce-repeats"))
     yield from field("decay", Input("1", compact=True, id="reinforce-decay"))
 
 
@@ -132,7 +132,7 @@ def fill_preset(screen: DOMNode, preset: str) -> None:
         "reinforce-old": f"{settings.old_strength:g}",
         "reinforce-noise": f"{settings.noise:g}",
         "reinforce-steps": str(settings.sync_steps),
-        "reinforce-divisor": "" if settings.divisor is None else f"{settings.divisor:g}",
+        "reinforce-repeats": "" if settings.repeats is None else f"{settings.repeats:g}",
     }
     for id, text in texts.items():
         screen.query_one(f"#{id}", Input).value = text
@@ -141,7 +141,7 @@ def fill_preset(screen: DOMNode, preset: str) -> None:
 def reinforce_settings(screen: DOMNode) -> tuple[ReinforceSettings, Path | None]:
     """The "letting go" study's settings, and its scenes' folder (None: the built-in ones)."""
     preset = str(screen.query_one("#reinforce-preset", Select).value)
-    divisor = value(screen, "reinforce-divisor")
+    repeats = value(screen, "reinforce-repeats")
     settings = ReinforceSettings(
         rule=read_rule(screen, "reinforce"),
         rounds=parse_number(value(screen, "reinforce-rounds"), int, "rounds"),
@@ -151,7 +151,9 @@ def reinforce_settings(screen: DOMNode) -> tuple[ReinforceSettings, Path | None]
         preset=preset,
         shared=preset == "blog",
         sync_steps=parse_number(value(screen, "reinforce-steps") or "0", int, "steps"),
-        divisor=parse_number(divisor, float, "R") if divisor else None,
+        repeats=parse_number(repeats, float, "R") if repeats else None,
+        probe=ReinforceSettings.of_preset(preset).probe,
+        zero_field=ReinforceSettings.of_preset(preset).zero_field,
         decay=parse_number(value(screen, "reinforce-decay") or "1", float, "decay"),
     )
     folder = value(screen, "reinforce-scenes")
