@@ -116,6 +116,34 @@ def night_bg() -> Canvas:
     return c
 
 
+def beach_bg() -> Canvas:
+    """A beach: a low sun over the dark sea, white sand rising to the right, a parasol."""
+    c = Canvas(BLACK)
+    c.circle(8, 8, 5, WHITE)  # sun
+    c.polygon([(0, 32), (32, 14), (32, 32)], WHITE)  # sand
+    c.polygon([(14, 20), (22, 14), (30, 20)], WHITE)  # parasol
+    c.rect(21.5, 20, 22.5, 27, BLACK)
+    for y in (16, 22):  # waves
+        c.line([(0, y), (4, y - 2), (8, y), (12, y - 2)], 1.5, WHITE)
+    return c
+
+
+def station_bg() -> Canvas:
+    """A station: a big clock on a pale wall, a dark platform and rails."""
+    c = Canvas(WHITE)
+    c.circle(22, 10, 8, BLACK)  # clock
+    c.circle(22, 10, 6.5, WHITE)
+    c.line([(22, 10), (22, 5)], 1.5, BLACK)  # hands
+    c.line([(22, 10), (26, 12)], 1.5, BLACK)
+    c.rect(0, 20, 32, 32, BLACK)  # platform
+    c.rect(0, 24, 32, 25, WHITE)  # rails
+    c.rect(0, 29, 32, 30, WHITE)
+    for x in range(2, 32, 6):  # sleepers
+        c.rect(x, 24, x + 1.5, 30, WHITE)
+    c.rect(2, 6, 10, 14, BLACK)  # a timetable
+    return c
+
+
 # --- companions -----------------------------------------------------------------
 
 
@@ -280,6 +308,11 @@ SCENES: dict[str, tuple[Callable[[], Canvas], Callable[[], Canvas], Callable[[],
 }
 """Each scene: its place, the old companion, the new companion."""
 
+BLOG_PLACES: dict[str, Callable[[], Canvas]] = {"beach": beach_bg, "station": station_bg}
+"""Two more places for the blog's design (``scenes.blog_scenes``: seven places, one
+old and one new companion shared by all), in ``assets/scenes/blog/``."""
+BLOG_DIR = OUT_DIR / "blog"
+
 
 def spins(picture: Image.Image) -> np.ndarray:
     """A drawn picture as +-1, flat."""
@@ -321,6 +354,22 @@ def main() -> None:
             pictures[f"{scene}_{part}"] = picture
     check(pictures)
     print(f"wrote {len(pictures)} pictures of {len(SCENES)} scenes to {OUT_DIR}")
+    BLOG_DIR.mkdir(exist_ok=True)
+    places = {f"{scene}_bg": spins(pictures[f"{scene}_bg"]) for scene in SCENES}
+    for place, draw in BLOG_PLACES.items():
+        picture = draw().to_picture()
+        picture.save(BLOG_DIR / f"{place}_bg.png")
+        places[f"{place}_bg"] = spins(picture)
+        print(f"{place + '_bg':12s} white {np.mean(spins(picture) > 0):.2f}")
+    worst = max(
+        (abs(float(places[a] @ places[b])) / places[a].size, a, b)
+        for a in places
+        for b in places
+        if a < b
+    )
+    overlap, a, b = worst
+    print(f"largest overlap between two of the seven places: {overlap:.2f} ({a}, {b})")
+    print(f"wrote {len(BLOG_PLACES)} more places to {BLOG_DIR}")
 
 
 if __name__ == "__main__":

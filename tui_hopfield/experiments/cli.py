@@ -52,8 +52,13 @@ from tui_hopfield.experiments.charts import (
 )
 from tui_hopfield.experiments.plots import beside
 from tui_hopfield.experiments.progress import TerminalProgress
-from tui_hopfield.experiments.reinforce import ReinforceResult, ReinforceSettings, run_reinforce
-from tui_hopfield.experiments.scenes import builtin_scenes, load_scenes
+from tui_hopfield.experiments.reinforce import (
+    ReinforceResult,
+    ReinforceSettings,
+    run_reinforce,
+    tie_note,
+)
+from tui_hopfield.experiments.scenes import blog_scenes, builtin_scenes, load_scenes
 from tui_hopfield.experiments.tables import (
     CAPACITY_NOTE,
     CHAIN_NOTE,
@@ -152,7 +157,8 @@ def parser() -> argparse.ArgumentParser:
         "--scenes",
         type=Path,
         metavar="FOLDER",
-        help="images named <scene>_bg, <scene>_old, <scene>_new (default: the built-in scenes)",
+        help="images named <scene>_bg, <scene>_old, <scene>_new (default: the built-in scenes;"
+        " with --preset blog every scene gets the first one's companions)",
     )
     reinforce.add_argument(
         "--size",
@@ -163,21 +169,62 @@ def parser() -> argparse.ArgumentParser:
         " two side by side (default 32x32)",
     )
     reinforce.add_argument(
-        "--rounds", type=number(int, 1, 10_000, "rounds"), default=40, help="(default 40)"
+        "--preset",
+        choices=("default", "blog"),
+        default="default",
+        help="default: a companion pair per scene, 5 scenes, 40 rounds, old strength 3,"
+        " asynchronous recall; blog: the blog's design, one ex and one new companion in"
+        " all 7 places, 30 rounds, 10 synchronous steps, only the scene lived probed, each"
+        " reinforcement weighing P/R old imprints (default: default)",
+    )
+    reinforce.add_argument(
+        "--rounds",
+        type=number(int, 1, 10_000, "rounds"),
+        default=None,
+        help="(default 40; blog 30)",
     )
     reinforce.add_argument(
         "--old-strength",
         type=number(float, 0.1, 1000, "the old strength"),
-        default=3.0,
+        default=None,
         metavar="S",
-        help="strength of every old memory (default 3)",
+        help="strength of every old memory (default 3; blog 1)",
     )
     reinforce.add_argument(
         "--noise",
         type=number(float, 0, 0.5, "the noise"),
-        default=0.1,
+        default=None,
         metavar="F",
         help="fraction of the place's spins flipped in a probe (default 0.1)",
+    )
+    reinforce.add_argument(
+        "--sync-steps",
+        type=number(int, 0, 1000, "synchronous steps"),
+        default=None,
+        metavar="K",
+        help="0: recall asynchronously to a fixed point; K: K synchronous steps"
+        " (default 0; blog 10)",
+    )
+    reinforce.add_argument(
+        "--repeats",
+        type=number(float, 0.01, 1000, "the repeats R"),
+        default=None,
+        metavar="R",
+        help="the blog's normalisation: the P old memories are imprinted R times over P,"
+        " so a reinforcement adds S P / R (blog 10; the default preset adds 1)",
+    )
+    reinforce.add_argument(
+        "--probe",
+        choices=("all", "chosen"),
+        default=None,
+        help="probe every scene each round, or only the one just lived (default all; blog chosen)",
+    )
+    reinforce.add_argument(
+        "--decay",
+        type=number(float, 0.5, 1, "the decay factor"),
+        default=None,
+        metavar="L",
+        help="every strength is multiplied by L at the start of each round (default 1: none)",
     )
     _common_options(reinforce)
     reinforce.set_defaults(parser=reinforce)
@@ -330,12 +377,25 @@ def _reinforce(
     args: argparse.Namespace, rule: Rule, command_parser: argparse.ArgumentParser
 ) -> int:
     try:
-        settings = ReinforceSettings(rule, args.rounds, args.old_strength, args.noise, args.seed)
+        settings = ReinforceSettings.of_preset(
+            args.preset,
+            rule=rule,
+            rounds=args.rounds,
+            old_strength=args.old_strength,
+            noise=args.noise,
+            seed=args.seed,
+            sync_steps=args.sync_steps,
+            repeats=args.repeats,
+            probe=args.probe,
+            decay=args.decay,
+        )
         rule.check_size(args.size[0] * args.size[1] * 2)
     except ModelError as error:
         command_parser.error(str(error))
     try:
-        if args.scenes is None:
+        if args.scenes is None and settings.shared:
+            scenes = blog_scenes(*args.size)
+        elif args.scenes is None:
             scenes = builtin_scenes(*args.size)
         else:
             scenes = load_scenes(args.scenes, *args.size)
@@ -348,6 +408,7 @@ def _reinforce(
         progress.close()
     _report_time(result, args.quiet)
     print(format_table(reinforce_table(result)))
+    print(tie_note(result))
     if args.plot and result.probes:
         width = _width()
         half = (width - 2) // 2

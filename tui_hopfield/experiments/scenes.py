@@ -14,6 +14,7 @@ reads (``park_bg.png``, ``park_old.jpg``...). Other files are ignored.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -82,6 +83,36 @@ def scenes_folder() -> Path:
 def builtin_scenes(rows: int = 32, cols: int = 32) -> tuple[Scene, ...]:
     """The built-in scenes, each picture on a ``rows x cols`` grid."""
     return load_scenes(scenes_folder(), rows, cols, order=BUILTIN_ORDER)
+
+
+BLOG_PLACES = ("beach", "station")
+"""The two places (``assets/scenes/blog/<place>_bg.png``) that make the built-in five
+seven, as many as the blog's study has."""
+
+
+def shared_companions(
+    scenes: Sequence[Scene], old: np.ndarray, new: np.ndarray
+) -> tuple[Scene, ...]:
+    """The same places, each with the one ``old`` and the one ``new`` companion given.
+
+    The blog's design: one ex and one new companion met in every place, so that
+    living one place with the new companion pulls every other place's recall
+    towards it too (the memories share their companion half).
+    """
+    return tuple(Scene(scene.name, scene.background, old, new) for scene in scenes)
+
+
+def blog_scenes(rows: int = 32, cols: int = 32) -> tuple[Scene, ...]:
+    """The blog's seven scenes: the five built-in places and ``BLOG_PLACES``, all with
+    the park's companions (the dog is the ex, the kite the new one)."""
+    builtin = builtin_scenes(rows, cols)
+    park = builtin[0]
+    folder = scenes_folder() / "blog"
+    extra = [
+        Scene(name, load_picture(folder / f"{name}_bg.png", rows, cols), park.old, park.new)
+        for name in BLOG_PLACES
+    ]
+    return shared_companions([*builtin, *extra], park.old, park.new)
 
 
 def load_scenes(

@@ -40,14 +40,25 @@ CAPACITY_NOTE = (
 REINFORCE_HEADERS = (
     "scene",
     "lived",
-    "turned at",  # the turning point: the first round the new companion won
-    "settled",
+    "turned at",  # the turning point: the first round the new companion won; "(tie)"
+    "settled",  # when it came at equal strength (the noisy cue decided)
     "stays",
     "won last",  # who won the last probe
     "E old",
     "E new",
 )
-"""The reinforce table's headers, one per ``SceneSummary.COLUMNS``."""
+"""The reinforce table's headers, one per ``REINFORCE_COLUMNS``."""
+REINFORCE_COLUMNS = (
+    "scene",
+    "reinforcements",
+    "turning_point",
+    "settled",
+    "stays",
+    "winner",
+    "energy_old",
+    "energy_new",
+)
+"""The ``SceneSummary`` fields the table shows (the leaks and reversals are in ``tie_note``)."""
 
 
 def cell(value: object, decimals: int = 3) -> str:
@@ -91,8 +102,10 @@ def reinforce_table(result: ReinforceResult) -> Table:
     """One row per scene: how its story ended."""
     rows = []
     for summary in result.summaries:
-        values = summary.values()
-        rows.append(tuple(cell(v, 1) for v in values))
+        texts = [cell(getattr(summary, name), 1) for name in REINFORCE_COLUMNS]
+        if summary.turned_at_tie:
+            texts[REINFORCE_COLUMNS.index("turning_point")] += " (tie)"
+        rows.append(tuple(texts))
     return REINFORCE_HEADERS, rows
 
 

@@ -56,7 +56,7 @@ valley: the picture it remembers.
 - **Overlap** of the grid with each memory, from -1 (its inverse) to +1 (it).
 - **Energy** of the current recall: at temperature 0 it never rises, because a
   spin only flips when that lowers the energy, by exactly 2|h|.
-- **Temperature** T > 0 uses Glauber dynamics: a spin points along its field
+- **Temperature** T > 0 uses Glauber dynamics: a spin is north (s = +1)
   with probability 1 / (1 + exp(-2h/T)). Past T = 1 the memories melt.
 
 ## Learning rules
@@ -95,7 +95,9 @@ Hopfield (1982, PNAS 79:2554) stored pictures in the connections of a network
 of binary neurons with the Hebbian rule W = sum of xi xi^T / N. Amit,
 Gutfreund & Sompolinsky (1985) showed that recall breaks down past about
 0.138 N random pictures; McEliece et al. (1987) found N / (4 ln N) for
-error-free recall. Glauber (1963) gave the dynamics at temperature T.
+error-free recall of all the pictures at once (N / (2 ln N) for a given
+picture recalled without error). Glauber (1963) gave the dynamics at
+temperature T.
 
 **The Boltzmann machine** (`ctrl+k`; Ackley, Hinton & Sejnowski 1985) shares
 the energy, the magnets and the temperature with the Hopfield network: its

@@ -44,8 +44,13 @@ from tui_hopfield.experiments.capacity import (
     run_capacity,
 )
 from tui_hopfield.experiments.charts import capacity_chart, energy_chart, similarity_chart
-from tui_hopfield.experiments.reinforce import ReinforceResult, ReinforceSettings, run_reinforce
-from tui_hopfield.experiments.scenes import Scene, builtin_scenes, load_scenes
+from tui_hopfield.experiments.reinforce import (
+    ReinforceResult,
+    ReinforceSettings,
+    run_reinforce,
+    tie_note,
+)
+from tui_hopfield.experiments.scenes import Scene, blog_scenes, builtin_scenes, load_scenes
 from tui_hopfield.experiments.tables import capacity_table, reinforce_table
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.ui.actions import bindings_for
@@ -54,6 +59,9 @@ from tui_hopfield.ui.lab_results import fill_table as _fill  # its name here bef
 from tui_hopfield.ui.lab_settings import (
     capacity_settings,
     field,
+    fill_preset,
+    preset_select,
+    reinforce_design_fields,
     reinforce_settings,
     rule_fields,
     show_rule_settings,
@@ -155,6 +163,7 @@ class LabScreen(Screen[None]):
         """The last sweep's result (complete or stopped)."""
         self.reinforce_result: ReinforceResult | None = None
         """The last study's result (complete or stopped)."""
+        self._preset = "default"  # the study's preset whose values the form holds
         # Per experiment: the worker of its last run and the event that stops it.
         self._runs: dict[str, tuple[Worker, threading.Event]] = {}
 
@@ -181,10 +190,12 @@ class LabScreen(Screen[None]):
             with TabPane("letting go", id="reinforce"):
                 with Grid(classes="form"):
                     yield from rule_fields("reinforce")
+                    yield from field("preset", preset_select())
                     yield from field("seed", self._input("seed", "reinforce-seed", "random"))
                     yield from field("rounds", self._input("rounds", "reinforce-rounds"))
                     yield from field("old", Input("3", compact=True, id="reinforce-old"))
                     yield from field("noise", Input("0.1", compact=True, id="reinforce-noise"))
+                    yield from reinforce_design_fields()
                     yield from field(
                         "scenes", self._input("scenes", "reinforce-scenes", "built-in")
                     )
@@ -311,7 +322,10 @@ class LabScreen(Screen[None]):
     def _reinforce_work(
         self, settings: ReinforceSettings, folder: Path | None
     ) -> Callable[..., ReinforceResult]:
-        scenes: tuple[Scene, ...] = builtin_scenes() if folder is None else load_scenes(folder)
+        if folder is not None:
+            scenes: tuple[Scene, ...] = load_scenes(folder)
+        else:
+            scenes = blog_scenes() if settings.shared else builtin_scenes()
         settings.rule.check_size(2 * scenes[0].rows * scenes[0].cols)
         return lambda progress, stop: run_reinforce(scenes, settings, progress, stop)
 
@@ -384,12 +398,21 @@ class LabScreen(Screen[None]):
         if result.scenes:
             select.value = result.scenes[0]
         self._show_scene(result.scenes[0] if result.scenes else None)
-        self._status("reinforce", finished(result.complete, result.seconds))
+        self._status(
+            "reinforce", f"{finished(result.complete, result.seconds)}\n{tie_note(result)}"
+        )
 
     @on(Select.Changed, "#capacity-rule, #reinforce-rule")
     def _rule_chosen(self, event: Select.Changed) -> None:
         prefix = (event.select.id or "").partition("-")[0]
         show_rule_settings(self, prefix, str(event.value))
+
+    @on(Select.Changed, "#reinforce-preset")
+    def _preset_chosen(self, event: Select.Changed) -> None:
+        # The Select reports its first value when mounted: the form keeps what it was given.
+        if event.value != self._preset:
+            self._preset = str(event.value)
+            fill_preset(self, self._preset)
 
     @on(Select.Changed, "#reinforce-scene")
     def _scene_chosen(self, event: Select.Changed) -> None:

@@ -16,7 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select
 
 from tui_hopfield.experiments.capacity import CapacitySettings, parse_alphas
-from tui_hopfield.experiments.reinforce import ReinforceSettings
+from tui_hopfield.experiments.reinforce import PRESETS, ReinforceSettings
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.rules import RULE_NAMES, Rule, parse_degree
 
@@ -104,14 +104,57 @@ def capacity_settings(screen: DOMNode) -> CapacitySettings:
     )
 
 
+def preset_select() -> Select[str]:
+    """The "letting go" study's design: ``default`` or the ``blog``'s (``PRESETS``)."""
+    return Select(
+        [(name, name) for name in PRESETS],
+        value="default",
+        allow_blank=False,
+        compact=True,
+        id="reinforce-preset",
+    )
+
+
+def reinforce_design_fields() -> ComposeResult:
+    """The study's recall steps, its repeats R and its decay, as the default preset has them."""
+    yield from field(
+        "steps", Input("0", placeholder="0: async", compact=True, id="reinforce-steps")
+    )
+    yield from field("R", Input("", placeholder="none", compact=True, id="reinforce-repeats"))
+    yield from field("decay", Input("1", compact=True, id="reinforce-decay"))
+
+
+def fill_preset(screen: DOMNode, preset: str) -> None:
+    """Put ``preset``'s rounds, old strength, noise, steps and R into the study's form."""
+    settings = ReinforceSettings.of_preset(preset)
+    texts = {
+        "reinforce-rounds": str(settings.rounds),
+        "reinforce-old": f"{settings.old_strength:g}",
+        "reinforce-noise": f"{settings.noise:g}",
+        "reinforce-steps": str(settings.sync_steps),
+        "reinforce-repeats": "" if settings.repeats is None else f"{settings.repeats:g}",
+    }
+    for id, text in texts.items():
+        screen.query_one(f"#{id}", Input).value = text
+
+
 def reinforce_settings(screen: DOMNode) -> tuple[ReinforceSettings, Path | None]:
     """The "letting go" study's settings, and its scenes' folder (None: the built-in ones)."""
+    preset = str(screen.query_one("#reinforce-preset", Select).value)
+    repeats = value(screen, "reinforce-repeats")
     settings = ReinforceSettings(
         rule=read_rule(screen, "reinforce"),
         rounds=parse_number(value(screen, "reinforce-rounds"), int, "rounds"),
         old_strength=parse_number(value(screen, "reinforce-old"), float, "the old strength"),
         noise=parse_number(value(screen, "reinforce-noise"), float, "noise"),
         seed=read_seed(screen, "reinforce"),
+        preset=preset,
+        shared=preset == "blog",
+        sync_steps=parse_number(value(screen, "reinforce-steps") or "0", int, "steps"),
+        repeats=parse_number(repeats, float, "R") if repeats else None,
+        probe=ReinforceSettings.of_preset(preset).probe,
+        zero_field=ReinforceSettings.of_preset(preset).zero_field,
+        decay=parse_number(value(screen, "reinforce-decay") or "1", float, "decay"),
     )
     folder = value(screen, "reinforce-scenes")
     return settings, Path(folder) if folder else None
