@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tui_hopfield.experiments.capacity import MAX_ALPHA, flipped_cues, parse_alphas
+from tui_hopfield.experiments.capacity import MAX_ALPHA, flipped_cues
 from tui_hopfield.experiments.progress import Progress, Stop, report, stopping
 from tui_hopfield.experiments.recall import MODES, Recalled, dynamics_label, recall_cues
 from tui_hopfield.model.errors import ModelError

@@ -1,4 +1,4 @@
-"""Recall of a batch of cues for the basin maps and the rule race: exact asynchronous or synchronous.
+"""Batch recall for the basin maps and the rule race: exact asynchronous, or synchronous.
 
 ``recall_cues`` is the one entry point both experiments use, so the dynamics
 behind them can be swapped in one place.
@@ -152,7 +152,8 @@ def recall_async(
     """Exact asynchronous recall at T = 0 of every cue (B, N); see the module's docstring.
 
     ``weights``: the landscape's ``couplings`` when it is quadratic (computed
-    here when None); its dE is then computed from them, in float64. A run ends at a fixed point or after ``max_sweeps`` sweeps.
+    here when None); its dE is then computed from them, in float64. A run ends
+    at a fixed point or after ``max_sweeps`` sweeps.
     """
     states = np.array(cues, dtype=np.int8, copy=True)
     count, n = states.shape
