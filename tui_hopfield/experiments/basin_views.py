@@ -12,15 +12,15 @@ from tui_hopfield.experiments.rule_race import RaceResult, RaceRow
 from tui_hopfield.experiments.tables import Table, _csv, cell
 
 BASINS_NOTE = (
-    "exact: the share of recalls that ended at a fixed point equal to the cued pattern;"
-    " m: the mean final overlap.\nradius: the largest noise up to which at least half of a"
-    " pattern's cues recall it exactly, at every level of the grid (- : not even at the first)."
+    "exact: the share of recalls that ended at a fixed point equal to the cued pattern;\n"
+    "m: the mean final overlap; radius: the largest noise up to which at least half of a\n"
+    "pattern's cues recall it exactly, at every level of the grid (-: not even at the first)."
 )
 """What the basin tables mean."""
 RACE_NOTE = (
-    "m: mean final overlap; exact: ended at a fixed point equal to the pattern; fixed, 2-cycle,"
-    " cut: how the runs ended;\nsteps: sweeps (async) or steps (sync, modern); changed: spins"
-    " that differ between the cue and the end. Every rule recalled the same cues."
+    "m: mean final overlap; exact: ended at a fixed point equal to the pattern;\n"
+    "fixed, 2-cycle, cut: how the runs ended; steps: sweeps (async) or steps (sync, modern);\n"
+    "changed: spins that differ between the cue and the end. Every rule recalled the same cues."
 )
 """What the race table's columns mean."""
 
@@ -101,7 +101,8 @@ def _radius_row(r: PatternRadius) -> tuple[object, ...]:
 def basins_title(result: BasinResult) -> str:
     """What was measured, in one line."""
     s = result.settings
-    source = s.memories.source if s.memories is not None else f"random, {s.trials} trials"
+    trials = f"{s.trials} trial{'' if s.trials == 1 else 's'}"
+    source = s.memories.source if s.memories is not None else f"random, {trials}"
     return f"{s.rule.label}, N = {s.n}, {source}, {s.mode}"
 
 
@@ -112,7 +113,7 @@ def basins_heatmap(result: BasinResult, what: str = "exact") -> HeatMap:
         values = [[max(0.0, v) if math.isfinite(v) else v for v in row] for row in values]
     name = "share exact" if what == "exact" else "overlap m"
     return HeatMap(
-        f"{name}: {basins_title(result)}",
+        f"{name}: {result.settings.rule.label}, N = {result.settings.n}",
         [f"{a:.2f}" for a in result.loads],
         [f"{f:.2f}" for f in result.settings.noises],
         values,

@@ -63,9 +63,9 @@ class HeatMap:
         for label in self.columns:
             header += label[: cell - 1].rjust(cell - 1) + " " if cell > 1 else label[:1]
         add(header)
-        legend = f"{self.what}: " + "  ".join(
-            f"{char} {k / len(SHADES):.1f}+" if k else f"{char} <{1 / len(SHADES):.1f}"
-            for k, char in enumerate(SHADES)
+        steps = (f"{k / len(SHADES):.1f}".removeprefix("0") or "0" for k in range(len(SHADES)))
+        legend = (
+            f"{self.what}: " + " ".join(c + v for c, v in zip(SHADES, steps, strict=True)) + "-1"
         )
         room = height - len(lines) - 1
         for number, label in enumerate(self.rows[: max(0, room)]):
