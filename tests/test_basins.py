@@ -155,6 +155,21 @@ def test_the_maps_cells_are_an_independent_dense_computations_of_the_same_cues()
             assert cell.exact == pytest.approx(np.mean(exact))
 
 
+def test_a_two_cycle_through_the_pattern_is_not_exact():
+    from tui_hopfield.experiments.recall import Recalled
+
+    def cycling(landscape, rule, cues, mode, rng, max_steps):
+        # Every run "ends" on its own pattern, but in a 2-cycle, not at a fixed point.
+        states = np.tile(landscape.patterns[:1], (len(cues), 1))
+        none = np.zeros(len(cues), dtype=bool)
+        return Recalled(states, np.ones(len(cues), dtype=int), none, ~none)
+
+    settings = BasinSettings(n=16, alphas=(1 / 16,), noises=(0.0,), cues=1, trials=1, seed=1)
+    (cell,) = run_basins(settings, recaller=cycling).cells
+    assert cell.overlap == 1.0 and cell.cycled == 1.0
+    assert cell.exact == 0.0 and cell.fixed == 0.0 and cell.cut == 0.0
+
+
 def test_a_basin_radius_is_the_last_level_before_the_first_failure():
     noises = (0.0, 0.1, 0.2, 0.3)
     assert basin_radius(noises, np.array([1.0, 0.5, 0.25, 1.0])) == 0.1
