@@ -184,9 +184,7 @@ def race_csv(result: RaceResult) -> str:
 
 def _race_title(result: RaceResult, what: str) -> str:
     s = result.settings
-    return (
-        f"{what}: N = {s.n}, P = {s.patterns} (alpha {s.alpha:g}), {result.trials} trials, {s.mode}"
-    )
+    return f"{what}: N = {s.n}, P = {s.patterns}, {s.mode}"
 
 
 def race_chart(result: RaceResult, what: str = "exact") -> Chart:
