@@ -191,6 +191,20 @@ def test_a_pattern_alone_has_a_basin_near_one_half_and_a_crowd_shrinks_it():
     assert high.none + high.cued > 0 and (high.mean or 0.0) < low.mean
 
 
+def test_stop_keeps_the_loads_done_and_says_it_stopped():
+    asked = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > 1  # the first load only
+
+    settings = BasinSettings(n=32, alphas=(0.1, 0.2), noises=(0.0, 0.2), trials=1, seed=1)
+    result = run_basins(settings, stop=stop)
+    assert not result.complete
+    assert {cell.patterns for cell in result.cells} == {3}
+    assert [s.patterns for s in result.summaries()] == [3]
+
+
 def test_noise_levels_parse_and_refuse():
     assert parse_noises("0:0.2:0.1") == (0.0, 0.1, 0.2)
     assert parse_noises("0.3,0,0.1,0.1") == (0.0, 0.1, 0.3)
