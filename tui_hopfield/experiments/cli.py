@@ -43,6 +43,7 @@ from tui_hopfield.experiments.basin_views import (
 )
 from tui_hopfield.experiments.basins import DEFAULT_ALPHAS as BASIN_ALPHAS
 from tui_hopfield.experiments.basins import (
+    DEFAULT_NOISES,
     BasinSettings,
     memories_of_session,
     parse_noises,
@@ -113,8 +114,6 @@ lambdas = from_model(lambda text: parse_values(text, "lambdas", 0.0, MAX_LAMBDA)
 """``chains --lambdas``: link strengths, ``START:STOP:STEP`` or a list."""
 noises = from_model(parse_noises)
 """``basins --noises``, ``rule-race --noises``: fractions flipped in [0, 0.5]."""
-race_alpha = from_model(lambda text: parse_values(text, "loads", 0.0, 1.0)[0])
-"""``rule-race --alpha``: one load in (0, 1]."""
 
 
 # -- the parser -------------------------------------------------------------------
@@ -296,7 +295,7 @@ def _basins_parser(commands: argparse._SubParsersAction) -> None:
     basins.add_argument(
         "--noises",
         type=noises,
-        default=None,
+        default=DEFAULT_NOISES,
         metavar="SPEC",
         help="fractions of a cue flipped, 0 to 0.5: START:STOP:STEP or a list (default 0:0.5:0.05)",
     )
@@ -375,7 +374,11 @@ def _race_parser(commands: argparse._SubParsersAction) -> None:
         help="spins N, or ROWSxCOLS (default 256)",
     )
     race.add_argument(
-        "--alpha", type=race_alpha, default=0.1, metavar="A", help="load P/N (default 0.1)"
+        "--alpha",
+        type=number(float, 0, 1, "the load", open_low=True),
+        default=0.1,
+        metavar="A",
+        help="load P/N, in (0, 1] (default 0.1)",
     )
     race.add_argument(
         "--noises",
@@ -560,7 +563,7 @@ def _basins(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -
             rule=rule,
             n=args.size,
             alphas=args.alphas,
-            noises=args.noises or BasinSettings().noises,
+            noises=args.noises,
             cues=args.cues,
             probes=args.probes,
             trials=args.trials,
