@@ -49,6 +49,7 @@ class LinePanel:
     series: Sequence[tuple[str, Sequence[float], Sequence[float]]]
     x_label: str = ""
     y_label: str = ""
+    """What y is; the title says it, so it is not drawn (kept for callers)."""
 
 
 def _font(size: int = 12) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
@@ -145,7 +146,6 @@ def lines_png(panels: Sequence[LinePanel]) -> Image.Image:
             draw.line([(x0 + 8, legend_y + 6), (x0 + 24, legend_y + 6)], fill=colour, width=2)
             draw.text((x0 + 28, legend_y), name, fill=INK, font=small)
         draw.text((x0 + width / 2, PANEL[1] - 20), panel.x_label, fill=INK, font=font, anchor="ma")
-        draw.text((number * PANEL[0] + 4, top - 14), panel.y_label, fill=INK, font=small)
     return image
 
 
