@@ -211,7 +211,7 @@ def race_png(result: RaceResult):
                 (rule.label, [r.noise for r in rows], [max(0.0, getattr(r, what)) for r in rows])
             )
         panels.append(
-            LinePanel(_race_title(result, name), series, "noise (fraction flipped)", name)
+            LinePanel(_race_title(result, name), series, "noise (fraction flipped)")
         )
     return lines_png(panels)
 

@@ -43,13 +43,11 @@ class HeatPanel:
 
 @dataclass(frozen=True)
 class LinePanel:
-    """One line plot: ``series`` of (name, xs, ys), y in [0, 1]."""
+    """One line plot: ``series`` of (name, xs, ys), y in [0, 1] (the title says what y is)."""
 
     title: str
     series: Sequence[tuple[str, Sequence[float], Sequence[float]]]
     x_label: str = ""
-    y_label: str = ""
-    """What y is; the title says it, so it is not drawn (kept for callers)."""
 
 
 def _font(size: int = 12) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
