@@ -328,3 +328,27 @@ async def test_the_lab_measures_the_apps_own_memories(app):
         table = screen.query_one("#basins-table", DataTable)
         assert table.row_count == 2
         assert [str(c) for c in table.get_row_at(0)][:3] == ["first", "1.0", "0.20"]
+
+
+async def test_stop_ends_a_long_map_in_the_lab_and_shows_what_it_measured(app):
+    from textual.widgets import Button, ProgressBar
+
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = LabScreen(seed=1)
+        await pilot.app.push_screen(screen)
+        await pilot.pause()
+        screen.query_one(TabbedContent).active = "basins"
+        await pilot.pause()
+        screen.query_one("#basins-n", Input).value = "64"
+        screen.query_one("#basins-alphas", Input).value = "0.02:0.3:0.02"
+        screen.query_one("#basins-trials", Input).value = "100"
+        screen.query_one("#basins-run", Button).press()
+        bar = screen.query_one("#basins-progress", ProgressBar)
+        await wait_for(pilot, lambda: (bar.progress or 0) >= 1)
+        assert screen.running("basins")
+        screen.query_one("#basins-stop", Button).press()
+        await wait_for(pilot, lambda: screen.basins_result is not None)
+        result = screen.basins_result
+        assert not result.complete and result.cells
+        assert str(screen.query_one("#basins-status").render()).startswith("stopped after")
+        assert not screen.running("basins")
