@@ -210,9 +210,7 @@ def race_png(result: RaceResult):
             series.append(
                 (rule.label, [r.noise for r in rows], [max(0.0, getattr(r, what)) for r in rows])
             )
-        panels.append(
-            LinePanel(_race_title(result, name), series, "noise (fraction flipped)")
-        )
+        panels.append(LinePanel(_race_title(result, name), series, "noise (fraction flipped)"))
     return lines_png(panels)
 
 
