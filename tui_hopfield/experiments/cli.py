@@ -26,6 +26,29 @@ from tui_hopfield.argtypes import (
     seed,
     spin_count,
 )
+from tui_hopfield.experiments.basin_views import (
+    BASINS_NOTE,
+    RACE_NOTE,
+    basins_csv,
+    basins_heatmap,
+    basins_matrix_table,
+    basins_png,
+    pictures_table,
+    race_chart,
+    race_csv,
+    race_png,
+    race_table,
+    radii_csv,
+    radius_table,
+)
+from tui_hopfield.experiments.basins import DEFAULT_ALPHAS as BASIN_ALPHAS
+from tui_hopfield.experiments.basins import (
+    DEFAULT_NOISES,
+    BasinSettings,
+    memories_of_session,
+    parse_noises,
+    run_basins,
+)
 from tui_hopfield.experiments.capacity import (
     DEFAULT_ALPHAS,
     CapacityResult,
@@ -51,13 +74,16 @@ from tui_hopfield.experiments.charts import (
     similarity_chart,
 )
 from tui_hopfield.experiments.plots import beside
+from tui_hopfield.experiments.png import write_png
 from tui_hopfield.experiments.progress import TerminalProgress
+from tui_hopfield.experiments.recall import MODES
 from tui_hopfield.experiments.reinforce import (
     ReinforceResult,
     ReinforceSettings,
     run_reinforce,
     tie_note,
 )
+from tui_hopfield.experiments.rule_race import RaceSettings, parse_rules, run_race
 from tui_hopfield.experiments.scenes import blog_scenes, builtin_scenes, load_scenes
 from tui_hopfield.experiments.tables import (
     CAPACITY_NOTE,
@@ -91,6 +117,8 @@ chain_alphas = from_model(lambda text: parse_values(text, "loads", 0.0, MAX_ALPH
 """``chains --alphas``: loads, as ``--alphas``."""
 lambdas = from_model(lambda text: parse_values(text, "lambdas", 0.0, MAX_LAMBDA))
 """``chains --lambdas``: link strengths, ``START:STOP:STEP`` or a list."""
+noises = from_model(parse_noises)
+"""``basins --noises``, ``rule-race --noises``: fractions flipped in [0, 0.5]."""
 
 
 # -- the parser -------------------------------------------------------------------
@@ -279,7 +307,163 @@ def parser() -> argparse.ArgumentParser:
     )
     _common_options(chains)
     chains.set_defaults(parser=chains)
+    _basins_parser(commands)
+    _race_parser(commands)
     return main
+
+
+def _basins_parser(commands: argparse._SubParsersAction) -> None:
+    basins = commands.add_parser(
+        "basins",
+        help="basin maps: recall against cue noise and load, each memory's basin radius",
+        description=(
+            "For each load alpha = P/N store P random patterns (or a session's memories,"
+            " --session), cue some of them with a fraction of their spins flipped at each"
+            " noise level, recall (asynchronous and exact by default), and map the share"
+            " recalled exactly and the final overlap; each pattern's basin radius is the"
+            " largest noise up to which at least half of its cues recall it exactly."
+        ),
+    )
+    _rule_options(basins)
+    basins.add_argument(
+        "--size",
+        type=spin_count(16, 2048),
+        default=256,
+        metavar="N",
+        help="spins N, or ROWSxCOLS (default 256)",
+    )
+    basins.add_argument(
+        "--alphas",
+        type=alphas,
+        default=BASIN_ALPHAS,
+        metavar="SPEC",
+        help="loads: START:STOP:STEP or a list a,b,c (default 0.02,0.05,0.1,0.15,0.2,0.3)",
+    )
+    basins.add_argument(
+        "--noises",
+        type=noises,
+        default=DEFAULT_NOISES,
+        metavar="SPEC",
+        help="fractions of a cue flipped, 0 to 0.5: START:STOP:STEP or a list (default 0:0.5:0.05)",
+    )
+    basins.add_argument(
+        "--cues",
+        type=number(int, 1, 100, "cues"),
+        default=4,
+        help="cues per pattern and noise level (default 4)",
+    )
+    basins.add_argument(
+        "--probes",
+        type=number(int, 1, 1000, "patterns cued"),
+        default=16,
+        metavar="K",
+        help="patterns cued per load and trial (default 16; every memory with --session)",
+    )
+    basins.add_argument(
+        "--trials", type=number(int, 1, 100, "trials"), default=2, help="(default 2)"
+    )
+    basins.add_argument(
+        "--session",
+        type=Path,
+        metavar="FILE",
+        help="measure the memories of a saved session (.hopfield) instead of random patterns;"
+        " its rule unless --rule is given",
+    )
+    basins.set_defaults(rule=None)  # with --session: the session's rule unless --rule
+    _mode_options(basins)
+    _common_options(basins)
+    basins.add_argument("--png", type=output_file, metavar="FILE", help="save the heat maps as PNG")
+    basins.add_argument(
+        "--radii-csv",
+        type=output_file,
+        metavar="FILE",
+        help="write every cued pattern's basin radius as CSV",
+    )
+    basins.set_defaults(parser=basins)
+
+
+def _race_parser(commands: argparse._SubParsersAction) -> None:
+    race = commands.add_parser(
+        "rule-race",
+        help="a rule race in numbers: the same cues recalled by several rules",
+        description=(
+            "Store P = alpha N random patterns, cue some of them at each noise level, and"
+            " recall the very same cues with each rule (the same visiting orders too):"
+            " final overlap, share exact, how the runs ended, steps and spins changed."
+        ),
+    )
+    race.add_argument(
+        "--rules",
+        default="hebbian,storkey,pseudo-inverse",
+        metavar="LIST",
+        help="rules raced, e.g. hebbian,storkey,pseudo-inverse,dense:exp,modern:20"
+        " (default hebbian,storkey,pseudo-inverse)",
+    )
+    race.add_argument(
+        "--degree",
+        type=degree,
+        default=3,
+        metavar="N|exp",
+        help="dense rule without its own (dense:N): 2..10 or exp (default 3)",
+    )
+    race.add_argument(
+        "--beta",
+        type=number(float, MIN_BETA, MAX_BETA, "beta"),
+        default=40.0,
+        metavar="B",
+        help="modern rule without its own (modern:B) (default 40)",
+    )
+    race.add_argument(
+        "--size",
+        type=spin_count(16, 2048),
+        default=256,
+        metavar="N",
+        help="spins N, or ROWSxCOLS (default 256)",
+    )
+    race.add_argument(
+        "--alpha",
+        type=number(float, 0, 1, "the load", open_low=True),
+        default=0.1,
+        metavar="A",
+        help="load P/N, in (0, 1] (default 0.1)",
+    )
+    race.add_argument(
+        "--noises",
+        type=noises,
+        default=(0.1, 0.2, 0.3, 0.4),
+        metavar="SPEC",
+        help="fractions of a cue flipped, 0 to 0.5 (default 0.1,0.2,0.3,0.4)",
+    )
+    race.add_argument(
+        "--probes",
+        type=number(int, 1, 1000, "patterns cued"),
+        default=32,
+        metavar="K",
+        help="patterns cued per trial and noise level (default 32)",
+    )
+    race.add_argument(
+        "--trials", type=number(int, 1, 1000, "trials"), default=5, help="(default 5)"
+    )
+    _mode_options(race)
+    _common_options(race)
+    race.add_argument("--png", type=output_file, metavar="FILE", help="save the plots as PNG")
+    race.set_defaults(parser=race)
+
+
+def _mode_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--mode",
+        choices=MODES,
+        default="async",
+        help="async: exact asynchronous recall; sync: every spin at once (default async;"
+        " the modern rule always takes its own retrieval steps)",
+    )
+    command.add_argument(
+        "--max-steps",
+        type=number(int, 1, 1000, "steps"),
+        default=50,
+        help="sweeps (async) or steps (sync) per recall at most (default 50)",
+    )
 
 
 def _rule_options(command: argparse.ArgumentParser) -> None:
@@ -324,6 +508,10 @@ def main(argv: Sequence[str]) -> int:
     try:
         if args.command == "chains":  # Hebb's rule: the links' field is written for it
             return _chains(args, args.parser)
+        if args.command == "basins":
+            return _basins(args, args.parser)
+        if args.command == "rule-race":
+            return _race(args, args.parser)
         rule = Rule(args.rule, args.degree, args.beta)
         if args.command == "capacity":
             return _capacity(args, rule, args.parser)
@@ -418,6 +606,117 @@ def _reinforce(
             right = energy_chart(result, scene).draw(half, 14)
             print(beside(left, right).text())
     return _finish(result, args, reinforce_csv)
+
+
+def _basins(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -> int:
+    memories = None
+    rule = None
+    if args.session is not None:
+        try:
+            memories, rule = memories_of_session(args.session)
+        except ModelError as error:
+            print(f"tui-hopfield: {error}", file=sys.stderr)
+            return 1
+    try:
+        if rule is None or args.rule is not None:  # --rule wins over the session's
+            rule = Rule(args.rule or "hebbian", args.degree, args.beta)
+        settings = BasinSettings(
+            rule=rule,
+            n=args.size,
+            alphas=args.alphas,
+            noises=args.noises,
+            cues=args.cues,
+            probes=args.probes,
+            trials=args.trials,
+            seed=args.seed,
+            mode=args.mode,
+            max_steps=args.max_steps,
+            memories=memories,
+        )
+    except ModelError as error:
+        command_parser.error(str(error))
+    progress = None if args.quiet else TerminalProgress(sys.stderr, "basins")
+    result = run_basins(settings, progress)
+    if progress:
+        progress.close()
+    _report_time(result, args.quiet)
+    print(f"recall: {settings.dynamics}")
+    if memories is not None:
+        print(f"memories: {memories.source}, P = {len(memories.names)}, N = {settings.n}")
+        print(format_table(pictures_table(result)))
+    else:
+        print("share exact, by noise (rows) and load a = P/N (columns):")
+        print(format_table(basins_matrix_table(result, "exact")))
+        print("mean final overlap m:")
+        print(format_table(basins_matrix_table(result, "overlap")))
+        print("basin radius of the patterns cued:")
+        print(format_table(radius_table(result)))
+    cells = result.cells
+    if cells:
+        cycled = sum(c.cycled * c.recalls for c in cells) / sum(c.recalls for c in cells)
+        cut = sum(c.cut * c.recalls for c in cells) / sum(c.recalls for c in cells)
+        ends = f"2-cycles: {cycled:.1%}; cut off at {settings.max_steps} steps: {cut:.1%}"
+        print(f"runs that ended in {ends}")
+    print(BASINS_NOTE)
+    if args.plot and result.cells:
+        width = _width()
+        half = (width - 2) // 2
+        rows = len(settings.noises) + 3
+        left = basins_heatmap(result, "exact").draw(half, rows)
+        right = basins_heatmap(result, "overlap").draw(half, rows)
+        print()
+        print(beside(left, right).text())
+    status = _finish(result, args, basins_csv)
+    try:
+        if args.png is not None and result.cells:
+            write_png(args.png, basins_png(result))
+        if args.radii_csv is not None:
+            write_text(args.radii_csv, radii_csv(result))
+    except ModelError as error:
+        print(f"tui-hopfield: {error}", file=sys.stderr)
+        return 1
+    return status
+
+
+def _race(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -> int:
+    try:
+        settings = RaceSettings(
+            rules=parse_rules(args.rules, args.degree, args.beta),
+            n=args.size,
+            alpha=args.alpha,
+            noises=args.noises,
+            probes=args.probes,
+            trials=args.trials,
+            seed=args.seed,
+            mode=args.mode,
+            max_steps=args.max_steps,
+        )
+    except ModelError as error:
+        command_parser.error(str(error))
+    progress = None if args.quiet else TerminalProgress(sys.stderr, "rule-race")
+    result = run_race(settings, progress)
+    if progress:
+        progress.close()
+    _report_time(result, args.quiet)
+    for label, text in settings.to_dict()["dynamics"].items():
+        print(f"{label}: {text}")
+    print(format_table(race_table(result)))
+    print(RACE_NOTE)
+    if args.plot and result.rows:
+        width = _width()
+        half = (width - 2) // 2
+        left = race_chart(result, "exact").draw(half, 16)
+        right = race_chart(result, "overlap").draw(half, 16)
+        print()
+        print(beside(left, right).text())
+    status = _finish(result, args, race_csv)
+    try:
+        if args.png is not None and result.rows:
+            write_png(args.png, race_png(result))
+    except ModelError as error:
+        print(f"tui-hopfield: {error}", file=sys.stderr)
+        return 1
+    return status
 
 
 def _report_time(result: CapacityResult | ReinforceResult | ChainResult, quiet: bool) -> None:

@@ -361,7 +361,7 @@ ACTIONS: tuple[Action, ...] = (
         "Lab",
         "magnets",
         palette="Lab: experiments",
-        help="Capacity sweep and the letting-go study, with plots",
+        help="Capacity, letting go, basin maps and a rule race, with plots",
     ),
     Action(
         "magnets.boltzmann",

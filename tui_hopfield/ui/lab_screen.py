@@ -1,4 +1,4 @@
-"""The Lab: the capacity sweep and the "letting go" study, with their plots.
+"""The Lab: the capacity sweep, the "letting go" study, basin maps and the rule race, with plots.
 
 Each experiment has a tab with its settings, a run and a stop button, a
 progress bar, the plots and the table. A run is a thread worker, so the
@@ -38,29 +38,42 @@ from textual.widgets import (
 )
 from textual.worker import Worker, WorkerState
 
+from tui_hopfield.experiments.basin_views import (
+    basins_heatmap,
+    pictures_table,
+    race_chart,
+    race_table,
+    radius_table,
+)
+from tui_hopfield.experiments.basins import BasinResult, BasinSettings, Memories, run_basins
 from tui_hopfield.experiments.capacity import (
     CapacityResult,
     CapacitySettings,
     run_capacity,
 )
 from tui_hopfield.experiments.charts import capacity_chart, energy_chart, similarity_chart
+from tui_hopfield.experiments.recall import MODES
 from tui_hopfield.experiments.reinforce import (
     ReinforceResult,
     ReinforceSettings,
     run_reinforce,
     tie_note,
 )
+from tui_hopfield.experiments.rule_race import RaceResult, RaceSettings, run_race
 from tui_hopfield.experiments.scenes import Scene, blog_scenes, builtin_scenes, load_scenes
 from tui_hopfield.experiments.tables import capacity_table, reinforce_table
 from tui_hopfield.model.errors import ModelError
+from tui_hopfield.model.network import Network
 from tui_hopfield.ui.actions import bindings_for
 from tui_hopfield.ui.lab_results import ChartView, finished
 from tui_hopfield.ui.lab_results import fill_table as _fill  # its name here before the split
 from tui_hopfield.ui.lab_settings import (
+    basins_settings,
     capacity_settings,
     field,
     fill_preset,
     preset_select,
+    race_settings,
     reinforce_design_fields,
     reinforce_settings,
     rule_fields,
@@ -164,6 +177,10 @@ class LabScreen(Screen[None]):
         self.reinforce_result: ReinforceResult | None = None
         """The last study's result (complete or stopped)."""
         self._preset = "default"  # the study's preset whose values the form holds
+        self.basins_result: BasinResult | None = None
+        """The last basin map's result (complete or stopped)."""
+        self.race_result: RaceResult | None = None
+        """The last rule race's result (complete or stopped)."""
         # Per experiment: the worker of its last run and the event that stops it.
         self._runs: dict[str, tuple[Worker, threading.Event]] = {}
 
@@ -209,6 +226,60 @@ class LabScreen(Screen[None]):
                     yield Label("plots of", classes="field-label")
                     yield Select([], prompt="scene", compact=True, id="reinforce-scene")
                 yield DataTable(id="reinforce-table", zebra_stripes=True)
+            with TabPane("basins", id="basins"):
+                with Grid(classes="form"):
+                    yield from rule_fields("basins")
+                    yield from field("seed", self._input("seed", "basins-seed", "random"))
+                    yield from field("N", Input("256", compact=True, id="basins-n"))
+                    yield from field(
+                        "alphas",
+                        Input("0.02,0.05,0.1,0.15,0.2,0.3", compact=True, id="basins-alphas"),
+                    )
+                    yield from field(
+                        "noises", Input("0:0.5:0.05", compact=True, id="basins-noises")
+                    )
+                    yield from field("cues", Input("4", compact=True, id="basins-cues"))
+                    yield from field("trials", Input("1", compact=True, id="basins-trials"))
+                    yield from field("mode", _mode_select("basins-mode"))
+                    yield from field(
+                        "patterns",
+                        Select(
+                            [("random", "random"), ("the app's memories", "app")],
+                            value="random",
+                            allow_blank=False,
+                            compact=True,
+                            id="basins-source",
+                        ),
+                    )
+                yield from self._controls("basins")
+                with Horizontal(classes="charts"):
+                    yield ChartView(
+                        "Run a map to see where recall holds, by noise and load.",
+                        id="basins-exact",
+                    )
+                    yield ChartView("", id="basins-overlap")
+                yield DataTable(id="basins-table", zebra_stripes=True)
+            with TabPane("rule race", id="race"):
+                with Grid(classes="form"):
+                    yield from field(
+                        "rules",
+                        Input("hebbian,storkey,pseudo-inverse", compact=True, id="race-rules"),
+                    )
+                    yield from field("seed", self._input("seed", "race-seed", "random"))
+                    yield from field("N", Input("256", compact=True, id="race-n"))
+                    yield from field("alpha", Input("0.1", compact=True, id="race-alpha"))
+                    yield from field(
+                        "noises", Input("0.1,0.2,0.3,0.4", compact=True, id="race-noises")
+                    )
+                    yield from field("trials", Input("3", compact=True, id="race-trials"))
+                    yield from field("mode", _mode_select("race-mode"))
+                yield from self._controls("race")
+                with Horizontal(classes="charts"):
+                    yield ChartView(
+                        "Run a race to compare the rules on the same cues.", id="race-exact"
+                    )
+                    yield ChartView("", id="race-overlap")
+                yield DataTable(id="race-table", zebra_stripes=True)
         yield Footer()
 
     def _input(self, key: str, id: str, placeholder: str = "") -> Input:
@@ -226,7 +297,7 @@ class LabScreen(Screen[None]):
 
     @property
     def experiment(self) -> str:
-        """The experiment of the open tab: ``capacity`` or ``reinforce``."""
+        """The experiment of the open tab: ``capacity``, ``reinforce``, ``basins`` or ``race``."""
         return self.query_one(TabbedContent).active or "capacity"
 
     def action_back(self) -> None:
@@ -290,6 +361,10 @@ class LabScreen(Screen[None]):
         try:
             if experiment == "capacity":
                 work = self._capacity_work(capacity_settings(self))
+            elif experiment == "basins":
+                work = self._basins_work(basins_settings(self, self._memories()))
+            elif experiment == "race":
+                work = self._race_work(race_settings(self))
             else:
                 work = self._reinforce_work(*reinforce_settings(self))
         except ModelError as error:
@@ -301,7 +376,7 @@ class LabScreen(Screen[None]):
         self._status(experiment, "running...")
         self.query_one(f"#{experiment}-progress", ProgressBar).update(total=None, progress=0)
 
-        def job() -> CapacityResult | ReinforceResult:
+        def job() -> CapacityResult | ReinforceResult | BasinResult | RaceResult:
             return work(self._progress_callback(experiment, stop), stop.is_set)
 
         worker = self.run_worker(
@@ -318,6 +393,39 @@ class LabScreen(Screen[None]):
 
     def _capacity_work(self, settings: CapacitySettings) -> Callable[..., CapacityResult]:
         return lambda progress, stop: run_capacity(settings, progress, stop)
+
+    def _basins_work(self, settings: BasinSettings) -> Callable[..., BasinResult]:
+        return lambda progress, stop: run_basins(settings, progress, stop)
+
+    def _race_work(self, settings: RaceSettings) -> Callable[..., RaceResult]:
+        return lambda progress, stop: run_race(settings, progress, stop)
+
+    def _memories(self) -> Memories | None:
+        """The app's memories when the basin form asks for them (None: random patterns).
+
+        They are those of the main screen under the lab, copied as they are now;
+        ``ModelError`` when the lab was not opened from the app or nothing is stored.
+        """
+        if self.query_one("#basins-source", Select).value != "app":
+            return None
+        network = next(
+            (
+                screen.network
+                for screen in reversed(self.app.screen_stack)
+                if isinstance(getattr(screen, "network", None), Network)
+            ),
+            None,
+        )
+        if network is None:
+            raise ModelError("the app's memories: open the lab from the app's main screen")
+        if not network.count:
+            raise ModelError("the app has no memories yet: imprint a picture first")
+        return Memories(
+            tuple(network.names),
+            network.patterns.copy(),
+            network.strengths.copy(),
+            "the app's memories",
+        )
 
     def _reinforce_work(
         self, settings: ReinforceSettings, folder: Path | None
@@ -373,6 +481,10 @@ class LabScreen(Screen[None]):
                 self.show_capacity(result)
             elif isinstance(result, ReinforceResult):
                 self.show_reinforce(result)
+            elif isinstance(result, BasinResult):
+                self.show_basins(result)
+            elif isinstance(result, RaceResult):
+                self.show_race(result)
         elif event.state == WorkerState.ERROR:
             message = str(event.worker.error)
             self._status(experiment, f"failed: {message}")
@@ -402,7 +514,34 @@ class LabScreen(Screen[None]):
             "reinforce", f"{finished(result.complete, result.seconds)}\n{tie_note(result)}"
         )
 
-    @on(Select.Changed, "#capacity-rule, #reinforce-rule")
+    def show_basins(self, result: BasinResult) -> None:
+        """Show a basin map's two heat maps and its radii (per load, or per memory)."""
+        self.basins_result = result
+        has = bool(result.cells)
+        exact = basins_heatmap(result, "exact") if has else None
+        overlap = basins_heatmap(result, "overlap") if has else None
+        self.query_one("#basins-exact", ChartView).show(exact)
+        self.query_one("#basins-overlap", ChartView).show(overlap)
+        memories = result.settings.memories is not None
+        table = pictures_table(result) if memories else radius_table(result)
+        _fill(self.query_one("#basins-table", DataTable), table)
+        status = finished(result.complete, result.seconds)
+        self._status("basins", f"{status}; recall: {result.settings.dynamics}")
+
+    def show_race(self, result: RaceResult) -> None:
+        """Show a rule race's two charts and its table."""
+        self.race_result = result
+        has = bool(result.rows)
+        self.query_one("#race-exact", ChartView).show(race_chart(result, "exact") if has else None)
+        self.query_one("#race-overlap", ChartView).show(
+            race_chart(result, "overlap") if has else None
+        )
+        _fill(self.query_one("#race-table", DataTable), race_table(result))
+        self._status(
+            "race", finished(result.complete, result.seconds) + "; the same cues for every rule"
+        )
+
+    @on(Select.Changed, "#capacity-rule, #reinforce-rule, #basins-rule")
     def _rule_chosen(self, event: Select.Changed) -> None:
         prefix = (event.select.id or "").partition("-")[0]
         show_rule_settings(self, prefix, str(event.value))
@@ -426,6 +565,13 @@ class LabScreen(Screen[None]):
         energy = self.query_one("#reinforce-energy", ChartView)
         similarity.show(similarity_chart(result, scene) if has_probes else None)
         energy.show(energy_chart(result, scene) if has_probes else None)
+
+
+def _mode_select(id: str) -> Select[str]:
+    """The update mode of a form: async (exact) or sync."""
+    return Select(
+        [(mode, mode) for mode in MODES], value="async", allow_blank=False, compact=True, id=id
+    )
 
 
 LAB = "lab"

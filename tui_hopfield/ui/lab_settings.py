@@ -15,8 +15,10 @@ from textual.dom import DOMNode
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select
 
+from tui_hopfield.experiments.basins import BasinSettings, Memories, parse_noises
 from tui_hopfield.experiments.capacity import CapacitySettings, parse_alphas
 from tui_hopfield.experiments.reinforce import PRESETS, ReinforceSettings
+from tui_hopfield.experiments.rule_race import RaceSettings, parse_rules
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.rules import RULE_NAMES, Rule, parse_degree
 
@@ -158,3 +160,32 @@ def reinforce_settings(screen: DOMNode) -> tuple[ReinforceSettings, Path | None]
     )
     folder = value(screen, "reinforce-scenes")
     return settings, Path(folder) if folder else None
+
+
+def basins_settings(screen: DOMNode, memories: Memories | None = None) -> BasinSettings:
+    """The basin map's settings, read from its form; ``memories`` measured instead of random."""
+    return BasinSettings(
+        rule=read_rule(screen, "basins"),
+        n=parse_number(value(screen, "basins-n"), int, "N"),
+        alphas=parse_alphas(value(screen, "basins-alphas")),
+        noises=parse_noises(value(screen, "basins-noises")),
+        cues=parse_number(value(screen, "basins-cues"), int, "cues"),
+        trials=parse_number(value(screen, "basins-trials"), int, "trials"),
+        seed=read_seed(screen, "basins"),
+        mode=str(screen.query_one("#basins-mode", Select).value),
+        memories=memories,
+    )
+
+
+def race_settings(screen: DOMNode) -> RaceSettings:
+    """The rule race's settings, read from its form."""
+    alpha = parse_number(value(screen, "race-alpha"), float, "alpha")
+    return RaceSettings(
+        rules=parse_rules(value(screen, "race-rules")),
+        n=parse_number(value(screen, "race-n"), int, "N"),
+        alpha=float(alpha),
+        noises=parse_noises(value(screen, "race-noises")),
+        trials=parse_number(value(screen, "race-trials"), int, "trials"),
+        seed=read_seed(screen, "race"),
+        mode=str(screen.query_one("#race-mode", Select).value),
+    )

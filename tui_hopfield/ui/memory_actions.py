@@ -59,7 +59,7 @@ class MemoryActions:
         self._apply(self.workspace.imprint(spins, name, show=True, store=store))
 
     def action_lab(self) -> None:
-        """Open the lab: the capacity and letting-go experiments, with plots."""
+        """Open the lab: capacity, letting go, basin maps and the rule race, with plots."""
         from tui_hopfield.ui.lab_screen import open_lab
 
         self._stop_recall()
