@@ -73,6 +73,7 @@ def _edges(values: list[float]) -> tuple[float, float]:
 def _cells(values: list[float]) -> list[tuple[float, float]]:
     """Each grid value's cell: from the midpoint with the one below to that with the one above."""
     low, high = _edges(values)
+    low = max(low, 0.0)  # loads and temperatures are never below 0
     middles = [(x + y) / 2 for x, y in itertools.pairwise(values)]
     return list(zip([low, *middles], [*middles, high], strict=True))
 
@@ -90,9 +91,9 @@ def phase_map(result: PhaseResult, width: int = 80, height: int = 24, here: Here
     )
     legend = [
         f"{SHADES[-1]}{SHADES[-2]}{SHADES[-3]}{SHADES[-4]} m from 1 to 0"
-        f"   {RETRIEVAL_MARK} T_M(alpha), retrieval (AGS), ends at"
+        f"   {RETRIEVAL_MARK} retrieval line T_M (AGS),"
         f" alpha_c = {zero_temperature_capacity():.3f}",
-        f"{SPIN_GLASS_MARK} T_g = 1 + sqrt(alpha), spin glass below, paramagnet above"
+        f"{SPIN_GLASS_MARK} spin-glass line T_g = 1 + sqrt(alpha)"
         + (f"   {HERE_MARK} you are here" if here else ""),
     ]
     width = max(width, LEFT + 10)
@@ -113,8 +114,15 @@ def phase_map(result: PhaseResult, width: int = 80, height: int = 24, here: Here
     alphas, temps, values = _grid(result)
     rows = height - 3 - len(legend)  # title, x axis, x labels, legend
     cols = width - LEFT
-    a_low, a_high = _edges(alphas)
-    t_low, t_high = _edges(temps)
+    grid_alphas = _edges(alphas)
+    grid_alphas = (max(grid_alphas[0], 0.0), grid_alphas[1])  # no load below 0
+    grid_temps = _edges(temps)
+    a_low, a_high = grid_alphas
+    t_low, t_high = grid_temps
+    if here is not None and here[0] <= 2 * a_high and here[1] <= 2 * t_high:
+        # The map reaches out to "you are here" (no cells are drawn where nothing was run).
+        a_low, a_high = min(a_low, here[0]), max(a_high, here[0] + (a_high - a_low) / cols)
+        t_low, t_high = min(t_low, here[1]), max(t_high, here[1] + (t_high - t_low) / rows)
 
     def row_of(t: float) -> int:  # row 1 is the hottest
         return 1 + round((t_high - t) / (t_high - t_low) * rows - 0.5)
@@ -124,9 +132,14 @@ def phase_map(result: PhaseResult, width: int = 80, height: int = 24, here: Here
 
     for r in range(rows):
         t = t_high - (r + 0.5) / rows * (t_high - t_low)
+        if not grid_temps[0] <= t <= grid_temps[1]:
+            continue
         k = _nearest(temps, t)
         for c in range(cols):
-            m = values[k, _nearest(alphas, alpha_at(c))]
+            alpha = alpha_at(c)
+            if not grid_alphas[0] <= alpha <= grid_alphas[1]:
+                continue
+            m = values[k, _nearest(alphas, alpha)]
             if not math.isnan(m):
                 put(1 + r, LEFT + c, shade(m), HEAT)
     # The lines: a mark per column, and the rows between two columns' marks filled.
@@ -178,7 +191,7 @@ def phase_map(result: PhaseResult, width: int = 80, height: int = 24, here: Here
         if 0 <= c < cols and 1 <= r <= rows:
             put(r, LEFT + c, HERE_MARK, HERE)
         else:
-            legend[-1] += " (outside the map)"
+            legend[-1] += ": off the map"
     for k, text in enumerate(legend):
         put(axis + 2 + k, 2, text[: width - 2], AXIS)
     return _drawing(lines, owners)
@@ -260,6 +273,7 @@ def phase_image(result: PhaseResult, here: Here | None = None) -> Image.Image:
         return image
     alphas, temps, values = _grid(result)
     a_low, a_high = _edges(alphas)
+    a_low = max(a_low, 0.0)  # no load below 0
     t_low, t_high = _edges(temps)
     plot_w, plot_h = width - left - right, height - top - bottom
 

@@ -60,10 +60,13 @@ class MemoryActions:
 
     def action_lab(self) -> None:
         """Open the lab: the capacity and letting-go experiments, with plots."""
+        from tui_hopfield.ui.lab_phase import Here
         from tui_hopfield.ui.lab_screen import open_lab
 
         self._stop_recall()
-        open_lab(self.app, seed=int(self.rng.integers(2**31)))  # the same lab each time
+        network = self.network
+        here = Here(network.effective_load, self.workspace.temperature, network.rule.label)
+        open_lab(self.app, seed=int(self.rng.integers(2**31)), here=here)  # the same lab
 
     def action_boltzmann(self) -> None:
         """Open the Boltzmann machine's screen: train it on the memories, recall, dream."""
