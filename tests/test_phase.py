@@ -129,7 +129,9 @@ def test_the_map_draws_the_lines_and_you_are_here(small):
     assert RETRIEVAL_MARK in text and SPIN_GLASS_MARK in text and HERE_MARK in text
     assert "alpha_c = 0.138" in text
     assert shade(1.0) == "\u2588" and shade(0.0) == " "
-    far = phase_map(small, 80, 24, here=(0.45, 2.9)).text()
+    near = phase_map(small, 80, 24, here=(0.45, 2.9)).text()  # the map reaches out to it
+    assert HERE_MARK in near.split("\n")[1] and "off the map" not in near
+    far = phase_map(small, 80, 24, here=(2.0, 0.5)).text()
     assert "you are here: off the map" in far
 
 
