@@ -226,3 +226,15 @@ async def test_the_lab_runs_the_phase_diagram_and_marks_the_apps_point(app):
         drawn = view.text()
         assert HERE_MARK in drawn and RETRIEVAL_MARK in drawn
         assert lab.query_one("#phase-table").row_count == 6
+
+
+def test_the_readme_shows_the_phase_diagram_with_its_command_and_seed():
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    flat = " ".join(readme.split())
+    assert "### `tui-hopfield phase`: the phase diagram" in readme
+    assert "`tui-hopfield phase --seed 1` (N = 500" in flat
+    assert "reaching T = 0 at alpha_c = 0.1379" in flat
+    assert "spin-glass line T_g = 1 + sqrt(alpha)" in flat
+    assert "M retrieval line T_M (AGS), alpha_c = 0.138" in readme  # the map, as printed
