@@ -238,3 +238,13 @@ def test_the_readme_shows_the_phase_diagram_with_its_command_and_seed():
     assert "reaching T = 0 at alpha_c = 0.1379" in flat
     assert "spin-glass line T_g = 1 + sqrt(alpha)" in flat
     assert "M retrieval line T_M (AGS), alpha_c = 0.138" in readme  # the map, as printed
+
+
+def test_you_are_here_scales_the_temperature_by_the_strongest_memory():
+    # A memory of strength 3 at T = 2 is a memory of strength 1 at T = 2/3.
+    here = Here.of(0.05, 1.2, "hebbian", 3.0)
+    assert here.temperature == pytest.approx(0.4)
+    text = here.describe()
+    assert "T = 0.40: retrieval" in text
+    assert "the app's 1.20 over the strongest memory's strength 3" in text
+    assert "the diagram is Hebb's" in Here.of(0.05, 0.2, "dense n=3", 1.0).describe()

@@ -28,15 +28,29 @@ class Here:
     alpha: float
     """The load P / N (counted by strength, as the status bar's "over capacity" is)."""
     temperature: float
-    """The temperature of recall."""
+    """The temperature on the diagram's scale: the app's over the strongest memory's
+    strength (a memory of strength c feels fields c times as strong: ``of``)."""
     rule: str = "hebbian"
     """The app's rule's label: the diagram is Hebb's, and says so for another rule."""
+    strongest: float = 1.0
+    """The strongest memory's strength, which the app's temperature was divided by."""
+
+    @classmethod
+    def of(cls, load: float, temperature: float, rule: str, strongest: float) -> Here:
+        """The point of an app at ``temperature`` whose strongest memory has ``strongest``."""
+        strongest = strongest if strongest > 0 else 1.0
+        return cls(load, temperature / strongest, rule, strongest)
 
     def describe(self) -> str:
         """Where this point lies by AGS's lines, and for which rule."""
         from tui_hopfield.experiments.phase import describe_here
 
         text = f"you are here: {describe_here(self.alpha, self.temperature)}"
+        if self.strongest != 1.0:
+            text += (
+                f"; T is the app's {self.temperature * self.strongest:.2f} over the"
+                f" strongest memory's strength {self.strongest:g}"
+            )
         if self.rule not in ("hebbian", "dense n=2"):
             text += f"; the app's rule is {self.rule}, the diagram is Hebb's"
         return text

@@ -65,7 +65,10 @@ class MemoryActions:
 
         self._stop_recall()
         network = self.network
-        here = Here(network.effective_load, self.workspace.temperature, network.rule.label)
+        strongest = float(network.strengths.max()) if network.count else 1.0
+        here = Here.of(
+            network.effective_load, self.workspace.temperature, network.rule.label, strongest
+        )
         open_lab(self.app, seed=int(self.rng.integers(2**31)), here=here)  # the same lab
 
     def action_boltzmann(self) -> None:
