@@ -167,3 +167,14 @@ async def test_the_slider_follows_the_strongest_memory_and_is_off_for_modern(app
         await pilot.press("right_square_bracket")
         await pilot.pause()
         assert any("no temperature" in str(n.message) for n in pilot.app._notifications)
+
+
+def test_a_modern_recall_at_a_set_temperature_is_never_called_melting():
+    rng = np.random.default_rng(2)
+    network = Network(8, 8, Rule("modern"))
+    for k in range(3):
+        network.imprint(np.where(rng.random(64) < 0.5, 1, -1).astype(np.int8), f"p{k}")
+    workspace = Workspace(network=network, rng=rng, temperature=1.5)
+    network.set_state(np.where(rng.random(64) < 0.5, 1, -1).astype(np.int8))
+    workspace.start_recall()
+    assert workspace.name_state("recalling") != "melting"

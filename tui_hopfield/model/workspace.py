@@ -231,8 +231,8 @@ class Workspace:
 
     def name_state(self, unsettled: str) -> str:
         """Name the state from what the grid is, or ``unsettled`` if it is near nothing."""
-        temperature = self.temperature if self.recalling else 0.0
-        verdict = classify(self.network, temperature)
+        hot = self.recalling and has_temperature(self.network.rule)  # modern: none
+        verdict = classify(self.network, self.temperature if hot else 0.0)
         self.state = unsettled if verdict.kind is Kind.UNSETTLED else verdict.label
         return self.state
 
