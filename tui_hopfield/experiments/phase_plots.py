@@ -183,7 +183,10 @@ def phase_map(result: PhaseResult, width: int = 80, height: int = 24, here: Here
         put(axis + 1, max(LEFT, min(LEFT + c - len(text) // 2, width - len(text))), text, AXIS)
         ticks.append(LEFT + c)
     name = "alpha = P/N"
-    put(axis + 1, (ticks[1] + ticks[2] - len(name)) // 2, name, AXIS)
+    if ticks[2] - ticks[1] > len(name) + 8:  # between the last two ticks' labels
+        put(axis + 1, (ticks[1] + ticks[2] - len(name)) // 2, name, AXIS)
+    elif ticks[2] + 6 + len(name) <= width:
+        put(axis + 1, width - len(name), name, AXIS)
     if here is not None:
         alpha, t = here
         c = round((alpha - a_low) / (a_high - a_low) * cols - 0.5)

@@ -1,4 +1,4 @@
-"""The Lab: the capacity sweep and the "letting go" study, with their plots.
+"""The Lab: the capacity sweep, the "letting go" study and the phase diagram, with plots.
 
 Each experiment has a tab with its settings, a run and a stop button, a
 progress bar, the plots and the table. A run is a thread worker, so the
