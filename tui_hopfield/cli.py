@@ -21,7 +21,7 @@ from tui_hopfield.model.store import MAX_USE_BOOST, MODES, SessionError, load
 MAX_STEM = 60
 """Names taken from image files are cut to this many characters."""
 
-EXPERIMENTS = ("capacity", "reinforce", "chains", "basins", "rule-race")
+EXPERIMENTS = ("capacity", "reinforce", "chains", "basins", "rule-race", "phase")
 """Subcommands that run a headless experiment instead of the app."""
 
 DEFAULT_SIZE = (32, 32)
@@ -43,7 +43,8 @@ def parser() -> argparse.ArgumentParser:
         epilog="In a web browser: tui-hopfield serve --help."
         " Where the config, sessions and autosave live: tui-hopfield paths."
         " Experiments: tui-hopfield capacity --help, tui-hopfield reinforce --help,"
-        " tui-hopfield chains --help, tui-hopfield basins --help, tui-hopfield rule-race --help."
+        " tui-hopfield chains --help, tui-hopfield basins --help, tui-hopfield rule-race --help,"
+        " tui-hopfield phase --help."
         " In the app press ? for every key and mouse action.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")

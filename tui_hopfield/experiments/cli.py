@@ -1,4 +1,4 @@
-"""``tui-hopfield capacity``, ``reinforce`` and ``chains``: the experiments in a terminal.
+"""``tui-hopfield capacity``, ``reinforce``, ``chains``, ``phase``: the experiments in a terminal.
 
 Each prints a table and character plots to standard output, a progress
 report to standard error (a bar on a terminal, a few lines otherwise), and
@@ -73,6 +73,28 @@ from tui_hopfield.experiments.charts import (
     energy_chart,
     similarity_chart,
 )
+from tui_hopfield.experiments.phase import (
+    DEFAULT_ALPHAS as PHASE_ALPHAS,
+)
+from tui_hopfield.experiments.phase import (
+    DEFAULT_TEMPERATURES,
+    MAX_T,
+    PhaseResult,
+    PhaseSettings,
+    describe_here,
+    parse_grid,
+    run_phase,
+)
+from tui_hopfield.experiments.phase import (
+    MAX_ALPHA as PHASE_MAX_ALPHA,
+)
+from tui_hopfield.experiments.phase_plots import (
+    PHASE_NOTE,
+    phase_csv,
+    phase_map,
+    phase_png,
+    phase_table,
+)
 from tui_hopfield.experiments.plots import beside
 from tui_hopfield.experiments.png import write_png
 from tui_hopfield.experiments.progress import TerminalProgress
@@ -119,6 +141,22 @@ lambdas = from_model(lambda text: parse_values(text, "lambdas", 0.0, MAX_LAMBDA)
 """``chains --lambdas``: link strengths, ``START:STOP:STEP`` or a list."""
 noises = from_model(parse_noises)
 """``basins --noises``, ``rule-race --noises``: fractions flipped in [0, 0.5]."""
+phase_alphas = from_model(lambda text: parse_grid(text, "loads", 1e-9, PHASE_MAX_ALPHA))
+"""``phase --alphas``: loads, ``START:STOP:STEP`` or a list."""
+temperatures = from_model(lambda text: parse_grid(text, "temperatures", 0.0, MAX_T))
+"""``phase --temperatures``: ``START:STOP:STEP`` or a list, 0 allowed."""
+
+
+def _here(text: str) -> tuple[float, float]:
+    """``phase --here ALPHA,T``: a load and a temperature to mark on the map."""
+    parts = text.split(",")
+    try:
+        alpha, temperature = (float(part) for part in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not ALPHA,T (e.g. 0.05,0.4)") from None
+    if not (0 <= alpha <= 10 and 0 <= temperature <= 100):
+        raise argparse.ArgumentTypeError(f"{text!r}: alpha is from 0 to 10, T from 0 to 100")
+    return alpha, temperature
 
 
 # -- the parser -------------------------------------------------------------------
@@ -309,6 +347,68 @@ def parser() -> argparse.ArgumentParser:
     chains.set_defaults(parser=chains)
     _basins_parser(commands)
     _race_parser(commands)
+
+    phase = commands.add_parser(
+        "phase",
+        help="the phase diagram: recall against load and temperature, with AGS's lines",
+        description=(
+            "Store P random patterns of N spins (Hebb's rule) for each load alpha = P/N, start"
+            " a network on a pattern and run asynchronous Glauber dynamics at each"
+            " temperature T, and report the overlap it keeps with the pattern; the map"
+            " draws Amit, Gutfreund & Sompolinsky's retrieval line T_M(alpha), ending at"
+            " alpha_c = 0.138, and the spin-glass line T_g = 1 + sqrt(alpha) over it."
+        ),
+    )
+    phase.add_argument(
+        "--size",
+        type=spin_count(16, 2048),
+        default=500,
+        metavar="N",
+        help="spins N, or ROWSxCOLS (default 500)",
+    )
+    phase.add_argument(
+        "--alphas",
+        type=phase_alphas,
+        default=PHASE_ALPHAS,
+        metavar="SPEC",
+        help="loads: START:STOP:STEP or a list a,b,c (default 0.01:0.2:0.01)",
+    )
+    phase.add_argument(
+        "--temperatures",
+        type=temperatures,
+        default=DEFAULT_TEMPERATURES,
+        metavar="SPEC",
+        help="temperatures: START:STOP:STEP or a list (default 0:1.5:0.1)",
+    )
+    phase.add_argument(
+        "--trials",
+        type=number(int, 1, 1000, "trials"),
+        default=1,
+        help="sets of patterns (default 1)",
+    )
+    phase.add_argument(
+        "--cues",
+        type=number(int, 1, 64, "cues"),
+        default=4,
+        help="runs per point and trial, each from another pattern (default 4)",
+    )
+    phase.add_argument(
+        "--sweeps",
+        type=number(int, 2, 10_000, "sweeps"),
+        default=20,
+        help="asynchronous sweeps per run; m is averaged over the second half (default 20)",
+    )
+    phase.add_argument(
+        "--here",
+        type=_here,
+        metavar="ALPHA,T",
+        help="mark this load and temperature on the map (you are here)",
+    )
+    phase.add_argument(
+        "--png", type=output_file, metavar="FILE", help="draw the phase diagram as a PNG"
+    )
+    _common_options(phase)
+    phase.set_defaults(parser=phase)
     return main
 
 
@@ -512,6 +612,8 @@ def main(argv: Sequence[str]) -> int:
             return _basins(args, args.parser)
         if args.command == "rule-race":
             return _race(args, args.parser)
+        if args.command == "phase":  # Hebb's rule: AGS's lines are its
+            return _phase(args, args.parser)
         rule = Rule(args.rule, args.degree, args.beta)
         if args.command == "capacity":
             return _capacity(args, rule, args.parser)
@@ -559,6 +661,40 @@ def _chains(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -
         print()
         print(chain_chart(result).draw(_width(), 18).text())
     return _finish(result, args, chain_csv)
+
+
+def _phase(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -> int:
+    try:
+        settings = PhaseSettings(
+            args.size,
+            args.alphas,
+            args.temperatures,
+            args.trials,
+            args.cues,
+            args.sweeps,
+            args.seed,
+        )
+    except ModelError as error:
+        command_parser.error(str(error))
+    progress = None if args.quiet else TerminalProgress(sys.stderr, "phase")
+    result = run_phase(settings, progress)
+    if progress:
+        progress.close()
+    _report_time(result, args.quiet)
+    print(format_table(phase_table(result)))
+    print(PHASE_NOTE)
+    if args.here is not None:
+        print(f"you are here: {describe_here(*args.here)}")
+    if args.plot and result.points:
+        print()
+        print(phase_map(result, _width(), 28, args.here).text())
+    if args.png is not None and result.points:
+        try:
+            phase_png(result, args.png, args.here)
+        except ModelError as error:
+            print(f"tui-hopfield: {error}", file=sys.stderr)
+            return 1
+    return _finish(result, args, phase_csv)
 
 
 def _reinforce(
@@ -719,7 +855,9 @@ def _race(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -> 
     return status
 
 
-def _report_time(result: CapacityResult | ReinforceResult | ChainResult, quiet: bool) -> None:
+def _report_time(
+    result: CapacityResult | ReinforceResult | ChainResult | PhaseResult, quiet: bool
+) -> None:
     if not result.complete:
         print("interrupted: showing what was measured so far", file=sys.stderr)
     elif not quiet:
@@ -731,7 +869,7 @@ def _width() -> int:
 
 
 def _finish(
-    result: CapacityResult | ReinforceResult | ChainResult,
+    result: CapacityResult | ReinforceResult | ChainResult | PhaseResult,
     args: argparse.Namespace,
     to_csv: Callable[..., str],
 ) -> int:

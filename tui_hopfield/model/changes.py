@@ -61,6 +61,12 @@ class Snapshot:
     """The load P / N."""
     temperature: float = 0.0
     """The temperature of recall."""
+    temperature_limit: float = 2.0
+    """The slider's end: past the melting point of the strongest memory (``melting``)."""
+    temperature_note: str = ""
+    """What the temperature does under this rule with these memories (the slider's tooltip)."""
+    has_temperature: bool = True
+    """Whether recall feels the temperature (the modern network's does not)."""
     mode: str = "async"
     """The update mode: ``async`` or ``sync``."""
     rule: str = "hebbian"
@@ -93,9 +99,9 @@ class SavePoint:
     use_boost: float
 
 
-def clamp_temperature(value: float) -> float:
-    """``value`` brought into 0 .. ``MAX_TEMPERATURE`` and onto a step."""
-    value = min(max(float(value), 0.0), MAX_TEMPERATURE)
+def clamp_temperature(value: float, limit: float = MAX_TEMPERATURE) -> float:
+    """``value`` brought into 0 .. ``limit`` (at most ``MAX_TEMPERATURE``) and onto a step."""
+    value = min(max(float(value), 0.0), limit, MAX_TEMPERATURE)
     return round(round(value / TEMPERATURE_STEP) * TEMPERATURE_STEP, 10)
 
 

@@ -22,8 +22,10 @@ import numpy as np
 from tui_hopfield.model.batch import two_cycle
 from tui_hopfield.model.network import ModelError, Network
 
-MAX_TEMPERATURE = 2.0
-"""The hottest temperature offered: one memory melts at T = 1."""
+MAX_TEMPERATURE = 50.0
+"""The hottest temperature a session may hold. A memory of strength c melts near
+T = c under the quadratic rules (0.58 c for dense n = 3, never for dense exp), so
+the slider's own end follows the strongest memory (``melting.temperature_limit``)."""
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ Limits (a file past any of them is refused before anything large is allocated):
 - memories: at most ``MAX_MEMORIES`` (100,000), names of 1 to ``MAX_NAME``
   (200) characters, all different
 - numbers: strengths in (0, ``MAX_STRENGTH``] (1e6); temperature in
-  [0, ``MAX_TEMPERATURE``] (2); decay in (0, 1]; ``use_boost`` in
+  [0, ``MAX_TEMPERATURE``] (50); decay in (0, 1]; ``use_boost`` in
   [0, ``MAX_USE_BOOST``] (10); the dense degree 2 to 10 or ``"exp"``; the
   modern beta 1 to 200; any other setting a bool, a string of at most
   ``MAX_NAME`` characters or a number of at most ``MAX_NUMBER`` in size.

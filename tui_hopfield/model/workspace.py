@@ -42,6 +42,7 @@ from tui_hopfield.model.history import (
     PinsMemento,
     Step,
 )
+from tui_hopfield.model.melting import has_temperature, temperature_limit, temperature_note
 from tui_hopfield.model.names import clean_name
 from tui_hopfield.model.network import CAPACITY, ModelError, Network
 from tui_hopfield.model.patterns import (
@@ -139,6 +140,9 @@ class Workspace:
             state=self.state,
             load=network.load,
             temperature=self.temperature,
+            temperature_limit=self.temperature_limit,
+            temperature_note=temperature_note(rule, network.strengths),
+            has_temperature=has_temperature(rule),
             mode=self.mode,
             rule=rule.label,
             speed=self.speed_index,
@@ -227,8 +231,8 @@ class Workspace:
 
     def name_state(self, unsettled: str) -> str:
         """Name the state from what the grid is, or ``unsettled`` if it is near nothing."""
-        temperature = self.temperature if self.recalling else 0.0
-        verdict = classify(self.network, temperature)
+        hot = self.recalling and has_temperature(self.network.rule)  # modern: none
+        verdict = classify(self.network, self.temperature if hot else 0.0)
         self.state = unsettled if verdict.kind is Kind.UNSETTLED else verdict.label
         return self.state
 
@@ -635,11 +639,28 @@ class Workspace:
 
     # -- settings -------------------------------------------------------------
 
+    @property
+    def temperature_limit(self) -> float:
+        """The hottest the slider goes: past the melting point of the strongest memory."""
+        network = self.network
+        return temperature_limit(network.rule, network.strengths)
+
     def set_temperature(self, temperature: float) -> Change:
-        """Set the temperature of recall (brought into range and onto a step)."""
-        self.temperature = clamp_temperature(temperature)
-        if self.dynamics is not None:
+        """Set the temperature of recall (brought into range and onto a step).
+
+        The range ends at ``temperature_limit``, or at the temperature already set
+        if that is hotter (a strong memory forgotten since leaves it as it was).
+        """
+        limit = max(self.temperature_limit, self.temperature)
+        self.temperature = clamp_temperature(temperature, limit)
+        if self.dynamics is not None and not isinstance(self.dynamics, Retrieval):
             self.dynamics.temperature = self.temperature
+        if not has_temperature(self.network.rule):
+            return Change(
+                state=self.state,
+                message="The modern rule has no temperature: its recall is the softmax step,"
+                " and beta is the softmax's inverse temperature.",
+            )
         return Change(state=self.state)
 
     def set_mode(self, mode: str, record: bool = True) -> Change:

@@ -56,8 +56,14 @@ valley: the picture it remembers.
 - **Overlap** of the grid with each memory, from -1 (its inverse) to +1 (it).
 - **Energy** of the current recall: at temperature 0 it never rises, because a
   spin only flips when that lowers the energy, by exactly 2|h|.
-- **Temperature** T > 0 uses Glauber dynamics: a spin is north (s = +1)
-  with probability 1 / (1 + exp(-2h/T)). Past T = 1 the memories melt.
+- **Temperature** T > 0 uses Glauber dynamics: a spin is north (s = +1) with
+  probability 1 / (1 + exp(-2h/T)), so it points along its field h with probability
+  1 / (1 + exp(-2|h|/T)). Where a memory of strength c melts depends on the rule:
+  near T = c under Hebb, Storkey and the pseudo-inverse (at low load), all at once
+  near T = 0.58 c under dense n = 3; dense exp never melts (its overlap fades like
+  tanh(1/T)); the modern rule has no temperature (beta is its softmax's inverse
+  temperature) and the slider is off. The slider goes to twice the melting point
+  of the strongest memory; its tooltip gives the figures.
 
 ## Learning rules
 

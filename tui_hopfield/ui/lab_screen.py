@@ -1,4 +1,5 @@
-"""The Lab: the capacity sweep, the "letting go" study, basin maps and the rule race, with plots.
+"""The Lab: the capacity sweep, the "letting go" study, basin maps, the rule race and the phase
+diagram, with plots.
 
 Each experiment has a tab with its settings, a run and a stop button, a
 progress bar, the plots and the table. A run is a thread worker, so the
@@ -52,6 +53,8 @@ from tui_hopfield.experiments.capacity import (
     run_capacity,
 )
 from tui_hopfield.experiments.charts import capacity_chart, energy_chart, similarity_chart
+from tui_hopfield.experiments.phase import PhaseResult, PhaseSettings, run_phase
+from tui_hopfield.experiments.phase_plots import phase_table
 from tui_hopfield.experiments.recall import MODES
 from tui_hopfield.experiments.reinforce import (
     ReinforceResult,
@@ -65,6 +68,7 @@ from tui_hopfield.experiments.tables import capacity_table, reinforce_table
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.network import Network
 from tui_hopfield.ui.actions import bindings_for
+from tui_hopfield.ui.lab_phase import Here, PhaseView, phase_settings
 from tui_hopfield.ui.lab_results import ChartView, finished
 from tui_hopfield.ui.lab_results import fill_table as _fill  # its name here before the split
 from tui_hopfield.ui.lab_settings import (
@@ -181,6 +185,10 @@ class LabScreen(Screen[None]):
         """The last basin map's result (complete or stopped)."""
         self.race_result: RaceResult | None = None
         """The last rule race's result (complete or stopped)."""
+        self.phase_result: PhaseResult | None = None
+        """The last phase diagram's result (complete or stopped)."""
+        self.here: Here | None = None
+        """The app's load and temperature, marked on the phase diagram (``open_lab``)."""
         # Per experiment: the worker of its last run and the event that stops it.
         self._runs: dict[str, tuple[Worker, threading.Event]] = {}
 
@@ -280,6 +288,23 @@ class LabScreen(Screen[None]):
                     )
                     yield ChartView("", id="race-overlap")
                 yield DataTable(id="race-table", zebra_stripes=True)
+            with TabPane("phase diagram", id="phase"):
+                with Grid(classes="form"):
+                    yield from field("seed", self._input("seed", "phase-seed", "random"))
+                    yield from field("N", Input("400", compact=True, id="phase-n"))
+                    yield from field(
+                        "alphas", Input("0.01:0.2:0.01", compact=True, id="phase-alphas")
+                    )
+                    yield from field("T", Input("0:1.5:0.1", compact=True, id="phase-temperatures"))
+                    yield from field("cues", Input("4", compact=True, id="phase-cues"))
+                    yield from field("sweeps", Input("20", compact=True, id="phase-sweeps"))
+                yield from self._controls("phase")
+                yield Label("", id="phase-here", classes="status")
+                yield PhaseView(
+                    "Run the sweep to see where memories survive load and heat.",
+                    id="phase-map",
+                )
+                yield DataTable(id="phase-table", zebra_stripes=True)
         yield Footer()
 
     def _input(self, key: str, id: str, placeholder: str = "") -> Input:
@@ -365,6 +390,8 @@ class LabScreen(Screen[None]):
                 work = self._basins_work(basins_settings(self, self._memories()))
             elif experiment == "race":
                 work = self._race_work(race_settings(self))
+            elif experiment == "phase":
+                work = self._phase_work(phase_settings(self))
             else:
                 work = self._reinforce_work(*reinforce_settings(self))
         except ModelError as error:
@@ -427,6 +454,9 @@ class LabScreen(Screen[None]):
             "the app's memories",
         )
 
+    def _phase_work(self, settings: PhaseSettings) -> Callable[..., PhaseResult]:
+        return lambda progress, stop: run_phase(settings, progress, stop)
+
     def _reinforce_work(
         self, settings: ReinforceSettings, folder: Path | None
     ) -> Callable[..., ReinforceResult]:
@@ -485,6 +515,8 @@ class LabScreen(Screen[None]):
                 self.show_basins(result)
             elif isinstance(result, RaceResult):
                 self.show_race(result)
+            elif isinstance(result, PhaseResult):
+                self.show_phase(result)
         elif event.state == WorkerState.ERROR:
             message = str(event.worker.error)
             self._status(experiment, f"failed: {message}")
@@ -500,6 +532,28 @@ class LabScreen(Screen[None]):
         )
         _fill(self.query_one("#capacity-table", DataTable), capacity_table(result))
         self._status("capacity", finished(result.complete, result.seconds))
+
+    def show_phase(self, result: PhaseResult) -> None:
+        """Show a phase diagram's heat map (with "you are here") and its table."""
+        self.phase_result = result
+        self.query_one("#phase-map", PhaseView).show(result if result.points else None, self.here)
+        _fill(self.query_one("#phase-table", DataTable), phase_table(result))
+        self._status("phase", finished(result.complete, result.seconds))
+
+    def set_here(self, here: Here | None) -> None:
+        """Mark the app's load and temperature on the phase diagram, and say where it is."""
+        self.here = here
+        with suppress(NoMatches):  # not composed yet: on_mount shows it
+            self._show_here()
+
+    def on_mount(self) -> None:
+        self._show_here()
+
+    def _show_here(self) -> None:
+        text = "" if self.here is None else self.here.describe()
+        self.query_one("#phase-here", Label).update(plain(text))
+        view = self.query_one("#phase-map", PhaseView)
+        view.show(view.result, self.here)
 
     def show_reinforce(self, result: ReinforceResult) -> None:
         """Show a study's table and the plots of its first scene."""
@@ -578,8 +632,11 @@ LAB = "lab"
 """The name the app's one lab is installed under."""
 
 
-def open_lab(app: App[object], seed: int | None = None) -> LabScreen:
+def open_lab(app: App[object], seed: int | None = None, here: Here | None = None) -> LabScreen:
     """Show the app's lab, made (with ``seed``) and installed the first time.
+
+    ``here`` (the app's load and temperature) is marked on the phase diagram, anew
+    each time the lab opens.
 
     An installed screen is kept when it is popped, with its widgets and its
     workers: a run goes on while the person is elsewhere, and coming back shows
@@ -590,6 +647,7 @@ def open_lab(app: App[object], seed: int | None = None) -> LabScreen:
         app.install_screen(LabScreen(seed=seed), LAB)
     lab = app.get_screen(LAB)
     assert isinstance(lab, LabScreen)
+    lab.set_here(here)
     if app.screen is not lab:
         app.push_screen(lab)
     return lab

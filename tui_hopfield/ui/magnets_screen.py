@@ -34,7 +34,6 @@ from tui_hopfield.model.changes import (
     speed_label,
     step_seconds,
 )
-from tui_hopfield.model.dynamics import MAX_TEMPERATURE
 from tui_hopfield.model.overload import OVERLOAD_BYTES
 from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, Rule
 from tui_hopfield.model.workspace import Workspace
@@ -174,14 +173,17 @@ class MagnetsScreen(
         self.grid = SpinGrid(network.grid(), id="grid")
         """The spin grid."""
         self.grid.pins = network.pinned.reshape(network.rows, network.cols)
+        snapshot = self.snapshot
         self.slider = Slider(
             self.workspace.temperature,
             minimum=0.0,
-            maximum=MAX_TEMPERATURE,
+            maximum=max(snapshot.temperature_limit, snapshot.temperature),
             step=0.05,
             id="temperature",
         )
-        """The temperature slider."""
+        """The temperature slider: its end follows the strongest memory's melting point."""
+        self.slider.tooltip = snapshot.temperature_note
+        self.slider.disabled = not snapshot.has_temperature
         self.speed_text = Label(speed_label(SPEEDS[DEFAULT_SPEED]), id="speed")
         """Shows the recall speed."""
         self.beta_slider = Slider(
@@ -448,8 +450,17 @@ class MagnetsScreen(
         self.snapshot = self.workspace.snapshot()
 
     def watch_snapshot(self, old: Snapshot, new: Snapshot) -> None:
-        if new.temperature != old.temperature:
+        if (new.temperature_limit, new.temperature, new.temperature_note) != (
+            old.temperature_limit,
+            old.temperature,
+            old.temperature_note,
+        ):
+            # The end follows the strongest memory's melting point (the value first stays).
+            self.slider.maximum = max(new.temperature_limit, new.temperature)
             self.slider.value = new.temperature
+            self.slider.tooltip = new.temperature_note
+            self.slider.disabled = not new.has_temperature
+            self.slider.refresh()
         if new.speed != old.speed:
             self.speed_text.update(speed_label(SPEEDS[new.speed]))
         if new.learning != old.learning or new.rule != old.rule:
@@ -556,8 +567,8 @@ class MagnetsScreen(
         self.temperature = message.value
 
     def action_temperature(self, delta: float) -> None:
-        """Raise or lower the temperature."""
-        self.temperature = self.temperature + delta
+        """Raise or lower the temperature (the modern rule says it has none)."""
+        self._apply(self.workspace.set_temperature(self.temperature + delta), panel=False)
 
     def action_freeze(self) -> None:
         """Set the temperature to zero: recall becomes pure descent."""

@@ -59,11 +59,17 @@ class MemoryActions:
         self._apply(self.workspace.imprint(spins, name, show=True, store=store))
 
     def action_lab(self) -> None:
-        """Open the lab: capacity, letting go, basin maps and the rule race, with plots."""
+        """Open the lab: capacity, letting go, basin maps, the rule race and the phase diagram."""
+        from tui_hopfield.ui.lab_phase import Here
         from tui_hopfield.ui.lab_screen import open_lab
 
         self._stop_recall()
-        open_lab(self.app, seed=int(self.rng.integers(2**31)))  # the same lab each time
+        network = self.network
+        strongest = float(network.strengths.max()) if network.count else 1.0
+        here = Here.of(
+            network.effective_load, self.workspace.temperature, network.rule.label, strongest
+        )
+        open_lab(self.app, seed=int(self.rng.integers(2**31)), here=here)  # the same lab
 
     def action_boltzmann(self) -> None:
         """Open the Boltzmann machine's screen: train it on the memories, recall, dream."""
