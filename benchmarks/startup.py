@@ -83,9 +83,11 @@ def environment(folder: Path) -> dict[str, str]:
 
 
 def timed_run(argv: list[str], env: dict[str, str]) -> float:
-    """Seconds from spawning ``argv`` to its exit."""
+    """Seconds from spawning ``argv`` to its exit, in the empty folder (``-m`` and ``-c``
+    put the working directory first on the path: a checkout there would be measured)."""
+    folder = Path(env["TUI_HOPFIELD_CONFIG_DIR"]).parent
     start = time.time()
-    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, timeout=120)
+    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, timeout=120, cwd=folder)
     return time.time() - start
 
 
@@ -96,6 +98,7 @@ def first_paint(env: dict[str, str], folder: Path) -> float:
     start = time.time()
     pid, fd = pty.fork()
     if pid == 0:  # the child: the command, in the terminal
+        os.chdir(folder)
         os.execve(sys.executable, [sys.executable, str(folder / "paint.py"), str(stamp)], env)
     columns, lines = TERMINAL
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
