@@ -15,8 +15,8 @@ them alike. Beside the command it runs its references:
   nothing to recover).
 
 Goals (issue 16): ``--version`` within 30 ms of ``python -c pass``; first paint under
-0.4 s. Run: ``.venv/bin/python benchmarks/startup.py [--rounds 10] [--json FILE]``.
-To measure other code put it first on the path: ``PYTHONPATH=/other/copy ...``.
+0.4 s. Run: ``.venv/bin/python benchmarks/startup.py [--rounds 10] [--json FILE]``;
+``--code /other/copy --code .`` measures two checkouts side by side, taking turns.
 """
 
 from __future__ import annotations
@@ -133,33 +133,49 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--rounds", type=int, default=10, help="runs of each, taking turns")
     parser.add_argument("--json", type=Path, default=HERE / "results" / "startup.json")
+    parser.add_argument(
+        "--code",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a checkout to measure (again for another, side by side, taking turns;"
+        " default: PYTHONPATH, else this one)",
+    )
     args = parser.parse_args()
     python = sys.executable
     version_call = "import sys; from tui_hopfield.cli import main; sys.exit(main(['--version']))"
     load_before, busy_before = load_average(), cpu_busy()
+    codes = args.code or [os.environ.get("PYTHONPATH") or str(REPO)]
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         env = environment(folder)
         runs = {
-            "python -c pass": lambda: timed_run([python, "-c", "pass"], env),
-            "python -c 'import textual.app'": lambda: timed_run(
+            "python -c pass": lambda env: timed_run([python, "-c", "pass"], env),
+            "python -c 'import textual.app'": lambda env: timed_run(
                 [python, "-c", "import textual.app"], env
             ),
-            "python -m tui_hopfield --version": lambda: timed_run(
-                [python, "-m", "tui_hopfield", "--version"], env
-            ),
-            "tui-hopfield --version (the script's call)": lambda: timed_run(
-                [python, "-c", version_call], env
-            ),
-            "python -c 'import tui_hopfield.ui.app'": lambda: timed_run(
-                [python, "-c", "import tui_hopfield.ui.app"], env
-            ),
-            "first paint (tui-hopfield, 200x60 pty)": lambda: first_paint(env, folder),
         }
+        for code in codes:
+            own = {**env, "PYTHONPATH": code}
+            mark = f" [{code}]" if len(codes) > 1 else ""
+            runs |= {
+                f"python -m tui_hopfield --version{mark}": lambda env, own=own: timed_run(
+                    [python, "-m", "tui_hopfield", "--version"], own
+                ),
+                f"tui-hopfield --version (the script's call){mark}": (
+                    lambda env, own=own: timed_run([python, "-c", version_call], own)
+                ),
+                f"python -c 'import tui_hopfield.ui.app'{mark}": lambda env, own=own: timed_run(
+                    [python, "-c", "import tui_hopfield.ui.app"], own
+                ),
+                f"first paint (tui-hopfield, 200x60 pty){mark}": (
+                    lambda env, own=own: first_paint(own, folder)
+                ),
+            }
         times: dict[str, list[float]] = {label: [] for label in runs}
         for _ in range(args.rounds):
             for label, run in runs.items():
-                times[label].append(run())
+                times[label].append(run(env))
     floor = min(times["python -c pass"])
     floor_median = statistics.median(times["python -c pass"])
     print("| run | best ms | median ms | best - python ms | median - python ms |")
@@ -175,7 +191,7 @@ def main() -> None:
     machine = machine_info()
     print()
     print(
-        f"Code: {env['PYTHONPATH']}. Machine: {machine['cpu']}, {machine['cpus_usable']}"
+        f"Code: {', '.join(codes)}. Machine: {machine['cpu']}, {machine['cpus_usable']}"
         f" usable CPUs; Python {machine['python']}; {args.rounds} rounds taking turns;"
         f" load average {load_before} before, {machine['load_average']} after; CPUs busy"
         f" with other work before: {busy_before}."
