@@ -17,10 +17,24 @@ For grids of 64x64, 128x128 and 256x256 it runs the real app headless (Textual's
   event loop (a stall of the UI), and the garbage collector's full (generation 2)
   collections meanwhile: how many and the longest.
 
+With ``--loads`` (say ``3,9833``) it measures instead an instant recall on 256x256
+(``--load-side``) holding that many random memories (the overload's cap, the most
+the app allows there, is 16,384), from one of them with 20 % of its spins flipped:
+
+- frames: each run of the screen's update timer (``Screen._on_timer_update``, the
+  compositor drawing what changed), their mean, 95th percentile and longest, and
+  the share of the recall's wall time they took;
+- the recall worker's own turns (each frame's flips and the panels' updates
+  before it yields), longest and mean, and the longest gap of the event loop;
+- flips per second in the app, beside the flips per second of the same recall's
+  events taken alone in the same process without the app drawing them (the
+  generator: the workspace's recorded events), and their ratio.
+
 These are absolute times on this machine, not ratios: there is no reference
 renderer to run beside it. A frame at 30 per second has 33 ms.
 
 Run: ``.venv/bin/python benchmarks/render.py [--terminal 200x60,310x140] [--json FILE]``
+or ``.venv/bin/python benchmarks/render.py --loads 3,9833 [--seconds 15]``
 (310x140 is the smallest usual size that shows a whole 256x256 grid in the
 half-block view next to the side panel.)
 """
@@ -33,14 +47,23 @@ import gc
 import json
 import platform
 import statistics
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import textual
 
+from tui_hopfield.model import Flip
+from tui_hopfield.model.dynamics import Step
+from tui_hopfield.model.network import Network
+from tui_hopfield.model.noise import flip_fraction
 from tui_hopfield.ui.app import HopfieldApp
 from tui_hopfield.ui.magnets_screen import SPEEDS
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from engine import cpu_busy, load_average, machine_info  # noqa: E402
 
 SIDES = (64, 128, 256)
 """Grid sides measured."""
@@ -173,6 +196,159 @@ async def measure(
     }
 
 
+def random_network(side: int, count: int, seed: int) -> Network:
+    """A ``side`` x ``side`` network of ``count`` random memories (untimed set-up), its
+    grid on the first memory with 20 % of its spins flipped."""
+    rng = np.random.default_rng(seed)
+    network = Network(side, side)
+    network.reserve(count)
+    block = max(1, 2**24 // network.n)
+    for first in range(0, count, block):
+        last = min(first + block, count)
+        patterns = rng.choice(np.array([-1, 1], dtype=np.int8), (last - first, network.n))
+        network.imprint_many(patterns, [f"random {k + 1}" for k in range(first, last)])
+    network.set_state(flip_fraction(network.memory(0).pattern, 0.2, rng))
+    return network
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which ``share`` of ``values`` lie (0 without values)."""
+    return sorted(values)[min(len(values) - 1, int(share * len(values)))] if values else 0.0
+
+
+async def recall_under_load(
+    side: int, memories: int, terminal: tuple[int, int], seconds: float
+) -> dict:
+    """An instant recall on ``side`` x ``side`` with ``memories`` random memories: its
+    frames, the event loop's gaps, and flips per second beside the generator's alone."""
+    network = random_network(side, memories, seed=5)
+    cue = network.state.copy()
+    app = HopfieldApp(side, side, seed=1, network=network)
+    async with app.run_test(size=terminal) as pilot:
+        screen = app.magnets
+        await pilot.pause()
+        screen.speed_index = SPEEDS.index(0)
+        timer = screen._update_timer  # Textual 8.2.8: the timer that draws each frame
+        draw = timer._callback
+        frames: list[float] = []
+        frames_cpu: list[float] = []  # this thread's CPU time: less swayed by a busy machine
+
+        def timed_frame() -> None:
+            start, cpu = time.perf_counter(), time.thread_time()
+            draw()
+            frames.append(time.perf_counter() - start)
+            frames_cpu.append(time.thread_time() - cpu)
+
+        timer._callback = timed_frame
+        # The recall worker's drawing work: what it hands the panels each frame.
+        panel_work: list[float] = []
+        for owner, name in (
+            (screen.memory_list, "show_network"),
+            (screen.grid, "refresh_spins"),
+            (screen, "_show"),
+            (screen, "_show_view"),
+        ):
+            original = getattr(owner, name)
+
+            def timed(*args, original=original, **kwargs):
+                start = time.perf_counter()
+                try:
+                    return original(*args, **kwargs)
+                finally:
+                    panel_work.append(time.perf_counter() - start)
+
+            setattr(owner, name, timed)
+        flipped = 0
+        refresh_spins = screen.grid.refresh_spins
+
+        def count_flips(indices) -> None:
+            nonlocal flipped
+            indices = list(indices)
+            flipped += len(indices)
+            refresh_spins(indices)
+
+        screen.grid.refresh_spins = count_flips
+        gaps = []
+        start = last = time.perf_counter()
+        screen.action_recall()
+        while screen.recalling and time.perf_counter() - start < seconds:
+            await asyncio.sleep(0)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+        elapsed = time.perf_counter() - start
+        done = not screen.recalling
+        if screen.recalling:
+            screen.action_recall()  # stop it
+        await pilot.pause()
+        timer._callback = draw
+        frames_during = frames[:]
+        del frames_cpu[len(frames_during) :]
+        # The generator alone: the same recall's events from the same cue, in this process,
+        # recorded as the app records them, but not drawn.
+        workspace = screen.workspace
+        workspace.network.set_state(cue)
+        workspace.start_recall()
+        events = workspace.recall_events(workspace.dynamics)
+        alone = 0
+        begin = time.perf_counter()
+        limit = min(seconds, max(elapsed, 1.0))
+        for event in events:
+            if isinstance(event, Flip):
+                alone += 1
+            elif isinstance(event, Step):
+                alone += len(event.changed)
+            if not alone % 64 and time.perf_counter() - begin > limit:
+                break
+        alone_seconds = time.perf_counter() - begin
+        workspace.stop_recall()
+    in_app = flipped / elapsed if elapsed else 0.0
+    generator = alone / alone_seconds if alone_seconds else 0.0
+    return {
+        "side": side,
+        "memories": memories,
+        "terminal": f"{terminal[0]}x{terminal[1]}",
+        "frames": len(frames_during),
+        "frame_ms_mean": statistics.fmean(frames_during) * 1000 if frames_during else 0.0,
+        "frame_ms_p95": percentile(frames_during, 0.95) * 1000,
+        "frame_ms_max": max(frames_during, default=0.0) * 1000,
+        "frames_share": sum(frames_during) / elapsed if elapsed else 0.0,
+        "frame_cpu_ms_mean": statistics.fmean(frames_cpu) * 1000 if frames_cpu else 0.0,
+        "frame_cpu_ms_max": max(frames_cpu, default=0.0) * 1000,
+        "panel_work_ms_mean": statistics.fmean(panel_work) * 1000 if panel_work else 0.0,
+        "panel_work_ms_max": max(panel_work, default=0.0) * 1000,
+        "longest_gap_ms": max(gaps) * 1000 if gaps else 0.0,
+        "flips_per_second": in_app,
+        "generator_flips_per_second": generator,
+        "ratio_to_generator": in_app / generator if generator else 0.0,
+        "recall_seconds": elapsed,
+        "recall_finished": done,
+        "flips": flipped,
+    }
+
+
+def load_table(rows: list[dict]) -> str:
+    """The figures of ``recall_under_load`` as a plain-text table."""
+    header = (
+        f"{'terminal':>8} {'grid':>9} {'memories':>8} {'frames':>6} {'mean ms':>7}"
+        f" {'p95 ms':>6} {'max ms':>6} {'cpu ms':>6} {'cpu max':>7} {'share':>5}"
+        f" {'panel ms':>8} {'max gap':>7}"
+        f" {'flips/s':>8} {'alone/s':>8} {'ratio':>5}"
+    )
+    lines = [header, "-" * len(header)]
+    for row in rows:
+        lines.append(
+            f"{row['terminal']:>8} {row['side']:>4}x{row['side']:<4} {row['memories']:>8,}"
+            f" {row['frames']:>6} {row['frame_ms_mean']:>7.1f} {row['frame_ms_p95']:>6.1f}"
+            f" {row['frame_ms_max']:>6.1f} {row['frame_cpu_ms_mean']:>6.1f}"
+            f" {row['frame_cpu_ms_max']:>7.1f} {row['frames_share']:>5.0%}"
+            f" {row['panel_work_ms_mean']:>8.2f} {row['longest_gap_ms']:>7.1f}"
+            f" {row['flips_per_second']:>8.0f} {row['generator_flips_per_second']:>8.0f}"
+            f" {row['ratio_to_generator']:>5.2f}"
+        )
+    return "\n".join(lines)
+
+
 def table(rows: list[dict]) -> str:
     """The figures as a plain-text table."""
     header = (
@@ -212,7 +388,17 @@ def main() -> None:
         " the collector never scans)",
     )
     parser.add_argument("--json", type=Path, default=Path("benchmarks/results/render.json"))
+    parser.add_argument(
+        "--loads",
+        default="",
+        help="instead: instant recall on --load-side with these numbers of random memories,"
+        " comma-separated (say 3,9833; the overload's cap at 256x256 is 16384)",
+    )
+    parser.add_argument("--load-side", type=int, default=256, help="grid side for --loads")
     args = parser.parse_args()
+    if args.loads:
+        load_main(args)
+        return
     rows = []
     for terminal in args.terminal.split(","):
         width, height = (int(part) for part in terminal.lower().split("x"))
@@ -238,6 +424,39 @@ def main() -> None:
     }
     args.json.write_text(json.dumps(report, indent=2) + "\n")
     print(f"wrote {args.json}")
+
+
+def load_main(args: argparse.Namespace) -> None:
+    """``--loads``: the instant recall under each load, with the machine and its load."""
+    load_before, busy_before = load_average(), cpu_busy()
+    rows = []
+    for terminal in args.terminal.split(","):
+        width, height = (int(part) for part in terminal.lower().split("x"))
+        for memories in args.loads.split(","):
+            rows.append(
+                asyncio.run(
+                    recall_under_load(args.load_side, int(memories), (width, height), args.seconds)
+                )
+            )
+    machine = machine_info()
+    print(load_table(rows))
+    print(
+        "(frames: runs of the screen's update timer during the recall, wall and CPU time;"
+        " share: of the wall"
+        " time; panel ms: each call handing a frame's changes to a panel (grid, memory list,"
+        " status, view); alone/s: the same recall's events without the app; ratio: in the"
+        " app / alone)"
+    )
+    print(
+        f"Machine: {machine['cpu']}, {machine['cpus_usable']} usable CPUs; Python"
+        f" {machine['python']}, numpy {machine['numpy']}, Textual {textual.__version__};"
+        f" BLAS threads {machine['blas_threads'] or '?'}; load average {load_before} before,"
+        f" {machine['load_average']} after; CPUs busy with other work before: {busy_before}."
+    )
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    path = args.json.with_name(args.json.stem + "_loads.json")
+    path.write_text(json.dumps({"machine": machine, "results": rows}, indent=2) + "\n")
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,9 @@ Actions and sizes (see ``--help`` for the loads):
   Textual theme for comparison;
 - during a recall on 256x256 at the overload's cap (16,384 random memories), switch
   (``d``) to each lower view in turn (overlaps, attention, why, landscape, then the
-  memories again), each held on screen for ``HOLD`` seconds of the recall.
+  memories again), each held on screen for ``HOLD`` seconds of the recall; and the
+  same recall at the instant speed for ``HOLD`` seconds, with its flips per second and
+  its frames' times (runs of the screen's update timer).
 
 Run: ``.venv/bin/python benchmarks/stalls.py [--quick] [--only big,storkey,pinv,palette,views]
 [--profile MS] [--json FILE]``; ``--profile`` prints where the event loop was while
@@ -461,6 +463,7 @@ async def views(args: argparse.Namespace) -> list[dict]:
             )
         )
         rows[-1]["recalling"] = screen.recalling
+        rows.append(await instant_recall(screen, f"{side}x{side}", args.timeout))
         for view in (*VIEWS[1:], VIEWS[0]):
             if not screen.recalling:
                 screen.action_recall()
@@ -484,6 +487,55 @@ async def views(args: argparse.Namespace) -> list[dict]:
         if screen.recalling:
             screen.action_recall()  # stop it
         return rows
+
+
+async def instant_recall(screen: MagnetsScreen, size: str, timeout: float) -> dict:
+    """The recall at the instant speed for ``HOLD`` seconds, the memory list shown: its
+    stall, its flips per second and its frames (runs of the screen's update timer)."""
+    timer = screen._update_timer  # Textual 8.2.8: the timer that draws each frame
+    draw = timer._callback
+    frames: list[float] = []
+    flipped = 0
+    refresh_spins = screen.grid.refresh_spins
+
+    def timed_frame() -> None:
+        start = time.perf_counter()
+        draw()
+        frames.append(time.perf_counter() - start)
+
+    def count_flips(indices) -> None:
+        nonlocal flipped
+        indices = list(indices)
+        flipped += len(indices)
+        refresh_spins(indices)
+
+    timer._callback = timed_frame
+    screen.grid.refresh_spins = count_flips
+    speed = screen.speed_index
+    screen.speed_index = SPEEDS.index(0)
+    start = time.perf_counter()
+    try:
+        row = await measure(
+            "instant recall, the memory list shown",
+            size,
+            screen.network.count,
+            lambda: None,
+            lambda: time.perf_counter() - start > HOLD or not screen.recalling,
+            timeout,
+        )
+    finally:
+        timer._callback = draw
+        screen.grid.refresh_spins = refresh_spins
+        screen.speed_index = speed
+    row["flips_per_second"] = round(flipped / row["seconds"]) if row["seconds"] else 0
+    row["frames"] = len(frames)
+    row["longest_frame_ms"] = round(max(frames, default=0.0) * 1000, 1)
+    row["mean_frame_ms"] = round(sum(frames) / len(frames) * 1000, 1) if frames else 0.0
+    row["action"] += (
+        f" ({row['flips_per_second']:,} flips/s; frames {row['mean_frame_ms']} ms on"
+        f" average, {row['longest_frame_ms']} ms at most)"
+    )
+    return row
 
 
 def table(rows: list[dict]) -> str:

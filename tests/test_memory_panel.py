@@ -619,3 +619,66 @@ async def test_the_panel_in_glyphs():
         await pilot.pause()
         line = app.panel.render_line(1).text[: app.panel.thumbnail_size.width]
         assert set(line) <= set(" \u2580\u2584\u2588\u2591\u2592\u2593") and line.strip()
+
+
+def random_network(side: int, count: int, seed: int) -> Network:
+    """``count`` random memories on a ``side`` x ``side`` grid; the grid shows the first
+    with a third of its spins flipped."""
+    rng = np.random.default_rng(seed)
+    network = Network(side, side)
+    for k in range(count):
+        network.imprint(rng.choice(np.array([-1, 1], dtype=np.int8), (side, side)), f"r{k}")
+    spins = network.memory(0).pattern.reshape(-1).copy()
+    spins[rng.choice(spins.size, spins.size // 3, replace=False)] *= -1
+    network.set_state(spins.reshape(side, side))
+    return network
+
+
+def shown_lines(panel: MemoryList) -> list[list]:
+    """What the panel shows on screen: its lines as the compositor takes them (the lines
+    drawn before and not marked since are kept), as segments."""
+    return [list(strip) for strip in panel.render_lines(panel.size.region)]
+
+
+async def test_during_a_recall_only_the_lines_that_changed_are_drawn_again():
+    network = random_network(64, 12, seed=3)
+    app = PanelApp(network, height="1fr")
+    async with app.run_test(size=(44, 30)) as pilot:
+        await pilot.pause()
+        panel = app.panel
+        drawn: list[int] = []
+        render_line = panel.render_line
+
+        def counted(y: int):
+            drawn.append(y)
+            return render_line(y)
+
+        panel.render_line = counted
+        target = network.memory(0).pattern.reshape(-1)
+        wrong = np.flatnonzero(network.state.reshape(-1) != target)
+        before = [list(render_line(y)) for y in range(panel.size.height)]
+        redrawn = changed = 0
+        for frame in range(0, len(wrong), 40):  # a recall's frames: 40 flips each
+            for index in wrong[frame : frame + 40]:
+                network.flip(int(index))
+            drawn.clear()
+            panel.show_network(network)
+            await pilot.pause()
+            now = [list(render_line(y)) for y in range(panel.size.height)]
+            moved = {y for y in range(len(now)) if now[y] != before[y]}
+            # Every line drawn again shows something new, and every line that shows
+            # something new was drawn again.
+            assert set(drawn) == moved
+            redrawn += len(drawn)
+            changed += bool(moved)
+            before = now
+        frames = -(-len(wrong) // 40)
+        assert changed > 0  # the target's bar grew
+        assert redrawn < frames * panel.size.height / 4  # most lines stayed as they were
+        final = shown_lines(panel)
+    # What the panel kept showing is what a fresh panel draws from scratch.
+    fresh = PanelApp(network, height="1fr")
+    async with fresh.run_test(size=(44, 30)) as pilot:
+        await pilot.pause()
+        assert shown_lines(fresh.panel) == final
+        assert "+1.00" in row_text(fresh.panel, 0)[1]

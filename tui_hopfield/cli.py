@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
 
 from tui_hopfield import __version__
-from tui_hopfield.argtypes import degree, grid_size, number, seed
-from tui_hopfield.config import Config, read
-from tui_hopfield.model import ModelError, Network, load_picture
-from tui_hopfield.model.dynamics import MAX_TEMPERATURE
-from tui_hopfield.model.paths import autosave_path, config_path, data_dir, sessions_dir
-from tui_hopfield.model.patterns import METHODS, THRESHOLDS, format_names, picture_name
-from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, RULE_NAMES, Rule
-from tui_hopfield.model.store import MAX_USE_BOOST, MODES, SessionError, load
+from tui_hopfield.model.errors import ModelError
+
+# argparse, the model (numpy, Pillow), the config and the app are imported where they
+# are first needed, not here: ``tui-hopfield --version`` imports none of them
+# (tests/test_startup.py), and answers in the time Python itself starts.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+    from pathlib import Path
+
+    from tui_hopfield.config import Config
+    from tui_hopfield.model import Network
+    from tui_hopfield.model.rules import Rule
 
 MAX_STEM = 60
 """Names taken from image files are cut to this many characters."""
@@ -34,6 +36,16 @@ MAX_SIDE = 256
 
 def parser() -> argparse.ArgumentParser:
     """The command line parser."""
+    import argparse
+    from pathlib import Path
+
+    from tui_hopfield.argtypes import degree, grid_size, number, seed
+    from tui_hopfield.model.dynamics import MAX_TEMPERATURE
+    from tui_hopfield.model.paths import autosave_path
+    from tui_hopfield.model.patterns import METHODS, THRESHOLDS, format_names
+    from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, RULE_NAMES
+    from tui_hopfield.model.store import MAX_USE_BOOST, MODES
+
     parser = argparse.ArgumentParser(
         prog="tui-hopfield",
         description=(
@@ -156,20 +168,28 @@ class UsageError(ModelError):
     own errors, it is printed with the usage and exits with status 2."""
 
 
-@dataclass
 class Start:
-    """What the app starts with."""
+    """What the app starts with (a plain class: a dataclass would import ``dataclasses``
+    and ``inspect`` on every start, ``--version``'s too)."""
 
-    network: Network
-    """The memories and the grid."""
-    temperature: float
-    """``--temperature``, else the opened session's, else 0."""
-    path: Path | None
-    """The session file opened with ``--load``, where ctrl+s saves by default."""
-    saved: bool
-    """Whether every memory is already in a file (``--imprint`` adds ones that are not)."""
-    mode: str = "async"
-    """The update mode: ``async`` or ``sync``."""
+    def __init__(
+        self,
+        network: Network,
+        temperature: float,
+        path: Path | None,
+        saved: bool,
+        mode: str = "async",
+    ) -> None:
+        self.network = network
+        """The memories and the grid."""
+        self.temperature = temperature
+        """``--temperature``, else the opened session's, else 0."""
+        self.path = path
+        """The session file opened with ``--load``, where ctrl+s saves by default."""
+        self.saved = saved
+        """Whether every memory is already in a file (``--imprint`` adds ones that are not)."""
+        self.mode = mode
+        """The update mode: ``async`` or ``sync``."""
 
 
 def prepare(args: argparse.Namespace) -> Start:
@@ -177,6 +197,12 @@ def prepare(args: argparse.Namespace) -> Start:
 
     Raises ``ModelError`` (a session or picture error) naming the file and the reason.
     """
+    from tui_hopfield.model import Network, load_picture
+    from tui_hopfield.model.dynamics import MAX_TEMPERATURE
+    from tui_hopfield.model.paths import autosave_path
+    from tui_hopfield.model.patterns import picture_name
+    from tui_hopfield.model.store import SessionError, load
+
     path = None
     if args.resume:
         resumed = autosave_path()
@@ -210,6 +236,8 @@ def prepare(args: argparse.Namespace) -> Start:
 
 def chosen_rule(args: argparse.Namespace, current: Rule) -> Rule:
     """The rule the options ask for, on top of ``current`` (the opened session's)."""
+    from tui_hopfield.model.rules import Rule
+
     name = args.rule or current.name
     degree = getattr(args, "degree", current.degree)
     beta = current.beta if args.beta is None else args.beta
@@ -223,6 +251,8 @@ def with_config(args: argparse.Namespace, config: Config) -> None:
     a rule the size refuses (Storkey past 8192 spins) is a problem of the config's line,
     and the default rule is used.
     """
+    from tui_hopfield.model.rules import Rule
+
     if args.resume or args.load is not None:
         return
     if args.size is None and config.size is not None:
@@ -239,6 +269,11 @@ def with_config(args: argparse.Namespace, config: Config) -> None:
 
 def paths_main(argv: Sequence[str]) -> int:
     """``tui-hopfield paths``: print where the config, the sessions and the autosave are."""
+    import argparse
+
+    from tui_hopfield.config import read
+    from tui_hopfield.model.paths import autosave_path, config_path, data_dir, sessions_dir
+
     paths_parser = argparse.ArgumentParser(
         prog="tui-hopfield paths",
         description="Print where tui-hopfield keeps its config file, sessions and autosave "
@@ -287,6 +322,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return experiment_main(argv)
     if argv and argv[0] == "paths":
         return paths_main(argv[1:])
+    if "--version" in argv:  # as argparse's version action would, without the model
+        print(f"tui-hopfield {__version__}")
+        return 0
+    from tui_hopfield.config import read
+    from tui_hopfield.model.paths import config_path
+
     app_parser = parser()
     args = app_parser.parse_args(argv)
     if args.config_path:

@@ -40,7 +40,6 @@ from tui_hopfield.ui.guards import (
     guard_stale_option_click,
     guard_zero_width_text,
 )
-from tui_hopfield.ui.help_screen import HelpScreen
 from tui_hopfield.ui.intro_screen import IntroScreen
 from tui_hopfield.ui.magnets_screen import MagnetsScreen
 from tui_hopfield.ui.palette_commands import colour_commands, palette_commands
@@ -517,6 +516,10 @@ class HopfieldApp(PaletteApp[None]):
 
     def action_help(self) -> None:
         """Show every key and mouse action."""
+        # Imported when first opened: its Markdown pulls in markdown-it and pygments,
+        # a quarter of what importing the app costs (tests/test_startup.py).
+        from tui_hopfield.ui.help_screen import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 

@@ -71,12 +71,27 @@ def number(value: float) -> str:
     return f"{value:.3g}" if abs(value) < 1000 else f"{value:.0f}"
 
 
-def shown_numbers(row: MemoryRow, line: int) -> object:
-    """What line ``line`` of ``row`` shows besides its picture (a key for the line cache)."""
+def text_width(width: int, thumbnail: int) -> int:
+    """The cells of a row's text in a panel ``width`` cells wide beside a ``thumbnail``."""
+    return max(8, width - thumbnail - 1)
+
+
+def shown_overlap(overlap: float, width: int) -> tuple[str, str]:
+    """What a row's overlap line shows in ``width`` cells of text: its bar and its number.
+
+    Both are quantised (the bar in eighths of a cell, the number to two decimals), so an
+    overlap that moves a little during a recall draws the very same line.
+    """
+    return bar(abs(overlap), width - 6), overlap_text(overlap)
+
+
+def shown_numbers(row: MemoryRow, line: int, width: int = 0) -> object:
+    """What line ``line`` of ``row`` shows besides its picture (a key for the line cache),
+    in ``width`` cells of text."""
     if line == 0:
         return row.name
     if line == 1:
-        return row.overlap
+        return shown_overlap(row.overlap, width)
     if line == 2:
         return (row.strength, None if np.isnan(row.valley) else row.valley)
     if line == 3:
@@ -121,7 +136,8 @@ class MemoryLines:
         pictures, digest = self.picture(row.pattern, glyphs)
         # A line is kept by what it shows: a row that comes back (the same memory in a
         # new network, a redraw for another row's valley) costs no new strips.
-        key = (line, digest, base, best, width, look.thumbnail, shown_numbers(row, line))
+        shown = shown_numbers(row, line, text_width(width, look.thumbnail.width))
+        key = (line, digest, base, best, width, look.thumbnail, shown)
         cached = self._lines.get(key)
         if cached is not None:
             return cached
@@ -130,7 +146,7 @@ class MemoryLines:
             left = pictures[line].apply_style(base).crop_extend(0, thumbnail, base)
         else:
             left = Strip.blank(thumbnail, base)
-        text = self.text_line(row, best, line, width - thumbnail - 1, base)
+        text = self.text_line(row, best, line, text_width(width, thumbnail), base)
         strip = Strip.join([left, Strip.blank(1, base), text]).crop_extend(0, width, base)
         self._lines[key] = strip
         return strip
@@ -150,10 +166,10 @@ class MemoryLines:
             text = shown if len(shown) <= width else shown[: width - 1] + "\u2026"
             segments = [Segment(text, name)]
         elif line == 1:
-            shown = overlap_text(row.overlap)
+            cells, shown = shown_overlap(row.overlap, width)
             colour = "memory-list--inverse" if shown.startswith("-") else "memory-list--bar"
             segments = [
-                Segment(bar(abs(row.overlap), width - 6), self.text_style(colour, base)),
+                Segment(cells, self.text_style(colour, base)),
                 Segment(f" {shown}", name),
             ]
         elif line == 2:

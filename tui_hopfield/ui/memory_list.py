@@ -20,6 +20,8 @@ import textwrap
 
 from textual import events
 from textual.binding import Binding
+from textual.dom import NoScreen
+from textual.errors import NoWidget
 from textual.geometry import Region, Size, Spacing
 from textual.message import Message
 from textual.reactive import reactive
@@ -28,7 +30,15 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui_hopfield.model.network import Network
-from tui_hopfield.ui.memory_lines import ROW_LINES, TEXT_LINES, Look, MemoryLines, bar
+from tui_hopfield.ui.memory_lines import (
+    ROW_LINES,
+    TEXT_LINES,
+    Look,
+    MemoryLines,
+    bar,
+    shown_overlap,
+    text_width,
+)
 from tui_hopfield.ui.memory_menu import MemoryMenu, MenuChoice
 from tui_hopfield.ui.memory_rows import MemoryRows, RowSummary
 from tui_hopfield.ui.memory_valleys import ValleyWork
@@ -157,7 +167,8 @@ class MemoryList(ScrollView, can_focus=True):
     }
     """
 
-    rows: reactive[MemoryRows] = reactive(MemoryRows, always_update=False)
+    # Not repainted whole on each change: watch_rows marks only the lines that changed.
+    rows: reactive[MemoryRows] = reactive(MemoryRows, always_update=False, repaint=False)
     """Every memory, in the order they were stored."""
     highlighted: reactive[int | None] = reactive(None)
     """Index of the highlighted row, None when there are no memories."""
@@ -217,7 +228,7 @@ class MemoryList(ScrollView, can_focus=True):
         index = y // self.row_height
         return index if self.rows and 0 <= index < len(self.rows) else None
 
-    def watch_rows(self) -> None:
+    def watch_rows(self, old: MemoryRows, new: MemoryRows) -> None:
         self._resize()
         if not self.rows:
             self.highlighted = None
@@ -225,7 +236,47 @@ class MemoryList(ScrollView, can_focus=True):
             self.highlighted = 0
         elif self.highlighted >= len(self.rows):
             self.highlighted = len(self.rows) - 1
-        self.refresh()
+        if not self._refresh_moved(old, new):
+            self.refresh()
+
+    def _refresh_moved(self, old: MemoryRows, new: MemoryRows) -> bool:
+        """Mark for drawing only the lines of rows on show whose overlap's bar, number or
+        best-match mark changed from ``old`` to ``new``; whether that sufficed (False: the
+        memories themselves changed, and the whole panel must be drawn).
+
+        A recall gives new overlaps every frame, but they are drawn quantised: most rows
+        show the very same lines, and only the few that moved are drawn again.
+        """
+        same = (
+            old.names is new.names
+            and old.pictures is new.pictures
+            and old.valleys is new.valleys
+            and old.links == new.links
+            and len(old) == len(new)
+        )
+        if not same or not new:
+            return False
+        try:  # the lines on screen: the panel's own height, or less in a scrolling parent
+            where = self.screen.find_widget(self)
+        except (NoWidget, NoScreen):
+            return False
+        shown = where.region.intersection(where.clip)
+        if not shown:
+            return True  # nothing of the panel is on screen: it is drawn when it comes back
+        row_height = self.row_height
+        top = int(self.scroll_offset.y) + shown.y - where.region.y
+        first = top // row_height
+        last = min(len(new), (top + shown.height - 1) // row_height + 1)
+        width = text_width(self.scrollable_content_region.width, self.thumbnail_size.width)
+        best = {old.best, new.best} if old.best != new.best else set()
+        for index in range(first, last):
+            if index in best:  # the name's weight and the number's: two lines
+                self.refresh_lines(index * row_height, 2)
+            elif shown_overlap(old.overlaps[index], width) != shown_overlap(
+                new.overlaps[index], width
+            ):
+                self.refresh_lines(index * row_height + 1)
+        return True
 
     def watch_glyphs(self) -> None:
         self.refresh()

@@ -19,6 +19,9 @@ FRAME_BUDGET = 0.02
 """Seconds of model work per frame at most, so keys and the mouse stay live."""
 TRACE_LENGTH = 2000
 """Energy samples (one per flip) kept for the sparkline of the current recall."""
+TRACE_FPS = 10
+"""Redraws of the energy sparkline per second at most while recalling (drawing its
+samples costs a few milliseconds); it shows the last samples when the recall ends."""
 
 
 class RecallRunner:
@@ -74,6 +77,7 @@ class RecallRunner:
         flips = 0
         credit = 0.0
         last = monotonic()
+        traced = 0.0  # when the sparkline was last given the samples
         finished = False
         stepped = False
         try:
@@ -113,7 +117,9 @@ class RecallRunner:
                         self.memory_list.show_network(network)
                         self._show_view()
                         del self._trace[:-TRACE_LENGTH]
-                        self.trace.data = list(self._trace)
+                        if finished or now - traced >= 1 / TRACE_FPS:
+                            traced = now
+                            self.trace.data = list(self._trace)
                     self._show()
                     # The label says the energy now, as the status bar does (one line:
                     # no layout needed).
@@ -123,6 +129,7 @@ class RecallRunner:
                     stepped = False
                     await asyncio.sleep(max(0.0, pause - (monotonic() - now)))
         finally:
+            self.trace.data = self._trace[-TRACE_LENGTH:]
             recall_button.label = "r recall"
             if workspace.dynamics is dynamics:
                 workspace.stop_recall()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.text import Text
 from textual import events
@@ -66,6 +66,13 @@ class StatusBar(Widget):
     snapshot: reactive[Snapshot] = reactive(Snapshot)
     """What to show: the workspace's numbers, the named state and the job running."""
 
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._texts: dict[tuple[Snapshot, int], Text] = {}
+        self._plans: dict[tuple, tuple[Wording, str, int | None] | None] = {}
+
     def watch_snapshot(self) -> None:
         self._fit_height()
 
@@ -85,28 +92,43 @@ class StatusBar(Widget):
     def render(self) -> Text:
         return self.lines(self.size.width)
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._texts.clear()  # drawn in the old colours
+
     def lines(self, width: int) -> Text:
         """The bar's text for ``width`` cells: one line if any wording fits, else two.
 
         The wording and the break are chosen for numbers of a typical width
         (``probe``), so that the bar does not change its words with every digit
-        the energy gains or loses during a recall.
+        the energy gains or loses during a recall. Both the text and that choice are
+        kept: a recall's frame changes the energy alone, and the bar sizes itself and
+        draws once for it, with the choice it made for the last frame.
         """
+        key = (self.snapshot, width)
+        text = self._texts.get(key)
+        if text is None:
+            if len(self._texts) >= 16:
+                self._texts.clear()
+            text = self._texts[key] = self._lines(width)
+        return text.copy()
+
+    def _lines(self, width: int) -> Text:
         state = visible(self.snapshot.state)
         if not width:
             return self._joined(self._parts(WORDINGS[0], state))
-        for wording in WORDINGS:
-            if self._joined(self._parts(wording, state, probe=True)).cell_len <= width:
-                return self._joined(self._parts(wording, state))
-        for wording in WORDINGS:
-            cut = self._cut(self._parts(wording, state, probe=True), width)
-            if cut is not None:
-                return self._two(self._parts(wording, state), cut)
-        # A long name: shortened, on one line.
-        for wording in WORDINGS:
-            name = self._shortened(state, wording, width)
-            if self._joined(self._parts(wording, name, probe=True)).cell_len <= width:
-                return self._joined(self._parts(wording, name))
+        # The choice depends on the numbers' widths only (``probe``), not on the energy.
+        shown = self.snapshot
+        key = (replace(shown, energy=0.0), len(f"{shown.energy:.1f}"), width)
+        if key not in self._plans:
+            if len(self._plans) >= 16:
+                self._plans.clear()
+            self._plans[key] = self._plan(state, width)
+        plan = self._plans[key]
+        if plan is not None:
+            wording, name, cut = plan
+            parts = self._parts(wording, name)
+            return self._joined(parts) if cut is None else self._two(parts, cut)
         # Still too long (a very long job or name): the state is shortened on two lines,
         # and whatever a line cannot hold ends in an ellipsis.
         wording = WORDINGS[-1]
@@ -115,6 +137,23 @@ class StatusBar(Widget):
         for line in (first, second):
             line.truncate(width, overflow="ellipsis")
         return Text("\n").join([first, second])
+
+    def _plan(self, state: str, width: int) -> tuple[Wording, str, int | None] | None:
+        """The wording, the state as shown and where the line breaks (None: on one line)
+        that fit ``width``, measured with ``probe`` numbers; None if none does."""
+        for wording in WORDINGS:
+            if self._joined(self._parts(wording, state, probe=True)).cell_len <= width:
+                return wording, state, None
+        for wording in WORDINGS:
+            cut = self._cut(self._parts(wording, state, probe=True), width)
+            if cut is not None:
+                return wording, state, cut
+        # A long name: shortened, on one line.
+        for wording in WORDINGS:
+            name = self._shortened(state, wording, width)
+            if self._joined(self._parts(wording, name, probe=True)).cell_len <= width:
+                return wording, name, None
+        return None
 
     def _shortened(self, state: str, wording: Wording, width: int) -> str:
         """``state`` cut (with an ellipsis) by what the line with it overflows ``width``."""

@@ -1,0 +1,77 @@
+"""What a recall's frame draws: the energy sparkline and the status bar redraw lightly."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tui_hopfield.ui import recall_runner
+from tui_hopfield.ui.app import HopfieldApp
+from tui_hopfield.ui.magnets_screen import SPEEDS
+from tui_hopfield.ui.recall_runner import TRACE_FPS, TRACE_LENGTH
+from tui_hopfield.ui.status_bar import StatusBar
+
+
+async def test_the_sparkline_is_redrawn_at_most_a_few_times_a_second(monkeypatch):
+    # A clock that moves a millisecond each time the recall reads it: a frame of flips
+    # takes some tens of those, whatever the machine's speed.
+    clock = [0.0]
+
+    def ticking() -> float:
+        clock[0] += 0.001
+        return clock[0]
+
+    monkeypatch.setattr(recall_runner, "monotonic", ticking)
+    app = HopfieldApp(48, 48, seed=1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.magnets
+        await pilot.press("1", "2", "3", "1", "b")
+        screen.speed_index = SPEEDS.index(0)
+        frames, given = [], []
+        show_network = screen.memory_list.show_network
+
+        def counted_frame(network) -> None:
+            frames.append(clock[0])
+            show_network(network)
+
+        screen.memory_list.show_network = counted_frame
+        screen.watch(screen.trace, "data", lambda data: given.append(clock[0]), init=False)
+        await pilot.press("r")
+        for _ in range(2000):
+            if not screen.recalling:
+                break
+            await pilot.pause(0.01)
+        assert not screen.recalling
+        await pilot.pause()
+        assert len(frames) > 10
+        # Not once a frame: at most TRACE_FPS a second of the recall's clock (and the end).
+        span = frames[-1] - frames[0]
+        assert len(given) <= span * TRACE_FPS + 2 < len(frames)
+        assert screen.trace.data == screen._trace[-TRACE_LENGTH:]  # the end is shown
+
+
+async def test_the_status_bar_chooses_its_wording_once_for_energies_of_one_width():
+    app = HopfieldApp(32, 32, seed=1)
+    async with app.run_test(size=(100, 24)) as pilot:
+        screen = app.magnets
+        await pilot.press("1", "b")
+        bar = screen.query_one(StatusBar)
+        plans = []
+        plan = bar._plan
+
+        def counted(state, width):
+            plans.append(width)
+            return plan(state, width)
+
+        bar._plan = counted
+        shown = screen.snapshot
+        for energy in (-100.0, -101.5, -102.25, -99.0):
+            screen.snapshot = replace(shown, energy=energy)
+            await pilot.pause()
+            text = bar.render().plain
+            assert f"energy {energy:.1f}" in text
+        assert len(plans) == 1
+        # What it keeps is what it draws from nothing.
+        kept = bar.render()
+        bar._texts.clear()
+        bar._plans.clear()
+        assert bar.render() == kept and len(plans) == 2
