@@ -42,6 +42,7 @@ sys.path.insert(1, str(HERE.parent))
 from engine import cpu_busy, machine_info  # noqa: E402
 
 from tui_hopfield.model.batch import recall  # noqa: E402
+from tui_hopfield.model.blas import blas_threads  # noqa: E402
 from tui_hopfield.model.dynamics import descend  # noqa: E402
 from tui_hopfield.model.network import Network  # noqa: E402
 from tui_hopfield.model.rules import Linear  # noqa: E402
@@ -92,6 +93,7 @@ def main() -> None:
     args = parser.parse_args()
     p = args.patterns
     print(f"machine: {json.dumps(machine_info())}", flush=True)
+    print(f"BLAS threads: {blas_threads()} (one inside the blocked products)", flush=True)
     print(f"cpu busy before: {cpu_busy()}", flush=True)
     rng = np.random.default_rng(args.seed)
     patterns = np.empty((p, N), dtype=np.int8)

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from tui_hopfield.model.blas import one_blas_thread
+
 CHUNK_BYTES = 64 * 2**20
 """Largest temporary, in bytes, that a whole-grid product may make."""
 
@@ -51,11 +53,13 @@ def column_blocks(
     n, count = columns.shape
     rows = max(1, BLOCK_BYTES // max(1, np.dtype(dtype).itemsize * count))
     buffer = np.empty((min(rows, n), count), dtype=dtype)
-    for start in range(0, n, rows):
-        stop = min(start + rows, n)
-        block = buffer[: stop - start]
-        np.copyto(block, columns[start:stop], casting="unsafe")
-        yield slice(start, stop), block
+    # The products on the blocks are small: one BLAS thread each (``blas``).
+    with one_blas_thread():
+        for start in range(0, n, rows):
+            stop = min(start + rows, n)
+            block = buffer[: stop - start]
+            np.copyto(block, columns[start:stop], casting="unsafe")
+            yield slice(start, stop), block
 
 
 def batches(count: int, size: int = 256) -> Iterator[slice]:
