@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tui_hopfield.model.batch import two_cycle
+from tui_hopfield.model.batch import NEAR, two_cycle
 from tui_hopfield.model.network import ModelError, Network
+from tui_hopfield.model.rules import Landscape, Linear
 
 MAX_TEMPERATURE = 50.0
 """The hottest temperature a session may hold. A memory of strength c melts near
@@ -290,31 +291,94 @@ class Retrieval:
 def descend(network: Network, rng: np.random.Generator, max_rounds: int = 1000) -> int:
     """Zero-temperature asynchronous descent to a fixed point, in blocks; return the flips.
 
-    Each round computes every dE at once (one matrix product), then visits
-    only the spins that would flip, in a random order, checking each one's dE
-    again (O(P)) just before turning it over. Every flip lowers the energy, so
-    this is a valid asynchronous trajectory, not an approximation; spins that
-    become unstable during a round wait for the next.
+    Each round finds every spin that might lower the energy by turning over,
+    then visits only those, in a random order, checking each one's dE again
+    (O(P)) just before turning it over. Every flip lowers the energy, so this
+    is a valid asynchronous trajectory, not an approximation; spins that become
+    unstable during a round wait for the next.
+
+    The first round computes every dE at once (one product with all N P
+    pattern entries). On a linear landscape a later round after few flips
+    needs less (``_Candidates``): no dE has moved by more than the drift of the
+    overlaps' coefficients since that product, so only the spins then within
+    the drift of turning, and those turned since, are computed again.
     """
     flips = 0
+    candidates_of: _Candidates | None = None
     for _ in range(max_rounds):
         landscape = network.landscape
         if landscape is None:
             return flips
-        # float32 products pick the candidates (generously: float32 is good to
-        # ~1e-6); each one is checked in float64 before it turns over.
-        delta = landscape.flip_energies(network.state[None, :], network.dots[None, :], exact=False)
-        scale = max(1.0, float(np.abs(delta).max()))
-        candidates = np.flatnonzero((delta < CANDIDATE * scale) & ~network.pinned)
-        flipped = 0
+        if candidates_of is None or candidates_of.landscape is not landscape:
+            candidates_of = _Candidates(landscape)
+        candidates, scale = candidates_of.find(network)
+        flipped = []
         for index in rng.permutation(candidates).tolist():
             if network.flip_energy(index) < -TIE * scale:
                 network.flip(index)
-                flipped += 1
-        flips += flipped
+                flipped.append(index)
+        flips += len(flipped)
         if not flipped:
             return flips
+        candidates_of.turned(np.array(flipped))
     return flips
+
+
+class _Candidates:
+    """The spins one round of ``descend`` visits: all whose dE might be below a tie.
+
+    A full round takes dE of every spin from one float32 product (generously:
+    float32 is good to ~1e-6; each candidate is checked in float64 before it
+    turns). On a ``Linear`` landscape, ``dE_i = K + f_i + s_i (xi^T a)_i`` and
+    every ``|xi| = 1``, so since the last full product no spin that has not
+    turned has moved by more than ``|K - K0| + ||a - a0||_1`` (the drift):
+    while that product's dE of a spin stays above the threshold by more than
+    the drift, it is not a candidate, and only the others are computed again,
+    from their rows of xi^T. The threshold's scale is the last full product's.
+    """
+
+    def __init__(self, landscape: Landscape) -> None:
+        self.landscape = landscape
+        self.linear = isinstance(landscape, Linear) and landscape.span is not None
+        self.delta: np.ndarray | None = None
+        """dE at the last full product (float32, N); -inf for the spins turned since."""
+        self.a: np.ndarray | None = None
+        self.k = 0.0
+        self.scale = 1.0
+        self.count = 0
+        """Spins turned since the last full product."""
+        self.most = NEAR * landscape.n
+        # Both products round by far less than this (P float32 terms, a rounded too).
+        self.slack = (
+            2.0 * (landscape.count + 8) * 2.0**-23 * float(getattr(landscape, "span", None) or 0.0)
+        )
+
+    def find(self, network: Network) -> tuple[np.ndarray, float]:
+        """(The spins to visit this round, sorted; the tie's scale)."""
+        landscape, free = self.landscape, ~network.pinned
+        if self.linear:
+            a, k = landscape.coefficients_of(network.dots)
+            if self.delta is not None and self.count <= self.most:
+                drift = abs(k - self.k) + float(np.abs(a - self.a).sum())
+                threshold = CANDIDATE * self.scale
+                near = (self.delta < threshold + drift + self.slack).nonzero()[0]
+                if len(near) <= self.most:
+                    delta = landscape.flip_energies_from(network.state, a, k, near)
+                    return near[(delta < threshold) & free[near]], self.scale
+            delta = landscape.flip_energies_from(network.state, a, k)
+            self.delta, self.a, self.k, self.count = delta, a, k, 0
+        else:
+            delta = landscape.flip_energies(
+                network.state[None, :], network.dots[None, :], exact=False
+            )[0]
+        self.scale = max(1.0, float(np.abs(delta).max()))
+        return np.flatnonzero((delta < CANDIDATE * self.scale) & free), self.scale
+
+    def turned(self, flips: np.ndarray) -> None:
+        """The spins ``flips`` turned over in the round just done."""
+        if self.delta is not None:
+            self.count += len(flips)
+            self.delta[flips] = -np.inf
 
 
 def glauber_flip_probability(spin: int, field: float, temperature: float) -> float:

@@ -1,0 +1,184 @@
+"""The engine at N = 65536 (256x256): products against the memory's bandwidth, side by side.
+
+Run it from the repository root::
+
+    .venv/bin/python benchmarks/large.py                  # P = 3277 (alpha 0.05)
+    .venv/bin/python benchmarks/large.py --patterns 9830  # alpha 0.15, past capacity
+    .venv/bin/python benchmarks/large.py --json /tmp/large.json
+
+It stores P random +-1 patterns (seeded) on a 256x256 grid and recalls pattern 0 from a
+cue with 10 % of its spins flipped. Every figure is a ratio against a reference timed in the
+same process, taking turns, so that other work on the machine slows both alike:
+
+- **bandwidth**: the reference is one pass that reads the int8 pattern store (P x N bytes)
+  and nothing else (``np.max`` of its bytes, which streams at the memory's speed); a product
+  of every pattern with a state cannot read less. A synchronous recall is compared with
+  that pass times the number of whole-grid products it made (counted, not assumed);
+- **sync recall**: ``batch.recall(landscape, cue)``;
+- **descend**: ``dynamics.descend`` (asynchronous, T = 0, headless), compared with sync;
+- **imprint**: ``Network.imprint_many`` of the P patterns plus learning the landscape
+  (Hebb's), and the first product, which lays out the column store;
+- **peak RSS**: the process's resident high-water mark (``ru_maxrss``) after all of it.
+
+Goals (issue 16): sync within 3x of the bandwidth bound for the products it makes, descend
+within 3x of sync, imprint of 3,277 patterns under 1 s, peak RSS under 1.5 GiB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(HERE.parent))
+
+from engine import cpu_busy, machine_info  # noqa: E402
+
+from tui_hopfield.model.batch import recall  # noqa: E402
+from tui_hopfield.model.blas import blas_threads  # noqa: E402
+from tui_hopfield.model.dynamics import descend  # noqa: E402
+from tui_hopfield.model.network import Network  # noqa: E402
+from tui_hopfield.model.rules import Linear  # noqa: E402
+
+SIDE = 256
+N = SIDE * SIDE
+GIB = 2**30
+
+
+class ProductCounter:
+    """Counts the whole-grid products a Linear landscape makes (wraps ``flip_energies_from``)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._original = Linear.flip_energies_from
+
+    def __enter__(self) -> ProductCounter:
+        counter, original = self, self._original
+
+        def counted(landscape, state, a, k, index=None):  # type: ignore[no-untyped-def]
+            if index is None:
+                counter.count += 1
+            return original(landscape, state, a, k, index)
+
+        Linear.flip_energies_from = counted  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        Linear.flip_energies_from = self._original  # type: ignore[method-assign]
+
+
+def best(run, repeats: int) -> float:  # type: ignore[no-untyped-def]
+    """The fastest of ``repeats`` runs of ``run()``, in seconds."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--patterns", type=int, default=3277)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    p = args.patterns
+    print(f"machine: {json.dumps(machine_info())}", flush=True)
+    print(f"BLAS threads: {blas_threads()} (one inside the blocked products)", flush=True)
+    print(f"cpu busy before: {cpu_busy()}", flush=True)
+    rng = np.random.default_rng(args.seed)
+    patterns = np.empty((p, N), dtype=np.int8)
+    for start in range(0, p, 256):  # a block at a time: no P x N float temporary
+        block = patterns[start : start + 256]
+        block[...] = np.where(rng.random(block.shape, dtype=np.float32) < 0.5, 1, -1)
+    cue = patterns[0].copy()
+    cue[rng.choice(N, N // 10, replace=False)] *= -1
+    names = [f"m{k}" for k in range(p)]
+
+    network = Network(SIDE, SIDE)
+    start = time.perf_counter()
+    network.imprint_many(patterns, names)
+    landscape = network.landscape
+    learn = time.perf_counter() - start
+    start = time.perf_counter()
+    landscape.columns  # noqa: B018  (lays out xi^T)
+    columns = time.perf_counter() - start
+    imprint = learn + columns
+
+    store = landscape.patterns.view(np.uint8)
+
+    def stream() -> None:
+        store.max()
+
+    results: dict[str, float] = {}
+    with ProductCounter() as counter:
+        state = recall(landscape, cue[None, :]).states[0]
+        products = counter.count
+    exact = bool(np.array_equal(state, patterns[0]))
+    turns = {"bandwidth": stream, "sync": lambda: recall(landscape, cue[None, :])}
+
+    def run_descend() -> None:
+        network.set_state(cue)
+        descend(network, np.random.default_rng(0))
+
+    turns["descend"] = run_descend
+    times: dict[str, list[float]] = {name: [] for name in turns}
+    for _ in range(args.repeats):
+        for name, run in turns.items():
+            times[name].append(best(run, 1))
+    results = {name: min(values) for name, values in times.items()}
+    network.set_state(cue)
+    flips = descend(network, np.random.default_rng(0))
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    bound = results["bandwidth"] * max(1, products)
+    rows = [
+        ("stream the int8 store once", results["bandwidth"], ""),
+        (
+            f"sync recall ({products} whole products, exact={exact})",
+            results["sync"],
+            f"{results['sync'] / bound:.2f}x the bound (goal <= 3x)",
+        ),
+        (
+            f"descend ({flips} flips)",
+            results["descend"],
+            f"{results['descend'] / results['sync']:.2f}x sync (goal <= 3x)",
+        ),
+        (f"imprint {p} + learn", learn, ""),
+        ("lay out columns", columns, ""),
+        ("imprint total", imprint, "goal < 1 s" if p == 3277 else ""),
+    ]
+    print(f"\nN = {N}, P = {p}, store {store.nbytes / 2**20:.0f} MiB int8")
+    for label, seconds, note in rows:
+        print(f"  {label:<44} {seconds * 1e3:9.1f} ms   {note}")
+    print(f"  {'peak RSS':<44} {rss / GIB:9.2f} GiB  (goal < 1.5 GiB)")
+    print(f"cpu busy after: {cpu_busy()}")
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "n": N,
+                    "patterns": p,
+                    "products": products,
+                    "exact": exact,
+                    "seconds": results,
+                    "runs": times,
+                    "imprint": {"learn": learn, "columns": columns},
+                    "peak_rss": rss,
+                    "machine": machine_info(),
+                },
+                indent=2,
+            )
+        )
+
+
+if __name__ == "__main__":
+    main()
