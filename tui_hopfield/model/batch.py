@@ -121,7 +121,8 @@ def _recall_one(
     dots = landscape.dots_of(state)
     columns = landscape.columns
     recount = SINGLE_INCREMENTAL * landscape.n
-    turns = _LinearTurns(landscape, state) if isinstance(landscape, Linear) else None
+    linear = isinstance(landscape, Linear) and not landscape.precise
+    turns = _LinearTurns(landscape, state) if linear else None
     steps, converged, cycled = 0, False, False
     last: np.ndarray | None = None
     for _ in range(max_steps):
