@@ -546,4 +546,3 @@ def test_pseudo_inverse_at_p_equal_n_fixes_every_state_and_w_vanishes(seed):
     network.set_state(states[-1])
     assert not len(network.unstable())
     assert all(network.flip_energy(i) == 0.0 for i in range(n))
-

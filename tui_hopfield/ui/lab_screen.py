@@ -39,6 +39,7 @@ from textual.widgets import (
 from textual.worker import Worker, WorkerState
 
 from tui_hopfield.experiments.capacity import (
+    MODES,
     CapacityResult,
     CapacitySettings,
     run_capacity,
@@ -173,6 +174,16 @@ class LabScreen(Screen[None]):
                     )
                     yield from field("trials", self._input("trials", "capacity-trials"))
                     yield from field("flip", Input("0.1", compact=True, id="capacity-flip"))
+                    yield from field(
+                        "mode",
+                        Select(
+                            [(mode, mode) for mode in MODES],
+                            value="async",
+                            allow_blank=False,
+                            compact=True,
+                            id="capacity-mode",
+                        ),
+                    )
                 yield from self._controls("capacity")
                 yield ChartView(
                     "Run a sweep to see recall fall as the load grows.", id="capacity-chart"
