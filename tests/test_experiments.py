@@ -133,7 +133,15 @@ def test_bad_sweep_settings_are_refused(changes):
 def test_alphas_as_a_range_or_a_list():
     assert parse_alphas("0.02:0.1:0.02") == (0.02, 0.04, 0.06, 0.08, 0.1)
     assert parse_alphas("0.05,0.25") == (0.05, 0.25)
-    for bad in ("0.1:0.05:0.01", "0:1", "a,b", "0.1:0.2:0", "0.5,2", "0.001:1:0.001"):
+    for bad in (
+        "0.1:0.05:0.01",
+        "0:1",
+        "a,b",
+        "0.1:0.2:0",
+        "0.5,200000",
+        "0.001:1:0.001",
+        "1:10:x1",
+    ):
         with pytest.raises(ModelError):
             parse_alphas(bad)
 
@@ -367,3 +375,67 @@ def test_progress_is_a_bar_on_a_terminal_and_lines_elsewhere():
     assert terminal.getvalue().count("\r") == 2 and terminal.getvalue().endswith(
         "100%" + " " * 10 + "\n"
     )
+
+
+# -- modes, outcomes, loads past N ------------------------------------------------
+
+
+def test_every_load_accounts_for_each_cued_recall_once():
+    for mode in ("async", "sync"):
+        settings = CapacitySettings(n=100, alphas=(0.05, 0.2, 0.3), trials=2, seed=2, mode=mode)
+        for point in run_capacity(settings).points:
+            shares = point.fixed_cued + point.cycled_cued + point.cut_cued
+            assert shares == pytest.approx(1.0, abs=1e-12)
+            assert point.perfect_cued <= point.fixed_cued + 1e-12
+            if mode == "async":
+                assert point.cycled_cued == 0.0
+
+
+def test_a_two_cycle_through_the_pattern_is_not_exact():
+    from tui_hopfield.experiments.capacity import _recalls
+
+    # Hebb with the one pattern (+1, -1, +1, -1, ...) of 16 spins: from all +1 every field is
+    # -1/16, so a synchronous step turns every spin, the next turns them back: a 2-cycle
+    # that passes through (and stops on) the all-ones state. Taken as the target it is not
+    # recalled exactly: no fixed point.
+    n = 16
+    landscape = Rule("hebbian").learn(np.array([[1, -1] * (n // 2)], dtype=np.int8), np.ones(1))
+    settings = CapacitySettings(n=n, alphas=(0.1,), trials=1, seed=0, mode="sync")
+    ones = np.ones((1, n), dtype=np.int8)
+    recalls = _recalls(settings, landscape, ones, ones, np.random.default_rng(0))
+    assert recalls.cycled.tolist() == [True] and recalls.overlaps.tolist() == [1.0]
+    assert not recalls.exact.any()
+    # And in a sweep: synchronous Hebb past capacity ends cues in 2-cycles, none exact.
+    settings = CapacitySettings(n=64, alphas=(0.6,), trials=2, seed=3, mode="sync")
+    (point,) = run_capacity(settings).points
+    assert point.cycled_cued > 0 and point.perfect_cued <= point.fixed_cued
+
+
+def test_dense_memories_are_swept_past_n_and_drawn_against_the_papers():
+    settings = CapacitySettings(
+        Rule("dense", 3), n=32, alphas=(1.0, 4.0, 16.0), trials=1, seed=5, max_steps=20
+    )
+    result = run_capacity(settings)
+    first, _, last = result.points
+    assert (first.patterns, last.patterns) == (32, 512)
+    assert first.perfect_stored > 0.5 > last.perfect_stored
+    text = capacity_chart(result).draw(100, 18).text()
+    assert "Krotov-Hopfield 2016" in text and "measured: half fixed" in text
+    assert "log alpha axis" in text
+    exp = CapacitySettings(Rule("dense", None), n=16, alphas=(64.0,), trials=1, seed=5)
+    (point,) = run_capacity(exp).points
+    assert point.patterns == 1024 and point.perfect_stored > 0.5
+    assert "Demircigil 2017" in capacity_chart(run_capacity(exp)).draw(100, 18).text()
+
+
+def test_loads_past_n_are_refused_where_the_rule_cannot_store_them():
+    with pytest.raises(ModelError, match="stores at most N patterns"):
+        CapacitySettings(Rule("pseudo-inverse"), n=100, alphas=(2.0,))
+    with pytest.raises(ModelError, match="budget"):
+        CapacitySettings(Rule("dense", None), n=4096, alphas=(100_000.0,))
+
+
+def test_the_classic_line_is_labelled_as_a_load():
+    result = run_capacity(CapacitySettings(n=100, alphas=(0.05, 0.3), trials=1, seed=1))
+    text = capacity_chart(result).draw(90, 16).text()
+    assert "alpha_c = 0.138" in text and "0.138 N" not in text

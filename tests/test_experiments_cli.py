@@ -52,8 +52,24 @@ def test_capacity_prints_a_table_and_a_plot_and_writes_csv_and_json(capsys, tmp_
         "flip": 0.1,
         "seed": 1,
         "max_steps": 50,
+        "mode": "async",
     }
     assert [p["alpha"] for p in report["points"]] == [0.05, 0.3]
+    assert {"fixed_cued", "cycled_cued", "cut_cued"} <= set(rows[0]) <= set(report["points"][0])
+    assert "Asynchronous (random sequential order, T = 0) recall" in out
+
+
+def test_capacity_mode_sync_reports_two_cycles(capsys):
+    status, out, _ = run(
+        capsys,
+        "capacity",
+        *("--size", "64", "--alphas", "0.6", "--trials", "2", "--seed", "3", "--mode", "sync"),
+        *("--no-plot", "--quiet"),
+    )
+    assert status == 0 and "Synchronous (every spin at once, T = 0) recall" in out
+    headers, _, row = out.splitlines()[:3]
+    assert headers.split()[-4:] == ["fixed", "2-cycle", "cut", "off"]
+    assert float(row.split()[-2]) > 0  # some cued recalls ended in a 2-cycle
 
 
 def test_capacity_with_the_dense_rule_table_only_and_quiet(capsys):
@@ -64,7 +80,7 @@ def test_capacity_with_the_dense_rule_table_only_and_quiet(capsys):
         *("--trials", "1", "--no-plot", "--quiet"),
     )
     assert status == 0 and err == ""
-    assert len(out.splitlines()) == 5  # header, rule, one load, two lines of notes
+    assert len(out.splitlines()) == 6  # header, rule, one load, three lines of notes
     assert "from the pattern" not in out
 
 

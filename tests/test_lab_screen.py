@@ -60,6 +60,28 @@ async def test_a_sweep_runs_in_the_background_and_shows_its_table_and_plot(app):
         assert not screen.query_one("#capacity-run").disabled
 
 
+async def test_the_sweep_recalls_asynchronously_by_default_and_synchronously_when_asked(app):
+    async with app.run_test(size=(100, 36)) as pilot:
+        screen = await open_lab(pilot, n=64, trials=1)
+        screen.query_one("#capacity-alphas", Input).value = "0.3"
+        assert screen.query_one("#capacity-mode", Select).value == "async"
+        await pilot.click("#capacity-run")
+        await wait_for(pilot, lambda: screen.capacity_result is not None)
+        assert screen.capacity_result.settings.mode == "async"
+        (point,) = screen.capacity_result.points
+        assert point.cycled_cued == 0.0
+        screen.capacity_result = None
+        screen.query_one("#capacity-mode", Select).value = "sync"
+        await pilot.click("#capacity-run")
+        await wait_for(pilot, lambda: screen.capacity_result is not None)
+        assert screen.capacity_result.settings.mode == "sync"
+        table = screen.query_one("#capacity-table", DataTable)
+        labels = [str(column.label) for column in table.columns.values()]
+        assert labels[-3:] == ["fixed", "2-cycle", "cut off"]
+        (point,) = screen.capacity_result.points
+        assert abs(point.fixed_cued + point.cycled_cued + point.cut_cued - 1.0) < 1e-12
+
+
 async def test_the_study_shows_a_table_and_the_plots_of_the_scene_chosen(app):
     async with app.run_test(size=(100, 36)) as pilot:
         screen = await open_lab(pilot, rounds=3)

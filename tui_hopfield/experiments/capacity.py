@@ -1,10 +1,21 @@
 """The capacity sweep: how well a rule recalls as the load alpha = P / N grows.
 
 For each load the sweep stores P random patterns of N spins and recalls from
-every one of them at once (``batch.recall``, synchronous, T = 0): once from
-the pattern itself, once from a cue with a fraction of its spins flipped. It
-measures the mean final overlap ``m = s . xi / N`` of both and the fraction
-of recalls that end exactly on the pattern.
+every one of them at once (past N, from a random sample of ``MAX_CUES``): once
+from the pattern itself, once from a cue with a fraction of its spins flipped.
+Recall runs at T = 0, asynchronously by default
+(``batch.recall_async``: random sequential order, each visited spin aligned
+with its field, until a sweep turns nothing or ``max_steps`` sweeps) or
+synchronously (``batch.recall``, every spin at once, which may end in a
+2-cycle); the modern rule always runs its continuous update. It measures the
+mean final overlap ``m = s . xi / N`` of both, the fraction of recalls that
+end at a fixed point equal to the pattern ("exact": a 2-cycle through the
+pattern is not), and how the cued recalls ended: at a fixed point, in a
+2-cycle or cut off at the step cap.
+
+Loads past N (alpha > 1) are for the rules that store them: dense memories of
+degree 3 and more, and the exponential one (``MAX_ALPHA_DENSE``); the memory
+the patterns take is checked against ``MEMORY_BUDGET`` before anything runs.
 
 Trials are the outer loop and the loads the inner one: a trial draws the
 patterns for the largest load once and every load uses the first P of them.
@@ -23,7 +34,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from tui_hopfield.experiments.progress import Progress, Stop, report, stopping
-from tui_hopfield.model.batch import recall
+from tui_hopfield.model.batch import recall, recall_async
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.patterns import random_patterns
 from tui_hopfield.model.rules import Landscape, Rule
@@ -31,11 +42,21 @@ from tui_hopfield.model.rules import Landscape, Rule
 MIN_N, MAX_N = 16, 4096
 """The sizes a sweep accepts."""
 MAX_ALPHA = 1.0
-"""The largest load a sweep accepts (P = N)."""
+"""The largest load a sweep accepts for the rules that store at most N patterns (P = N)."""
+MAX_ALPHA_DENSE = 100_000.0
+"""The largest load for dense memories of degree 3 and more and the exponential one."""
+MEMORY_BUDGET = 1 << 30
+"""Bytes the patterns of the largest load and their copies may take (``memory_needed``)."""
+MAX_CUES = 256
+"""Past N patterns (alpha > 1), recall starts from a random sample of this many per trial."""
+MODES = ("async", "sync")
+"""How recall updates the spins: one at a time in a random order, or all at once."""
 MAX_TRIALS = 1000
 """The most trials per load."""
 BATCH = 512
 """Cues recalled in one batch at most, so that temporaries stay small."""
+BATCH_BYTES = 64 << 20
+"""A batch's overlaps (cues x P float64) stay under this: fewer cues per batch for large P."""
 DEFAULT_ALPHAS = tuple(round(0.02 * k, 2) for k in range(1, 16))
 """0.02, 0.04, ... 0.30."""
 
@@ -50,7 +71,9 @@ def parse_alphas(text: str) -> tuple[float, ...]:
     Raises ``ModelError`` saying what is wrong.
     """
     try:
-        if ":" in text:
+        if ":" in text and text.split(":")[-1].strip().startswith("x"):
+            values = geometric(text)
+        elif ":" in text:
             start, stop, step = (float(part) for part in text.split(":"))
             if not step > 0 or not stop >= start:
                 raise ValueError
@@ -64,9 +87,37 @@ def parse_alphas(text: str) -> tuple[float, ...]:
         raise ModelError(
             f"{text!r} is not START:STOP:STEP (e.g. 0.02:0.3:0.02) or a list (0.05,0.1)"
         ) from None
-    if not all(0 < value <= MAX_ALPHA for value in values):
-        raise ModelError(f"{text!r}: every load alpha lies in (0, {MAX_ALPHA:g}]")
+    if not all(0 < value <= MAX_ALPHA_DENSE for value in values):
+        raise ModelError(f"{text!r}: every load alpha lies in (0, {MAX_ALPHA_DENSE:g}]")
     return values
+
+
+def geometric(text: str) -> tuple[float, ...] | None:
+    """``START:STOP:xFACTOR`` (e.g. ``1:1000:x2``): START, START*FACTOR, ... up to STOP."""
+    start_text, stop_text, factor_text = text.split(":")
+    start, stop, factor = float(start_text), float(stop_text), float(factor_text[1:])
+    if not (start > 0 and stop >= start and factor > 1):
+        raise ValueError
+    values = []
+    value = start
+    while value <= stop * (1 + 1e-9):
+        values.append(float(f"{value:.6g}"))
+        if len(values) > MAX_LOADS:
+            raise ModelError(f"{text!r} makes more than {MAX_LOADS} loads")
+        value *= factor
+    return tuple(values)
+
+
+def max_alpha(rule: Rule) -> float:
+    """The largest load ``rule`` is swept to: past N only for dense n >= 3 and dense exp."""
+    if rule.name == "dense" and (rule.degree is None or rule.degree >= 3):
+        return MAX_ALPHA_DENSE
+    return MAX_ALPHA
+
+
+def memory_needed(n: int, patterns: int) -> int:
+    """Bytes a landscape of ``patterns`` x ``n`` spins keeps (int8 twice, float32, bits)."""
+    return patterns * n * 6 + patterns * 8 * (-(-n // 64))
 
 
 @dataclass(frozen=True)
@@ -86,16 +137,34 @@ class CapacitySettings:
     seed: int | None = None
     """Seed of the random patterns and cues (None: a fresh one)."""
     max_steps: int = 50
-    """Synchronous steps at most per recall."""
+    """Sweeps (async) or synchronous steps (sync) at most per recall."""
+    mode: str = "async"
+    """``async`` (exact asynchronous dynamics) or ``sync`` (every spin at once)."""
 
     def __post_init__(self) -> None:
         if not MIN_N <= self.n <= MAX_N:
             raise ModelError(f"the size N is from {MIN_N} to {MAX_N}, not {self.n}")
         if not self.alphas:
             raise ModelError("give at least one load alpha")
+        if self.mode not in MODES:
+            raise ModelError(f"the mode is {' or '.join(MODES)}, not {self.mode!r}")
+        top = max_alpha(self.rule)
         for alpha in self.alphas:
-            if not 0 < alpha <= MAX_ALPHA:
-                raise ModelError(f"a load alpha lies in (0, {MAX_ALPHA:g}], not {alpha:g}")
+            if not 0 < alpha <= top:
+                why = (
+                    ""
+                    if top > MAX_ALPHA
+                    else f" ({self.rule.label} stores at most N patterns;"
+                    " loads past N are for dense n >= 3 and dense exp)"
+                )
+                raise ModelError(f"a load alpha lies in (0, {top:g}], not {alpha:g}{why}")
+        needed = memory_needed(self.n, max(self.loads))
+        if needed > MEMORY_BUDGET:
+            raise ModelError(
+                f"P = {max(self.loads):,} patterns of {self.n} spins take about"
+                f" {needed / 2**20:,.0f} MiB; the sweep's budget is"
+                f" {MEMORY_BUDGET / 2**20:,.0f} MiB"
+            )
         if not 1 <= self.trials <= MAX_TRIALS:
             raise ModelError(f"trials are from 1 to {MAX_TRIALS}, not {self.trials}")
         if not 0.0 <= self.flip <= 0.5:
@@ -120,6 +189,7 @@ class CapacitySettings:
             "flip": self.flip,
             "seed": self.seed,
             "max_steps": self.max_steps,
+            "mode": self.mode,
         }
 
 
@@ -138,9 +208,15 @@ class CapacityPoint:
     overlap_cued: float
     """Mean final overlap when recall starts from a cue with ``flip`` of it flipped."""
     perfect_stored: float
-    """Fraction of stored patterns that recall ends on exactly (fixed points)."""
+    """Fraction of recalls from a stored pattern that end at a fixed point equal to it."""
     perfect_cued: float
-    """Fraction of cues that recall ends exactly on their pattern."""
+    """Fraction of cues whose recall ends at a fixed point equal to their pattern."""
+    fixed_cued: float = 0.0
+    """Fraction of cued recalls that ended at a fixed point (any)."""
+    cycled_cued: float = 0.0
+    """Fraction of cued recalls that ended in a 2-cycle (sync only)."""
+    cut_cued: float = 0.0
+    """Fraction of cued recalls cut off at the step cap."""
 
     COLUMNS = (
         "alpha",
@@ -150,6 +226,9 @@ class CapacityPoint:
         "overlap_cued",
         "perfect_stored",
         "perfect_cued",
+        "fixed_cued",
+        "cycled_cued",
+        "cut_cued",
     )
     """The field names, in table and CSV order."""
 
@@ -191,6 +270,9 @@ class _Sums:
     overlap_cued: float = 0.0
     perfect_stored: float = 0.0
     perfect_cued: float = 0.0
+    fixed_cued: float = 0.0
+    cycled_cued: float = 0.0
+    cut_cued: float = 0.0
 
 
 def run_capacity(
@@ -247,33 +329,68 @@ def _measure(
     sums: _Sums,
 ) -> None:
     """Recall from the patterns and from flipped cues; add one trial to ``sums``."""
-    stored = _final_overlaps(settings, landscape, patterns, patterns)
+    if len(patterns) > max(MAX_CUES, settings.n):
+        patterns = patterns[np.sort(rng.choice(len(patterns), MAX_CUES, replace=False))]
+    stored = _recalls(settings, landscape, patterns, patterns, rng)
     cues = flipped_cues(patterns, settings.flip, rng)
-    cued = _final_overlaps(settings, landscape, cues, patterns)
+    cued = _recalls(settings, landscape, cues, patterns, rng)
     sums.trials += 1
-    sums.overlap_stored += float(stored.mean())
-    sums.overlap_cued += float(cued.mean())
-    sums.perfect_stored += float(np.mean(stored == 1.0))
-    sums.perfect_cued += float(np.mean(cued == 1.0))
+    sums.overlap_stored += float(stored.overlaps.mean())
+    sums.overlap_cued += float(cued.overlaps.mean())
+    sums.perfect_stored += float(np.mean(stored.exact))
+    sums.perfect_cued += float(np.mean(cued.exact))
+    sums.fixed_cued += float(np.mean(cued.converged))
+    sums.cycled_cued += float(np.mean(cued.cycled))
+    sums.cut_cued += float(np.mean(~cued.converged & ~cued.cycled))
 
 
-def _final_overlaps(
-    settings: CapacitySettings, landscape: Landscape, cues: np.ndarray, patterns: np.ndarray
-) -> np.ndarray:
-    """The overlap of each cue's final state with its own pattern, float (P,)."""
-    overlaps = np.empty(len(cues))
-    for start in range(0, len(cues), BATCH):
-        part = slice(start, start + BATCH)
-        result = recall(
-            landscape,
-            cues[part],
-            continuous=settings.rule.continuous,
-            max_steps=settings.max_steps,
-        )
+@dataclass(frozen=True)
+class Recalls:
+    """How the recalls from a set of cues ended, one entry per cue."""
+
+    overlaps: np.ndarray
+    """float (B,): the final state's overlap with the cue's pattern."""
+    converged: np.ndarray
+    """bool (B,): recall ended at a fixed point."""
+    cycled: np.ndarray
+    """bool (B,): recall ended in a 2-cycle."""
+
+    @property
+    def exact(self) -> np.ndarray:
+        """bool (B,): a fixed point equal to the pattern (a 2-cycle through it is not)."""
+        return self.converged & (self.overlaps == 1.0)
+
+
+def _recalls(
+    settings: CapacitySettings,
+    landscape: Landscape,
+    cues: np.ndarray,
+    patterns: np.ndarray,
+    rng: np.random.Generator,
+) -> Recalls:
+    """Recall from every cue; how each ended (``Recalls``)."""
+    count = len(cues)
+    overlaps = np.empty(count)
+    converged = np.zeros(count, dtype=bool)
+    cycled = np.zeros(count, dtype=bool)
+    size = max(1, min(BATCH, BATCH_BYTES // (8 * max(landscape.count, landscape.n))))
+    for start in range(0, count, size):
+        part = slice(start, start + size)
+        if settings.mode == "async" and not settings.rule.continuous:
+            result = recall_async(landscape, cues[part], rng, max_sweeps=settings.max_steps)
+        else:
+            result = recall(
+                landscape,
+                cues[part],
+                continuous=settings.rule.continuous,
+                max_steps=settings.max_steps,
+            )
         # Exact: sums of +-1 products in int32.
         dots = np.einsum("bi,bi->b", result.states, patterns[part], dtype=np.int32)
         overlaps[part] = dots / settings.n
-    return overlaps
+        converged[part] = result.converged
+        cycled[part] = result.cycled
+    return Recalls(overlaps, converged, cycled)
 
 
 def _point(count: int, n: int, sums: _Sums) -> CapacityPoint:
@@ -286,4 +403,7 @@ def _point(count: int, n: int, sums: _Sums) -> CapacityPoint:
         overlap_cued=sums.overlap_cued / trials,
         perfect_stored=sums.perfect_stored / trials,
         perfect_cued=sums.perfect_cued / trials,
+        fixed_cued=sums.fixed_cued / trials,
+        cycled_cued=sums.cycled_cued / trials,
+        cut_cued=sums.cut_cued / trials,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 from tui_hopfield.experiments.capacity import CapacityResult
@@ -22,12 +23,84 @@ def capacity_chart(result: CapacityResult) -> Chart:
     points = result.points
     xs = [p.alpha for p in points]
     lowest = min([0.0, *(p.overlap_stored for p in points), *(p.overlap_cued for p in points)])
-    references = ((CAPACITY, f"{CAPACITY} N"),) if _classic(result) else ()
-    chart = Chart(title, y_range=(lowest, 1.0), x_label="alpha = P/N", references=references)
+    references = ((CAPACITY, f"alpha_c = {CAPACITY}"),) if _classic(result) else ()
+    references += paper_lines(result)
+    log = bool(xs) and max(xs) > 1.0 and max(xs) / min(xs) >= 10
+    chart = Chart(
+        f"{title}, log alpha axis" if log else title,
+        y_range=(lowest, 1.0),
+        x_label="alpha = P/N (log)" if log else "alpha = P/N",
+        references=references,
+        x_log=log,
+    )
     chart.add("from the pattern", xs, [p.overlap_stored for p in points], "o")
     chart.add("from a cue", xs, [p.overlap_cued for p in points], "+")
     chart.add("share exact (cue)", xs, [p.perfect_cued for p in points], "x")
+    if len(xs) > 1:
+        chart.add("share exact (pattern)", xs, [p.perfect_stored for p in points], "*")
     return chart
+
+
+def double_factorial(k: int) -> int:
+    """k!! = k (k - 2) (k - 4) ... down to 1 or 2 (1 for k <= 0)."""
+    return math.prod(range(k, 0, -2))
+
+
+def krotov_hopfield_capacity(n: int, degree: int) -> float:
+    """Krotov & Hopfield (2016, NeurIPS): ``P_max = N^(n-1) / (2 (2n-3)!! ln N)``.
+
+    Their estimate of how many random patterns a dense memory of degree n
+    stores without errors (every stored pattern a fixed point, large N).
+    """
+    return n ** (degree - 1) / (2 * double_factorial(2 * degree - 3) * math.log(n))
+
+
+def demircigil_capacity(n: int) -> float:
+    """Demircigil et al. (2017, J. Stat. Phys. 168): ``exp(alpha N)`` patterns, alpha < ln(2) / 2.
+
+    With ``F(x) = exp(x)`` and ``M = exp(alpha N)`` random patterns, alpha < ln 2 / 2,
+    every pattern is a fixed point with probability tending to 1: the line drawn is
+    the bound ``exp(N ln 2 / 2) = 2^(N/2)`` (a sufficient load, not where half fail).
+    """
+    return math.exp(n * math.log(2) / 2)
+
+
+def measured_capacity(result: CapacityResult) -> float | None:
+    """The load where the share of stored patterns that stay fixed falls through 1/2.
+
+    Interpolated between the two loads around it (geometrically past N); None
+    when no two measured loads bracket it.
+    """
+    points = result.points
+    for low, high in itertools.pairwise(points):
+        a, b = low.perfect_stored, high.perfect_stored
+        if a >= 0.5 > b:
+            t = (a - 0.5) / (a - b)
+            if low.alpha > 0 and high.alpha > 1:
+                return low.alpha * (high.alpha / low.alpha) ** t
+            return low.alpha + t * (high.alpha - low.alpha)
+    return None
+
+
+def paper_lines(result: CapacityResult) -> tuple[tuple[float, str], ...]:
+    """The papers' capacities of dense memories and the measured one, as loads alpha."""
+    settings = result.settings
+    rule, n = settings.rule, settings.n
+    if rule.name != "dense" or rule.degree == 2:
+        return ()
+    if rule.degree is None:
+        line = (demircigil_capacity(n) / n, "Demircigil 2017: 2^(N/2)")
+    else:
+        k = 2 * rule.degree - 3
+        line = (
+            krotov_hopfield_capacity(n, rule.degree) / n,
+            f"Krotov-Hopfield 2016: N^{rule.degree - 1}/(2*{k}!! ln N)",
+        )
+    lines = [line]
+    measured = measured_capacity(result)
+    if measured is not None:
+        lines.append((measured, f"measured: half fixed at alpha = {measured:.3g}"))
+    return tuple(lines)
 
 
 def chain_chart(result: ChainResult) -> Chart:

@@ -51,6 +51,7 @@ from tui_hopfield.experiments.basins import (
 )
 from tui_hopfield.experiments.capacity import (
     DEFAULT_ALPHAS,
+    MODES,
     CapacityResult,
     CapacitySettings,
     parse_alphas,
@@ -108,9 +109,9 @@ from tui_hopfield.experiments.reinforce import (
 from tui_hopfield.experiments.rule_race import RaceSettings, parse_rules, run_race
 from tui_hopfield.experiments.scenes import blog_scenes, builtin_scenes, load_scenes
 from tui_hopfield.experiments.tables import (
-    CAPACITY_NOTE,
     CHAIN_NOTE,
     capacity_csv,
+    capacity_note,
     capacity_table,
     chain_csv,
     chain_table,
@@ -171,8 +172,9 @@ def parser() -> argparse.ArgumentParser:
         help="sweep the load alpha = P/N and measure recall",
         description=(
             "Store P random patterns of N spins for each load alpha = P/N, recall from each"
-            " pattern and from a cue with a fraction flipped (synchronous, T = 0), and"
-            " report the mean final overlap and the fraction recalled exactly."
+            " pattern and from a cue with a fraction flipped (T = 0, asynchronous by default),"
+            " and report the mean final overlap, the fraction recalled exactly (a fixed point"
+            " equal to the pattern) and how the recalls ended (fixed point, 2-cycle, cut off)."
         ),
     )
     _rule_options(capacity)
@@ -188,7 +190,15 @@ def parser() -> argparse.ArgumentParser:
         type=alphas,
         default=DEFAULT_ALPHAS,
         metavar="SPEC",
-        help="loads: START:STOP:STEP or a list a,b,c (default 0.02:0.30:0.02)",
+        help="loads: START:STOP:STEP, START:STOP:xFACTOR (geometric, e.g. 1:1000:x2) or a"
+        " list a,b,c (default 0.02:0.30:0.02); past 1 for dense n >= 3 and dense exp only",
+    )
+    capacity.add_argument(
+        "--mode",
+        choices=MODES,
+        default="async",
+        help="async: one spin at a time in a random order, to a fixed point; sync: every spin"
+        " at once (default async; the modern rule always runs its continuous update)",
     )
     capacity.add_argument(
         "--trials", type=number(int, 1, 1000, "trials"), default=10, help="per load (default 10)"
@@ -204,7 +214,7 @@ def parser() -> argparse.ArgumentParser:
         "--max-steps",
         type=number(int, 1, 1000, "steps"),
         default=50,
-        help="synchronous steps per recall at most (default 50)",
+        help="sweeps (async) or steps (sync) per recall at most (default 50)",
     )
     _common_options(capacity)
     capacity.set_defaults(parser=capacity)  # its errors show its own usage
@@ -626,7 +636,14 @@ def main(argv: Sequence[str]) -> int:
 def _capacity(args: argparse.Namespace, rule: Rule, command_parser: argparse.ArgumentParser) -> int:
     try:
         settings = CapacitySettings(
-            rule, args.size, args.alphas, args.trials, args.flip, args.seed, args.max_steps
+            rule,
+            args.size,
+            args.alphas,
+            args.trials,
+            args.flip,
+            args.seed,
+            args.max_steps,
+            mode=args.mode,
         )
     except ModelError as error:
         command_parser.error(str(error))
@@ -636,7 +653,7 @@ def _capacity(args: argparse.Namespace, rule: Rule, command_parser: argparse.Arg
         progress.close()
     _report_time(result, args.quiet)
     print(format_table(capacity_table(result)))
-    print(CAPACITY_NOTE.format(flip=settings.flip))
+    print(capacity_note(result))
     if args.plot and result.points:
         print()
         print(capacity_chart(result).draw(_width(), 18).text())

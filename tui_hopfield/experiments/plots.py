@@ -75,6 +75,8 @@ class Chart:
     """Written under the x axis, at the right."""
     references: tuple[tuple[float, str], ...] = ()
     """Vertical lines at these x values, each with a legend text."""
+    x_log: bool = False
+    """A logarithmic x axis (every x must be > 0): ticks at powers of ten."""
 
     def add(self, name: str, xs: Sequence[float], ys: Sequence[float], marker: str = "") -> None:
         """Add a series; its marker defaults to the next unused one of ``MARKERS``."""
@@ -122,9 +124,11 @@ class _Layout:
         self.chart = chart
         self.width = width
         self.height = height
-        self.x0, self.x1 = self._limits([x for s in chart.series for x in s.xs], None)
+        self.log = chart.x_log
+        xs = [self.x_of(x) for s in chart.series for x in s.xs]
+        self.x0, self.x1 = self._limits(xs, None)
         for x, _ in chart.references:
-            self.x0, self.x1 = min(self.x0, x), max(self.x1, x)
+            self.x0, self.x1 = min(self.x0, self.x_of(x)), max(self.x1, self.x_of(x))
         self.y0, self.y1 = self._limits([y for s in chart.series for y in s.ys], chart.y_range)
         self.legend = self._legend_rows()
         # Title, x axis, x labels and the legend; the legend gives way in small boxes.
@@ -158,7 +162,14 @@ class _Layout:
         count = 3 if self.plot_rows < 9 else 5
         return [self.y1 - (self.y1 - self.y0) * k / (count - 1) for k in range(count)]
 
+    def x_of(self, x: float) -> float:
+        """Where ``x`` sits on the axis: itself, or its log10 on a log axis."""
+        if not self.log:
+            return x
+        return math.log10(x) if x > 0 else math.nan
+
     def column(self, x: float) -> int:
+        x = self.x_of(x)
         fraction = (x - self.x0) / (self.x1 - self.x0) if self.x1 > self.x0 else 0.5
         return self.left + round(fraction * (self.plot_cols - 1))
 
@@ -185,7 +196,7 @@ class _Layout:
         # The first series is drawn last, on top: it is usually the one that matters most.
         for index, series in reversed(list(enumerate(self.chart.series))):
             for x, y in zip(series.xs, series.ys, strict=True):
-                if math.isfinite(x) and math.isfinite(y):
+                if math.isfinite(self.x_of(x)) and math.isfinite(y):
                     self.put(self.row(y), self.column(x), series.marker, index)
         self._legend()
         return Drawing(
@@ -206,8 +217,8 @@ class _Layout:
         last = -1
         for k in range(3):
             x = self.x0 + x_span * k / 2
-            col = self.column(x)
-            label = tick_label(x, x_span)
+            col = self.column(10**x if self.log else x)
+            label = f"{10**x:.3g}" if self.log else tick_label(x, x_span)
             start = min(max(col - len(label) // 2, self.left), self.width - len(label))
             if start <= last:
                 continue
@@ -221,7 +232,7 @@ class _Layout:
         points = [
             (self.column(x), self.row(y))
             for x, y in zip(series.xs, series.ys, strict=True)
-            if math.isfinite(x) and math.isfinite(y)
+            if math.isfinite(self.x_of(x)) and math.isfinite(y)
         ]
         for (c0, r0), (c1, r1) in itertools.pairwise(points):
             steps = max(abs(c1 - c0), abs(r1 - r0))

@@ -30,13 +30,32 @@ CAPACITY_HEADERS = (
     "m cue",
     "exact pattern",
     "exact cue",
+    "fixed",
+    "2-cycle",
+    "cut off",
 )
 """The capacity table's headers, one per ``CapacityPoint.COLUMNS``."""
 CAPACITY_NOTE = (
-    "m: mean overlap after recall from each stored pattern / from a cue with {flip:.0%}"
-    " flipped;\nexact: the share of those recalls that end exactly on the pattern."
+    "{mode} recall. m: mean overlap after recall from each stored pattern / from a cue with"
+    " {flip:.0%} flipped;\nexact: the share of those recalls that end at a fixed point equal"
+    " to the pattern;\nfixed / 2-cycle / cut off: how the cued recalls ended (at a fixed point,"
+    " in a 2-cycle, at the cap of {steps} {unit})."
 )
-"""What the capacity table's columns mean (``format`` it with the flip fraction)."""
+"""What the capacity table's columns mean (``capacity_note`` formats it)."""
+
+
+def capacity_note(result: CapacityResult) -> str:
+    """``CAPACITY_NOTE`` for the settings of ``result``."""
+    settings = result.settings
+    if settings.rule.continuous:
+        mode, unit = "Continuous (the modern update)", "steps"
+    elif settings.mode == "async":
+        mode, unit = "Asynchronous (random sequential order, T = 0)", "sweeps"
+    else:
+        mode, unit = "Synchronous (every spin at once, T = 0)", "steps"
+    return CAPACITY_NOTE.format(flip=settings.flip, mode=mode, steps=settings.max_steps, unit=unit)
+
+
 REINFORCE_HEADERS = (
     "scene",
     "lived",

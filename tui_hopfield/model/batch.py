@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tui_hopfield.model.errors import ModelError
-from tui_hopfield.model.rules import Landscape, Linear, Softmax
+from tui_hopfield.model.rules import Hebbian, Landscape, Linear, PseudoInverse, Softmax, Storkey
 
 TIE = 1e-6
 """A batch dE this small, relative to the state's largest, is a tie (float32 rounding)."""
@@ -121,7 +121,8 @@ def _recall_one(
     dots = landscape.dots_of(state)
     columns = landscape.columns
     recount = SINGLE_INCREMENTAL * landscape.n
-    turns = _LinearTurns(landscape, state) if isinstance(landscape, Linear) else None
+    linear = isinstance(landscape, Linear) and not landscape.precise
+    turns = _LinearTurns(landscape, state) if linear else None
     steps, converged, cycled = 0, False, False
     last: np.ndarray | None = None
     for _ in range(max_steps):
@@ -253,3 +254,230 @@ def _retrieve(
         active = active[moved]
     states = np.where(values >= 0, 1, -1).astype(np.int8)
     return BatchRecall(states, steps, converged, np.zeros(count, dtype=bool), values)
+
+
+ASYNC_TIE = 1e-9
+"""Asynchronous batch recall: a dE above ``-ASYNC_TIE`` (times the largest strength) keeps
+the spin, so an exact tie (dE = 0) never turns it."""
+
+ASYNC_BLOCK = 32
+"""Spins of a sweep's order whose dE are computed together (one product per block)."""
+
+
+def recall_async(
+    landscape: Landscape,
+    cues: np.ndarray,
+    rng: np.random.Generator,
+    *,
+    max_sweeps: int = 50,
+) -> BatchRecall:
+    """Recall from each cue (B, N) of +-1 by exact asynchronous dynamics at T = 0.
+
+    Each sweep visits every spin once in a fresh random order
+    (``rng.permutation(N)``, one per sweep, shared by the cues still moving);
+    a visited spin turns over when that lowers the energy (``dE < -tie``),
+    given every turn before it in the order. A sweep that turns nothing is a
+    fixed point (``converged``); after ``max_sweeps`` sweeps that all turned
+    something the run is cut off. ``steps`` counts the sweeps that turned a
+    spin. There are no 2-cycles: the energy falls at every turn.
+
+    The work is vectorized over the cues: the dE of a block of ``ASYNC_BLOCK``
+    spins of the order comes from one product for every cue; each cue then
+    turns the first spin of the block that should turn, the block's other dE
+    of that cue are brought up to date (through the block's couplings for the
+    quadratic rules, recomputed from the overlaps for the others), and so on
+    until no cue has a spin left to turn in the block. The result is the same
+    as visiting the spins one by one, cue by cue (``tests``).
+    """
+    cues = np.asarray(cues)
+    if cues.ndim == 1:
+        cues = cues[None, :]
+    if cues.shape[1] != landscape.n:
+        raise ModelError(f"cues need {landscape.n} spins each, not {cues.shape[1]}")
+    states = cues.astype(np.int8, copy=True)
+    count, n = states.shape
+    kernel = _kernel(landscape, states)
+    steps = np.zeros(count, dtype=int)
+    converged = np.zeros(count, dtype=bool)
+    active = np.arange(count)
+    for _ in range(max_sweeps):
+        if not len(active):
+            break
+        order = rng.permutation(n)
+        moved = np.zeros(len(active), dtype=bool)
+        for start in range(0, n, ASYNC_BLOCK):
+            moved |= kernel.block(active, order[start : start + ASYNC_BLOCK])
+        steps[active[moved]] += 1
+        converged[active[~moved]] = True
+        active = active[moved]
+    return BatchRecall(states, steps, converged, np.zeros(count, dtype=bool))
+
+
+class _AsyncKernel:
+    """What asynchronous batch recall keeps per cue, and the dE of a block of spins.
+
+    This base keeps the exact raw overlaps ``dots`` (B, P) and recomputes the
+    block's dE of a cue from them after each of its turns: right for every
+    landscape whose dE follows from the overlaps (dense x^n, dense exp).
+    """
+
+    def __init__(self, landscape: Landscape, states: np.ndarray) -> None:
+        self.landscape = landscape
+        self.states = states
+        self.tie = ASYNC_TIE * max(1.0, float(np.max(landscape.strengths, initial=1.0)))
+        self.dots = landscape.dots(states) if self.uses_dots else None
+
+    uses_dots = True
+
+    def block(self, rows: np.ndarray, index: np.ndarray) -> np.ndarray:
+        """Visit the spins ``index`` in order for the cues ``rows``; which of them turned one."""
+        delta = self.deltas(rows, index)
+        width = len(index)
+        columns = np.arange(width)
+        start = np.zeros(len(rows), dtype=int)
+        moved = np.zeros(len(rows), dtype=bool)
+        change = np.zeros((len(rows), width), dtype=np.int8) if self.commits else None
+        while True:
+            turn = (delta < -self.tie) & (columns >= start[:, None])
+            which = np.flatnonzero(turn.any(axis=1))
+            if not len(which):
+                break
+            first = turn[which].argmax(axis=1)
+            spins = index[first]
+            cues = rows[which]
+            old = self.states[cues, spins].copy()
+            self.states[cues, spins] = -old
+            moved[which] = True
+            start[which] = first + 1
+            if change is not None:
+                change[which, first] = -2 * old
+            delta[which] = self.turned(which, cues, index, first, old, delta[which])
+        if change is not None and moved.any():
+            self.commit(rows[moved], index, change[moved])
+        return moved
+
+    commits = False
+    """Whether the cache is brought up to date once per block (``commit``)."""
+
+    def deltas(self, rows: np.ndarray, index: np.ndarray) -> np.ndarray:
+        """dE of the spins ``index`` of the cues ``rows``: float64 (R, L)."""
+        landscape = self.landscape
+        dots = self.dots[rows]
+        spins = self.states[np.ix_(rows, index)]
+        xi = landscape.patterns[:, index].astype(np.float64)
+        if isinstance(landscape, Softmax):
+            x = spins * (landscape.weights(dots) @ xi)
+            return -landscape.scale * np.log(landscape._cosh - landscape._sinh * x)
+        a, k = landscape.coefficients(dots)
+        delta = k[:, None] + spins * (a @ xi)
+        if landscape.fixed is not None:
+            delta += landscape.fixed[index]
+        return delta
+
+    def turned(
+        self,
+        which: np.ndarray,
+        cues: np.ndarray,
+        index: np.ndarray,
+        first: np.ndarray,
+        old: np.ndarray,
+        delta: np.ndarray,
+    ) -> np.ndarray:
+        """Cue ``cues[k]`` turned spin ``index[first[k]]`` from ``old[k]``: its block's dE now."""
+        column = self.landscape.columns[index[first]].astype(np.float64)
+        self.dots[cues] -= 2.0 * old[:, None] * column
+        return self.deltas(cues, index)
+
+    def commit(self, rows: np.ndarray, index: np.ndarray, change: np.ndarray) -> None:
+        """The cues ``rows`` changed their spins ``index`` by ``change`` (0 or -+2)."""
+
+
+class _QuadraticKernel(_AsyncKernel):
+    """The quadratic rules: ``h = W s``, a turn of spin j moves ``dE_l`` by ``-4 s_l s_j W_lj``.
+
+    The cache is ``t = s Z^T`` (B, K) with the fields ``h = t G Z - d * s``:
+    Hebb ``Z = xi``, ``G = diag(c) / N``, ``d = sum c / N``; the pseudo-inverse
+    ``Z`` its orthonormal basis and ``G`` its ``inner`` (or the identity),
+    ``d`` its diagonal. Storkey's W is dense: the fields come from the states.
+    """
+
+    uses_dots = False
+    commits = True
+
+    def __init__(self, landscape: Landscape, states: np.ndarray) -> None:
+        super().__init__(landscape, states)
+        self.gain: np.ndarray | None = None  # G: (K,) diagonal, (K, K), or None (identity)
+        if isinstance(landscape, Hebbian):
+            self.z = landscape.patterns.astype(np.float64)
+            self.gain = landscape.strengths / landscape.n
+            self.diagonal = np.full(landscape.n, float(landscape.strengths.sum()) / landscape.n)
+        elif isinstance(landscape, PseudoInverse):
+            self.z = landscape.basis
+            self.gain = landscape.inner
+            self.diagonal = landscape.diagonal
+        else:  # Storkey: h = s W
+            self.z = None
+            self.weights = landscape.weights.astype(np.float64)
+        self.t = None if self.z is None else states.astype(np.float64) @ self.z.T
+
+    def _pulled(self, rows: np.ndarray) -> np.ndarray:
+        t = self.t[rows]
+        if self.gain is None:
+            return t
+        return t * self.gain if self.gain.ndim == 1 else t @ self.gain
+
+    def deltas(self, rows: np.ndarray, index: np.ndarray) -> np.ndarray:
+        spins = self.states[np.ix_(rows, index)].astype(np.float64)
+        if self.z is None:
+            fields = self.states[rows].astype(np.float64) @ self.weights[:, index]
+        else:
+            fields = self._pulled(rows) @ self.z[:, index] - self.diagonal[index] * spins
+        delta = 2.0 * spins * fields
+        if isinstance(self.landscape, PseudoInverse):
+            delta[np.abs(delta) <= self.landscape.tie] = 0.0
+        return delta
+
+    def couplings(self, index: np.ndarray) -> np.ndarray:
+        """W among the spins ``index`` (L, L), zero diagonal."""
+        if self.z is None:
+            block = self.weights[np.ix_(index, index)].copy()
+        else:
+            z = self.z[:, index]
+            if self.gain is None:
+                block = z.T @ z
+            elif self.gain.ndim == 1:
+                block = (z.T * self.gain) @ z
+            else:
+                block = z.T @ self.gain @ z
+        np.fill_diagonal(block, 0.0)
+        return block
+
+    def block(self, rows: np.ndarray, index: np.ndarray) -> np.ndarray:
+        self._block = self.couplings(index)
+        return super().block(rows, index)
+
+    def turned(
+        self,
+        which: np.ndarray,
+        cues: np.ndarray,
+        index: np.ndarray,
+        first: np.ndarray,
+        old: np.ndarray,
+        delta: np.ndarray,
+    ) -> np.ndarray:
+        spins = self.states[np.ix_(cues, index)].astype(np.float64)
+        delta = delta - 4.0 * spins * old[:, None] * self._block[first]
+        # The turned spin itself: its field is unchanged (W_jj = 0), its sign flipped.
+        rows = np.arange(len(cues))
+        delta[rows, first] = -delta[rows, first]
+        return delta
+
+    def commit(self, rows: np.ndarray, index: np.ndarray, change: np.ndarray) -> None:
+        if self.t is not None:
+            self.t[rows] += change.astype(np.float64) @ self.z[:, index].T
+
+
+def _kernel(landscape: Landscape, states: np.ndarray) -> _AsyncKernel:
+    if isinstance(landscape, Hebbian | PseudoInverse | Storkey):
+        return _QuadraticKernel(landscape, states)
+    return _AsyncKernel(landscape, states)

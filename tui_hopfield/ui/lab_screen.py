@@ -48,6 +48,7 @@ from tui_hopfield.experiments.basin_views import (
 )
 from tui_hopfield.experiments.basins import BasinResult, BasinSettings, Memories, run_basins
 from tui_hopfield.experiments.capacity import (
+    MODES,
     CapacityResult,
     CapacitySettings,
     run_capacity,
@@ -207,6 +208,16 @@ class LabScreen(Screen[None]):
                     )
                     yield from field("trials", self._input("trials", "capacity-trials"))
                     yield from field("flip", Input("0.1", compact=True, id="capacity-flip"))
+                    yield from field(
+                        "mode",
+                        Select(
+                            [(mode, mode) for mode in MODES],
+                            value="async",
+                            allow_blank=False,
+                            compact=True,
+                            id="capacity-mode",
+                        ),
+                    )
                 yield from self._controls("capacity")
                 yield ChartView(
                     "Run a sweep to see recall fall as the load grows.", id="capacity-chart"

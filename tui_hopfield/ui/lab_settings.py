@@ -103,6 +103,7 @@ def capacity_settings(screen: DOMNode) -> CapacitySettings:
         trials=parse_number(value(screen, "capacity-trials"), int, "trials"),
         flip=parse_number(value(screen, "capacity-flip"), float, "flip"),
         seed=read_seed(screen, "capacity"),
+        mode=str(screen.query_one("#capacity-mode", Select).value),
     )
 
 

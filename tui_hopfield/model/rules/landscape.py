@@ -32,6 +32,9 @@ class Landscape(ABC):
 
     quadratic = False
     """Whether the energy is ``-s^T W s / 2`` for a symmetric W with zero diagonal."""
+    precise = False
+    """Whether batch recall must take ``flip_energies`` as they are (float64, ties already
+    zero) instead of float32 shortcuts: the pseudo-inverse, ill-conditioned near P = N."""
     note: str | None = None
     """Something the user should be told about what was learned, or None."""
 

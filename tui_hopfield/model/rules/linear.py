@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from tui_hopfield.model.rules.kernels import chunks
 from tui_hopfield.model.rules.landscape import Linear
 
 
@@ -58,28 +57,46 @@ class PseudoInverse(Linear):
     """The projection rule: ``W = xi^T M xi`` with ``M = C^1/2 G^+ C^1/2``, zero diagonal.
 
     With equal strengths W projects onto the span of the patterns, so every
-    stored pattern is a fixed point while P < N. Dependent patterns (a
-    duplicate, a picture and its inverse) make G singular: the pseudo-inverse
-    keeps the independent directions and ``note`` says so.
+    stored pattern is a fixed point while P < N; at P = N (independent
+    patterns) the projection is the identity, W = 0 and every state is fixed.
+    Dependent patterns (a duplicate, a picture and its inverse) make G
+    singular: the pseudo-inverse keeps the independent directions and
+    ``note`` says so.
+
+    The rank comes from the singular values of xi itself (numpy's tolerance,
+    ``sigma_max max(P, N) eps``), not from the eigenvalues of G, whose
+    rounding (``lambda_max eps``) would pass for a direction near P = N. The
+    fields are computed in float64 from the orthonormal basis ``basis`` of the
+    span (``h = basis^T B basis s``, well conditioned), never through ``M``
+    (whose entries grow like ``1 / sigma_min^2``), and a dE within the
+    rounding bound ``tie`` of zero is zero.
     """
 
     quadratic = True
+    precise = True
 
     def __init__(
         self, patterns: np.ndarray, strengths: np.ndarray, columns: np.ndarray | None = None
     ) -> None:
         super().__init__(patterns, strengths, columns)
-        gram = self._gram()
-        values, vectors = np.linalg.eigh(gram)
-        tolerance = max(values.max(initial=0.0), 1.0) * len(values) * 1e-10
-        kept = values > tolerance
+        left, sigma, right = np.linalg.svd(patterns.astype(np.float64), full_matrices=False)
+        top = float(sigma.max(initial=0.0))
+        kept = sigma > top * max(patterns.shape) * np.finfo(np.float64).eps
         rank = int(kept.sum())
-        inverse = (vectors[:, kept] / values[kept]) @ vectors[:, kept].T
+        left, sigma, right = left[:, kept], sigma[kept], right[kept]
         root = np.sqrt(strengths)
-        self.matrix = root[:, None] * inverse * root[None, :]
+        scaled = root[:, None] * (left / sigma)  # C^1/2 U S^-1 (P, r)
+        self.matrix = scaled @ scaled.T
         """M (P, P): the weights are ``xi^T M xi`` off the diagonal."""
         self.rank = rank
         """How many independent patterns there are."""
+        self.basis = right
+        """An orthonormal basis of the patterns' span, float64 (r, N)."""
+        # W = basis^T B basis with B = S U^T C^1/2 ... C^1/2 U S: the identity for equal strengths.
+        inner = sigma[:, None] * (left.T @ scaled)  # S U^T C^1/2 U S^-1 (r, r)
+        equal = bool(np.all(strengths == strengths[0])) if len(strengths) else True
+        self.inner = None if equal and np.allclose(strengths, 1.0) else inner @ inner.T
+        """B (r, r), or None for the identity (every strength 1)."""
         if rank < self.count:
             dependent = self.count - rank
             verb = "depends" if dependent == 1 else "depend"
@@ -91,34 +108,71 @@ class PseudoInverse(Linear):
         self.diagonal = self._diagonal()
         """W_ii before it is zeroed, float (N,)."""
         self.fixed = -2.0 * self.diagonal
+        weight = 1.0 if self.inner is None else float(np.abs(self.inner).sum(axis=1).max())
+        self.tie = 64.0 * (self.n + rank + 1) * np.finfo(np.float64).eps * weight * self.n
+        """|dE| at most this is zero: a bound on the float64 rounding of ``2 s_i h_i``."""
         # |K| = 0, and ||a||_1 = ||2 d M||_1 <= 2 N sum |M| since |d| <= N.
         spread = float(np.abs(self.fixed).max(initial=0.0))
         self.span = spread + 2.0 * self.n * float(np.abs(self.matrix).sum())
-
-    def _gram(self) -> np.ndarray:
-        gram = np.zeros((self.count, self.count))
-        for part in chunks(self.n, 8 * max(1, self.count)):
-            block = self.patterns[:, part].astype(np.float32)
-            gram += block @ block.T.copy()  # a copy: never syrk on one operand
-        return gram
+        self._t = np.zeros(rank)
 
     def _diagonal(self) -> np.ndarray:
-        diagonal = np.empty(self.n)
-        matrix = self.matrix.astype(np.float32)
-        for part in chunks(self.n, 8 * max(1, self.count)):
-            columns = self._columns[part].astype(np.float32)
-            diagonal[part] = np.einsum("ip,ip->i", columns @ matrix, columns)
-        return diagonal
+        if self.inner is None:
+            return np.einsum("ri,ri->i", self.basis, self.basis)
+        return np.einsum("ri,ri->i", self.basis, self.inner @ self.basis)
+
+    def _snap(self, delta: np.ndarray) -> np.ndarray:
+        delta[np.abs(delta) <= self.tie] = 0.0
+        return delta
+
+    def _fields(self, states: np.ndarray) -> np.ndarray:
+        """``W s`` with the zero diagonal for states (B, N), float64, from the basis."""
+        spins = np.atleast_2d(states).astype(np.float64)
+        t = spins @ self.basis.T
+        if self.inner is not None:
+            t = t @ self.inner
+        return t @ self.basis - self.diagonal * spins
+
+    # -- one live state: t = basis s, kept up to date --------------------------
+
+    def reset(self, state: np.ndarray, dots: np.ndarray) -> None:
+        self._t = self.basis @ state.astype(np.float64)
+
+    def flipped(self, index: int, old: int, state: np.ndarray, dots: np.ndarray) -> None:
+        self._t -= (2.0 * old) * self.basis[:, index]
+
+    def flip_energy(self, index: int, state: np.ndarray) -> float:
+        column = self.basis[:, index]
+        pulled = self._t if self.inner is None else self.inner @ self._t
+        s = int(state[index])
+        delta = 2.0 * s * float(column @ pulled) - 2.0 * float(self.diagonal[index])
+        return 0.0 if abs(delta) <= self.tie else delta
+
+    # -- batches: float64 from the basis, whatever ``exact`` says -------------
+
+    def flip_energies(
+        self, states: np.ndarray, dots: np.ndarray | None = None, exact: bool = True
+    ) -> np.ndarray:
+        states = np.atleast_2d(states)
+        return self._snap(2.0 * states * self._fields(states))
+
+    def flip_energies_of(self, state: np.ndarray, dots: np.ndarray) -> np.ndarray:
+        return self.flip_energies(state[None, :])[0]
+
+    def flip_energies_at(self, state: np.ndarray, dots: np.ndarray, index: slice) -> np.ndarray:
+        return self.flip_energies(state[None, :])[0][index]
 
     def coefficients(self, dots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return 2.0 * dots @ self.matrix, np.zeros(dots.shape[0])
 
     def energy(self, state: np.ndarray, dots: np.ndarray) -> float:
-        return float(self.energies_of_dots(dots[None, :])[0])
+        return float(self.energies(state[None, :])[0])
 
     def energies(self, states: np.ndarray) -> np.ndarray:
-        return self.energies_of_dots(self.dots(states))
+        """E = -s^T W s / 2, from the basis."""
+        spins = np.atleast_2d(states).astype(np.float64)
+        return -0.5 * np.einsum("bi,bi->b", spins, self._fields(spins))
 
     def energies_of_dots(self, dots: np.ndarray) -> np.ndarray:
-        """E = -(d^T M d - trace W) / 2."""
+        """E = -(d^T M d - trace W) / 2 (through M: ill-conditioned near P = N)."""
         return -(np.einsum("bp,pq,bq->b", dots, self.matrix, dots) - self.diagonal.sum()) / 2
