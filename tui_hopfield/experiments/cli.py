@@ -67,6 +67,7 @@ from tui_hopfield.experiments.tables import (
     reinforce_table,
     write_text,
 )
+from tui_hopfield.experiments.trials import MAX_JOBS, connect, default_jobs
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.links import MAX_LAMBDA
 from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, RULE_NAMES, Rule
@@ -136,6 +137,7 @@ def parser() -> argparse.ArgumentParser:
         help="synchronous steps per recall at most (default 50)",
     )
     _common_options(capacity)
+    _scale_options(capacity)
     capacity.set_defaults(parser=capacity)  # its errors show its own usage
 
     reinforce = commands.add_parser(
@@ -268,6 +270,23 @@ def _common_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--quiet", action="store_true", help="no progress report")
 
 
+def _scale_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--jobs",
+        type=number(int, 1, MAX_JOBS, "jobs"),
+        default=None,
+        metavar="N",
+        help=f"worker processes running the trials, 1: this one (default: the cores,"
+        f" {default_jobs()} here); the same seed gives the same numbers for any N",
+    )
+    command.add_argument(
+        "--executor",
+        metavar="ADDRESS",
+        help="run the trials on the Dask cluster whose scheduler is at ADDRESS"
+        " (tcp://host:8786; needs pip install 'tui-hopfield[dask]')",
+    )
+
+
 # -- running ----------------------------------------------------------------------
 
 
@@ -293,8 +312,20 @@ def _capacity(args: argparse.Namespace, rule: Rule, command_parser: argparse.Arg
         )
     except ModelError as error:
         command_parser.error(str(error))
+    executor, close = None, None
+    if args.executor is not None:
+        try:
+            executor, close = connect(args.executor)
+        except ModelError as error:
+            print(f"tui-hopfield: {error}", file=sys.stderr)
+            return 1
     progress = None if args.quiet else TerminalProgress(sys.stderr, "capacity")
-    result = run_capacity(settings, progress)
+    try:
+        jobs = args.jobs or default_jobs()
+        result = run_capacity(settings, progress, jobs=jobs, executor=executor)
+    finally:
+        if close is not None:
+            close()
     if progress:
         progress.close()
     _report_time(result, args.quiet)
