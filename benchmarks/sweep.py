@@ -36,6 +36,7 @@ import dataclasses
 import datetime
 import json
 import os
+import resource
 import shlex
 import sys
 import textwrap
@@ -155,24 +156,34 @@ def reference_sweep(settings: CapacitySettings, mode: str) -> dict[int, dict[str
 # -- the runs ------------------------------------------------------------------------------------
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of its children that have ended."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def ours(settings: CapacitySettings, jobs: int) -> dict[str, Any]:
     """One run of the sweep with ``jobs`` processes: its time and its means per load."""
+    cpu = cpu_seconds()
     started = time.perf_counter()
-    result = run_capacity(settings, jobs=jobs)
+    result = run_capacity(settings, jobs=jobs)  # the pool's workers have ended on return
     seconds = time.perf_counter() - started
     means = {p.patterns: {k: getattr(p, k) for k in MEASURES} for p in result.points}
-    return {"seconds": seconds, "means": means}
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds() - cpu, "means": means}
 
 
 def reference(settings: CapacitySettings, mode: str, threads: int | None) -> dict[str, Any]:
     """One run of the reference with ``threads`` BLAS threads (None: as numpy started)."""
+    cpu = cpu_seconds()
     started = time.perf_counter()
     if threads is None:
         means = reference_sweep(settings, mode)
     else:
         with threadpool_limits(limits=threads, user_api="blas"):
             means = reference_sweep(settings, mode)
-    return {"seconds": time.perf_counter() - started, "means": means}
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds() - cpu, "means": means}
 
 
 def apart(a: dict[int, dict[str, float]], b: dict[int, dict[str, float]]) -> float:
@@ -256,12 +267,13 @@ def main(argv: list[str] | None = None) -> int:
         f" seed {settings.seed}"
     )
     print()
-    print(f"{'':44}{'time':>10}{'/ reference':>13}{'max |diff|':>12}")
+    print(f"{'':44}{'time':>10}{'/ reference':>13}{'CPU time':>10}{'max |diff|':>12}")
     for name in ("reference", "ours_1", "ours_jobs"):
         diff = apart(runs[name][0]["means"], ref_means)
+        cpu = min(r["cpu_seconds"] for r in runs[name])
         print(
             f"{labels[name]:44}{fmt_seconds(best[name]):>10}{best[name] / base:>12.2f}x"
-            f"{diff:>12.2g}"
+            f"{fmt_seconds(cpu):>10}{diff:>12.2g}"
         )
     ratio = best["ours_1"] / base
     print()
@@ -269,7 +281,9 @@ def main(argv: list[str] | None = None) -> int:
         f"Target: ours in one process within {TARGET_RATIO}x of the reference:"
         f" {ratio:.2f}x, {'met' if ratio <= TARGET_RATIO else 'NOT met'}; the default run"
         f" under {TARGET_SECONDS:g} s on an idle 2-core machine: {best['ours_jobs']:.1f} s"
-        f" with {args.jobs} jobs (CPUs busy before the run: {busy_before})."
+        f" with {args.jobs} jobs (CPUs busy before the run: {busy_before}). CPU time: user"
+        " + system of the side's processes and threads (one process: its wall time on an"
+        " idle machine)."
     )
     blas = ", ".join(
         f"{p['internal_api']} {p['version']} ({p['num_threads']} threads)" for p in pools_at_start
