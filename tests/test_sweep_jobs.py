@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -33,6 +33,27 @@ def test_any_executor_gives_the_same_numbers(here):
     # Threads finish the trials in any order; the totals are still added in trial order.
     with ThreadPoolExecutor(3) as executor:
         assert run_capacity(SETTINGS, executor=executor).points == here.points
+
+
+class Backwards(Executor):
+    """Runs nothing until all ``count`` trials are in, then the last first."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.waiting: list[tuple[Future, object, tuple]] = []
+
+    def submit(self, fn, /, *args, **kwargs):
+        future: Future = Future()
+        self.waiting.append((future, fn, args))
+        if len(self.waiting) == self.count:
+            for waiting, function, arguments in reversed(self.waiting):
+                waiting.set_running_or_notify_cancel()
+                waiting.set_result(function(*arguments))
+        return future
+
+
+def test_trials_run_last_first_give_the_same_numbers(here):
+    assert run_capacity(SETTINGS, executor=Backwards(SETTINGS.trials)).points == here.points
 
 
 def test_storkey_trials_nest_their_loads_in_a_worker_too():

@@ -219,12 +219,17 @@ def _start_worker(halt: Any) -> None:
 
 def run_trial(trial: Trial, seed: np.random.SeedSequence) -> list[Any]:
     """Run one trial to its end (or, in our pool, until the sweep stops): its units."""
-    units = []
+    units: list[Any] = []
+    steps = trial(seed)
     with blas_threads():
-        for unit in trial(seed):
-            units.append(unit)
-            if _halt is not None and _halt.is_set():
-                break
+        try:
+            while _halt is None or not _halt.is_set():  # a trial begun after the stop: none
+                try:
+                    units.append(next(steps))
+                except StopIteration:
+                    break
+        finally:
+            steps.close()
     return units
 
 
