@@ -10,6 +10,7 @@ import pytest
 
 from tui_hopfield.experiments import trials
 from tui_hopfield.experiments.capacity import CapacitySettings, run_capacity
+from tui_hopfield.experiments.chains import ChainSettings, run_chains
 from tui_hopfield.experiments.cli import main
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.rules import Rule
@@ -153,3 +154,10 @@ def test_a_dask_cluster_gives_the_same_numbers(here, capsys):
         address = cluster.scheduler_address
         assert main([*args, "--executor", address, "--no-plot", "--quiet"]) == 0
         assert capsys.readouterr().out == local
+
+
+def test_the_chain_sweep_gives_the_same_counts_in_a_pool():
+    settings = ChainSettings(100, (0.03, 0.2), (0.5, 2.0), 3, 0.1, 1.0, seed=3)
+    here, there = run_chains(settings), run_chains(settings, jobs=2)
+    assert here.complete and there.complete
+    assert there.points == here.points and [p.trials for p in here.points] == [3] * 4

@@ -233,6 +233,7 @@ def parser() -> argparse.ArgumentParser:
         help="each hop pushes this much less than the one before (default 1)",
     )
     _common_options(chains)
+    _scale_options(chains)
     chains.set_defaults(parser=chains)
     return main
 
@@ -344,8 +345,19 @@ def _chains(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -
         )
     except ModelError as error:
         command_parser.error(str(error))
+    executor, close = None, None
+    if args.executor is not None:
+        try:
+            executor, close = connect(args.executor)
+        except ModelError as error:
+            print(f"tui-hopfield: {error}", file=sys.stderr)
+            return 1
     progress = None if args.quiet else TerminalProgress(sys.stderr, "chains")
-    result = run_chains(settings, progress)
+    try:
+        result = run_chains(settings, progress, jobs=args.jobs or default_jobs(), executor=executor)
+    finally:
+        if close is not None:
+            close()
     if progress:
         progress.close()
     _report_time(result, args.quiet)
