@@ -8,7 +8,7 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from tui_hopfield.experiments import trials
+from tui_hopfield.experiments import cli, trials
 from tui_hopfield.experiments.capacity import CapacitySettings, run_capacity
 from tui_hopfield.experiments.chains import ChainSettings, run_chains
 from tui_hopfield.experiments.cli import main
@@ -161,3 +161,21 @@ def test_the_chain_sweep_gives_the_same_counts_in_a_pool():
     here, there = run_chains(settings), run_chains(settings, jobs=2)
     assert here.complete and there.complete
     assert there.points == here.points and [p.trials for p in here.points] == [3] * 4
+
+
+class Failing(Executor):
+    """A cluster whose workers cannot run the trials."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        future: Future = Future()
+        future.set_exception(RuntimeError("No module named 'tui_hopfield'"))
+        return future
+
+
+def test_a_cluster_that_cannot_run_the_trials_says_so(monkeypatch, capsys):
+    closed = []
+    monkeypatch.setattr(cli, "connect", lambda address: (Failing(), lambda: closed.append(address)))
+    code = main(["capacity", "--size", "64", "--trials", "2", "--executor", "tcp://x:1"])
+    assert code == 1 and closed == ["tcp://x:1"]
+    err = capsys.readouterr().err
+    assert "the Dask cluster could not run the trials: No module named 'tui_hopfield'" in err

@@ -15,7 +15,9 @@ import argparse
 import shutil
 import sys
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from pathlib import Path
+from typing import TypeVar
 
 from tui_hopfield.argtypes import (
     degree,
@@ -76,6 +78,8 @@ INTERRUPTED = 130
 """Exit status after Ctrl+C (128 + SIGINT), once the partial results are out."""
 MAX_PLOT_WIDTH = 100
 """Plots never get wider than this, however wide the terminal."""
+
+R = TypeVar("R")
 
 
 # -- argument types ---------------------------------------------------------------
@@ -313,22 +317,14 @@ def _capacity(args: argparse.Namespace, rule: Rule, command_parser: argparse.Arg
         )
     except ModelError as error:
         command_parser.error(str(error))
-    executor, close = None, None
-    if args.executor is not None:
-        try:
-            executor, close = connect(args.executor)
-        except ModelError as error:
-            print(f"tui-hopfield: {error}", file=sys.stderr)
-            return 1
     progress = None if args.quiet else TerminalProgress(sys.stderr, "capacity")
-    try:
-        jobs = args.jobs or default_jobs()
-        result = run_capacity(settings, progress, jobs=jobs, executor=executor)
-    finally:
-        if close is not None:
-            close()
+    result = _spread(
+        args, lambda jobs, executor: run_capacity(settings, progress, jobs=jobs, executor=executor)
+    )
     if progress:
         progress.close()
+    if result is None:
+        return 1
     _report_time(result, args.quiet)
     print(format_table(capacity_table(result)))
     print(CAPACITY_NOTE.format(flip=settings.flip))
@@ -345,21 +341,14 @@ def _chains(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -
         )
     except ModelError as error:
         command_parser.error(str(error))
-    executor, close = None, None
-    if args.executor is not None:
-        try:
-            executor, close = connect(args.executor)
-        except ModelError as error:
-            print(f"tui-hopfield: {error}", file=sys.stderr)
-            return 1
     progress = None if args.quiet else TerminalProgress(sys.stderr, "chains")
-    try:
-        result = run_chains(settings, progress, jobs=args.jobs or default_jobs(), executor=executor)
-    finally:
-        if close is not None:
-            close()
+    result = _spread(
+        args, lambda jobs, executor: run_chains(settings, progress, jobs=jobs, executor=executor)
+    )
     if progress:
         progress.close()
+    if result is None:
+        return 1
     _report_time(result, args.quiet)
     print(format_table(chain_table(result)))
     print(CHAIN_NOTE.format(flip=settings.flip))
@@ -400,6 +389,28 @@ def _reinforce(
             right = energy_chart(result, scene).draw(half, 14)
             print(beside(left, right).text())
     return _finish(result, args, reinforce_csv)
+
+
+def _spread(args: argparse.Namespace, run: Callable[[int, Executor | None], R]) -> R | None:
+    """``run(jobs, executor)`` as ``--jobs`` and ``--executor`` say.
+
+    None, after one line on standard error, when the cluster cannot be reached or fails
+    to run a trial (a worker without tui-hopfield, say).
+    """
+    if args.executor is None:
+        return run(args.jobs or default_jobs(), None)
+    try:
+        executor, close = connect(args.executor)
+    except ModelError as error:
+        print(f"tui-hopfield: {error}", file=sys.stderr)
+        return None
+    try:
+        return run(1, executor)
+    except Exception as error:  # raised on the cluster: its environment, not these settings
+        print(f"tui-hopfield: the Dask cluster could not run the trials: {error}", file=sys.stderr)
+        return None
+    finally:
+        close()
 
 
 def _report_time(result: CapacityResult | ReinforceResult | ChainResult, quiet: bool) -> None:
