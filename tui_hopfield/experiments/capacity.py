@@ -24,16 +24,27 @@ pattern at a time, extends the previous landscape instead of starting again:
 a whole trial costs it O(P_max N^2), not O(sum P N^2). Ctrl+C or ``stop``
 keeps every (trial, load) already done; a point says over how many trials it
 was averaged.
+
+Each trial is a task with a seed of its own, spawned from the sweep's
+(``trials.trial_seeds``), run in this process, in ``jobs`` processes or by
+any ``concurrent.futures.Executor`` (``trials.run_trials``); the trials'
+totals are added in trial order, so the same seed gives the same numbers
+however many jobs ran them.
 """
 
 from __future__ import annotations
 
+import functools
 import time
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
+from concurrent.futures import Executor
+from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
-from tui_hopfield.experiments.progress import Progress, Stop, report, stopping
+from tui_hopfield.experiments.progress import Progress, Stop
+from tui_hopfield.experiments.recall import MODES
+from tui_hopfield.experiments.trials import run_trials, trial_seeds
 from tui_hopfield.model.batch import recall, recall_async
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.patterns import random_patterns
@@ -49,8 +60,6 @@ MEMORY_BUDGET = 1 << 30
 """Bytes the patterns of the largest load and their copies may take (``memory_needed``)."""
 MAX_CUES = 256
 """Past N patterns (alpha > 1), recall starts from a random sample of this many per trial."""
-MODES = ("async", "sync")
-"""How recall updates the spins: one at a time in a random order, or all at once."""
 MAX_TRIALS = 1000
 """The most trials per load."""
 BATCH = 512
@@ -276,37 +285,53 @@ class _Sums:
 
 
 def run_capacity(
-    settings: CapacitySettings, progress: Progress | None = None, stop: Stop | None = None
+    settings: CapacitySettings,
+    progress: Progress | None = None,
+    stop: Stop | None = None,
+    *,
+    jobs: int = 1,
+    executor: Executor | None = None,
 ) -> CapacityResult:
-    """Sweep the loads of ``settings``; see the module's docstring."""
+    """Sweep the loads of ``settings``; see the module's docstring.
+
+    ``jobs`` worker processes run the trials (1: this process), or ``executor`` does.
+    """
     started = time.perf_counter()
-    rng = np.random.default_rng(settings.seed)
     loads = settings.loads
+    outcome = run_trials(
+        functools.partial(_trial, settings),
+        trial_seeds(settings.seed, settings.trials),
+        len(loads),
+        jobs=jobs,
+        executor=executor,
+        progress=progress,
+        stop=stop,
+    )
     sums = {count: _Sums() for count in loads}
-    total = settings.trials * len(loads)
-    done = 0
-    complete = False
-    report(progress, done, total)
-    try:
-        for _ in range(settings.trials):
-            patterns = random_patterns(loads[-1], settings.n, rng)
-            previous: Landscape | None = None
-            for count in loads:
-                if stopping(stop):
-                    raise _Stopped
-                previous = settings.rule.learn(patterns[:count], np.ones(count), previous=previous)
-                _measure(settings, previous, patterns[:count], rng, sums[count])
-                done += 1
-                report(progress, done, total)
-        complete = True
-    except (KeyboardInterrupt, _Stopped):
-        pass
+    for finished in outcome.results:  # in trial order, whoever ran them
+        for count, part in zip(loads, finished, strict=False):
+            _add(sums[count], part)
     points = tuple(_point(count, settings.n, sums[count]) for count in loads if sums[count].trials)
-    return CapacityResult(settings, points, complete, time.perf_counter() - started)
+    return CapacityResult(settings, points, outcome.complete, time.perf_counter() - started)
 
 
-class _Stopped(Exception):
-    """``stop`` asked to end the sweep."""
+def _trial(settings: CapacitySettings, seed: np.random.SeedSequence) -> Iterator[_Sums]:
+    """One trial: patterns for the largest load, then one ``_Sums`` per load, ascending."""
+    rng = np.random.default_rng(seed)
+    loads = settings.loads
+    patterns = random_patterns(loads[-1], settings.n, rng)
+    previous: Landscape | None = None
+    for count in loads:
+        previous = settings.rule.learn(patterns[:count], np.ones(count), previous=previous)
+        sums = _Sums()
+        _measure(settings, previous, patterns[:count], rng, sums)
+        yield sums
+
+
+def _add(total: _Sums, part: _Sums) -> None:
+    """Add one trial's ``part`` to ``total``, field by field."""
+    for name in (item.name for item in fields(total)):
+        setattr(total, name, getattr(total, name) + getattr(part, name))
 
 
 def flipped_cues(patterns: np.ndarray, fraction: float, rng: np.random.Generator) -> np.ndarray:

@@ -14,12 +14,16 @@ in) and the load is low; as the load grows the cross-talk blurs the hops.
 
 from __future__ import annotations
 
+import functools
 import time
+from collections.abc import Iterator
+from concurrent.futures import Executor
 from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from tui_hopfield.experiments.progress import Progress, Stop, report, stopping
+from tui_hopfield.experiments.progress import Progress, Stop
+from tui_hopfield.experiments.trials import run_trials, trial_seeds
 from tui_hopfield.model.chain import Chain
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.links import MAX_LAMBDA
@@ -188,38 +192,37 @@ def ring_trial(
 
 
 def run_chains(
-    settings: ChainSettings, progress: Progress | None = None, stop: Stop | None = None
+    settings: ChainSettings,
+    progress: Progress | None = None,
+    stop: Stop | None = None,
+    *,
+    jobs: int = 1,
+    executor: Executor | None = None,
 ) -> ChainResult:
-    """Sweep the loads and lambdas of ``settings``; see the module's docstring."""
+    """Sweep the loads and lambdas of ``settings``; see the module's docstring.
+
+    Each trial is a task with a seed of its own (``trials.run_trials``): ``jobs`` worker
+    processes run them (1: this process), or ``executor`` does; the counts do not depend on
+    which.
+    """
     started = time.perf_counter()
-    rng = np.random.default_rng(settings.seed)
-    keys = [(alpha, strength) for alpha in settings.alphas for strength in settings.lambdas]
+    keys = _keys(settings)
+    outcome = run_trials(
+        functools.partial(_trial, settings),
+        trial_seeds(settings.seed, settings.trials),
+        len(keys),
+        jobs=jobs,
+        executor=executor,
+        progress=progress,
+        stop=stop,
+    )
     counts = {key: [0, 0, 0] for key in keys}  # trials, first hops, rings
-    total = settings.trials * len(keys)
-    done = 0
-    complete = False
-    report(progress, done, total)
-    largest = max(settings.patterns(alpha) for alpha in settings.alphas)
-    try:
-        for _ in range(settings.trials):
-            patterns = random_patterns(largest, settings.n, rng)
-            for alpha, strength in keys:
-                if stopping(stop):
-                    raise KeyboardInterrupt
-                count = settings.patterns(alpha)
-                seed = int(rng.integers(2**63))
-                chain = ring_trial(
-                    patterns[:count], strength, settings.hop_factor, settings.flip, seed
-                )
-                tally = counts[(alpha, strength)]
-                tally[0] += 1
-                tally[1] += chain[:2] == [0, 1]
-                tally[2] += chain == [0, 1, 2, 0]
-                done += 1
-                report(progress, done, total)
-        complete = True
-    except KeyboardInterrupt:
-        pass
+    for finished in outcome.results:
+        for key, (first_hop, ring) in zip(keys, finished, strict=False):
+            tally = counts[key]
+            tally[0] += 1
+            tally[1] += first_hop
+            tally[2] += ring
     points = tuple(
         ChainPoint(
             alpha,
@@ -232,4 +235,21 @@ def run_chains(
         for (alpha, strength), tally in counts.items()
         if tally[0]
     )
-    return ChainResult(settings, points, complete, time.perf_counter() - started)
+    return ChainResult(settings, points, outcome.complete, time.perf_counter() - started)
+
+
+def _keys(settings: ChainSettings) -> list[tuple[float, float]]:
+    return [(alpha, strength) for alpha in settings.alphas for strength in settings.lambdas]
+
+
+def _trial(settings: ChainSettings, seed: np.random.SeedSequence) -> Iterator[tuple[bool, bool]]:
+    """One trial: patterns for the largest load, then (first hop, whole ring) per point."""
+    rng = np.random.default_rng(seed)
+    largest = max(settings.patterns(alpha) for alpha in settings.alphas)
+    patterns = random_patterns(largest, settings.n, rng)
+    for alpha, strength in _keys(settings):
+        count = settings.patterns(alpha)
+        chain = ring_trial(
+            patterns[:count], strength, settings.hop_factor, settings.flip, int(rng.integers(2**63))
+        )
+        yield chain[:2] == [0, 1], chain == [0, 1, 2, 0]

@@ -15,7 +15,9 @@ import argparse
 import shutil
 import sys
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from pathlib import Path
+from typing import TypeVar
 
 from tui_hopfield.argtypes import (
     degree,
@@ -51,7 +53,6 @@ from tui_hopfield.experiments.basins import (
 )
 from tui_hopfield.experiments.capacity import (
     DEFAULT_ALPHAS,
-    MODES,
     CapacityResult,
     CapacitySettings,
     parse_alphas,
@@ -121,6 +122,7 @@ from tui_hopfield.experiments.tables import (
     reinforce_table,
     write_text,
 )
+from tui_hopfield.experiments.trials import MAX_JOBS, connect, default_jobs
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.links import MAX_LAMBDA
 from tui_hopfield.model.rules import MAX_BETA, MIN_BETA, RULE_NAMES, Rule
@@ -129,6 +131,8 @@ INTERRUPTED = 130
 """Exit status after Ctrl+C (128 + SIGINT), once the partial results are out."""
 MAX_PLOT_WIDTH = 100
 """Plots never get wider than this, however wide the terminal."""
+
+R = TypeVar("R")
 
 
 # -- argument types ---------------------------------------------------------------
@@ -217,6 +221,7 @@ def parser() -> argparse.ArgumentParser:
         help="sweeps (async) or steps (sync) per recall at most (default 50)",
     )
     _common_options(capacity)
+    _scale_options(capacity)
     capacity.set_defaults(parser=capacity)  # its errors show its own usage
 
     reinforce = commands.add_parser(
@@ -354,6 +359,7 @@ def parser() -> argparse.ArgumentParser:
         help="each hop pushes this much less than the one before (default 1)",
     )
     _common_options(chains)
+    _scale_options(chains)
     chains.set_defaults(parser=chains)
     _basins_parser(commands)
     _race_parser(commands)
@@ -609,6 +615,23 @@ def _common_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--quiet", action="store_true", help="no progress report")
 
 
+def _scale_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--jobs",
+        type=number(int, 1, MAX_JOBS, "jobs"),
+        default=None,
+        metavar="N",
+        help=f"worker processes running the trials, 1: this one (default: the cores,"
+        f" {default_jobs()} here); the same seed gives the same numbers for any N",
+    )
+    command.add_argument(
+        "--executor",
+        metavar="ADDRESS",
+        help="run the trials on the Dask cluster whose scheduler is at ADDRESS"
+        " (tcp://host:8786; needs pip install 'tui-hopfield[dask]')",
+    )
+
+
 # -- running ----------------------------------------------------------------------
 
 
@@ -648,9 +671,13 @@ def _capacity(args: argparse.Namespace, rule: Rule, command_parser: argparse.Arg
     except ModelError as error:
         command_parser.error(str(error))
     progress = None if args.quiet else TerminalProgress(sys.stderr, "capacity")
-    result = run_capacity(settings, progress)
+    result = _spread(
+        args, lambda jobs, executor: run_capacity(settings, progress, jobs=jobs, executor=executor)
+    )
     if progress:
         progress.close()
+    if result is None:
+        return 1
     _report_time(result, args.quiet)
     print(format_table(capacity_table(result)))
     print(capacity_note(result))
@@ -668,9 +695,13 @@ def _chains(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -
     except ModelError as error:
         command_parser.error(str(error))
     progress = None if args.quiet else TerminalProgress(sys.stderr, "chains")
-    result = run_chains(settings, progress)
+    result = _spread(
+        args, lambda jobs, executor: run_chains(settings, progress, jobs=jobs, executor=executor)
+    )
     if progress:
         progress.close()
+    if result is None:
+        return 1
     _report_time(result, args.quiet)
     print(format_table(chain_table(result)))
     print(CHAIN_NOTE.format(flip=settings.flip))
@@ -870,6 +901,28 @@ def _race(args: argparse.Namespace, command_parser: argparse.ArgumentParser) -> 
         print(f"tui-hopfield: {error}", file=sys.stderr)
         return 1
     return status
+
+
+def _spread(args: argparse.Namespace, run: Callable[[int, Executor | None], R]) -> R | None:
+    """``run(jobs, executor)`` as ``--jobs`` and ``--executor`` say.
+
+    None, after one line on standard error, when the cluster cannot be reached or fails
+    to run a trial (a worker without tui-hopfield, say).
+    """
+    if args.executor is None:
+        return run(args.jobs or default_jobs(), None)
+    try:
+        executor, close = connect(args.executor)
+    except ModelError as error:
+        print(f"tui-hopfield: {error}", file=sys.stderr)
+        return None
+    try:
+        return run(1, executor)
+    except Exception as error:  # raised on the cluster: its environment, not these settings
+        print(f"tui-hopfield: the Dask cluster could not run the trials: {error}", file=sys.stderr)
+        return None
+    finally:
+        close()
 
 
 def _report_time(

@@ -48,7 +48,6 @@ from tui_hopfield.experiments.basin_views import (
 )
 from tui_hopfield.experiments.basins import BasinResult, BasinSettings, Memories, run_basins
 from tui_hopfield.experiments.capacity import (
-    MODES,
     CapacityResult,
     CapacitySettings,
     run_capacity,
