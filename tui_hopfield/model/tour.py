@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tui_hopfield.model.boltzmann import to_bits
 from tui_hopfield.model.network import CAPACITY
 from tui_hopfield.model.recording import Recording
 from tui_hopfield.model.workspace import Workspace
@@ -163,7 +164,7 @@ def _trained(workspace: Workspace, mark: Mark) -> Progress:
     count = network.count
     if machine is None or machine.visible != network.n or not machine.history:
         return Progress(False, f"{count} memories · no machine trained yet")
-    error = machine.reconstruction_error(network.patterns) if count else 1.0
+    error = machine.reconstruction_error(to_bits(network.patterns)) if count else 1.0
     done = count >= PICTURES and error < GOOD_ERROR
     return Progress(
         done,
