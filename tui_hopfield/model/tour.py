@@ -274,7 +274,7 @@ LESSONS: tuple[Lesson, ...] = (
         "Dreams",
         "Dreaming samples the machine freely from noise, one Gibbs step at a time: at"
         " T = 1 the pictures it learned come and go; at high T only noise.",
-        "On the Boltzmann screen press d and watch until the dream ends.",
+        "On the Boltzmann screen press d (or the dream button) and watch it to its end.",
         _dreamed,
     ),
     Lesson(
