@@ -285,3 +285,23 @@ def test_the_energy_never_rises_in_a_cold_hebbian_recall():
         recall(space)
         energies = space.last_recall.recording.energies()
         assert np.all(np.diff(energies) <= 1e-9)
+
+
+def test_dreams_at_t_1_settle_on_pictures_or_blends_and_at_t_5_are_noise():
+    """Dreams: 8 machines (64 hidden units, 300 epochs, seeds 1 to 8) on four pictures,
+    300 steps each; the best overlap of the last 100 samples, averaged."""
+    space = workspace(pictures=4)
+    patterns = np.array(space.network.patterns)
+    found: dict[float, list[float]] = {1.0: [], 5.0: []}
+    for seed in range(1, 9):
+        machine = Boltzmann.new(space.network.n, 64, seed=seed)
+        machine.train(patterns, 300, seed=seed)
+        for temperature, kept in found.items():
+            rng = np.random.default_rng(seed)
+            samples = np.array(list(machine.dream(temperature, 300, rng))[-100:])
+            overlaps = samples.astype(np.float64) @ patterns.T.astype(np.float64) / space.network.n
+            kept.append(float(np.abs(overlaps).max(axis=1).mean()))
+    cold, hot = np.array(found[1.0]), np.array(found[5.0])
+    assert np.sum(cold > 0.95) == 2
+    assert np.all((cold > 0.95) | ((cold > 0.3) & (cold < 0.65)))
+    assert np.all(hot < 0.35)

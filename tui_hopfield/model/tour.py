@@ -259,7 +259,7 @@ LESSONS: tuple[Lesson, ...] = (
         'The modern network (Ramsauer et al. 2020, "Hopfield Networks is All You Need")'
         " moves the state to the memories weighted by a softmax of its overlaps with them:"
         " a transformer's attention. It recalled the smiley in one step.",
-        "ctrl+l, rule modern, Apply; then 1, b and r (d: the attention view).",
+        "ctrl+l, rule modern, Apply; then 1, b and r (d twice: the attention view).",
         _rule_recalls("modern"),
     ),
     Lesson(
@@ -272,8 +272,9 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         "Dreams",
-        "Dreaming samples the machine freely from noise, one Gibbs step at a time: at"
-        " T = 1 the pictures it learned come and go; at high T only noise.",
+        "A dream samples the machine from random magnets, one Gibbs step at a time. Of 8"
+        " dreams at T = 1, 2 settled on a learned picture (overlap 0.97), 6 on blends (0.3"
+        " to 0.6); at T = 5 only noise (0.3 at most).",
         "On the Boltzmann screen press d (or the dream button) and watch it to its end.",
         _dreamed,
     ),

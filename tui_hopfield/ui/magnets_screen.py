@@ -417,7 +417,8 @@ class MagnetsScreen(
             tour_lines = max(5, min(side_height // 2 + 2, side_height - MEMORY_LINES - 3))
             tours.first().styles.max_height = tour_lines
             if found.place != "below":
-                controls.styles.max_height = max(3, side_height - tour_lines - MEMORY_LINES)
+                tall = side_height // 3 if side_height >= COMPACT_HEIGHT else 3
+                controls.styles.max_height = max(tall, side_height - tour_lines - MEMORY_LINES)
         side.set_class(side_height < COMPACT_HEIGHT, "-compact")
         side.set_class(side_width < NARROW_SIDE, "-slim")
         title = MEMORIES_TITLE if side_width >= len(MEMORIES_TITLE) + 2 else MEMORIES_TITLE_SHORT

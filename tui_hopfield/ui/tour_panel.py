@@ -95,8 +95,9 @@ class TourPanel(Vertical):
             self.border_title = f"tour \u00b7 all {count} steps done"
             self.border_subtitle = "ctrl+n: close"
             text.update(plain(FINISHED))
-            instruction.update("")
+            instruction.display = False
             return
+        instruction.display = True
         self.border_title = plain(f"tour {tour.index + 1}/{count}: {lesson.title}")
         # The check's news in the bottom border: seen however the text scrolls.
         said = "\u2713 done" if progress.done else "not yet"
