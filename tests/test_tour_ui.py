@@ -214,3 +214,37 @@ async def test_the_tour_panel_never_covers_the_grid_at_120x40():
         assert not board.overlaps(tour)
         assert magnets.grid.zoom >= 2
         assert "not yet: 0 of 3 memories" in panel_text(magnets)
+
+
+def test_the_tour_option_starts_the_app_with_the_tour_and_without_the_intro(monkeypatch):
+    from tui_hopfield import cli
+
+    started = {}
+
+    def fake_run(self):
+        started["tour"], started["intro"] = self.start_tour, self.intro
+
+    monkeypatch.setattr(HopfieldApp, "run", fake_run)
+    assert cli.main(["--tour"]) == 0
+    assert started == {"tour": True, "intro": False}
+    assert cli.main([]) == 0
+    assert started["tour"] is False
+
+
+async def test_ctrl_n_opens_the_tour_and_shows_the_side_panel_hidden():
+    app = HopfieldApp(32, 32, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        magnets = app.magnets
+        await pilot.press("z")
+        assert not magnets.side_shown
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: magnets.query(TourPanel), "the tour's panel")
+        assert app.tour_open and magnets.side_shown and step(app) == 0
+        await pilot.press("1", "2", "3")
+        await moves(pilot, app, 0)
+        await pilot.press("ctrl+n")
+        assert not app.tour_open and not magnets.query(TourPanel)
+        await pilot.press("ctrl+n")  # back at the step it was left on
+        await until(pilot, lambda: magnets.query(TourPanel), "the panel back")
+        assert step(app) == 1
+        assert "tour 2/11" in panel_text(magnets)
