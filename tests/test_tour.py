@@ -191,6 +191,8 @@ def test_a_dream_and_a_recall_of_the_machine():
     space.note_boltzmann_run("recall", "recalled smile", 1.0)
     assert not check("Recall with the machine", space, mark).done
     space.break_grid("wipe")
+    space.note_boltzmann_run("recall", "recalled inverse of smile", 1.0)
+    assert not check("Recall with the machine", space, mark).done
     grid = space.network.grid().reshape(-1)
     known = np.zeros(grid.size, dtype=bool)
     known[: grid.size // 2] = True

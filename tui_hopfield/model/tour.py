@@ -195,7 +195,12 @@ def _boltzmann_recalled(workspace: Workspace, mark: Mark) -> Progress:
     run = _ran("recall")(workspace, mark)
     if run is None:
         return Progress(False, f"no recall of the machine yet · the grid: {workspace.state}")
-    done = run.grid_state == "broken" and run.verdict.startswith("recalled ")
+    verdict = run.verdict
+    done = (
+        run.grid_state == "broken"
+        and verdict.startswith("recalled ")
+        and not verdict.startswith("recalled inverse")
+    )
     return Progress(done, f"from a grid {run.grid_state}: {run.verdict or 'nothing named'}")
 
 
