@@ -17,8 +17,16 @@ async def on_lesson_three(pilot) -> None:
             break
         await pilot.pause()
     assert app.tour.index == 2
-    app.check_tour()
+    panel = app.magnets.query_one("#tour")
+    for _ in range(200):
+        app.check_tour()
+        if "tour 3/11" in str(panel.border_title):
+            break
+        await pilot.pause()
+    app.magnets.arrange_tour()
     app.clear_notifications()
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
     await pilot.pause()
 
 

@@ -191,6 +191,10 @@ async def test_a_learner_walks_the_whole_tour_at_80x24():
         await pilot.press("ctrl+k")
         await until(pilot, lambda: isinstance(app.screen, BoltzmannScreen), "the machine again")
         app.screen.frame_seconds = 0.005
+        # Colder than the machine's own T = 1 (three steps: 0.3), as a learner would try
+        # when a recall at T = 1 blurs: a small machine samples less sharply.
+        await pilot.press(*["left_square_bracket"] * 3)
+        assert app.screen.temperature == 0.3
         await pilot.press("r")
         await moves(pilot, app, 10)
         assert workspace.boltzmann_run.verdict.startswith("recalled smile")

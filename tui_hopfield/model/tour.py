@@ -287,7 +287,7 @@ LESSONS: tuple[Lesson, ...] = (
         "Recall with the machine",
         "The machine's recall clamps the magnets it is given (the grid's top half) and"
         " samples the others from what it learned.",
-        "escape; 1, then w (wipes the bottom half); then ctrl+k and r.",
+        "escape; 1, then w (wipes the bottom half); ctrl+k and r ([ cools it if it blurs).",
         _boltzmann_recalled,
     ),
 )
