@@ -160,6 +160,12 @@ def parser() -> argparse.ArgumentParser:
         action="store_false",
         help="do not save the session to the data folder on quit",
     )
+    parser.add_argument(
+        "--tour",
+        action="store_true",
+        help="start with the guided tour open: short lessons from Hebb's magnets to"
+        " Hinton's Boltzmann machine, each checked by the app (ctrl+n leaves and resumes it)",
+    )
     return parser
 
 
@@ -355,6 +361,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         offer_recovery=True,  # a session a crash saved is offered at start
         config=config,
         intro=config.intro,  # the first start shows what the screen is, once
+        tour=args.tour,
     )
     app.run()
     return app.return_code or 0

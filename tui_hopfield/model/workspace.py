@@ -61,6 +61,49 @@ Dynamics = Asynchronous | Synchronous | Retrieval
 """The dynamics a recall runs: one spin at a time, the whole grid, or the modern retrieval."""
 
 
+@dataclasses.dataclass(frozen=True)
+class RecallOutcome:
+    """How the last recall on the grid went, as its recording kept it (``last_recall``)."""
+
+    ended: str
+    """The named state it ended in (``recalled smile``); empty while it runs, or when an
+    edit stopped it."""
+    start_energy: float
+    """The energy shown when it started."""
+    end_energy: float
+    """The energy shown at its end (or now, while it runs)."""
+    rule: str
+    """The rule's label it ran under (``hebbian``)."""
+    recording: Recording
+    """The recording itself: a new recall is a new one (compare by identity)."""
+
+    @property
+    def recalled(self) -> str | None:
+        """The memory it ended on (``recalled smile in 2 steps``: smile), else None."""
+        ended = self.ended
+        if not ended.startswith("recalled ") or ended.startswith("recalled inverse of "):
+            return None
+        return ended.removeprefix("recalled ").split(" in ")[0]
+
+
+@dataclasses.dataclass(frozen=True)
+class BoltzmannRun:
+    """A recall or a dream of the Boltzmann machine that ran to its end."""
+
+    what: str
+    """``recall`` or ``dream``."""
+    verdict: str
+    """What a recall ended as (``recalled smile``); empty for a dream."""
+    temperature: float
+    """The temperature it sampled at."""
+    grid_state: str
+    """The main grid's named state then (``broken``): what a recall started from."""
+    machine: Boltzmann
+    """The machine that sampled."""
+    number: int
+    """Its number among the session's runs, from 1."""
+
+
 class Workspace:
     """One session: the network (its state is the grid), the settings, the named state.
 
@@ -112,6 +155,8 @@ class Workspace:
         """The older recording picked to replay and export (``pick_recording``), or None."""
         self.boltzmann: Boltzmann | None = None
         """The restricted Boltzmann machine trained on the memories, if any."""
+        self.boltzmann_run: BoltzmannRun | None = None
+        """The machine's last recall or dream that ran to its end (``note_boltzmann_run``)."""
         self._branch: str | None = None  # said by the next edit: it left a past point
         self._energy: float | None = None  # the modern network's energy after its retrieval
         self._recall_start: Step | None = None  # the grid and memories before the last recall
@@ -903,6 +948,33 @@ class Workspace:
     def energy(self) -> float:
         """The energy shown: the modern network's own after its retrieval, else the grid's."""
         return self._energy if self._energy is not None else self.network.energy()
+
+    @property
+    def last_recall(self) -> RecallOutcome | None:
+        """The last recall on the grid, as recorded: how it ended and its energy before
+        and after (None before the first, or once the network was replaced)."""
+        if not self.recordings:
+            return None
+        recording = self.recordings[-1]
+        return RecallOutcome(
+            recording.state if recording.closed else "",
+            recording.energy_at(0),
+            recording.energy_at(len(recording)),
+            recording.rule,
+            recording,
+        )
+
+    def note_boltzmann_run(self, what: str, verdict: str, temperature: float) -> BoltzmannRun:
+        """Keep that the Boltzmann machine's ``what`` (recall, dream) ran to its end."""
+        machine = self.boltzmann
+        if machine is None:
+            raise ModelError("there is no Boltzmann machine to have sampled")
+        last = self.boltzmann_run
+        run = BoltzmannRun(
+            what, verdict, temperature, self.state, machine, 1 if last is None else last.number + 1
+        )
+        self.boltzmann_run = run
+        return run
 
     # -- replay ---------------------------------------------------------------
 

@@ -608,6 +608,15 @@ ACTIONS: tuple[Action, ...] = (
         palette="What am I looking at",
         help="The first start's short tour of the screen, again",
     ),
+    Action(
+        "app.tour",
+        "ctrl+n",
+        "tour",
+        "Tour",
+        "app",
+        palette="Tour: start / leave",
+        help="Guided steps from Hebb to Hinton; each moves on once the app sees it done",
+    ),
     Action("app.quit", "ctrl+q", "quit", "Quit", "app", footer=True, priority=True),
     Action(
         "app.magnet-colours",

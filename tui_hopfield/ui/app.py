@@ -48,6 +48,7 @@ from tui_hopfield.ui.recovery_prompt import RecoveryPrompt, describe
 from tui_hopfield.ui.screen_export import save_screenshot
 from tui_hopfield.ui.settings import check_name, keymap
 from tui_hopfield.ui.theme import PALETTES, PaletteApp
+from tui_hopfield.ui.tour_panel import TourRunner
 
 guard_zero_width_text()
 guard_stale_option_click()
@@ -63,7 +64,7 @@ SCREENSHOT_WAITS = 20
 """Repaints a screenshot waits at most for the command palette to close."""
 
 
-class HopfieldApp(PaletteApp[None]):
+class HopfieldApp(TourRunner, PaletteApp[None]):
     """Brain magnets: a Hopfield network you can draw on, break and watch recall."""
 
     CSS_PATH = "app.tcss"
@@ -89,12 +90,15 @@ class HopfieldApp(PaletteApp[None]):
         offer_recovery: bool = False,
         config: Config | None = None,
         intro: bool = False,
+        tour: bool = False,
     ) -> None:
         super().__init__()
         self.config = config if config is not None else Config()
         """The config file's settings (the command line's options already over them);
         its problems are shown at start."""
-        self.intro = intro
+        self.start_tour = tour
+        """Whether the start opens the guided tour (``--tour``; the intro is not shown then)."""
+        self.intro = intro and not tour
         """Whether the start shows the "what am I looking at" screen (the command asks
         for it at the first start; tests never unless they ask)."""
         self._remembered_theme = self.config.theme or self.theme
@@ -138,6 +142,8 @@ class HopfieldApp(PaletteApp[None]):
         # every ~350 ms; freezing them leaves collections the young objects only.
         self.call_after_refresh(gc.freeze)
         self._apply_config()
+        if self.start_tour:
+            self.call_after_refresh(self.open_tour)
         if self.intro:
             self.call_after_refresh(self.show_intro, first_start=True)
         elif self.offer_recovery:

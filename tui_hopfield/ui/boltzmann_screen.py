@@ -409,6 +409,8 @@ class BoltzmannScreen(Screen[None]):
             network = self.workspace.network.copy()
             network.set_state(self.last)
             self.verdict = classify(network, self.temperature).label
+        if self.machine is not None:  # kept for the tour's checks
+            self.workspace.note_boltzmann_run(what, self.verdict, self.temperature)
         self._status()
 
     def _show_sample(self, spins: np.ndarray) -> None:

@@ -114,6 +114,12 @@ through them), learning the distribution (contrastive divergence, 2002,
 lowers the free energy of the pictures epoch by epoch, where Hebb's rule
 writes W in one step) and sampling (recall and dreams draw samples instead
 of descending to a valley).
+
+**The tour** (`ctrl+n`, or `tui-hopfield --tour`): eleven short lessons, from
+Hebb's rule through recall, temperature, capacity, better rules, dense and
+modern memories to the Boltzmann machine. Each says what to do and moves on
+only once the app sees it done; `ctrl+n` leaves it and comes back to the same
+step.
 """
 
 

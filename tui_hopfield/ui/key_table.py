@@ -123,6 +123,12 @@ KEY_ROWS: tuple[KeyRow, ...] = (
         " (its own keys are in its footer and under *The Boltzmann machine* below)",
     ),
     KeyRow(
+        ("app.tour",),
+        "the guided tour: eleven short lessons, each checked by the app before it moves on;"
+        " again to leave it, and again to come back to the same step",
+        " (`tui-hopfield --tour` starts with it; *The tour* below)",
+    ),
+    KeyRow(
         ("magnets.save", "magnets.open"),
         "save the session / open a session (right arrow completes a path)",
         "; both run in the background, like a new rule (`ctrl+l`):"

@@ -414,10 +414,21 @@ class MagnetsScreen(
             board.styles.width, board.styles.height = "1fr", "100%"
             side_height, side_width = size.height, found.side
             controls.styles.max_height = max(side_height // 2, side_height - MEMORY_LINES)
+        tours = self.query("#tour")
+        if tours:  # the guided tour's panel, above the controls (``tour_panel``)
+            tour_lines = max(5, min(side_height // 2 + 2, side_height - MEMORY_LINES - 3))
+            tours.first().styles.max_height = tour_lines
+            if found.place != "below":
+                tall = side_height // 3 if side_height >= COMPACT_HEIGHT else 3
+                controls.styles.max_height = max(tall, side_height - tour_lines - MEMORY_LINES)
         side.set_class(side_height < COMPACT_HEIGHT, "-compact")
         side.set_class(side_width < NARROW_SIDE, "-slim")
         title = MEMORIES_TITLE if side_width >= len(MEMORIES_TITLE) + 2 else MEMORIES_TITLE_SHORT
         self.query_one("#memories-title", Label).update(title)
+
+    def arrange_tour(self) -> None:
+        """Fit the side panel around the tour's panel, shown or gone (``tour_panel``)."""
+        self.arrange_body(self.query_one("#body").size, force=True)
 
     def action_sidebar(self) -> None:
         """Hide the side panel (the grid takes the room), or show it again."""
