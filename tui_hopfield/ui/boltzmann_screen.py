@@ -149,6 +149,7 @@ class BoltzmannScreen(Screen[None]):
         self._training: tuple[Worker, threading.Event] | None = None
         self._steps: Iterator[np.ndarray] | None = None
         self._timer: Timer | None = None
+        self._progress_timer: Timer | None = None
 
     @property
     def machine(self) -> Boltzmann | None:
@@ -246,16 +247,23 @@ class BoltzmannScreen(Screen[None]):
         stop = threading.Event()
         app = self.app  # a screen left has no app of its own in the worker's thread
 
+        latest: list[Boltzmann | None] = [None]
+        # The worker leaves a copy of the machine here now and then and never waits for
+        # the screen: ``call_from_thread`` would hold the training until every redraw of
+        # the receptive fields was done. A timer on the screen draws the newest copy.
+        self._progress_timer = self.set_interval(
+            REPORT_EVERY, lambda: self._show_latest(latest, epochs)
+        )
+
         def work() -> tuple[Boltzmann, bool]:
             lower_priority()
             last = [0.0]
 
             def on_epoch(epoch: Epoch) -> None:
                 now = monotonic()
-                if now - last[0] >= REPORT_EVERY or epoch.number == epochs:
+                if now - last[0] >= REPORT_EVERY:
                     last[0] = now
-                    with suppress(RuntimeError):  # the app closed
-                        app.call_from_thread(self._progress, machine.copy(), epochs)
+                    latest[0] = machine.copy()
 
             complete = True
             try:
@@ -338,6 +346,17 @@ class BoltzmannScreen(Screen[None]):
             (stop if running else train).focus()
         self.refresh_bindings()
 
+    def _show_latest(self, latest: list[Boltzmann | None], epochs: int) -> None:
+        """Draw the newest copy the training left, if there is one (a timer's call)."""
+        machine, latest[0] = latest[0], None
+        if machine is not None:
+            self._progress(machine, epochs)
+
+    def _stop_progress_timer(self) -> None:
+        timer, self._progress_timer = self._progress_timer, None
+        if timer is not None:
+            timer.stop()
+
     def _progress(self, machine: Boltzmann, epochs: int) -> None:
         with suppress(NoMatches):  # the screen is not mounted
             self.query_one("#bm-progress", ProgressBar).update(
@@ -351,6 +370,7 @@ class BoltzmannScreen(Screen[None]):
         if run is None or run[0] is not event.worker or not event.worker.is_finished:
             return
         run[1].set()
+        self._stop_progress_timer()
         self._set_training(False)
         if event.state == WorkerState.ERROR:
             self._status(f"training failed: {event.worker.error}")
@@ -360,6 +380,7 @@ class BoltzmannScreen(Screen[None]):
 
         Called on the event loop even when this screen has been left meanwhile.
         """
+        self._stop_progress_timer()
         if not machine.history:
             return
         self.workspace.boltzmann = machine
