@@ -111,6 +111,7 @@ class Network:
         self._store = PatternStore(self.n)  # xi as rows and as columns
         self._strengths = np.empty(0, dtype=np.float64)
         self._dots = np.empty(0, dtype=np.float64)  # d = xi s
+        self._step: np.ndarray | None = None  # the change of d in a flip (P,)
 
     def copy(self, share_patterns: bool = False) -> Network:
         """An independent copy: the same memories, rule, settings, state and revision.
@@ -560,7 +561,13 @@ class Network:
         self.state[index] = -old
         self.values = None
         if self.count:
-            self._dots -= (2.0 * old) * self._columns[index]
+            # d -= 2 s_i xi[:, i] through a kept buffer: no fresh temporary per flip (the
+            # overlaps are whole numbers, so the result is the same whichever way).
+            step = self._step
+            if step is None or len(step) != self.count:
+                step = self._step = np.empty(self.count)
+            np.multiply(self._columns[index], 2.0 * old, out=step)
+            np.subtract(self._dots, step, out=self._dots)
             if not self._stale and self._landscape is not None:
                 self._landscape.flipped(index, old, self.state, self._dots)
         return delta
