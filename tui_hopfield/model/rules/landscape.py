@@ -236,8 +236,8 @@ class Linear(Landscape):
         self._drift = moved * (1.0 + 1e-9) + 1e-12 * float(np.abs(self._a).sum())
 
     def flip_energy(self, index: int, state: np.ndarray) -> float:
-        column = self._columns[index]
-        return float(self._offset(index, self._k) + int(state[index]) * (column @ self._a))
+        offset = self._k if self.fixed is None else self._k + self.fixed[index]
+        return float(offset + int(state[index]) * (self._columns[index] @ self._a))
 
     def flip_energies_near(
         self, index: np.ndarray, state: np.ndarray
