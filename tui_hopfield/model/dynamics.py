@@ -9,6 +9,12 @@ zero field keeps it), and each flip lowers the energy by exactly ``2 |h_i|``;
 the run has converged when a whole sweep flips nothing. At T > 0 the spin is
 redrawn by Glauber's rule ``P(s_i = +1) = 1 / (1 + exp(-2 h_i / T))`` and the
 run goes on until its consumer stops.
+
+``Asynchronous.run`` visits the spins a block at a time and hands over its
+flips in bulk (``Flips``: indices, new values and energy changes as arrays),
+exactly as if they had been visited one by one: the same flips, energies and
+draws from the generator (see ``Asynchronous``); ``events`` is ``run`` one
+flip at a time.
 """
 
 from __future__ import annotations
