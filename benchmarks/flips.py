@@ -13,7 +13,8 @@ process, taking turns (a block of runs each) so that other work on the machine s
 every side alike. The times are CPU seconds of this process (``time.process_time``) per
 spin visit:
 
-- ours: ``Asynchronous.run`` in bulk (what the recall worker calls), to the fixed point;
+- ours: ``Asynchronous.run`` in bulk (what the recall worker calls), to the fixed point
+  (or ``MAX_SWEEPS`` sweeps, every side alike);
 - today: the per-spin path it replaces (``legacy_visits``: a field and, on a flip, an
   update per visit, as ``Asynchronous.events`` did), over the first visits only when it
   would take long (the same visits for ours, timed apart), to say how much faster ours is
@@ -58,6 +59,8 @@ NOISE = 0.2
 """Fraction of pattern 0's spins flipped to make the cue."""
 TODAY_VISITS = 65536
 """Visits the per-spin path is timed over at most (from the cue)."""
+MAX_SWEEPS = 6
+"""Sweeps at most per run (every side the same): past capacity a recall may wander."""
 TURNS = 3
 """Rounds of turns: every side runs once per round; the fastest run is kept."""
 GOALS = {"naive_1024": 5.0, "compiled_65536": 3.0}
@@ -84,8 +87,11 @@ def order_rng(n: int, seed: int) -> np.random.Generator:
     return np.random.default_rng([seed, n, 1])
 
 
-def ours(network: Network, cue: np.ndarray, seed: int, max_visits: int | None) -> dict:
-    """``Asynchronous.run`` in bulk from the cue, to the fixed point or ``max_visits``."""
+def ours(
+    network: Network, cue: np.ndarray, seed: int, max_visits: int | None, max_sweeps: int
+) -> dict:
+    """``Asynchronous.run`` in bulk from the cue, to the fixed point, ``max_visits`` visits
+    or ``max_sweeps`` sweeps."""
     network.set_state(cue)
     dynamics = Asynchronous(network, order_rng(network.n, seed))
     visits, flips = 0, []
@@ -95,7 +101,7 @@ def ours(network: Network, cue: np.ndarray, seed: int, max_visits: int | None) -
         batch = dynamics.run(max_visits=left)
         visits += batch.visits
         flips.append(batch.indices)
-        if batch.done:
+        if batch.done or dynamics.sweeps >= max_sweeps:
             break
     seconds = time.process_time() - start
     return {
@@ -144,7 +150,7 @@ def legacy_visits(network: Network, cue: np.ndarray, seed: int, max_visits: int)
     }
 
 
-def naive(weights: np.ndarray, cue: np.ndarray, seed: int) -> dict:
+def naive(weights: np.ndarray, cue: np.ndarray, seed: int, max_sweeps: int) -> dict:
     """The classic loop ``s_i = sign(W[i] @ s)`` in a random order per sweep, to a quiet sweep."""
     n = weights.shape[0]
     rng = order_rng(n, seed)
@@ -163,7 +169,7 @@ def naive(weights: np.ndarray, cue: np.ndarray, seed: int) -> dict:
             visits += 1
         flips += changed
         sweeps += 1
-        if not changed:
+        if not changed or sweeps >= max_sweeps:
             break
     seconds = time.process_time() - start
     return {"seconds": seconds, "visits": visits, "flips": flips, "sweeps": sweeps, "state": s}
@@ -203,7 +209,9 @@ def compiled_kernel() -> tuple[Callable | None, float | None]:
     return sweep, imported + (time.perf_counter() - started)
 
 
-def compiled(kernel: Callable, network: Network, cue: np.ndarray, seed: int) -> dict:
+def compiled(
+    kernel: Callable, network: Network, cue: np.ndarray, seed: int, max_sweeps: int
+) -> dict:
     """The compiled exact loop from the cue, to a quiet sweep, the same visiting orders."""
     network.set_state(cue)
     columns = network.landscape.columns
@@ -221,7 +229,7 @@ def compiled(kernel: Callable, network: Network, cue: np.ndarray, seed: int) -> 
         visits += n
         flips += flipped
         sweeps += 1
-        if not flipped:
+        if not flipped or sweeps >= max_sweeps:
             break
     seconds = time.process_time() - start
     return {"seconds": seconds, "visits": visits, "flips": flips, "sweeps": sweeps, "state": state}
@@ -240,7 +248,14 @@ def best(runs: list[dict]) -> dict:
 
 
 def measure(
-    n: int, p: int, seed: int, kernel: Callable | None, log, turns: int, today_visits: int
+    n: int,
+    p: int,
+    seed: int,
+    kernel: Callable | None,
+    log,
+    turns: int,
+    today_visits: int,
+    max_sweeps: int,
 ) -> dict:
     """Every side of one case, taking turns; figures and checks."""
     log(f"N = {n}, P = {p}: imprinting")
@@ -252,14 +267,14 @@ def measure(
         np.fill_diagonal(weights, 0.0)
     prefix = min(today_visits, 3 * n)
     sides: dict[str, Callable[[], dict]] = {
-        "ours": lambda: ours(network, cue, seed, None),
-        "ours_prefix": lambda: ours(network, cue, seed, prefix),
+        "ours": lambda: ours(network, cue, seed, None, max_sweeps),
+        "ours_prefix": lambda: ours(network, cue, seed, prefix, max_sweeps),
         "today_prefix": lambda: legacy_visits(network, cue, seed, prefix),
     }
     if weights is not None:
-        sides["naive"] = lambda: naive(weights, cue, seed)
+        sides["naive"] = lambda: naive(weights, cue, seed, max_sweeps)
     if kernel is not None:
-        sides["compiled"] = lambda: compiled(kernel, network, cue, seed)
+        sides["compiled"] = lambda: compiled(kernel, network, cue, seed, max_sweeps)
     runs: dict[str, list[dict]] = {name: [] for name in sides}
     for turn in range(turns):
         for name, side in sides.items():
@@ -325,7 +340,7 @@ def report(cases: list[dict], compile_seconds: float | None, info: dict, turns: 
     lines.append("")
     lines.append(
         "* today and ours* over the first min(3N, --today-visits) visits from the cue (flip-heavy)"
-        "; ours, naive and compiled to the fixed point."
+        "; ours, naive and compiled to the fixed point or --max-sweeps sweeps."
     )
     for case in cases:
         checks = [f"same flips as today's path: {case['today_same_flips']}"]
@@ -370,6 +385,12 @@ def main(argv: list[str] | None = None) -> int:
         default=TODAY_VISITS,
         help=f"visits the per-spin path is timed over at most (default {TODAY_VISITS})",
     )
+    parser.add_argument(
+        "--max-sweeps",
+        type=int,
+        default=MAX_SWEEPS,
+        help=f"sweeps at most (past capacity recall may wander; default {MAX_SWEEPS})",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     set_blas_threads(args.blas_threads)
@@ -380,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
 
     kernel, compile_seconds = compiled_kernel()
     cases = [
-        measure(n, p, args.seed, kernel, log, args.turns, args.today_visits)
+        measure(n, p, args.seed, kernel, log, args.turns, args.today_visits, args.max_sweeps)
         for n, p in (QUICK_CASES if args.quick else CASES)
     ]
     print(report(cases, compile_seconds, info, args.turns))
