@@ -109,7 +109,7 @@ class Flips:
         return len(self.indices)
 
 
-MIN_BLOCK = 16
+MIN_BLOCK = 4
 """The fewest spins visited with one product (see ``Asynchronous.run``)."""
 MAX_BLOCK = 4096
 """The most spins visited with one product."""
@@ -117,6 +117,8 @@ BLOCK_BYTES = 2**21
 """The largest float32 block of patterns one product reads."""
 RECHECKS = 4
 """Exact checks that found no flip after which a block is computed afresh."""
+GROWTH = 1.5
+"""The next block covers this many times the visits the last one made (up to its flip)."""
 
 
 class Asynchronous:
@@ -343,8 +345,8 @@ class Asynchronous:
                     if taken:
                         rng.random(taken)
             position += first
-            # The next block: twice what this one covered (all of it, or up to a flip).
-            self._block = min(MAX_BLOCK, max(MIN_BLOCK, 2 * first))
+            # The next block: a little more than this one covered (all of it, or up to a flip).
+            self._block = min(MAX_BLOCK, max(MIN_BLOCK, int(GROWTH * first)))
             self._position = position
             if stopped:
                 break
