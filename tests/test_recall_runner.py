@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
+from tui_hopfield.model.dynamics import Asynchronous, Flip
+from tui_hopfield.model.recording import encode
 from tui_hopfield.ui.app import HopfieldApp
 from tui_hopfield.ui.magnets_screen import SPEEDS
 from tui_hopfield.ui.status_bar import StatusBar
@@ -74,3 +78,38 @@ async def test_a_narrow_status_bar_shortens_the_state_and_keeps_the_rule_and_mod
         line = bar.render().plain
         assert "recalled smile" in line and line.endswith("storkey sync")
         assert len(line) <= width
+
+
+@pytest.mark.parametrize("speed", [0, 300])
+async def test_the_recall_on_screen_takes_flips_in_bulk_and_records_the_same_recall(speed):
+    """Each frame takes its flips in one call (``Workspace.recall_flips``); the recording
+    holds exactly the flips that asynchronous events would make from the same grid and
+    generator."""
+    app = HopfieldApp(32, 32, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.magnets
+        await pilot.press("1", "2", "b")
+        workspace = screen.workspace
+        screen.speed_index = SPEEDS.index(speed)
+        network = workspace.network.copy()
+        events = Asynchronous(network, copy.deepcopy(workspace.rng), workspace.temperature)
+        want = [(e.index, e.spin) for e in events.events() if isinstance(e, Flip)]
+        sizes = []
+        take = workspace.recall_flips
+
+        def counted(*args, **kwargs):
+            batch = take(*args, **kwargs)
+            sizes.append(len(batch))
+            return batch
+
+        workspace.recall_flips = counted
+        await pilot.press("r")
+        for _ in range(2000):
+            if not recall_workers(pilot):
+                break
+            await pilot.pause(0.02)
+        assert not recall_workers(pilot) and not screen.recalling
+        assert len(want) > 20 and max(sizes) > 1 and sum(sizes) == len(want)
+        indices, spins = zip(*want, strict=True)
+        assert np.array_equal(workspace.recordings[-1].codes, encode(indices, spins))
+        assert np.array_equal(workspace.network.state, network.state)

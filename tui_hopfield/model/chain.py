@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 
-from tui_hopfield.model.dynamics import Asynchronous, Event, Flip
+from tui_hopfield.model.dynamics import Asynchronous, Flips
 from tui_hopfield.model.links import LANDED, Links, chain_text, hetero_field
 from tui_hopfield.model.network import Network
 
@@ -53,12 +51,17 @@ class Chain(Asynchronous):
         self.climbed = 0.0
         """How much the flips raised the symmetric energy in all (the pushes' doing)."""
 
-    def events(self) -> Iterator[Event]:
-        """The events of ``Asynchronous``, the hops made between them."""
-        for event in super().events():
-            if isinstance(event, Flip) and event.delta_energy > 0:
-                self.climbed += event.delta_energy
-            yield event
+    def run(
+        self,
+        max_flips: int | None = None,
+        max_visits: int | None = None,
+        deadline: float | None = None,
+    ) -> Flips:
+        """``Asynchronous.run``, the hops made between sweeps, the climbs summed."""
+        batch = super().run(max_flips, max_visits, deadline)
+        for delta in batch.delta_energies[batch.delta_energies > 0].tolist():
+            self.climbed += delta
+        return batch
 
     def _settled(self) -> bool:
         """A sweep flipped nothing: hop on (True, the run goes on) or end (False)."""

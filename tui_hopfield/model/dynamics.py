@@ -9,6 +9,12 @@ zero field keeps it), and each flip lowers the energy by exactly ``2 |h_i|``;
 the run has converged when a whole sweep flips nothing. At T > 0 the spin is
 redrawn by Glauber's rule ``P(s_i = +1) = 1 / (1 + exp(-2 h_i / T))`` and the
 run goes on until its consumer stops.
+
+``Asynchronous.run`` visits the spins a block at a time and hands over its
+flips in bulk (``Flips``: indices, new values and energy changes as arrays),
+exactly as if they had been visited one by one: the same flips, energies and
+draws from the generator (see ``Asynchronous``); ``events`` is ``run`` one
+flip at a time.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from time import monotonic
 
 import numpy as np
 
@@ -84,11 +91,54 @@ TIE = 1e-9
 """A whole-grid dE this small, relative to the largest, counts as zero (a tie keeps the spin)."""
 
 
+@dataclass(frozen=True)
+class Flips:
+    """What one call of ``Asynchronous.run`` did: its flips in order, as arrays."""
+
+    indices: np.ndarray
+    """The flat index of each spin that turned over (intp)."""
+    spins: np.ndarray
+    """Each one's new value, +1 or -1 (int8)."""
+    delta_energies: np.ndarray
+    """The change in energy each flip caused (float64), the symmetric part's."""
+    visits: int
+    """Spins visited (pinned ones included), as ``Progress`` counts them."""
+    sweep: SweepDone | None
+    """The sweep that ended with the last visit, or None."""
+    done: bool
+    """True once the dynamics have ended (a quiet sweep at T = 0): nothing more comes."""
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+
+MIN_BLOCK = 4
+"""The fewest spins visited with one product (see ``Asynchronous.run``)."""
+MAX_BLOCK = 4096
+"""The most spins visited with one product."""
+BLOCK_BYTES = 2**21
+"""The largest float32 block of patterns one product reads."""
+RECHECKS = 4
+"""Exact checks that found no flip after which a block is computed afresh."""
+GROWTH = 1.5
+"""The next block covers this many times the visits the last one made (up to its flip)."""
+
+
 class Asynchronous:
     """Asynchronous updates of a network, one spin at a time.
 
     ``temperature`` may be changed between events (the app's slider does);
     the next spin visited uses the new value.
+
+    The spins are visited a block at a time (``run``) and the result is exactly
+    that of visiting them one by one: one product gives every visited spin's dE
+    within a proven bound (``Landscape.flip_energies_near``); a spin that the
+    bound shows would keep its sign is passed over, and the others are checked
+    with the exact one-spin dE, in visiting order, each just before its visit.
+    After a flip the rest of the block stays valid, its bound widened by the
+    flip's drift (``Landscape.flip_drift``). At T > 0 the block's Glauber coins
+    are drawn at once, and the generator is wound back to the visits made, so
+    it gives the same numbers in the same order as one draw per visit.
     """
 
     def __init__(
@@ -106,6 +156,15 @@ class Asynchronous:
         """True once a whole sweep at T = 0 flipped nothing."""
         self.push: np.ndarray | None = None
         """A field added to each spin's (float, N), or None: the links' (``links.Chain``)."""
+        self._order: np.ndarray | None = None  # this sweep's visiting order
+        self._position = 0  # spins of it visited
+        self._sweep_flips = 0
+        self._hot = False  # a spin of this sweep was visited at T > 0
+        self._pins: np.ndarray | None = None
+        self._ended = False  # a sweep ended: see whether to go on at the next call
+        self._over = False
+        self._block = 64
+        self._progress = (-1, 0)
 
     @property
     def temperature(self) -> float:
@@ -118,46 +177,234 @@ class Asynchronous:
             raise ModelError(f"the temperature must be a number >= 0, not {value}")
         self._temperature = float(value)
 
+    @property
+    def visited(self) -> int:
+        """Spins visited so far in the current sweep."""
+        return 0 if self._order is None else self._position
+
     def events(self) -> Iterator[Event]:
         """Yield a ``Flip`` per changed spin and a ``SweepDone`` per sweep.
 
         A ``Progress`` comes every ``PROGRESS_EVERY`` spins visited, so that a
         long stretch without flips (the last sweep of a large grid) never keeps
         the consumer waiting. At T = 0 it returns after the first sweep that
-        flips nothing.
+        flips nothing. The network holds each flip when its event comes: this
+        is ``run`` one flip at a time.
+        """
+        n = self.network.n
+        while True:
+            upcoming = self.visited + 1
+            phase = upcoming % PROGRESS_EVERY
+            if phase == 0 and upcoming <= n and self._progress != (self.sweeps, upcoming):
+                self._progress = (self.sweeps, upcoming)
+                yield Progress(upcoming)
+            batch = self.run(1, PROGRESS_EVERY - phase if phase else PROGRESS_EVERY)
+            for index, spin, delta in zip(
+                batch.indices.tolist(),
+                batch.spins.tolist(),
+                batch.delta_energies.tolist(),
+                strict=True,
+            ):
+                yield Flip(index, spin, delta)
+            if batch.sweep is not None:
+                yield batch.sweep
+            if batch.done:
+                return
+
+    def run(
+        self,
+        max_flips: int | None = None,
+        max_visits: int | None = None,
+        deadline: float | None = None,
+    ) -> Flips:
+        """Visit spins until ``max_flips`` flips, ``max_visits`` visits or a sweep's end.
+
+        ``deadline`` (a ``time.monotonic`` time) ends the call early too: it is
+        looked at between blocks and after each flip. The network holds every
+        flip returned; the generator has drawn exactly what the visits made
+        used, so calls of any sizes make the same recall as ``events``.
+        """
+        indices: list[int] = []
+        spins: list[int] = []
+        deltas: list[float] = []
+        visits = 0
+        sweep = None
+        if self._ended:
+            self._ended = False
+            quiet = not self._sweep_flips and not self._hot and self._temperature == 0.0
+            if quiet and not self._settled():
+                self.converged = True
+                self._over = True
+        while not self._over:
+            if self._order is None:
+                network = self.network
+                self._order = self.rng.permutation(network.n)
+                self._position = self._sweep_flips = 0
+                self._hot = False
+                # No edit (and so no pin) comes while a recall runs.
+                self._pins = network.pinned.copy() if network.pinned.any() else None
+            room = len(self._order) - self._position
+            if max_visits is not None:
+                room = min(room, max_visits - visits)
+            wanted = None if max_flips is None else max_flips - len(indices)
+            if room <= 0 or wanted == 0:
+                break
+            visits += self._visit(room, wanted, deadline, indices, spins, deltas)
+            if self._position == len(self._order):
+                self.sweeps += 1
+                sweep = SweepDone(self.sweeps, self._sweep_flips)
+                self._order = None
+                self._ended = True
+                break
+            if deadline is not None and monotonic() > deadline:
+                break
+        return Flips(
+            np.array(indices, dtype=np.intp),
+            np.array(spins, dtype=np.int8),
+            np.array(deltas, dtype=np.float64),
+            visits,
+            sweep,
+            self._over,
+        )
+
+    def _visit(
+        self,
+        room: int,
+        wanted: int | None,
+        deadline: float | None,
+        indices: list[int],
+        spins: list[int],
+        deltas: list[float],
+    ) -> int:
+        """Visit up to ``room`` spins of this sweep, making up to ``wanted`` flips.
+
+        Return the visits made; the flips are appended to the lists.
         """
         network = self.network
-        while True:
-            flips = 0
-            hot_sweep = False
-            # No edit (and so no pin) comes while a recall runs: the pins of the sweep,
-            # as bytes, are the cheapest to look up one spin at a time.
-            pinned = network.pinned.tobytes() if network.pinned.any() else None
-            for visited, index in enumerate(self.rng.permutation(network.n).tolist(), 1):
-                if visited % PROGRESS_EVERY == 0:
-                    yield Progress(visited)
-                if pinned is not None and pinned[index]:
-                    continue
-                h = network.field(index)
-                push = self.push
+        order, pins, push = self._order, self._pins, self.push
+        temperature = self._temperature
+        hot = temperature > 0.0
+        rng = self.rng
+        state = network.state
+        start = position = self._position
+        stop = start + room
+        made = 0
+        while position < stop:
+            landscape = network.landscape
+            count = 1 if landscape is None else max(1, landscape.count)
+            size = min(self._block, max(MIN_BLOCK, BLOCK_BYTES // (4 * count)), stop - position)
+            block = order[position : position + size]
+            saved = rng.bit_generator.state if hot else None
+            key, used = self._keys(landscape, block, pins, push, temperature)
+            # A spin can flip only where its key is at most the drift of the flips made
+            # since the block's product; each such spin is checked exactly, in order.
+            slack = 0.0
+            first = 0  # the block's next spin to visit
+            rechecks = 0
+            stopped = False
+            while first < size:
+                at = first
+                while at < size and key[at] > slack:
+                    at += 1
+                if at == size:
+                    first = size
+                    break
+                first = at + 1
+                index = int(block[at])
+                spin = int(state[index])
+                # Network.field's numbers: h = s dE / 2, then the push.
+                h = 0.0 if landscape is None else spin * landscape.flip_energy(index, state) / 2
                 total = h if push is None else h + float(push[index])
-                s = int(network.state[index])
-                if self._temperature == 0.0:
-                    flip = s * total < 0
+                if hot:
+                    coin = used[1][at]
+                    flip = coin < glauber_flip_probability(spin, total, temperature)
                 else:
-                    hot_sweep = True
-                    flip = self.rng.random() < glauber_flip_probability(s, total, self._temperature)
-                if flip:
-                    delta = network.flip(index, h)  # the symmetric part's energy
-                    flips += 1
-                    yield Flip(index, -s, delta)
-            self.sweeps += 1
-            yield SweepDone(self.sweeps, flips)
-            if flips == 0 and not hot_sweep and self._temperature == 0.0:
-                if self._settled():
+                    flip = spin * total < 0
+                if not flip:
+                    rechecks += 1
+                    if rechecks >= RECHECKS and first < size:
+                        break  # the bound has grown loose: a fresh product
                     continue
-                self.converged = True
-                return
+                delta = network.flip(index, h)  # the symmetric part's energy
+                self._sweep_flips += 1
+                indices.append(index)
+                spins.append(-spin)
+                deltas.append(delta)
+                made += 1
+                if (wanted is not None and made >= wanted) or (
+                    deadline is not None and monotonic() > deadline
+                ):
+                    stopped = True
+                    break
+                drift = 0.0 if landscape is None else landscape.flip_drift()
+                if not math.isfinite(drift):
+                    break
+                slack += drift / 2
+            if hot:
+                self._hot = self._hot or used[0][-1] > 0
+                if first < size:  # wind the generator back to the coins used
+                    rng.bit_generator.state = saved
+                    taken = int(used[0][first - 1]) if first else 0
+                    if taken:
+                        rng.random(taken)
+            position += first
+            # The next block: a little more than this one covered (all of it, or up to a flip).
+            self._block = min(MAX_BLOCK, max(MIN_BLOCK, int(GROWTH * first)))
+            self._position = position
+            if stopped:
+                break
+        return position - start
+
+    def _keys(
+        self,
+        landscape,
+        block: np.ndarray,
+        pins: np.ndarray | None,
+        push: np.ndarray | None,
+        temperature: float,
+    ) -> tuple[list[float], tuple[np.ndarray, list[float]] | None]:
+        """For each spin of ``block``: a key, at most the slack where it could flip.
+
+        At T = 0 a spin flips when ``s (h + push) < 0``; its key is the lowest value
+        that this can have given the bound. At T > 0 its coin is drawn (a pinned spin
+        draws none) and the key is how far the bound's most favourable ``s (h + push)``
+        lies past the value where Glauber's chance equals the coin. Pinned spins get
+        an infinite key. Also returns, at T > 0, the coins drawn up to each spin and
+        the coins themselves.
+        """
+        size = len(block)
+        state = self.network.state
+        if landscape is None:
+            approx, bound = np.zeros(size), 0.0
+        else:
+            approx, bound = landscape.flip_energies_near(block, state)
+        s = state[block]
+        # The one-spin path's numbers, element by element: h = s dE / 2, then the push.
+        total = s * approx / 2
+        if push is not None:
+            total += push[block]
+        key = s * total  # < 0: the spin flips at T = 0
+        key -= np.abs(bound) / 2 + 1e-12 * (np.abs(total) + 1e-300)
+        used = None
+        free = None if pins is None else ~pins[block]
+        if temperature > 0.0:
+            coins = np.full(size, 0.5)
+            if free is None:
+                coins[:] = self.rng.random(size)
+                drawn = np.arange(1, size + 1)
+            else:
+                coins[free] = self.rng.random(int(np.count_nonzero(free)))
+                drawn = np.cumsum(free)
+            # coin < 1 / (1 + exp(2 x / T))  <=>  x < (T / 2) log(1 / coin - 1).
+            with np.errstate(divide="ignore"):
+                edge = (temperature / 2) * np.log(1.0 / coins - 1.0)
+            key -= edge
+            key -= 1e-9 * (np.abs(edge) + np.abs(total) + 1.0)
+            np.nan_to_num(key, copy=False, nan=-np.inf)
+            used = (drawn, coins.tolist())
+        if free is not None:
+            key[~free] = np.inf
+        return key.tolist(), used
 
     def _settled(self) -> bool:
         """A sweep at T = 0 flipped nothing: return True to go on (``links.Chain`` hops)."""

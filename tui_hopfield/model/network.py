@@ -111,6 +111,7 @@ class Network:
         self._store = PatternStore(self.n)  # xi as rows and as columns
         self._strengths = np.empty(0, dtype=np.float64)
         self._dots = np.empty(0, dtype=np.float64)  # d = xi s
+        self._step: np.ndarray | None = None  # the change of d in a flip (P,)
 
     def copy(self, share_patterns: bool = False) -> Network:
         """An independent copy: the same memories, rule, settings, state and revision.
@@ -555,14 +556,23 @@ class Network:
 
         ``field`` is h_i when the caller has just computed it (it saves an O(P) dot).
         """
-        old = int(self.state[index])
+        state = self.state
+        old = int(state[index])
         delta = 2.0 * old * (self.field(index) if field is None else field)
-        self.state[index] = -old
+        state[index] = -old
         self.values = None
-        if self.count:
-            self._dots -= (2.0 * old) * self._columns[index]
-            if not self._stale and self._landscape is not None:
-                self._landscape.flipped(index, old, self.state, self._dots)
+        dots = self._dots
+        if len(dots):
+            # d -= 2 s_i xi[:, i] through a kept buffer: no fresh temporary per flip (the
+            # overlaps are whole numbers, so the result is the same whichever way).
+            step = self._step
+            if step is None or len(step) != len(dots):
+                step = self._step = np.empty(len(dots))
+            np.multiply(self._store.columns[index], 2.0 * old, out=step)
+            np.subtract(dots, step, out=dots)
+            landscape = self._landscape
+            if landscape is not None and not self._stale:
+                landscape.flipped(index, old, state, dots)
         return delta
 
     # -- fields, energy, overlaps ------------------------------------------

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tui_hopfield.model.dynamics import Event, Flip, Step, SweepDone
+from tui_hopfield.model.dynamics import Asynchronous, Event, Flip, Flips, Step, SweepDone
 from tui_hopfield.model.errors import ModelError
 
 CHECKPOINT_FLIPS = 4096
@@ -221,6 +221,20 @@ class Recording:
         self._energy += delta_energy
         self._energies.append(self._energy)
 
+    def add_flips(
+        self, indices: np.ndarray, values: np.ndarray, delta_energies: np.ndarray
+    ) -> None:
+        """Record flips in order at once: the same as ``add_flip`` for each in turn."""
+        if self.closed:
+            raise ModelError("this recording is closed")
+        if not len(indices):
+            return
+        self._codes.extend(encode(indices, values))
+        # A running sum, left to right: the very numbers add_flip would make.
+        energies = np.cumsum(np.concatenate(([self._energy], delta_energies)))[1:]
+        self._energies.extend(energies)
+        self._energy = float(energies[-1])
+
     def add_step(self, changed: np.ndarray, values: np.ndarray, delta_energy: float) -> None:
         """Record one step: the spins ``changed`` took ``values`` all at once."""
         if self.closed:
@@ -370,6 +384,38 @@ def recorded(events: Iterator[Event], recording: Recording, network) -> Iterator
                 recording.close(network.state)
         yield event
     recording.close(network.state)
+
+
+def record_flips(
+    dynamics: Asynchronous,
+    recording: Recording,
+    max_flips: int | None = None,
+    deadline: float | None = None,
+) -> Flips:
+    """``dynamics.run`` in bulk, its flips recorded: what ``recorded`` does for events.
+
+    A call ends at the flip where the next grid is due to be kept (or where
+    ``MAX_FLIPS`` stops the recording), so the recording is the one the events
+    would make; it is closed with the grid when the dynamics end.
+    """
+    network = dynamics.network
+    if not recording.closed:
+        kept = recording._checkpoints[-1].flips
+        room = min(CHECKPOINT_FLIPS - (recording.flips - kept), MAX_FLIPS - recording.flips)
+        max_flips = room if max_flips is None else min(max_flips, room)
+    batch = dynamics.run(max_flips, None, deadline)
+    if not recording.closed:
+        recording.add_flips(batch.indices, batch.spins, batch.delta_energies)
+        if batch.sweep is not None:
+            recording.mark_sweep()
+        if recording.checkpoint_due:
+            recording.checkpoint(network.state, network.energy())
+        if recording.flips >= MAX_FLIPS:
+            recording.truncated = True
+            recording.close(network.state)
+    if batch.done:
+        recording.close(network.state)
+    return batch
 
 
 class Cursor:

@@ -32,7 +32,7 @@ from tui_hopfield.model.changes import (
     clamp_temperature,
     plural,
 )
-from tui_hopfield.model.dynamics import Asynchronous, Event, Retrieval, Synchronous
+from tui_hopfield.model.dynamics import Asynchronous, Event, Flips, Retrieval, Synchronous
 from tui_hopfield.model.history import (
     GridMemento,
     History,
@@ -53,7 +53,7 @@ from tui_hopfield.model.patterns import (
     library,
     random_spins,
 )
-from tui_hopfield.model.recording import KEPT, Cursor, Recording, recorded
+from tui_hopfield.model.recording import KEPT, Cursor, Recording, record_flips, recorded
 from tui_hopfield.model.rules import Rule
 from tui_hopfield.model.store import Session
 
@@ -844,6 +844,15 @@ class Workspace:
     def recall_events(self, dynamics: Dynamics) -> Iterator[Event]:
         """The events of ``dynamics`` (just started), recorded in ``recordings[-1]``."""
         return recorded(dynamics.events(), self.recordings[-1], self.network)
+
+    def recall_flips(
+        self, dynamics: Asynchronous, max_flips: int | None, deadline: float | None
+    ) -> Flips:
+        """The next flips of ``dynamics`` (asynchronous), in bulk, recorded in the last recording.
+
+        Up to ``max_flips`` flips, a sweep's end or the ``deadline`` (``time.monotonic``).
+        """
+        return record_flips(dynamics, self.recordings[-1], max_flips, deadline)
 
     @property
     def modern(self) -> bool:

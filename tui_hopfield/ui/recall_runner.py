@@ -10,7 +10,7 @@ from textual.widgets import Button
 
 from tui_hopfield.model import Flip
 from tui_hopfield.model.changes import SPEEDS, step_seconds
-from tui_hopfield.model.dynamics import Step
+from tui_hopfield.model.dynamics import Asynchronous, Step
 from tui_hopfield.model.workspace import Dynamics
 
 FPS = 30
@@ -59,13 +59,17 @@ class RecallRunner:
 
     @work(exclusive=True, group="recall")
     async def _recall(self, dynamics: Dynamics) -> None:
-        """Apply flips one at a time, paced by the speed, repainting only their cells.
+        """Apply flips as they come, paced by the speed, repainting only their cells.
+
+        Asynchronous dynamics hand over their flips in bulk (``Workspace.recall_flips``):
+        as many as the speed's credit allows, within the frame's budget.
 
         Synchronous and modern steps change many spins at once: each is shown
         for a moment (``step_seconds``) before the next.
         """
         workspace = self.workspace
-        events = workspace.recall_events(dynamics)
+        bulk = isinstance(dynamics, Asynchronous)  # flips in bulk; steps as events
+        events = None if bulk else workspace.recall_events(dynamics)
         network = workspace.network
         modern = workspace.modern
         start_energy = workspace.energy()
@@ -88,7 +92,22 @@ class RecallRunner:
                 last = now
                 deadline = now + FRAME_BUDGET
                 changed: list[int] = []
-                while speed == 0 or credit >= 1:
+                while bulk and (speed == 0 or credit >= 1):
+                    batch = workspace.recall_flips(
+                        dynamics, None if speed == 0 else int(credit), deadline
+                    )
+                    changed.extend(batch.indices.tolist())
+                    credit -= len(batch)
+                    energy = self._trace[-1]
+                    for delta in batch.delta_energies.tolist():
+                        energy += delta
+                        self._trace.append(energy)
+                    if batch.done:
+                        finished = True
+                        break
+                    if monotonic() > deadline:
+                        break
+                while not bulk and (speed == 0 or credit >= 1):
                     try:
                         event = next(events)
                     except StopIteration:

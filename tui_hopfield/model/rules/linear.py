@@ -31,10 +31,15 @@ class Hebbian(Linear):
 
     def reset(self, state: np.ndarray, dots: np.ndarray) -> None:
         self._a = dots * self._scale
+        self._a32 = self._norm = None
+        # A flip moves every d by 2, so every a_mu by 2 |scale_mu|: a bound for any state.
+        total = float(np.abs(self._scale).sum())
+        self._drift = 2.0 * total * (1.0 + 1e-9) + 1e-12 * self.n * total
 
     def flipped(self, index: int, old: int, state: np.ndarray, dots: np.ndarray) -> None:
         # a = 2 c d / N, written in place: a flip costs one pass over P numbers.
         np.multiply(dots, self._scale, out=self._a)
+        self._a32 = self._norm = None
 
     def coefficients(self, dots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         a = dots * (2.0 * self.strengths / self.n)

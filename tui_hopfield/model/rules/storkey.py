@@ -103,6 +103,12 @@ class Storkey(Landscape):
     def flip_energy(self, index: int, state: np.ndarray) -> float:
         return 2.0 * int(state[index]) * float(self._field[index])
 
+    def flip_energies_near(
+        self, index: np.ndarray, state: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray | float]:
+        # The same products as flip_energy's, element by element: exact.
+        return 2.0 * state[index] * self._field[index], 0.0
+
     def energy(self, state: np.ndarray, dots: np.ndarray) -> float:
         return float(-0.5 * (state.astype(np.float64) @ self._field))
 
