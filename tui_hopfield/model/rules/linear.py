@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from tui_hopfield.model.rules.landscape import Linear
@@ -152,6 +154,19 @@ class PseudoInverse(Linear):
         s = int(state[index])
         delta = 2.0 * s * float(column @ pulled) - 2.0 * float(self.diagonal[index])
         return 0.0 if abs(delta) <= self.tie else delta
+
+    def flip_energies_near(
+        self, index: np.ndarray, state: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray | float]:
+        # The block's dE in float64 from the basis, as flip_energy computes each one; the
+        # two differ by the snap to zero (at most ``tie``) and rounding far below it.
+        pulled = self._t if self.inner is None else self.inner @ self._t
+        approx = 2.0 * state[index] * (pulled @ self.basis[:, index])
+        approx -= 2.0 * self.diagonal[index]
+        return approx, 2.0 * self.tie
+
+    def flip_drift(self) -> float:
+        return math.inf  # after a flip the block is computed again
 
     # -- batches: float64 from the basis, whatever ``exact`` says -------------
 
