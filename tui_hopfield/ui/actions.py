@@ -606,7 +606,7 @@ ACTIONS: tuple[Action, ...] = (
         "What am I looking at",
         "app",
         palette="What am I looking at",
-        help="The first start's short tour of the screen, again",
+        help="The first start's introduction to the screen, again",
     ),
     Action(
         "app.tour",
