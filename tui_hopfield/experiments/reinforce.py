@@ -590,9 +590,15 @@ def tie_note(result: ReinforceResult) -> str:
     reversed_ = [s for s in result.summaries if s.reversals]
     reversals = sum(s.reversals for s in result.summaries)
     tied_reversals = sum(s.tied_reversals for s in result.summaries)
-    lines = [
-        "(tie): the scene's old and new memory were equally strong, so they pulled its"
-        " companion's spins equally and the noisy cue decided who came back.",
+    lines = (
+        [
+            "(tie): the scene's old and new memory were equally strong, so they pulled its"
+            " companion's spins equally and the noisy cue decided who came back."
+        ]
+        if tied
+        else []
+    )  # the legend of a mark in the table, only when a row has it
+    lines += [
         f"turning points at a tie: {len(tied)} of {len(turned)}"
         + (f" ({', '.join(tied)})" if tied else "")
         + f"; reversals (the new companion lost again): {reversals}, {tied_reversals} at a tie"

@@ -361,7 +361,7 @@ ACTIONS: tuple[Action, ...] = (
         "Lab",
         "magnets",
         palette="Lab: experiments",
-        help="Capacity, letting go, basin maps and a rule race, with plots",
+        help="Capacity, letting go, basin maps, the rule race and the phase diagram, with plots",
     ),
     Action(
         "magnets.boltzmann",

@@ -16,7 +16,8 @@ _INTRO = """\
 Imprint pictures, break one, recall.
 Arrows or the mouse wheel scroll this help; `escape` closes it.
 Caps Lock does not matter: a capital letter does what its lowercase key does.
-The first start's introduction to the screen is the command palette's *What am I looking at*; the guided tour is `ctrl+n`.
+The first start's introduction to the screen is the command palette's
+*What am I looking at*; the guided tour is `ctrl+n`.
 Keys, theme and start settings can be set in a config file: `tui-hopfield paths`
 says where it is, the README's Configuration how.
 

@@ -116,7 +116,11 @@ KEY_ROWS: tuple[KeyRow, ...] = (
         ": the image with path completion, a threshold (fixed, median, dither) and a name;"
         " the words drawn into the grid with a font",
     ),
-    KeyRow(("magnets.lab",), 'the lab: capacity and "letting go" experiments with plots'),
+    KeyRow(
+        ("magnets.lab",),
+        'the lab: capacity, "letting go", basin maps, the rule race and the phase diagram,'
+        " with plots",
+    ),
     KeyRow(
         ("magnets.boltzmann",),
         "the Boltzmann machine: train it on the memories, recall and dream with it",
