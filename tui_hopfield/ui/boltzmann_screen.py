@@ -102,7 +102,7 @@ class BoltzmannScreen(Screen[None]):
     BoltzmannScreen #bm-left {
         width: auto;
         height: auto;
-        margin-right: 1;
+        margin-right: 2;
     }
     BoltzmannScreen #bm-sample-name {
         width: 22;
@@ -441,7 +441,8 @@ class BoltzmannScreen(Screen[None]):
         if network.count:
             overlaps = network.patterns @ spins.astype(np.float64) / network.n
             best = int(np.abs(overlaps).argmax())
-            text = f"nearest {network.names[best]}: overlap {overlaps[best]:+.2f}"
+            # Two lines, so that the overlap never wraps beside the charts' axis labels.
+            text = f"nearest: {network.names[best]}\noverlap {overlaps[best]:+.2f}"
         self.query_one("#bm-sample-name", Label).update(plain(text))
 
     # -- what it shows --------------------------------------------------------------
