@@ -161,7 +161,10 @@ class TourRunner:
         if tour.update(workspace) and lesson is not None:
             following = tour.lesson
             then = f" Next: {following.title}." if following is not None else " The tour is done."
-            self.notify(f"Tour: done, {lesson.title}.{then}", timeout=5)
+            if not isinstance(self.screen, BoltzmannScreen):
+                # There a toast would sit on the tour's panel, docked at the bottom; the
+                # panel's own title says the lesson moved on.
+                self.notify(f"Tour: done, {lesson.title}.{then}", timeout=5)
         progress = tour.progress(workspace)
         for screen in self.screen_stack:
             if isinstance(screen, MagnetsScreen | BoltzmannScreen) and screen.is_mounted:
