@@ -252,3 +252,24 @@ async def test_ctrl_n_opens_the_tour_and_shows_the_side_panel_hidden():
         await until(pilot, lambda: magnets.query(TourPanel), "the panel back")
         assert step(app) == 1
         assert "tour 2/11" in panel_text(magnets)
+
+
+async def test_a_lesson_done_on_the_machines_screen_gives_no_toast_over_its_panel():
+    """There the tour's panel is docked at the bottom, where toasts are: the notice that a
+    lesson is done is given on the main screen only."""
+    from tui_hopfield.model.patterns import library
+
+    app = HopfieldApp(32, 32, seed=1, tour=True)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await until(pilot, lambda: app.magnets.query(TourPanel), "the tour's panel")
+        await pilot.press("1", "2")
+        await pilot.press("ctrl+k")
+        await until(pilot, lambda: isinstance(app.screen, BoltzmannScreen), "the machine")
+        app.magnets.workspace.network.imprint(library(32, 32)[2].spins, "star")
+        await moves(pilot, app, 0)
+        assert not [n for n in app._notifications if "Tour: done" in n.message]
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, MagnetsScreen), "the magnets")
+        await pilot.press("b")
+        await moves(pilot, app, 1)
+        assert [n for n in app._notifications if "Tour: done" in n.message]
