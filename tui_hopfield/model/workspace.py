@@ -5,22 +5,24 @@
 to show. ``snapshot()`` gives the few numbers a screen shows as one frozen
 value. The UI maps events to these calls and the results to its widgets; the
 headless tests drive the same calls without Textual.
+
+Its recall (``workspace_recall.RecallMixin``: start, run, end, what it ended as) and
+its replay (``workspace_replay.ReplayMixin``: stepping through a kept recall) are
+parts of the class in modules of their own; this one holds the state they share.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
 from tui_hopfield.model.analysis import Kind, Verdict, classify
-from tui_hopfield.model.anatomy import anatomy
 from tui_hopfield.model.boltzmann import Boltzmann
-from tui_hopfield.model.chain import Chain
 from tui_hopfield.model.changes import (
     DEFAULT_SPEED,
     MODES,
@@ -32,7 +34,7 @@ from tui_hopfield.model.changes import (
     clamp_temperature,
     plural,
 )
-from tui_hopfield.model.dynamics import Asynchronous, Event, Flips, Retrieval, Synchronous
+from tui_hopfield.model.dynamics import Retrieval
 from tui_hopfield.model.history import (
     GridMemento,
     History,
@@ -53,58 +55,16 @@ from tui_hopfield.model.patterns import (
     library,
     random_spins,
 )
-from tui_hopfield.model.recording import KEPT, Cursor, Recording, record_flips, recorded
+from tui_hopfield.model.recording import KEPT, Cursor, Recording
 from tui_hopfield.model.rules import Rule
 from tui_hopfield.model.store import Session
+from tui_hopfield.model.workspace_recall import BoltzmannRun, Dynamics, RecallMixin, RecallOutcome
+from tui_hopfield.model.workspace_replay import ReplayMixin
 
-Dynamics = Asynchronous | Synchronous | Retrieval
-"""The dynamics a recall runs: one spin at a time, the whole grid, or the modern retrieval."""
-
-
-@dataclasses.dataclass(frozen=True)
-class RecallOutcome:
-    """How the last recall on the grid went, as its recording kept it (``last_recall``)."""
-
-    ended: str
-    """The named state it ended in (``recalled smile``); empty while it runs, or when an
-    edit stopped it."""
-    start_energy: float
-    """The energy shown when it started."""
-    end_energy: float
-    """The energy shown at its end (or now, while it runs)."""
-    rule: str
-    """The rule's label it ran under (``hebbian``)."""
-    recording: Recording
-    """The recording itself: a new recall is a new one (compare by identity)."""
-
-    @property
-    def recalled(self) -> str | None:
-        """The memory it ended on (``recalled smile in 2 steps``: smile), else None."""
-        ended = self.ended
-        if not ended.startswith("recalled ") or ended.startswith("recalled inverse of "):
-            return None
-        return ended.removeprefix("recalled ").split(" in ")[0]
+__all__ = ["BoltzmannRun", "Dynamics", "RecallOutcome", "Workspace"]
 
 
-@dataclasses.dataclass(frozen=True)
-class BoltzmannRun:
-    """A recall or a dream of the Boltzmann machine that ran to its end."""
-
-    what: str
-    """``recall`` or ``dream``."""
-    verdict: str
-    """What a recall ended as (``recalled smile``); empty for a dream."""
-    temperature: float
-    """The temperature it sampled at."""
-    grid_state: str
-    """The main grid's named state then (``broken``): what a recall started from."""
-    machine: Boltzmann
-    """The machine that sampled."""
-    number: int
-    """Its number among the session's runs, from 1."""
-
-
-class Workspace:
+class Workspace(RecallMixin, ReplayMixin):
     """One session: the network (its state is the grid), the settings, the named state.
 
     Every edit returns a ``Change``. ``unsaved`` says whether memories or
@@ -789,313 +749,6 @@ class Workspace:
         self.boltzmann = session.boltzmann
         self.mark_saved()
         return change
-
-    # -- recall ---------------------------------------------------------------
-
-    @property
-    def recalling(self) -> bool:
-        """Whether a recall is running."""
-        return self.dynamics is not None
-
-    def start_recall(self) -> Change:
-        """Start a recall with the rule's and the mode's dynamics (``self.dynamics``)."""
-        network = self.network
-        if not network.count:
-            return Change(
-                state=self.state,
-                message="Imprint a picture first: with no memories no spin wants to flip.",
-            )
-        self._begin()
-        start = [GridMemento.of(network), MemoriesMemento.of(network), LearningMemento.of(self)]
-        self._recall_start = Step("recall", start, state=self._state_now())
-        if network.rule.continuous:
-            self.dynamics = Retrieval(network)
-        elif self.mode == "sync":
-            self.dynamics = Synchronous(network, self.rng, self.temperature)
-        elif network.links.active():
-            self.dynamics = Chain(network, self.rng, self.temperature)
-        else:
-            self.dynamics = Asynchronous(network, self.rng, self.temperature)
-        self._energy = self.dynamics.energy() if self.modern else None
-        self.picked = None  # the new recall is the one replayed
-        self.recordings.append(
-            Recording(
-                network.state,
-                network.rows,
-                network.cols,
-                self.energy(),
-                "flip" if isinstance(self.dynamics, Asynchronous) else "step",
-                network.patterns,
-                network.names,
-                network.rule.label,
-                "modern" if self.modern else self.mode,
-                network.revision,
-            )
-        )
-        self.state = "recalling"
-        note = None
-        if network.links.active() and not isinstance(self.dynamics, Chain):
-            note = (
-                "The links push only one-spin-at-a-time recall (m: async; not the modern"
-                " rule): this recall ignores them."
-            )
-        return Change(state=self.state, message=self._branched(note))
-
-    def recall_events(self, dynamics: Dynamics) -> Iterator[Event]:
-        """The events of ``dynamics`` (just started), recorded in ``recordings[-1]``."""
-        return recorded(dynamics.events(), self.recordings[-1], self.network)
-
-    def recall_flips(
-        self, dynamics: Asynchronous, max_flips: int | None, deadline: float | None
-    ) -> Flips:
-        """The next flips of ``dynamics`` (asynchronous), in bulk, recorded in the last recording.
-
-        Up to ``max_flips`` flips, a sweep's end or the ``deadline`` (``time.monotonic``).
-        """
-        return record_flips(dynamics, self.recordings[-1], max_flips, deadline)
-
-    @property
-    def modern(self) -> bool:
-        """Whether the recall running is the modern network's retrieval."""
-        return isinstance(self.dynamics, Retrieval)
-
-    def recall_moved(self) -> str:
-        """After a frame of recall: keep the energy, and name a hot recall's state."""
-        dynamics = self.dynamics
-        if isinstance(dynamics, Retrieval):
-            self._energy = dynamics.energy()
-        elif dynamics is not None and dynamics.temperature > 0:
-            self.name_state("recalling")
-        if isinstance(dynamics, Chain) and dynamics.chain:
-            self.state = f"recalling {dynamics.describe()}"
-        return self.state
-
-    def stop_recall(self) -> bool:
-        """Stop the recall running (if any); return whether one was."""
-        was = self.dynamics is not None
-        self.dynamics = None
-        if was and self.recordings:
-            self.recordings[-1].close(self.network.state)
-        self._end_replay()
-        return was
-
-    def stopped(self) -> Change:
-        """Name the state after a recall stopped by hand."""
-        self.stop_recall()
-        self.name_state("stopped")
-        if self.recordings:
-            self.recordings[-1].state = self.state
-        return Change(state=self.state)
-
-    def finish_recall(self, dynamics: Dynamics) -> Change:
-        """After ``dynamics`` ran to its end: name the state (a 2-cycle, the steps taken)."""
-        if self.dynamics is dynamics:
-            self.dynamics = None
-        if isinstance(dynamics, Retrieval):
-            self._energy = dynamics.energy()
-        self.name_state("stopped")
-        message = None
-        if self.state == Kind.SPURIOUS.value:  # what it is made of: its best odd mixture
-            found = anatomy(self.network)
-            self.state = f"spurious: {found.label}"
-            message = found.detail
-        if isinstance(dynamics, Synchronous | Retrieval):
-            steps = dynamics.steps
-            if isinstance(dynamics, Synchronous) and dynamics.cycle:
-                self.state = f"2-cycle after {plural(steps, 'step')}"
-            elif self.state.startswith("recalled"):
-                self.state += f" in {plural(steps, 'step')}"
-        if isinstance(dynamics, Chain) and len(dynamics.chain) > 1:
-            self.state = f"{dynamics.describe()} · {self.state}"
-            said = f"The chain {dynamics.describe()} ({dynamics.ended})."
-            message = said if message is None else f"{said} {message}"
-            if dynamics.climbed > 0:
-                message += (
-                    f" The hops raised the energy shown by {dynamics.climbed:.0f} on the way"
-                    " over the ridges between valleys: it is the symmetric part's, and the"
-                    " links' push is asymmetric, with no energy of its own."
-                )
-        if self.recordings:
-            self.recordings[-1].close(self.network.state)
-            self.recordings[-1].state = self.state
-        return Change(NOTHING, self.state, message)
-
-    def learn_from_use(self) -> Change:
-        """After a recall: a memory the grid recalls gains ``use_boost`` of strength.
-
-        With links learned from use, a recall that ends on B right after one
-        that ended on A strengthens the link A -> B by ``links.learn_step``.
-        """
-        network = self.network
-        verdict = classify(network)
-        landed = verdict.memory if verdict.kind is Kind.RECALLED else None
-        before, self.last_recalled = self.last_recalled, landed
-        step = network.links.learn_step
-        if step > 0 and landed is not None and before in network.names and before != landed:
-            grown = network.strengthen_link(before, landed, step)
-            message = f"{before} → {landed} used together: link {grown:g}."
-            return Change(NOTHING, self.state, message, timeout=3)
-        boost = network.use_boost
-        if boost > 0 and verdict.kind is Kind.RECALLED and verdict.memory is not None:
-            index = network.names.index(verdict.memory)
-            try:
-                network.reinforce(index, boost)
-            except ModelError as error:
-                return Change(NOTHING, self.state, str(error), "Not learned from use", "warning")
-            self._energy = None
-            strength = network.strengths[index]
-            message = f"{verdict.memory} was used: strength {strength:g}."
-            return Change(NOTHING, self.state, message, timeout=3)
-        return Change(NOTHING, self.state)
-
-    def recall_summary(self, dynamics: Dynamics, flips: int) -> str:
-        """``12 flips, 2 sweeps`` or ``340 flips, 3 steps``."""
-        if isinstance(dynamics, Asynchronous):
-            return f"{plural(flips, 'flip')}, {plural(dynamics.sweeps, 'sweep')}"
-        return f"{plural(flips, 'flip')}, {plural(dynamics.steps, 'step')}"
-
-    def energy(self) -> float:
-        """The energy shown: the modern network's own after its retrieval, else the grid's."""
-        return self._energy if self._energy is not None else self.network.energy()
-
-    @property
-    def last_recall(self) -> RecallOutcome | None:
-        """The last recall on the grid, as recorded: how it ended and its energy before
-        and after (None before the first, or once the network was replaced)."""
-        if not self.recordings:
-            return None
-        recording = self.recordings[-1]
-        return RecallOutcome(
-            recording.state if recording.closed else "",
-            recording.energy_at(0),
-            recording.energy_at(len(recording)),
-            recording.rule,
-            recording,
-        )
-
-    def note_boltzmann_run(self, what: str, verdict: str, temperature: float) -> BoltzmannRun:
-        """Keep that the Boltzmann machine's ``what`` (recall, dream) ran to its end."""
-        machine = self.boltzmann
-        if machine is None:
-            raise ModelError("there is no Boltzmann machine to have sampled")
-        last = self.boltzmann_run
-        run = BoltzmannRun(
-            what, verdict, temperature, self.state, machine, 1 if last is None else last.number + 1
-        )
-        self.boltzmann_run = run
-        return run
-
-    # -- replay ---------------------------------------------------------------
-
-    def _end_replay(self) -> None:
-        """Leave the replay; from a past point, the next edit says it starts a new branch."""
-        cursor = self.replay
-        self.replay = None
-        if cursor is not None and cursor.position < len(cursor.recording):
-            self._branch = (
-                f"New branch from {cursor.recording.unit} {cursor.position} of"
-                f" {len(cursor.recording)}: the recorded recall stays as it was."
-            )
-
-    @property
-    def replayed(self) -> Recording | None:
-        """The recording the replay and the exports act on: the one picked, else the newest."""
-        if self.picked is not None and any(kept is self.picked for kept in self.recordings):
-            return self.picked
-        return self.recordings[-1] if self.recordings else None
-
-    def describe_recording(self, recording: Recording) -> str:
-        """``recall 3 of 5 (2 older than the newest): 251 flips, recalled smile``: where
-        ``recording`` is among those kept, how long it is and how it ended."""
-        kept = list(self.recordings)
-        number = next(k for k, other in enumerate(kept) if other is recording) + 1
-        older = len(kept) - number
-        age = "the newest" if not older else f"{older} older than the newest"
-        ended = f", {recording.state}" if recording.state else ""
-        return f"recall {number} of {len(kept)} ({age}): {len(recording)} {recording.unit}s{ended}"
-
-    def pick_recording(self, step: int = 1) -> Change:
-        """Pick the next older kept recording (``step`` -1: newer), cycling, to replay and export.
-
-        Its replay starts at its end, the grid as it ended there; one that ran on
-        other memories or another rule is picked for the exports only, the grid stays.
-        """
-        current = self.replayed
-        if current is None:
-            return Change(state=self.state, message="Nothing to replay: recall first (r).")
-        kept = list(self.recordings)
-        index = next(k for k, other in enumerate(kept) if other is current)
-        return self.pick_recording_at((index - step) % len(kept))
-
-    def pick_recording_at(self, index: int) -> Change:
-        """Pick kept recording ``index`` (0: the oldest) to replay and export (as
-        ``pick_recording``)."""
-        kept = list(self.recordings)
-        if not 0 <= index < len(kept):
-            return Change(state=self.state, message="That recall is no longer kept.")
-        if self.recalling:
-            self.stop_recall()
-        recording = kept[index]
-        self.picked = None if recording is kept[-1] else recording
-        what = f"Picked {self.describe_recording(recording)}."
-        if recording.revision != self.network.revision or recording.n != self.network.n:
-            self._end_replay()
-            message = f"{what} It ran on other memories or another rule: it exports, not replays."
-            return Change(state=self.state, message=self._branched(message))
-        self._end_replay()
-        self._branch = None  # the grid goes to the recall picked: no edit from a past point
-        self.replay = Cursor(recording, len(recording))
-        change = self._show_replay(self.replay)
-        return Change(change.changed, change.state, f"{what} The replay keys and exports use it.")
-
-    def replay_move(self, steps: int = 0, marks: int = 0) -> Change:
-        """Move the grid ``steps`` positions along the recall replayed, or ``marks`` sweeps
-        (steps): the last recall, or the one picked (``pick_recording``).
-
-        The first move starts the replay at the recall's end. The grid, the energy
-        and the overlaps are those recorded at the new position.
-        """
-        recording = self.replayed
-        if recording is None:
-            return Change(state=self.state, message="Nothing to replay: recall first (r).")
-        if self.recalling:
-            self.stop_recall()
-        if recording.revision != self.network.revision or recording.n != self.network.n:
-            self.replay = None
-            message = "The memories or the rule changed since the last recall: recall again."
-            return Change(state=self.state, message=message)
-        cursor = self.replay
-        if cursor is None or cursor.recording is not recording:
-            if not np.array_equal(self.network.state, recording.grid_at(len(recording))):
-                message = "The grid changed since the last recall: recall again to replay."
-                return Change(state=self.state, message=message)
-            cursor = self.replay = Cursor(recording, len(recording))
-        if marks:
-            stops = recording.marks()
-            here = cursor.position
-            if marks > 0:
-                later = [mark for mark in stops if mark > here]
-                target = later[min(marks, len(later)) - 1] if later else here
-            else:
-                earlier = [mark for mark in stops if mark < here]
-                target = earlier[max(marks, -len(earlier))] if earlier else here
-        else:
-            target = min(max(cursor.position + steps, 0), len(recording))
-        if abs(target - cursor.position) == 1:
-            cursor.forward() if target > cursor.position else cursor.back()
-        else:
-            cursor.seek(target)
-        return self._show_replay(cursor)
-
-    def _show_replay(self, cursor: Cursor) -> Change:
-        """Put the grid, the energy and the state where ``cursor`` is in its recording."""
-        recording = cursor.recording
-        before = self.network.state.copy()
-        self.network.set_state(cursor.state)
-        self._energy = cursor.energy if recording.mode == "modern" else None
-        self.name_state("drawing")
-        self.state = f"replay {cursor.position}/{len(recording)} \u00b7 {self.state}"
-        return Change(np.flatnonzero(before != self.network.state), self.state)
 
 
 class _Holder:
