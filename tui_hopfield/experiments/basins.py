@@ -38,6 +38,7 @@ import numpy as np
 from tui_hopfield.experiments.capacity import MAX_ALPHA, flipped_cues
 from tui_hopfield.experiments.progress import Progress, Stop, report, stopping
 from tui_hopfield.experiments.recall import MODES, Recalled, dynamics_label, recall_cues
+from tui_hopfield.experiments.rows import Row
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.patterns import random_patterns
 from tui_hopfield.model.rules import Landscape, Rule
@@ -190,7 +191,7 @@ class BasinSettings:
 
 
 @dataclass(frozen=True)
-class BasinCell:
+class BasinCell(Row):
     """What was measured at one load and one noise level."""
 
     alpha: float
@@ -228,10 +229,6 @@ class BasinCell:
     )
     """The field names, in table and CSV order."""
 
-    def values(self) -> tuple[float | int, ...]:
-        """The fields in ``COLUMNS`` order."""
-        return tuple(getattr(self, name) for name in self.COLUMNS)
-
 
 @dataclass(frozen=True)
 class PatternRadius:
@@ -254,7 +251,7 @@ class PatternRadius:
 
 
 @dataclass(frozen=True)
-class RadiusSummary:
+class RadiusSummary(Row):
     """The basin radii of the patterns cued at one load."""
 
     alpha: float
@@ -273,10 +270,6 @@ class RadiusSummary:
 
     COLUMNS = ("alpha", "patterns", "cued", "mean", "low", "median", "high", "none")
     """The field names, in table order."""
-
-    def values(self) -> tuple[float | int | None, ...]:
-        """The fields in ``COLUMNS`` order."""
-        return tuple(getattr(self, name) for name in self.COLUMNS)
 
 
 @dataclass(frozen=True)

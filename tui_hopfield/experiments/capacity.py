@@ -44,6 +44,7 @@ import numpy as np
 
 from tui_hopfield.experiments.progress import Progress, Stop
 from tui_hopfield.experiments.recall import MODES
+from tui_hopfield.experiments.rows import Row
 from tui_hopfield.experiments.trials import run_trials, trial_seeds
 from tui_hopfield.model.batch import recall, recall_async
 from tui_hopfield.model.errors import ModelError
@@ -203,7 +204,7 @@ class CapacitySettings:
 
 
 @dataclass(frozen=True)
-class CapacityPoint:
+class CapacityPoint(Row):
     """What was measured at one load."""
 
     alpha: float
@@ -240,10 +241,6 @@ class CapacityPoint:
         "cut_cued",
     )
     """The field names, in table and CSV order."""
-
-    def values(self) -> tuple[float | int, ...]:
-        """The fields in ``COLUMNS`` order."""
-        return tuple(getattr(self, name) for name in self.COLUMNS)
 
 
 @dataclass(frozen=True)

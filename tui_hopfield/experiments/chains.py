@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from tui_hopfield.experiments.progress import Progress, Stop
+from tui_hopfield.experiments.rows import Row
 from tui_hopfield.experiments.trials import run_trials, trial_seeds
 from tui_hopfield.model.chain import Chain
 from tui_hopfield.model.errors import ModelError
@@ -124,7 +125,7 @@ class ChainSettings:
 
 
 @dataclass(frozen=True)
-class ChainPoint:
+class ChainPoint(Row):
     """What was measured at one load and lambda."""
 
     alpha: float
@@ -142,10 +143,6 @@ class ChainPoint:
 
     COLUMNS = ("alpha", "patterns", "strength", "trials", "first_hop", "ring")
     """The field names, in table and CSV order."""
-
-    def values(self) -> tuple[float | int, ...]:
-        """The fields in ``COLUMNS`` order."""
-        return tuple(getattr(self, name) for name in self.COLUMNS)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from tui_hopfield.experiments.ags import (
     zero_temperature_capacity,
 )
 from tui_hopfield.experiments.progress import Progress, Stop, report, stopping
+from tui_hopfield.experiments.rows import Row
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.noise import random_patterns
 
@@ -142,7 +143,7 @@ class PhaseSettings:
 
 
 @dataclass(frozen=True)
-class PhasePoint:
+class PhasePoint(Row):
     """What was measured at one load and temperature."""
 
     alpha: float
@@ -162,10 +163,6 @@ class PhasePoint:
 
     COLUMNS = ("alpha", "patterns", "temperature", "runs", "overlap", "retrieved", "theory")
     """The field names, in table and CSV order."""
-
-    def values(self) -> tuple[float | int | str, ...]:
-        """The fields in ``COLUMNS`` order."""
-        return tuple(getattr(self, name) for name in self.COLUMNS)
 
 
 @dataclass(frozen=True)

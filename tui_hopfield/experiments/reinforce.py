@@ -66,6 +66,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from tui_hopfield.experiments.progress import Progress, Stop, report, stopping
+from tui_hopfield.experiments.rows import Row
 from tui_hopfield.experiments.scenes import Scene, shared_companions
 from tui_hopfield.model.dynamics import Retrieval, descend, sync_flips
 from tui_hopfield.model.errors import ModelError
@@ -200,7 +201,7 @@ PRESETS: dict[str, dict[str, object]] = {
 
 
 @dataclass(frozen=True)
-class Probe:
+class Probe(Row):
     """One scene probed after one round."""
 
     round: int
@@ -252,13 +253,9 @@ class Probe:
     )
     """The field names, in CSV order."""
 
-    def values(self) -> tuple[object, ...]:
-        """The fields in ``COLUMNS`` order."""
-        return tuple(getattr(self, name) for name in self.COLUMNS)
-
 
 @dataclass(frozen=True)
-class SceneSummary:
+class SceneSummary(Row):
     """How one scene's story ended."""
 
     scene: str
@@ -303,10 +300,6 @@ class SceneSummary:
         "energy_new",
     )
     """The field names, in table order."""
-
-    def values(self) -> tuple[object, ...]:
-        """The fields in ``COLUMNS`` order."""
-        return tuple(getattr(self, name) for name in self.COLUMNS)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from tui_hopfield.experiments.basins import DEFAULT_NOISES, MAX_N, MIN_N
 from tui_hopfield.experiments.capacity import MAX_ALPHA, flipped_cues
 from tui_hopfield.experiments.progress import Progress, Stop, report, stopping
 from tui_hopfield.experiments.recall import MODES, Recalled, dynamics_label, recall_cues
+from tui_hopfield.experiments.rows import Row
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.patterns import random_patterns
 from tui_hopfield.model.rules import RULE_NAMES, Rule, parse_degree
@@ -138,7 +139,7 @@ class RaceSettings:
 
 
 @dataclass(frozen=True)
-class RaceRow:
+class RaceRow(Row):
     """One rule at one noise level, over every trial done."""
 
     rule: str
@@ -173,10 +174,6 @@ class RaceRow:
         "changed",
     )
     """The field names, in table and CSV order."""
-
-    def values(self) -> tuple[str | float | int, ...]:
-        """The fields in ``COLUMNS`` order."""
-        return tuple(getattr(self, name) for name in self.COLUMNS)
 
 
 @dataclass(frozen=True)
