@@ -60,3 +60,29 @@ def test_async_batch_recall_is_the_one_by_one_dynamics(rule, seed):
         moved_somewhere |= sweeps >= 1 and not np.array_equal(state, cue)
     assert moved_somewhere  # some cue turned spins: the order mattered
     assert not result.cycled.any()
+
+
+@pytest.mark.parametrize("strength", [1.0, 2.5])
+def test_hebb_with_equal_strengths_is_exact_in_integers(strength):
+    """Equal strengths take the integer path (int16 W, int32 fields): still the definition."""
+    from tui_hopfield.model.batch import _local_fields
+
+    rng = np.random.default_rng(7)
+    n, count = 61, 9
+    patterns = np.where(rng.random((count, n)) < 0.5, -1, 1).astype(np.int8)
+    landscape = Rule("hebbian").learn(patterns, np.full(count, strength))
+    cues = patterns.copy()
+    cues[rng.random(cues.shape) < 0.25] *= -1
+    weights, fields, tie = _local_fields(landscape, cues.copy(), 0.0)
+    assert weights.dtype == np.int16 and fields.dtype == np.int32 and tie == 0.0
+    # The integer fields are N / c times the landscape's own: dE = 2 s h c / N.
+    expected = landscape.flip_energies(cues) * n / (2 * strength)
+    assert np.allclose(cues * fields, expected)
+    max_sweeps = 6
+    draw = np.random.default_rng(3)
+    orders = [draw.permutation(n) for _ in range(max_sweeps)]
+    result = recall_async(landscape, cues, np.random.default_rng(3), max_sweeps=max_sweeps)
+    for k, cue in enumerate(cues):
+        state, sweeps, fixed = one_by_one(landscape, cue, orders, max_sweeps)
+        assert np.array_equal(result.states[k], state), f"cue {k}"
+        assert result.steps[k] == sweeps and result.converged[k] == fixed

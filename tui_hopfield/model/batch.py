@@ -286,13 +286,15 @@ def recall_async(
     something the run is cut off. ``steps`` counts the sweeps that turned a
     spin. There are no 2-cycles: the energy falls at every turn.
 
-    The work is vectorized over the cues: the dE of a block of ``ASYNC_BLOCK``
-    spins of the order comes from one product for every cue; each cue then
-    turns the first spin of the block that should turn, the block's other dE
-    of that cue are brought up to date (through the block's couplings for the
-    quadratic rules, recomputed from the overlaps for the others), and so on
-    until no cue has a spin left to turn in the block. The result is the same
-    as visiting the spins one by one, cue by cue (``tests``).
+    The quadratic rules (Hebb, Storkey, the pseudo-inverse) keep each cue's
+    local fields ``h = W s`` and visit the spins one by one in compiled code
+    (``compiled.sweep_fields``): a visit is one compare, a turn one pass over
+    a row of W. The others are vectorized over the cues: the dE of a block of
+    ``ASYNC_BLOCK`` spins of the order comes from one product for every cue;
+    each cue then turns the first spin of the block that should turn, the
+    block's other dE of that cue are recomputed from the overlaps, and so on
+    until no cue has a spin left to turn in the block. Either way the result
+    is that of visiting the spins one by one, cue by cue (``tests``).
     """
     cues = np.asarray(cues)
     if cues.ndim == 1:
@@ -301,38 +303,85 @@ def recall_async(
         raise ModelError(f"cues need {landscape.n} spins each, not {cues.shape[1]}")
     states = cues.astype(np.int8, copy=True)
     count, n = states.shape
-    kernel = _kernel(landscape, states)
+    tie = ASYNC_TIE * max(1.0, float(np.max(landscape.strengths, initial=1.0)))
+    if isinstance(landscape, Hebbian | PseudoInverse | Storkey):
+        from tui_hopfield.model.compiled import sweep_fields
+
+        weights, fields, tie = _local_fields(landscape, states, tie)
+
+        def sweep(active: np.ndarray, order: np.ndarray) -> np.ndarray:
+            return sweep_fields(states, fields, weights, active, order, tie)
+    else:
+        kernel = _AsyncKernel(landscape, states, tie)
+
+        def sweep(active: np.ndarray, order: np.ndarray) -> np.ndarray:
+            moved = np.zeros(len(active), dtype=bool)
+            for start in range(0, n, ASYNC_BLOCK):
+                moved |= kernel.block(active, order[start : start + ASYNC_BLOCK])
+            return moved
+
     steps = np.zeros(count, dtype=int)
     converged = np.zeros(count, dtype=bool)
     active = np.arange(count)
     for _ in range(max_sweeps):
         if not len(active):
             break
-        order = rng.permutation(n)
-        moved = np.zeros(len(active), dtype=bool)
-        for start in range(0, n, ASYNC_BLOCK):
-            moved |= kernel.block(active, order[start : start + ASYNC_BLOCK])
+        moved = sweep(active, rng.permutation(n))
         steps[active[moved]] += 1
         converged[active[~moved]] = True
         active = active[moved]
     return BatchRecall(states, steps, converged, np.zeros(count, dtype=bool))
 
 
-class _AsyncKernel:
-    """What asynchronous batch recall keeps per cue, and the dE of a block of spins.
+def _local_fields(
+    landscape: Hebbian | PseudoInverse | Storkey, states: np.ndarray, tie: float
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """A quadratic rule's W (N, N), zero diagonal, the fields ``h = W s`` of ``states``, the tie.
 
-    This base keeps the exact raw overlaps ``dots`` (B, P) and recomputes the
-    block's dE of a cue from them after each of its turns: right for every
-    landscape whose dE follows from the overlaps (dense x^n, dense exp).
+    Hebb's rule with equal strengths c is exact in integers: ``W = N/c`` times
+    Hebb's, ``xi^T xi`` (int16: ``|W_ij| <= P``), ``h`` in int32, and a spin
+    turns when ``s h < 0`` (the smallest turn, ``dE = -2 c / N``, is far past
+    the tie). Otherwise W is float64: Hebb's ``xi^T diag(c) xi / N``, the
+    pseudo-inverse's ``basis^T B basis`` with its rounding bound as the tie,
+    Storkey's own weights. N^2 numbers: 128 MiB of float64 at the sweeps'
+    largest N, 4096.
+    """
+    count, n = landscape.count, landscape.n
+    strengths = landscape.strengths
+    if isinstance(landscape, Hebbian):
+        xi = landscape.patterns.astype(np.float32)
+        equal = count and np.all(strengths == strengths[0]) and strengths[0] > 0
+        # Sums of +-1 in float32 are exact below 2^24.
+        if equal and count < 2**15 and count * n < 2**24:
+            weights = xi.T @ xi
+            np.fill_diagonal(weights, 0.0)
+            spins = states.astype(np.float32)
+            fields = (spins @ xi.T) @ xi - count * spins
+            return weights.astype(np.int16), fields.astype(np.int32), 0.0
+        xi = xi.astype(np.float64)
+        weights = xi.T @ (xi * (strengths / n)[:, None])
+    elif isinstance(landscape, PseudoInverse):
+        basis = landscape.basis
+        weights = basis.T @ (basis if landscape.inner is None else landscape.inner @ basis)
+        tie = max(tie, landscape.tie)  # a |dE| within its rounding bound is zero
+    else:
+        weights = landscape.weights.astype(np.float64)
+    np.fill_diagonal(weights, 0.0)
+    return weights, states.astype(np.float64) @ weights, tie
+
+
+class _AsyncKernel:
+    """Asynchronous batch recall of the rules whose dE follows from the overlaps.
+
+    It keeps the exact raw overlaps ``dots`` (B, P) and recomputes the block's
+    dE of a cue from them after each of its turns (dense x^n, dense exp).
     """
 
-    def __init__(self, landscape: Landscape, states: np.ndarray) -> None:
+    def __init__(self, landscape: Landscape, states: np.ndarray, tie: float) -> None:
         self.landscape = landscape
         self.states = states
-        self.tie = ASYNC_TIE * max(1.0, float(np.max(landscape.strengths, initial=1.0)))
-        self.dots = landscape.dots(states) if self.uses_dots else None
-
-    uses_dots = True
+        self.tie = tie
+        self.dots = landscape.dots(states)
 
     def block(self, rows: np.ndarray, index: np.ndarray) -> np.ndarray:
         """Visit the spins ``index`` in order for the cues ``rows``; which of them turned one."""
@@ -341,7 +390,6 @@ class _AsyncKernel:
         columns = np.arange(width)
         start = np.zeros(len(rows), dtype=int)
         moved = np.zeros(len(rows), dtype=bool)
-        change = np.zeros((len(rows), width), dtype=np.int8) if self.commits else None
         while True:
             turn = (delta < -self.tie) & (columns >= start[:, None])
             which = np.flatnonzero(turn.any(axis=1))
@@ -354,15 +402,10 @@ class _AsyncKernel:
             self.states[cues, spins] = -old
             moved[which] = True
             start[which] = first + 1
-            if change is not None:
-                change[which, first] = -2 * old
-            delta[which] = self.turned(which, cues, index, first, old, delta[which])
-        if change is not None and moved.any():
-            self.commit(rows[moved], index, change[moved])
+            column = self.landscape.columns[spins].astype(np.float64)
+            self.dots[cues] -= 2.0 * old[:, None] * column
+            delta[which] = self.deltas(cues, index)
         return moved
-
-    commits = False
-    """Whether the cache is brought up to date once per block (``commit``)."""
 
     def deltas(self, rows: np.ndarray, index: np.ndarray) -> np.ndarray:
         """dE of the spins ``index`` of the cues ``rows``: float64 (R, L)."""
@@ -378,111 +421,3 @@ class _AsyncKernel:
         if landscape.fixed is not None:
             delta += landscape.fixed[index]
         return delta
-
-    def turned(
-        self,
-        which: np.ndarray,
-        cues: np.ndarray,
-        index: np.ndarray,
-        first: np.ndarray,
-        old: np.ndarray,
-        delta: np.ndarray,
-    ) -> np.ndarray:
-        """Cue ``cues[k]`` turned spin ``index[first[k]]`` from ``old[k]``: its block's dE now."""
-        column = self.landscape.columns[index[first]].astype(np.float64)
-        self.dots[cues] -= 2.0 * old[:, None] * column
-        return self.deltas(cues, index)
-
-    def commit(self, rows: np.ndarray, index: np.ndarray, change: np.ndarray) -> None:
-        """The cues ``rows`` changed their spins ``index`` by ``change`` (0 or -+2)."""
-
-
-class _QuadraticKernel(_AsyncKernel):
-    """The quadratic rules: ``h = W s``, a turn of spin j moves ``dE_l`` by ``-4 s_l s_j W_lj``.
-
-    The cache is ``t = s Z^T`` (B, K) with the fields ``h = t G Z - d * s``:
-    Hebb ``Z = xi``, ``G = diag(c) / N``, ``d = sum c / N``; the pseudo-inverse
-    ``Z`` its orthonormal basis and ``G`` its ``inner`` (or the identity),
-    ``d`` its diagonal. Storkey's W is dense: the fields come from the states.
-    """
-
-    uses_dots = False
-    commits = True
-
-    def __init__(self, landscape: Landscape, states: np.ndarray) -> None:
-        super().__init__(landscape, states)
-        self.gain: np.ndarray | None = None  # G: (K,) diagonal, (K, K), or None (identity)
-        if isinstance(landscape, Hebbian):
-            self.z = landscape.patterns.astype(np.float64)
-            self.gain = landscape.strengths / landscape.n
-            self.diagonal = np.full(landscape.n, float(landscape.strengths.sum()) / landscape.n)
-        elif isinstance(landscape, PseudoInverse):
-            self.z = landscape.basis
-            self.gain = landscape.inner
-            self.diagonal = landscape.diagonal
-        else:  # Storkey: h = s W
-            self.z = None
-            self.weights = landscape.weights.astype(np.float64)
-        self.t = None if self.z is None else states.astype(np.float64) @ self.z.T
-
-    def _pulled(self, rows: np.ndarray) -> np.ndarray:
-        t = self.t[rows]
-        if self.gain is None:
-            return t
-        return t * self.gain if self.gain.ndim == 1 else t @ self.gain
-
-    def deltas(self, rows: np.ndarray, index: np.ndarray) -> np.ndarray:
-        spins = self.states[np.ix_(rows, index)].astype(np.float64)
-        if self.z is None:
-            fields = self.states[rows].astype(np.float64) @ self.weights[:, index]
-        else:
-            fields = self._pulled(rows) @ self.z[:, index] - self.diagonal[index] * spins
-        delta = 2.0 * spins * fields
-        if isinstance(self.landscape, PseudoInverse):
-            delta[np.abs(delta) <= self.landscape.tie] = 0.0
-        return delta
-
-    def couplings(self, index: np.ndarray) -> np.ndarray:
-        """W among the spins ``index`` (L, L), zero diagonal."""
-        if self.z is None:
-            block = self.weights[np.ix_(index, index)].copy()
-        else:
-            z = self.z[:, index]
-            if self.gain is None:
-                block = z.T @ z
-            elif self.gain.ndim == 1:
-                block = (z.T * self.gain) @ z
-            else:
-                block = z.T @ self.gain @ z
-        np.fill_diagonal(block, 0.0)
-        return block
-
-    def block(self, rows: np.ndarray, index: np.ndarray) -> np.ndarray:
-        self._block = self.couplings(index)
-        return super().block(rows, index)
-
-    def turned(
-        self,
-        which: np.ndarray,
-        cues: np.ndarray,
-        index: np.ndarray,
-        first: np.ndarray,
-        old: np.ndarray,
-        delta: np.ndarray,
-    ) -> np.ndarray:
-        spins = self.states[np.ix_(cues, index)].astype(np.float64)
-        delta = delta - 4.0 * spins * old[:, None] * self._block[first]
-        # The turned spin itself: its field is unchanged (W_jj = 0), its sign flipped.
-        rows = np.arange(len(cues))
-        delta[rows, first] = -delta[rows, first]
-        return delta
-
-    def commit(self, rows: np.ndarray, index: np.ndarray, change: np.ndarray) -> None:
-        if self.t is not None:
-            self.t[rows] += change.astype(np.float64) @ self.z[:, index].T
-
-
-def _kernel(landscape: Landscape, states: np.ndarray) -> _AsyncKernel:
-    if isinstance(landscape, Hebbian | PseudoInverse | Storkey):
-        return _QuadraticKernel(landscape, states)
-    return _AsyncKernel(landscape, states)
