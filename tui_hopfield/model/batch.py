@@ -261,12 +261,8 @@ ASYNC_TIE = 1e-9
 the spin, so an exact tie (dE = 0) never turns it."""
 
 ASYNC_BLOCK = 128
-"""Spins of a sweep's order whose dE are computed together (one product per block).
-
-The result does not depend on it. A capacity trial at N = 1000 (loads 0.04 to 0.3)
-took 7.7 s of CPU with blocks of 32, 5.7 s with 64, 5.6 s with 128 and 7.5 s with 256:
-past the cliff most cues go on turning a few spins a sweep for tens of sweeps, and
-fewer, wider blocks cost fewer steps of Python a sweep."""
+"""Spins of a sweep's order whose dE are computed together (one product per block) under
+the dense rules; the result does not depend on it (the quadratic rules are compiled)."""
 
 
 def recall_async(
