@@ -442,3 +442,24 @@ async def test_a_long_path_in_the_overwrite_question_wraps_at_its_separators(app
         lines = drawn_lines(note)
         assert len(lines) > 1 and "".join(lines) == LONG
         assert not broken_mid_word(lines), lines
+
+
+async def test_a_dialog_shows_no_toasts_of_what_the_main_screen_said_before_it_opened():
+    """The imprints' notices stay on the main screen's line; the dialog's own are toasts."""
+    app = HopfieldApp(seed=1)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("1", "2", "3")
+        await until(pilot, lambda: len(app._notifications) >= 3, "the imprints' notices")
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: shows(app, LearningPrompt), "the learning dialog")
+        for _ in range(5):
+            await pilot.pause()
+        assert not app.screen.query(Toast)
+        app.notify("Learned with Storkey's rule.")
+        await until(pilot, lambda: app.screen.query(Toast), "the dialog's own toast")
+        assert [toast._notification.message for toast in app.screen.query(Toast)] == [
+            "Learned with Storkey's rule."
+        ]
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, MagnetsScreen), "the main screen")
+        assert not app.screen.query(Toast)

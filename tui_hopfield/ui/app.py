@@ -6,16 +6,20 @@ import asyncio
 import gc
 import os
 import sys
+import time
 from collections.abc import Iterable
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 import numpy as np
 from textual import events
 from textual.app import SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.command import CommandPalette, SimpleCommand, SimpleProvider
+from textual.css.query import NoMatches
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.widgets._toast import ToastRack
 
 from tui_hopfield import __version__
 from tui_hopfield.config import Config, remember
@@ -94,6 +98,8 @@ class HopfieldApp(TourRunner, PaletteApp[None]):
     ) -> None:
         super().__init__()
         self.config = config if config is not None else Config()
+        self._pushed_at: WeakKeyDictionary[Screen, float] = WeakKeyDictionary()
+        """When each screen was pushed: the notices raised before are not its toasts."""
         """The config file's settings (the command line's options already over them);
         its problems are shown at start."""
         self.start_tour = tour
@@ -423,6 +429,12 @@ class HopfieldApp(TourRunner, PaletteApp[None]):
             timeout=6,
         )
 
+    def push_screen(self, screen: Screen | str, *args, **kwargs):
+        """Push a screen as Textual does, noting when (``_refresh_notifications``)."""
+        pushed = self.get_screen(screen) if isinstance(screen, str) else screen
+        self._pushed_at[pushed] = time.time()
+        return super().push_screen(screen, *args, **kwargs)
+
     def pop_screen(self) -> AwaitComplete:
         """Close the top screen; never the main one.
 
@@ -459,12 +471,27 @@ class HopfieldApp(TourRunner, PaletteApp[None]):
         )
 
     def _refresh_notifications(self) -> None:
-        """Show the notifications: as toasts on other screens, on the main screen's message
-        line (Textual calls this on every notification, expiry, clearing and screen change)."""
-        super()._refresh_notifications()
+        """Show the notifications: on the main screen's message line, and as toasts on
+        other screens (Textual calls this on every notification, expiry, clearing and
+        screen change).
+
+        A screen's toasts are only the notices raised since it was pushed: what the main
+        screen said before a dialog opened stays on its message line, under the dialog,
+        and never covers the dialog's fields.
+        """
         screens = self.screen_stack
         if screens and isinstance(screens[0], MagnetsScreen) and screens[0].messages.is_mounted:
             screens[0].messages.show(self._notifications)
+        if not screens:
+            return
+        screen = screens[-1]
+        try:
+            rack = screen.get_child_by_type(ToastRack)
+        except NoMatches:
+            return  # the main screen has none; another's comes when it is composed
+        since = self._pushed_at.get(screen, 0.0)
+        fresh = [note for note in self._notifications if note.raised_at >= since]
+        self.call_later(rack.show, fresh)
 
     def action_help_quit(self) -> None:
         """Say how to quit (ctrl+c): Textual's own message is markup, shown plain here."""
