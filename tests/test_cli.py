@@ -31,6 +31,20 @@ def test_help_and_version():
     assert result.stdout.strip() == f"tui-hopfield {__version__}"
 
 
+def test_a_reader_that_goes_away_ends_the_command_quietly(monkeypatch):
+    """``tui-hopfield ... | head``: a closed pipe is status 1, not a traceback."""
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone: every write raises BrokenPipeError
+    stream = os.fdopen(write, "w", buffering=1)
+    monkeypatch.setattr(sys, "stdout", stream)
+    try:
+        assert cli.main(["--version"]) == 1
+        print("more output, after the pipe closed")  # goes nowhere, raises nothing
+    finally:
+        monkeypatch.undo()
+        stream.close()
+
+
 @pytest.mark.parametrize(
     ("text", "size"),
     [("32x32", (32, 32)), ("16X48", (16, 48)), ("20", (20, 20)), ("8\u00d79", (8, 9))],

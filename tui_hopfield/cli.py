@@ -312,8 +312,24 @@ def check_app_options(app_args: list[str], prog: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; return the exit status."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+    """Run the command; return the exit status.
+
+    When the reader of the output goes away (``tui-hopfield capacity | head``),
+    the command stops quietly with status 1, as Unix tools do, instead of a
+    traceback of ``BrokenPipeError``.
+    """
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    except BrokenPipeError:
+        import os
+
+        # Python flushes standard output again at exit: point it at nothing first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _main(argv: list[str]) -> int:
     if argv and argv[0] == "serve":
         from tui_hopfield.serve import main as serve_main
 
