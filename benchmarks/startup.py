@@ -197,6 +197,18 @@ def main() -> None:
         f" with other work before: {busy_before}."
     )
     print("Goals: --version within 30 ms of python -c pass; first paint under 400 ms.")
+    for label, values in times.items():
+        median = statistics.median(values)
+        if "--version" in label:
+            over = (median - floor_median) * 1000
+            met = "met" if over <= 30 else "NOT met"
+            print(f"goal: {label} within 30 ms of python -c pass: {over:+.0f} ms, {met}")
+        elif label.startswith("first paint"):
+            met = "met" if median < 0.4 else "NOT met"
+            print(f"goal: {label} under 400 ms: {median * 1000:.0f} ms, {met}")
+        elif "textual.app" in label:
+            alone = (median - floor_median) * 1000
+            print(f"goal context: importing Textual alone takes {alone:.0f} ms here")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({"rows": rows, "machine": machine}, indent=1) + "\n")
     print(f"wrote {args.json}")
