@@ -426,6 +426,12 @@ def main() -> None:
     print(f"wrote {args.json}")
 
 
+FRAME_GOAL_MS = 16
+"""Issue 16: at 256x256 with the largest load, no frame over this (on an idle machine)."""
+FLIPS_GOAL = 20_000
+"""Issue 16: an instant recall at 256x256 applies at least this many flips a second."""
+
+
 def load_main(args: argparse.Namespace) -> None:
     """``--loads``: the instant recall under each load, with the machine and its load."""
     load_before, busy_before = load_average(), cpu_busy()
@@ -453,6 +459,14 @@ def load_main(args: argparse.Namespace) -> None:
         f" BLAS threads {machine['blas_threads'] or '?'}; load average {load_before} before,"
         f" {machine['load_average']} after; CPUs busy with other work before: {busy_before}."
     )
+    for row in rows:
+        where = f"{row['memories']:,} memories, {row['terminal']}"
+        frame = row["frame_ms_max"]
+        met = "met" if frame <= FRAME_GOAL_MS else "NOT met"
+        print(f"goal: no frame over {FRAME_GOAL_MS} ms ({where}): longest {frame:.1f} ms, {met}")
+        rate = row["flips_per_second"]
+        met = "met" if rate >= FLIPS_GOAL else "NOT met"
+        print(f"goal: instant recall at {FLIPS_GOAL:,} flips/s ({where}): {rate:,.0f}, {met}")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     path = args.json.with_name(args.json.stem + "_loads.json")
     path.write_text(json.dumps({"machine": machine, "results": rows}, indent=2) + "\n")
