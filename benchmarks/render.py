@@ -208,6 +208,7 @@ def random_network(side: int, count: int, seed: int) -> Network:
         patterns = rng.choice(np.array([-1, 1], dtype=np.int8), (last - first, network.n))
         network.imprint_many(patterns, [f"random {k + 1}" for k in range(first, last)])
     network.set_state(flip_fraction(network.memory(0).pattern, 0.2, rng))
+    network.prepare()  # as the app's workers do before a new network is shown
     return network
 
 

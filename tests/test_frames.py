@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+
 from tui_hopfield.ui import recall_runner
 from tui_hopfield.ui.app import HopfieldApp
 from tui_hopfield.ui.magnets_screen import SPEEDS
-from tui_hopfield.ui.recall_runner import TRACE_FPS, TRACE_LENGTH
+from tui_hopfield.ui.recall_runner import PANEL_FPS, TRACE_FPS, TRACE_LENGTH
 from tui_hopfield.ui.status_bar import StatusBar
 
 
-async def test_the_sparkline_is_redrawn_at_most_a_few_times_a_second(monkeypatch):
+async def test_the_sparkline_and_the_panels_are_redrawn_at_most_a_few_times_a_second(
+    monkeypatch,
+):
     # A clock that moves a millisecond each time the recall reads it: a frame of flips
     # takes some tens of those, whatever the machine's speed.
     clock = [0.0]
@@ -26,14 +30,19 @@ async def test_the_sparkline_is_redrawn_at_most_a_few_times_a_second(monkeypatch
         screen = app.magnets
         await pilot.press("1", "2", "3", "1", "b")
         screen.speed_index = SPEEDS.index(0)
-        frames, given = [], []
-        show_network = screen.memory_list.show_network
+        frames, panels, given = [], [], []
+        refresh_spins, show_network = screen.grid.refresh_spins, screen.memory_list.show_network
 
-        def counted_frame(network) -> None:
+        def counted_frame(indices) -> None:
             frames.append(clock[0])
+            refresh_spins(indices)
+
+        def counted_panel(network) -> None:
+            panels.append(clock[0])
             show_network(network)
 
-        screen.memory_list.show_network = counted_frame
+        screen.grid.refresh_spins = counted_frame
+        screen.memory_list.show_network = counted_panel
         screen.watch(screen.trace, "data", lambda data: given.append(clock[0]), init=False)
         await pilot.press("r")
         for _ in range(2000):
@@ -43,10 +52,14 @@ async def test_the_sparkline_is_redrawn_at_most_a_few_times_a_second(monkeypatch
         assert not screen.recalling
         await pilot.pause()
         assert len(frames) > 10
-        # Not once a frame: at most TRACE_FPS a second of the recall's clock (and the end).
+        # The grid every frame; the sparkline at most TRACE_FPS a second of the recall's
+        # clock and the panels at most PANEL_FPS (and each once more at the end).
         span = frames[-1] - frames[0]
         assert len(given) <= span * TRACE_FPS + 2 < len(frames)
+        assert len(panels) <= span * PANEL_FPS + 2 < len(frames)
+        assert panels[-1] >= frames[-1]  # the panels show where the recall ended
         assert screen.trace.data == screen._trace[-TRACE_LENGTH:]  # the end is shown
+        assert np.allclose(screen.memory_list.rows.overlaps, screen.network.overlaps())
 
 
 async def test_the_status_bar_chooses_its_wording_once_for_energies_of_one_width():

@@ -320,3 +320,36 @@ def test_the_modern_networks_retrieval_is_recorded_step_by_step():
     workspace.replay_move(-len(recording))
     assert np.array_equal(workspace.network.state, recording.start)
     assert workspace.energy() == pytest.approx(energies[0])
+
+
+def test_memories_given_packed_are_shared_not_copied():
+    """A landscape's packed patterns (uint64 words, padded) make the same recording."""
+    from tui_hopfield.model.errors import ModelError
+    from tui_hopfield.model.rules.kernels import pack_spins
+
+    rng = np.random.default_rng(3)
+    patterns = np.where(rng.random((5, 7 * 11)) < 0.5, -1, 1).astype(np.int8)  # 77 bits
+    start = patterns[0]
+    words = pack_spins(patterns)
+    packed = Recording(start, 7, 11, 0.0, packed=words)
+    plain = Recording(start, 7, 11, 0.0, patterns=patterns)
+    assert np.array_equal(packed.patterns, patterns)
+    assert np.array_equal(plain.patterns, patterns)
+    assert np.shares_memory(packed._patterns, words)  # no copy of 9,833 memories
+    assert not packed._patterns.flags.writeable
+    with pytest.raises(ModelError, match="77 bits"):
+        Recording(start, 7, 11, 0.0, packed=words[:, :0])
+
+
+def test_a_recall_records_the_landscapes_packed_memories_without_packing_them_again():
+    from tui_hopfield.model.workspace import Workspace
+
+    network = Network(8, 8)
+    for k, pattern in enumerate(random_patterns(3, 64, np.random.default_rng(2))):
+        network.imprint(pattern, f"p{k}")
+    network.prepare()
+    workspace = Workspace(network, np.random.default_rng(1))
+    workspace.start_recall()
+    recorded = workspace.recordings[-1]
+    assert np.shares_memory(recorded._patterns, network.landscape.packed())
+    assert np.array_equal(recorded.patterns, network.patterns)

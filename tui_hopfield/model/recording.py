@@ -157,7 +157,11 @@ class Recording:
         rule: str = "",
         mode: str = "async",
         revision: int = 0,
+        packed: np.ndarray | None = None,
     ) -> None:
+        """``patterns`` are the memories as int8 rows of +-1, or ``packed`` the same as
+        bits (north = 1), rows of whole bytes or words (a landscape's ``packed()``: shared,
+        not copied, so that a recall at 256x256 does not pack 9,833 memories again)."""
         if unit not in ("flip", "step"):
             raise ModelError(f"a recording counts flips or steps, not {unit}")
         start = np.asarray(start, dtype=np.int8).reshape(-1).copy()
@@ -187,9 +191,17 @@ class Recording:
         """Positions at the end of each asynchronous sweep."""
         self._start = start
         self._start.flags.writeable = False
-        if patterns is None:
-            patterns = np.zeros((0, start.size), dtype=np.int8)
-        self._patterns = np.packbits(np.asarray(patterns) > 0, axis=1)
+        if packed is not None:
+            packed = np.asarray(packed).view(np.uint8)
+            if packed.ndim != 2 or 8 * packed.shape[1] < start.size:
+                raise ModelError(f"packed memories need {start.size} bits a row")
+            packed = packed.view()
+            packed.flags.writeable = False
+            self._patterns = packed
+        else:
+            if patterns is None:
+                patterns = np.zeros((0, start.size), dtype=np.int8)
+            self._patterns = np.packbits(np.asarray(patterns) > 0, axis=1)
         self._codes = Grow(np.int32)
         self._energies = Grow(np.float64)
         self._ends = Grow(np.int64) if unit == "step" else None

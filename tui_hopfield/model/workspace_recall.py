@@ -105,11 +105,11 @@ class RecallMixin:
                 network.cols,
                 self.energy(),
                 "flip" if isinstance(self.dynamics, Asynchronous) else "step",
-                network.patterns,
-                network.names,
-                network.rule.label,
-                "modern" if self.modern else self.mode,
-                network.revision,
+                names=network.names,
+                rule=network.rule.label,
+                mode="modern" if self.modern else self.mode,
+                revision=network.revision,
+                packed=network.landscape.packed(),  # built by prepare, in a worker
             )
         )
         self.state = "recalling"

@@ -22,6 +22,10 @@ TRACE_LENGTH = 2000
 TRACE_FPS = 10
 """Redraws of the energy sparkline per second at most while recalling (drawing its
 samples costs a few milliseconds); it shows the last samples when the recall ends."""
+PANEL_FPS = 10
+"""Updates of the side panel and the status bar per second at most while recalling; the
+grid shows every frame. A frame that changes the grid alone redraws only the grid: one
+that also changes a panel across the screen has Textual draw every widget between them."""
 
 
 class RecallRunner:
@@ -74,7 +78,9 @@ class RecallRunner:
         modern = workspace.modern
         start_energy = workspace.energy()
         self._trace = [start_energy]
-        self.trace_title.update(f"energy {start_energy:.1f}")
+        # The title's size is fixed (one line, the panel's width): no layout of the screen,
+        # which beside a 256x256 grid costs a frame of 80 ms.
+        self.trace_title.update(f"energy {start_energy:.1f}", layout=False)
         self._show()
         recall_button = self.query_one("#recall", Button)
         recall_button.label = "r stop"
@@ -82,6 +88,8 @@ class RecallRunner:
         credit = 0.0
         last = monotonic()
         traced = 0.0  # when the sparkline was last given the samples
+        shown = 0.0  # when the panels last showed the network
+        behind = False  # the grid moved since the panels last showed it
         finished = False
         stepped = False
         try:
@@ -130,24 +138,20 @@ class RecallRunner:
                 elif changed:
                     self.grid.refresh_spins(changed)
                 hot = not modern and dynamics.temperature > 0
-                if changed or stepped or hot:
-                    workspace.recall_moved()
-                    if changed or stepped:
-                        self.memory_list.show_network(network)
-                        self._show_view()
-                        del self._trace[:-TRACE_LENGTH]
-                        if finished or now - traced >= 1 / TRACE_FPS:
-                            traced = now
-                            self.trace.data = list(self._trace)
-                    self._show()
-                    # The label says the energy now, as the status bar does (one line:
-                    # no layout needed).
-                    self.trace_title.update(f"energy {self.snapshot.energy:.1f}", layout=False)
+                behind = behind or bool(changed) or stepped or hot
+                if behind and (finished or stepped or now - shown >= 1 / PANEL_FPS):
+                    shown, behind = now, False
+                    self._show_panels()
+                    if finished or now - traced >= 1 / TRACE_FPS:
+                        traced = now
+                        self.trace.data = list(self._trace)
                 if not finished:
                     pause = step_seconds(speed) if stepped else 1 / FPS
                     stepped = False
                     await asyncio.sleep(max(0.0, pause - (monotonic() - now)))
         finally:
+            if behind:
+                self._show_panels()
             self.trace.data = self._trace[-TRACE_LENGTH:]
             recall_button.label = "r recall"
             if workspace.dynamics is dynamics:
@@ -155,12 +159,25 @@ class RecallRunner:
             if not finished:  # stopped by hand or by an edit
                 self.trace_title.update(
                     f"energy {start_energy:.0f} \u2192 {self._trace[-1]:.0f}:"
-                    f" stopped after {flips} flip{'s' if flips != 1 else ''}"
+                    f" stopped after {flips} flip{'s' if flips != 1 else ''}",
+                    layout=False,
                 )
         if not finished:
             return  # an edit dropped the dynamics: the edit named the state
         self._apply(workspace.finish_recall(dynamics))
         how = workspace.recall_summary(dynamics, flips)
-        self.trace_title.update(f"energy {start_energy:.0f} \u2192 {workspace.energy():.0f}: {how}")
+        self.trace_title.update(
+            f"energy {start_energy:.0f} \u2192 {workspace.energy():.0f}: {how}", layout=False
+        )
         if self._job is None:  # else the memories are being copied: no learning from this use
             self._apply(workspace.learn_from_use())
+
+    def _show_panels(self) -> None:
+        """The side panel, the lower view and the status bar show the network now."""
+        self.workspace.recall_moved()
+        self.memory_list.show_network(self.workspace.network)
+        self._show_view()
+        del self._trace[:-TRACE_LENGTH]
+        self._show()
+        # The label says the energy now, as the status bar does (one line: no layout).
+        self.trace_title.update(f"energy {self.snapshot.energy:.1f}", layout=False)
