@@ -381,7 +381,9 @@ class _AsyncKernel:
 
     def block(self, rows: np.ndarray, index: np.ndarray) -> np.ndarray:
         """Visit the spins ``index`` in order for the cues ``rows``; which of them turned one."""
-        delta = self.deltas(rows, index)
+        # The block's patterns, gathered once for all its turns (P x L doubles).
+        xi = self.landscape.patterns[:, index].astype(np.float64)
+        delta = self.deltas(rows, index, xi)
         width = len(index)
         columns = np.arange(width)
         start = np.zeros(len(rows), dtype=int)
@@ -400,15 +402,14 @@ class _AsyncKernel:
             start[which] = first + 1
             column = self.landscape.columns[spins].astype(np.float64)
             self.dots[cues] -= 2.0 * old[:, None] * column
-            delta[which] = self.deltas(cues, index)
+            delta[which] = self.deltas(cues, index, xi)
         return moved
 
-    def deltas(self, rows: np.ndarray, index: np.ndarray) -> np.ndarray:
-        """dE of the spins ``index`` of the cues ``rows``: float64 (R, L)."""
+    def deltas(self, rows: np.ndarray, index: np.ndarray, xi: np.ndarray) -> np.ndarray:
+        """dE of the spins ``index`` (their patterns ``xi``, P x L) of the cues ``rows``."""
         landscape = self.landscape
         dots = self.dots[rows]
         spins = self.states[np.ix_(rows, index)]
-        xi = landscape.patterns[:, index].astype(np.float64)
         if isinstance(landscape, Softmax):
             x = spins * (landscape.weights(dots) @ xi)
             return -landscape.scale * np.log(landscape._cosh - landscape._sinh * x)
