@@ -122,6 +122,13 @@ RECHECKS = 4
 """Exact checks that found no flip after which a block is computed afresh."""
 GROWTH = 1.5
 """The next block covers this many times the visits the last one made (up to its flip)."""
+CHUNK_WORK = 2**22
+"""Pattern entries one call of the compiled visits reads at most per visit: a few ms."""
+MIN_CHUNK = 64
+"""The fewest visits one call of the compiled visits covers."""
+_NO_PINS = np.zeros(0, dtype=bool)
+_NO_PUSH = np.zeros(0, dtype=np.float64)
+_NO_COINS = np.zeros(0, dtype=np.float64)
 
 
 class Asynchronous:
@@ -281,11 +288,16 @@ class Asynchronous:
         Return the visits made; the flips are appended to the lists.
         """
         network = self.network
+        landscape = network.landscape
+        terms = None if landscape is None else landscape.visit_terms()
+        if terms is not None:
+            return self._visit_compiled(
+                landscape, terms, room, wanted, deadline, indices, spins, deltas
+            )
         order, pins, push = self._order, self._pins, self.push
         temperature = self._temperature
         hot = temperature > 0.0
         rng = self.rng
-        state = network.state
         start = position = self._position
         stop = start + room
         made = 0
@@ -310,26 +322,12 @@ class Asynchronous:
                     first = size
                     break
                 first = at + 1
-                index = int(block[at])
-                spin = int(state[index])
-                # Network.field's numbers: h = s dE / 2, then the push.
-                h = 0.0 if landscape is None else spin * landscape.flip_energy(index, state) / 2
-                total = h if push is None else h + float(push[index])
-                if hot:
-                    coin = used[1][at]
-                    flip = coin < glauber_flip_probability(spin, total, temperature)
-                else:
-                    flip = spin * total < 0
-                if not flip:
+                coin = used[1][at] if hot else 0.0
+                if not self._turn_if(landscape, int(block[at]), coin, indices, spins, deltas):
                     rechecks += 1
                     if rechecks >= RECHECKS and first < size:
                         break  # the bound has grown loose: a fresh product
                     continue
-                delta = network.flip(index, h)  # the symmetric part's energy
-                self._sweep_flips += 1
-                indices.append(index)
-                spins.append(-spin)
-                deltas.append(delta)
                 made += 1
                 if (wanted is not None and made >= wanted) or (
                     deadline is not None and monotonic() > deadline
@@ -352,6 +350,128 @@ class Asynchronous:
             self._block = min(MAX_BLOCK, max(MIN_BLOCK, int(GROWTH * first)))
             self._position = position
             if stopped:
+                break
+        return position - start
+
+    def _turn_if(
+        self,
+        landscape: Landscape | None,
+        index: int,
+        coin: float,
+        indices: list[int],
+        spins: list[int],
+        deltas: list[float],
+    ) -> bool:
+        """Visit spin ``index`` exactly, as one spin at a time; turn it over if it flips.
+
+        ``coin`` is its Glauber coin at T > 0. A flip is appended to the lists.
+        """
+        network = self.network
+        state = network.state
+        spin = int(state[index])
+        # Network.field's numbers: h = s dE / 2, then the push.
+        h = 0.0 if landscape is None else spin * landscape.flip_energy(index, state) / 2
+        total = h if self.push is None else h + float(self.push[index])
+        if self._temperature > 0.0:
+            flip = coin < glauber_flip_probability(spin, total, self._temperature)
+        else:
+            flip = spin * total < 0
+        if flip:
+            delta = network.flip(index, h)  # the symmetric part's energy
+            self._sweep_flips += 1
+            indices.append(index)
+            spins.append(-spin)
+            deltas.append(delta)
+        return flip
+
+    def _visit_compiled(
+        self,
+        landscape: Linear,
+        terms: tuple[np.ndarray, np.ndarray, float, bool],
+        room: int,
+        wanted: int | None,
+        deadline: float | None,
+        indices: list[int],
+        spins: list[int],
+        deltas: list[float],
+    ) -> int:
+        """``_visit`` on Hebb's rule: the visits in compiled code (``visit_hebbian``).
+
+        A chunk of visits is one call, sized so that it takes a few milliseconds
+        (``CHUNK_WORK``), with its coins drawn at once at T > 0; the visits it hands
+        back are made here, exactly (``_turn_if``). A chunk cut short by the flips
+        wanted or the deadline winds the generator back to the coins used.
+        """
+        from tui_hopfield.model.compiled_visits import CHECK, LIMIT, visit_hebbian
+
+        network = self.network
+        a, scale, k, exact = terms
+        columns = landscape.columns
+        state, dots = network.state, network.live_overlaps()
+        order = self._order
+        pins = _NO_PINS if self._pins is None else self._pins
+        push = _NO_PUSH if self.push is None else np.asarray(self.push, dtype=np.float64)
+        temperature = self._temperature
+        hot = temperature > 0.0
+        rng = self.rng
+        start = position = self._position
+        stop = start + room
+        chunk = max(MIN_CHUNK, CHUNK_WORK // max(1, landscape.count))
+        made = 0
+        stopped = False
+        while position < stop and not stopped:
+            end = min(stop, position + chunk)
+            coins, saved = _NO_COINS, None
+            if hot:
+                saved = rng.bit_generator.state
+                free = end - position
+                if self._pins is not None:
+                    free -= int(np.count_nonzero(pins[order[position:end]]))
+                coins = rng.random(free)
+            used = 0
+            size = end - position if wanted is None else min(end - position, wanted - made)
+            out_index = np.empty(size, dtype=np.intp)
+            out_spin = np.empty(size, dtype=np.int8)
+            out_delta = np.empty(size, dtype=np.float64)
+            while position < end:
+                limit = end - position if wanted is None else wanted - made
+                position, count, used, why = visit_hebbian(
+                    order, position, end, state, dots, a, columns, scale, k, exact,
+                    push, pins, coins, used, temperature, limit, out_index, out_spin, out_delta,
+                )  # fmt: skip
+                if count:
+                    network.turned_in_place()
+                    landscape.turned()
+                    self._sweep_flips += count
+                    indices.extend(out_index[:count].tolist())
+                    spins.extend(out_spin[:count].tolist())
+                    deltas.extend(out_delta[:count].tolist())
+                    made += count
+                if why == LIMIT:
+                    stopped = True
+                    break
+                if why == CHECK:
+                    coin = float(coins[used]) if hot else 0.0
+                    used += hot
+                    turned = self._turn_if(
+                        landscape, int(order[position]), coin, indices, spins, deltas
+                    )
+                    position += 1
+                    if turned:
+                        made += 1
+                        if (wanted is not None and made >= wanted) or (
+                            deadline is not None and monotonic() > deadline
+                        ):
+                            stopped = True
+                            break
+            if hot:
+                self._hot = self._hot or used > 0
+                if used < len(coins):  # wind the generator back to the coins used
+                    rng.bit_generator.state = saved
+                    if used:
+                        rng.random(used)
+            self._position = position
+            if deadline is not None and monotonic() > deadline:
                 break
         return position - start
 
