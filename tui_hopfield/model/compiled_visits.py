@@ -8,11 +8,13 @@ exactly the decisions of the one-spin path (``Linear.flip_energy``, numpy's dot)
 
 - when every sum is exact (``exact``: the strengths make every ``a`` and K whole
   multiples of one power of two, small enough, as strength 1 on a grid of 2^k spins
-  does), its dE is numpy's to the last bit, whatever the order of the sums: it turns
-  spins over itself and returns their energy changes;
-- otherwise it keeps a spin only when a bound on the rounding of both sums shows it
-  would be kept, and hands every other visit back (``CHECK``): the caller checks it
-  with numpy's numbers and turns it over there.
+  does), its dE is numpy's to the last bit, whatever the order of the sums: it decides
+  every visit and returns the energy changes of its turns;
+- otherwise it decides a visit only when a bound on the rounding of both sums shows
+  which way numpy's numbers go, and hands every other visit back (``CHECK``): the
+  caller checks it with numpy's numbers. Its turns are made (the overlaps are whole
+  numbers, and ``a`` one product each, the same in any code), and the ``a`` before
+  each is kept in ``history``: the caller computes the energy change from it in numpy.
 
 At T > 0 the Glauber coins are drawn by the caller, one per unpinned visit, in
 order; a visit whose coin lies too near its edge for the bound is handed back too.
@@ -57,6 +59,7 @@ def visit_hebbian(  # pragma: no cover - compiled; run by every Hebbian recall t
     out_index: np.ndarray,
     out_spin: np.ndarray,
     out_delta: np.ndarray,
+    history: np.ndarray,
 ) -> tuple[int, int, int, int]:
     """Visit ``order[position:end]`` on Hebb's rule; return (position, flips, coins used, why).
 
@@ -66,7 +69,8 @@ def visit_hebbian(  # pragma: no cover - compiled; run by every Hebbian recall t
     or empty is added to each field; ``pins`` bool (N,) or empty marks spins never
     visited (no coin). ``coins[used:]`` are the next visits' coins (T > 0). At most
     ``limit`` flips are made; each one's index, new spin and energy change is written
-    to ``out_*``. ``why`` is ``END``, ``LIMIT`` or ``CHECK`` (see the module).
+    to ``out_*`` and, unless ``exact``, ``a`` before it to its row of ``history``
+    (``limit`` rows at least). ``why`` is ``END``, ``LIMIT`` or ``CHECK``.
     """
     p = a.shape[0]
     hot = temperature > 0.0
@@ -121,7 +125,7 @@ def visit_hebbian(  # pragma: no cover - compiled; run by every Hebbian recall t
                 used += 1
                 position += 1
                 continue
-            if not exact or not x < edge - slack:
+            if not x < edge - slack:
                 return position, made, used, CHECK
             used += 1
         elif exact:
@@ -132,16 +136,25 @@ def visit_hebbian(  # pragma: no cover - compiled; run by every Hebbian recall t
             if x > margin:
                 position += 1
                 continue
-            return position, made, used, CHECK
+            if not x < -margin:
+                return position, made, used, CHECK
         # The turn, as Network.flip (d -= 2 s xi_i) and Hebbian.flipped (a = d scale).
+        if not exact:
+            for m in range(p):
+                history[made, m] = a[m]
         change = 2.0 * s
         state[i] = -s
         for m in range(p):
             dots[m] -= column[m] * change
             a[m] = dots[m] * scale[m]
+        if not exact:  # the new a's bound
+            norm = abs(k)
+            for m in range(p):
+                norm += abs(a[m])
+            bound = (2.0 * p + 8.0) * 2.0**-53 * norm
         out_index[made] = i
         out_spin[made] = -s
-        out_delta[made] = 2.0 * s * h
+        out_delta[made] = 2.0 * s * h  # numpy's when exact; the caller's otherwise
         made += 1
         position += 1
         if made >= limit:

@@ -13,8 +13,8 @@ run goes on until its consumer stops.
 ``Asynchronous.run`` visits the spins a block at a time and hands over its
 flips in bulk (``Flips``: indices, new values and energy changes as arrays),
 exactly as if they had been visited one by one: the same flips, energies and
-draws from the generator (see ``Asynchronous``); ``events`` is ``run`` one
-flip at a time.
+draws from the generator (see ``Asynchronous``; on Hebb's rule the visits run
+in compiled code, ``compiled_visits``); ``events`` is ``run`` one flip at a time.
 """
 
 from __future__ import annotations
@@ -122,6 +122,8 @@ RECHECKS = 4
 """Exact checks that found no flip after which a block is computed afresh."""
 GROWTH = 1.5
 """The next block covers this many times the visits the last one made (up to its flip)."""
+HISTORY_BYTES = 2**22
+"""The most bytes of coefficients the compiled visits keep for numpy's energy changes."""
 CHUNK_WORK = 2**22
 """Pattern entries one call of the compiled visits reads at most per visit: a few ms."""
 MIN_CHUNK = 64
@@ -146,6 +148,13 @@ class Asynchronous:
     flip's drift (``Landscape.flip_drift``). At T > 0 the block's Glauber coins
     are drawn at once, and the generator is wound back to the visits made, so
     it gives the same numbers in the same order as one draw per visit.
+
+    On Hebb's rule (``Landscape.visit_terms``) a chunk of visits is one call of
+    compiled code instead (``compiled_visits.visit_hebbian``), which computes each
+    visited spin's dE in full; it turns spins over itself where its sums are
+    provably numpy's to the last bit (``linear.exact_sums``: strength 1 on 2^k
+    spins, say) and otherwise hands every visit that it cannot prove keeps its
+    sign to the same exact check as the blocks (``_turn_if``).
     """
 
     def __init__(
@@ -430,26 +439,38 @@ class Asynchronous:
                 coins = rng.random(free)
             used = 0
             size = end - position if wanted is None else min(end - position, wanted - made)
+            if not exact:  # the a before each turn, for numpy's energy change
+                size = min(size, max(1, HISTORY_BYTES // (8 * len(a))))
+            history = np.empty((0 if exact else size, len(a)))
             out_index = np.empty(size, dtype=np.intp)
             out_spin = np.empty(size, dtype=np.int8)
             out_delta = np.empty(size, dtype=np.float64)
             while position < end:
-                limit = end - position if wanted is None else wanted - made
+                limit = size if wanted is None else min(size, wanted - made)
                 position, count, used, why = visit_hebbian(
-                    order, position, end, state, dots, a, columns, scale, k, exact,
-                    push, pins, coins, used, temperature, limit, out_index, out_spin, out_delta,
+                    order, position, end, state, dots, a, columns, scale, k, exact, push,
+                    pins, coins, used, temperature, limit, out_index, out_spin, out_delta, history,
                 )  # fmt: skip
                 if count:
                     network.turned_in_place()
                     landscape.turned()
                     self._sweep_flips += count
-                    indices.extend(out_index[:count].tolist())
-                    spins.extend(out_spin[:count].tolist())
-                    deltas.extend(out_delta[:count].tolist())
+                    turned, news = out_index[:count].tolist(), out_spin[:count].tolist()
+                    indices.extend(turned)
+                    spins.extend(news)
+                    if exact:
+                        deltas.extend(out_delta[:count].tolist())
+                    else:  # Linear.flip_energy's numbers, and Network.flip's 2 s h
+                        for index, new, before in zip(turned, news, history, strict=False):
+                            old = -new
+                            energy = float(k + old * (columns[index] @ before))
+                            deltas.append(2.0 * old * (old * energy / 2))
                     made += count
                 if why == LIMIT:
-                    stopped = True
-                    break
+                    if wanted is not None and made >= wanted:
+                        stopped = True
+                        break
+                    continue
                 if why == CHECK:
                     coin = float(coins[used]) if hot else 0.0
                     used += hot
