@@ -76,11 +76,13 @@ def visit_hebbian(  # pragma: no cover - compiled; run by every Hebbian recall t
     hot = temperature > 0.0
     has_push = push.shape[0] > 0
     has_pins = pins.shape[0] > 0
-    bound = 0.0  # on |this dE - numpy's dE|: each sum is off by at most (P - 1) u sum |a|
+    # A bound on |this dE - numpy's dE|: each sum is off by at most (P - 1) u sum |a|.
+    bound = norm = growth = 0.0
     if not exact:
         norm = abs(k)
         for m in range(p):
             norm += abs(a[m])
+            growth += 2.0 * abs(scale[m])
         bound = (2.0 * p + 8.0) * 2.0**-53 * norm
     made = 0
     while position < end:
@@ -147,10 +149,8 @@ def visit_hebbian(  # pragma: no cover - compiled; run by every Hebbian recall t
         for m in range(p):
             dots[m] -= column[m] * change
             a[m] = dots[m] * scale[m]
-        if not exact:  # the new a's bound
-            norm = abs(k)
-            for m in range(p):
-                norm += abs(a[m])
+        if not exact:  # each |a_mu| grew by 2 |scale_mu| at most (and its rounding)
+            norm = (norm + growth) * (1.0 + 2.0**-50)
             bound = (2.0 * p + 8.0) * 2.0**-53 * norm
         out_index[made] = i
         out_spin[made] = -s

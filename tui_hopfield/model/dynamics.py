@@ -181,6 +181,7 @@ class Asynchronous:
         self._over = False
         self._block = 64
         self._progress = (-1, 0)
+        self._kept: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @property
     def temperature(self) -> float:
@@ -441,10 +442,7 @@ class Asynchronous:
             size = end - position if wanted is None else min(end - position, wanted - made)
             if not exact:  # the a before each turn, for numpy's energy change
                 size = min(size, max(1, HISTORY_BYTES // (8 * len(a))))
-            history = np.empty((0 if exact else size, len(a)))
-            out_index = np.empty(size, dtype=np.intp)
-            out_spin = np.empty(size, dtype=np.int8)
-            out_delta = np.empty(size, dtype=np.float64)
+            out_index, out_spin, out_delta, history = self._outputs(size, 0 if exact else len(a))
             while position < end:
                 limit = size if wanted is None else min(size, wanted - made)
                 position, count, used, why = visit_hebbian(
@@ -460,10 +458,11 @@ class Asynchronous:
                     spins.extend(news)
                     if exact:
                         deltas.extend(out_delta[:count].tolist())
-                    else:  # Linear.flip_energy's numbers, and Network.flip's 2 s h
-                        for index, new, before in zip(turned, news, history, strict=False):
+                    else:  # Linear.flip_energy's numbers (its dot), and Network.flip's 2 s h
+                        rows = columns[out_index[:count]].astype(np.float64)
+                        for row, new, before in zip(rows, news, history, strict=False):
                             old = -new
-                            energy = float(k + old * (columns[index] @ before))
+                            energy = k + old * float(row @ before)
                             deltas.append(2.0 * old * (old * energy / 2))
                     made += count
                 if why == LIMIT:
@@ -495,6 +494,25 @@ class Asynchronous:
             if deadline is not None and monotonic() > deadline:
                 break
         return position - start
+
+    def _outputs(
+        self, size: int, count: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The compiled visits' output arrays for ``size`` flips, with ``count`` coefficients.
+
+        Kept from call to call (a fresh history of a few MiB a chunk costs its page
+        faults at every flip), grown when too small.
+        """
+        kept = self._kept
+        if kept is None or len(kept[0]) < size or kept[3].shape[1] != count:
+            rows = size if kept is None else max(size, len(kept[0]))
+            kept = self._kept = (
+                np.empty(rows, dtype=np.intp),
+                np.empty(rows, dtype=np.int8),
+                np.empty(rows, dtype=np.float64),
+                np.empty((rows if count else 0, count)),
+            )
+        return kept
 
     def _keys(
         self,
