@@ -128,6 +128,8 @@ CHUNK_WORK = 2**22
 """Pattern entries one call of the compiled visits reads at most per visit: a few ms."""
 MIN_CHUNK = 64
 """The fewest visits one call of the compiled visits covers."""
+COINS_PER_FLIP = 16
+"""At T > 0 with a few flips wanted, a chunk draws this many coins per flip wanted."""
 _NO_PINS = np.zeros(0, dtype=bool)
 _NO_PUSH = np.zeros(0, dtype=np.float64)
 _NO_COINS = np.zeros(0, dtype=np.float64)
@@ -430,7 +432,10 @@ class Asynchronous:
         made = 0
         stopped = False
         while position < stop and not stopped:
-            end = min(stop, position + chunk)
+            span = chunk
+            if hot and wanted is not None:  # no more coins drawn than a few flips' worth
+                span = min(chunk, max(MIN_CHUNK, COINS_PER_FLIP * (wanted - made)))
+            end = min(stop, position + span)
             coins, saved = _NO_COINS, None
             if hot:
                 saved = rng.bit_generator.state
@@ -473,11 +478,11 @@ class Asynchronous:
                 if why == CHECK:
                     coin = float(coins[used]) if hot else 0.0
                     used += hot
-                    turned = self._turn_if(
+                    flipped = self._turn_if(
                         landscape, int(order[position]), coin, indices, spins, deltas
                     )
                     position += 1
-                    if turned:
+                    if flipped:
                         made += 1
                         if (wanted is not None and made >= wanted) or (
                             deadline is not None and monotonic() > deadline
