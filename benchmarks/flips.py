@@ -5,13 +5,14 @@ Run it from the repository root::
     .venv/bin/python benchmarks/flips.py                 # N = 1024 and 65536 (3,277, 9,830)
     .venv/bin/python benchmarks/flips.py --quick         # N = 1024, and 65536 with 3,277
     .venv/bin/python benchmarks/flips.py --json /tmp/flips.json
+    .venv/bin/python benchmarks/flips.py --quick --uneven  # strengths 0.5 to 1.5: sums round
 
-Each case stores P random +-1 patterns (Hebb's rule, strength 1) in a square grid of N
-spins and recalls pattern 0 at T = 0 from a cue with 20 % of its spins flipped, every
-side from the same cue and the same visiting orders (one generator seed), in this one
-process, taking turns (a block of runs each) so that other work on the machine slows
-every side alike. The times are CPU seconds of this process (``time.process_time``) per
-spin visit:
+Each case stores P random +-1 patterns (Hebb's rule, strength 1, or with ``--uneven``
+strengths drawn from 0.5 to 1.5) in a square grid of N spins and recalls pattern 0 at
+T = 0 from a cue with 20 % of its spins flipped, every side from the same cue and the
+same visiting orders (one generator seed), in this one process, taking turns (a block
+of runs each) so that other work on the machine slows every side alike. The times are
+CPU seconds of this process (``time.process_time``) per spin visit:
 
 - ours: ``Asynchronous.run`` in bulk (what the recall worker calls), to the fixed point
   (or ``MAX_SWEEPS`` sweeps, every side alike);
@@ -67,15 +68,22 @@ GOALS = {"naive_1024": 5.0, "compiled_65536": 3.0}
 """Ours at least 5x faster than naive at 1024; at most 3x slower than compiled at 65536."""
 
 
-def make_case(n: int, p: int, seed: int) -> tuple[Network, np.ndarray, np.ndarray]:
-    """A prepared Hebbian network of P random patterns, the cue, and pattern 0."""
+def make_case(
+    n: int, p: int, seed: int, uneven: bool = False
+) -> tuple[Network, np.ndarray, np.ndarray]:
+    """A prepared Hebbian network of P random patterns, the cue, and pattern 0.
+
+    ``uneven`` draws each memory's strength from 0.5 to 1.5 (otherwise 1): then the
+    sums of the fields round, and ours checks each turn in numpy.
+    """
     rng = np.random.default_rng([seed, n, p])
     patterns = np.empty((p, n), dtype=np.int8)
     for k in range(p):
         patterns[k] = random_spins(n, rng)
+    strengths = rng.uniform(0.5, 1.5, p) if uneven else 1.0
     side = math.isqrt(n)
     network = Network(side, side)
-    network.imprint_many(patterns, [f"p{k}" for k in range(p)])
+    network.imprint_many(patterns, [f"p{k}" for k in range(p)], strengths)
     cue = flip_fraction(patterns[0], NOISE, rng)
     network.set_state(cue)
     network.prepare()
@@ -256,14 +264,15 @@ def measure(
     turns: int,
     today_visits: int,
     max_sweeps: int,
+    uneven: bool = False,
 ) -> dict:
     """Every side of one case, taking turns; figures and checks."""
     log(f"N = {n}, P = {p}: imprinting")
-    network, cue, target = make_case(n, p, seed)
+    network, cue, target = make_case(n, p, seed, uneven)
     weights = None
     if n <= 4096:
         xi = network.patterns.astype(np.float64)
-        weights = xi.T @ xi / n
+        weights = xi.T @ (network.strengths[:, None] * xi) / n
         np.fill_diagonal(weights, 0.0)
     prefix = min(today_visits, 3 * n)
     sides: dict[str, Callable[[], dict]] = {
@@ -295,6 +304,7 @@ def measure(
         "today_same_flips": results["ours_prefix"]["order"] == results["today_prefix"]["order"]
         and np.array_equal(results["ours_prefix"]["state"], results["today_prefix"]["state"]),
         "prefix_visits": prefix,
+        "strengths": "0.5 to 1.5" if uneven else "1",
     }
     case["today_over_ours"] = per_visit(results["today_prefix"]) / per_visit(results["ours_prefix"])
     if "naive" in results:
@@ -316,7 +326,7 @@ def report(cases: list[dict], compile_seconds: float | None, info: dict, turns: 
         f" numpy {info['numpy']}; BLAS threads {info['blas_threads']};"
         f" load average at start {info['load_average']}",
         "CPU microseconds per spin visit, T = 0 recall from a 20 % cue (fastest of"
-        f" {turns} turns):",
+        f" {turns} turns), strengths {cases[0]['strengths'] if cases else '1'}:",
         "",
         f"{'N':>6} {'P':>5} {'visits':>8} {'flips':>6} {'ours':>8} {'today*':>8}"
         f" {'ours*':>8} {'naive':>8} {'compiled':>9}  ratios",
@@ -391,6 +401,9 @@ def main(argv: list[str] | None = None) -> int:
         default=MAX_SWEEPS,
         help=f"sweeps at most (past capacity recall may wander; default {MAX_SWEEPS})",
     )
+    parser.add_argument(
+        "--uneven", action="store_true", help="strengths from 0.5 to 1.5 instead of 1"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     set_blas_threads(args.blas_threads)
@@ -401,7 +414,17 @@ def main(argv: list[str] | None = None) -> int:
 
     kernel, compile_seconds = compiled_kernel()
     cases = [
-        measure(n, p, args.seed, kernel, log, args.turns, args.today_visits, args.max_sweeps)
+        measure(
+            n,
+            p,
+            args.seed,
+            kernel,
+            log,
+            args.turns,
+            args.today_visits,
+            args.max_sweeps,
+            args.uneven,
+        )
         for n, p in (QUICK_CASES if args.quick else CASES)
     ]
     print(report(cases, compile_seconds, info, args.turns))

@@ -13,8 +13,8 @@ run goes on until its consumer stops.
 ``Asynchronous.run`` visits the spins a block at a time and hands over its
 flips in bulk (``Flips``: indices, new values and energy changes as arrays),
 exactly as if they had been visited one by one: the same flips, energies and
-draws from the generator (see ``Asynchronous``); ``events`` is ``run`` one
-flip at a time.
+draws from the generator (see ``Asynchronous``; on Hebb's rule the visits run
+in compiled code, ``compiled_visits``); ``events`` is ``run`` one flip at a time.
 """
 
 from __future__ import annotations
@@ -122,6 +122,17 @@ RECHECKS = 4
 """Exact checks that found no flip after which a block is computed afresh."""
 GROWTH = 1.5
 """The next block covers this many times the visits the last one made (up to its flip)."""
+HISTORY_BYTES = 2**22
+"""The most bytes of coefficients the compiled visits keep for numpy's energy changes."""
+CHUNK_WORK = 2**22
+"""Pattern entries one call of the compiled visits reads at most per visit: a few ms."""
+MIN_CHUNK = 64
+"""The fewest visits one call of the compiled visits covers."""
+COINS_PER_FLIP = 16
+"""At T > 0 with a few flips wanted, a chunk draws this many coins per flip wanted."""
+_NO_PINS = np.zeros(0, dtype=bool)
+_NO_PUSH = np.zeros(0, dtype=np.float64)
+_NO_COINS = np.zeros(0, dtype=np.float64)
 
 
 class Asynchronous:
@@ -139,6 +150,13 @@ class Asynchronous:
     flip's drift (``Landscape.flip_drift``). At T > 0 the block's Glauber coins
     are drawn at once, and the generator is wound back to the visits made, so
     it gives the same numbers in the same order as one draw per visit.
+
+    On Hebb's rule (``Landscape.visit_terms``) a chunk of visits is one call of
+    compiled code instead (``compiled_visits.visit_hebbian``), which computes each
+    visited spin's dE in full; it turns spins over itself where its sums are
+    provably numpy's to the last bit (``linear.exact_sums``: strength 1 on 2^k
+    spins, say) and otherwise hands every visit that it cannot prove keeps its
+    sign to the same exact check as the blocks (``_turn_if``).
     """
 
     def __init__(
@@ -165,6 +183,7 @@ class Asynchronous:
         self._over = False
         self._block = 64
         self._progress = (-1, 0)
+        self._kept: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @property
     def temperature(self) -> float:
@@ -281,11 +300,16 @@ class Asynchronous:
         Return the visits made; the flips are appended to the lists.
         """
         network = self.network
+        landscape = network.landscape
+        terms = None if landscape is None else landscape.visit_terms()
+        if terms is not None:
+            return self._visit_compiled(
+                landscape, terms, room, wanted, deadline, indices, spins, deltas
+            )
         order, pins, push = self._order, self._pins, self.push
         temperature = self._temperature
         hot = temperature > 0.0
         rng = self.rng
-        state = network.state
         start = position = self._position
         stop = start + room
         made = 0
@@ -310,26 +334,12 @@ class Asynchronous:
                     first = size
                     break
                 first = at + 1
-                index = int(block[at])
-                spin = int(state[index])
-                # Network.field's numbers: h = s dE / 2, then the push.
-                h = 0.0 if landscape is None else spin * landscape.flip_energy(index, state) / 2
-                total = h if push is None else h + float(push[index])
-                if hot:
-                    coin = used[1][at]
-                    flip = coin < glauber_flip_probability(spin, total, temperature)
-                else:
-                    flip = spin * total < 0
-                if not flip:
+                coin = used[1][at] if hot else 0.0
+                if not self._turn_if(landscape, int(block[at]), coin, indices, spins, deltas):
                     rechecks += 1
                     if rechecks >= RECHECKS and first < size:
                         break  # the bound has grown loose: a fresh product
                     continue
-                delta = network.flip(index, h)  # the symmetric part's energy
-                self._sweep_flips += 1
-                indices.append(index)
-                spins.append(-spin)
-                deltas.append(delta)
                 made += 1
                 if (wanted is not None and made >= wanted) or (
                     deadline is not None and monotonic() > deadline
@@ -354,6 +364,160 @@ class Asynchronous:
             if stopped:
                 break
         return position - start
+
+    def _turn_if(
+        self,
+        landscape: Landscape | None,
+        index: int,
+        coin: float,
+        indices: list[int],
+        spins: list[int],
+        deltas: list[float],
+    ) -> bool:
+        """Visit spin ``index`` exactly, as one spin at a time; turn it over if it flips.
+
+        ``coin`` is its Glauber coin at T > 0. A flip is appended to the lists.
+        """
+        network = self.network
+        state = network.state
+        spin = int(state[index])
+        # Network.field's numbers: h = s dE / 2, then the push.
+        h = 0.0 if landscape is None else spin * landscape.flip_energy(index, state) / 2
+        total = h if self.push is None else h + float(self.push[index])
+        if self._temperature > 0.0:
+            flip = coin < glauber_flip_probability(spin, total, self._temperature)
+        else:
+            flip = spin * total < 0
+        if flip:
+            delta = network.flip(index, h)  # the symmetric part's energy
+            self._sweep_flips += 1
+            indices.append(index)
+            spins.append(-spin)
+            deltas.append(delta)
+        return flip
+
+    def _visit_compiled(
+        self,
+        landscape: Linear,
+        terms: tuple[np.ndarray, np.ndarray, float, bool],
+        room: int,
+        wanted: int | None,
+        deadline: float | None,
+        indices: list[int],
+        spins: list[int],
+        deltas: list[float],
+    ) -> int:
+        """``_visit`` on Hebb's rule: the visits in compiled code (``visit_hebbian``).
+
+        A chunk of visits is one call, sized so that it takes a few milliseconds
+        (``CHUNK_WORK``), with its coins drawn at once at T > 0; the visits it hands
+        back are made here, exactly (``_turn_if``). A chunk cut short by the flips
+        wanted or the deadline winds the generator back to the coins used.
+        """
+        from tui_hopfield.model.compiled_visits import CHECK, LIMIT, visit_hebbian
+
+        network = self.network
+        a, scale, k, exact = terms
+        columns = landscape.columns
+        state, dots = network.state, network.live_overlaps()
+        order = self._order
+        pins = _NO_PINS if self._pins is None else self._pins
+        push = _NO_PUSH if self.push is None else np.asarray(self.push, dtype=np.float64)
+        temperature = self._temperature
+        hot = temperature > 0.0
+        rng = self.rng
+        start = position = self._position
+        stop = start + room
+        chunk = max(MIN_CHUNK, CHUNK_WORK // max(1, landscape.count))
+        made = 0
+        stopped = False
+        while position < stop and not stopped:
+            span = chunk
+            if hot and wanted is not None:  # no more coins drawn than a few flips' worth
+                span = min(chunk, max(MIN_CHUNK, COINS_PER_FLIP * (wanted - made)))
+            end = min(stop, position + span)
+            coins, saved = _NO_COINS, None
+            if hot:
+                saved = rng.bit_generator.state
+                free = end - position
+                if self._pins is not None:
+                    free -= int(np.count_nonzero(pins[order[position:end]]))
+                coins = rng.random(free)
+            used = 0
+            size = end - position if wanted is None else min(end - position, wanted - made)
+            if not exact:  # the a before each turn, for numpy's energy change
+                size = min(size, max(1, HISTORY_BYTES // (8 * len(a))))
+            out_index, out_spin, out_delta, history = self._outputs(size, 0 if exact else len(a))
+            while position < end:
+                limit = size if wanted is None else min(size, wanted - made)
+                position, count, used, why = visit_hebbian(
+                    order, position, end, state, dots, a, columns, scale, k, exact, push,
+                    pins, coins, used, temperature, limit, out_index, out_spin, out_delta, history,
+                )  # fmt: skip
+                if count:
+                    network.turned_in_place()
+                    landscape.turned()
+                    self._sweep_flips += count
+                    turned, news = out_index[:count].tolist(), out_spin[:count].tolist()
+                    indices.extend(turned)
+                    spins.extend(news)
+                    if exact:
+                        deltas.extend(out_delta[:count].tolist())
+                    else:  # Linear.flip_energy's numbers (its dot), and Network.flip's 2 s h
+                        rows = columns[out_index[:count]].astype(np.float64)
+                        for row, new, before in zip(rows, news, history, strict=False):
+                            old = -new
+                            energy = k + old * float(row @ before)
+                            deltas.append(2.0 * old * (old * energy / 2))
+                    made += count
+                if why == LIMIT:
+                    if wanted is not None and made >= wanted:
+                        stopped = True
+                        break
+                    continue
+                if why == CHECK:
+                    coin = float(coins[used]) if hot else 0.0
+                    used += hot
+                    flipped = self._turn_if(
+                        landscape, int(order[position]), coin, indices, spins, deltas
+                    )
+                    position += 1
+                    if flipped:
+                        made += 1
+                        if (wanted is not None and made >= wanted) or (
+                            deadline is not None and monotonic() > deadline
+                        ):
+                            stopped = True
+                            break
+            if hot:
+                self._hot = self._hot or used > 0
+                if used < len(coins):  # wind the generator back to the coins used
+                    rng.bit_generator.state = saved
+                    if used:
+                        rng.random(used)
+            self._position = position
+            if deadline is not None and monotonic() > deadline:
+                break
+        return position - start
+
+    def _outputs(
+        self, size: int, count: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The compiled visits' output arrays for ``size`` flips, with ``count`` coefficients.
+
+        Kept from call to call (a fresh history of a few MiB a chunk costs its page
+        faults at every flip), grown when too small.
+        """
+        kept = self._kept
+        if kept is None or len(kept[0]) < size or kept[3].shape[1] != count:
+            rows = size if kept is None else max(size, len(kept[0]))
+            kept = self._kept = (
+                np.empty(rows, dtype=np.intp),
+                np.empty(rows, dtype=np.int8),
+                np.empty(rows, dtype=np.float64),
+                np.empty((rows if count else 0, count)),
+            )
+        return kept
 
     def _keys(
         self,

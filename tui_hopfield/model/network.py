@@ -575,6 +575,18 @@ class Network:
                 landscape.flipped(index, old, state, dots)
         return delta
 
+    def live_overlaps(self) -> np.ndarray:
+        """The raw overlaps ``xi s``, writable: for a compiled loop that turns spins over.
+
+        The loop (``compiled_visits``) turns spins of ``state`` in place and keeps
+        these up to date as ``flip`` would; it then calls ``turned_in_place``.
+        """
+        return self._dots
+
+    def turned_in_place(self) -> None:
+        """Spins were turned over in place with the overlaps kept: drop what they made."""
+        self.values = None
+
     # -- fields, energy, overlaps ------------------------------------------
 
     def field(self, index: int) -> float:

@@ -116,6 +116,10 @@ class Landscape(ABC):
         """
         return math.inf
 
+    def visit_terms(self) -> tuple[np.ndarray, np.ndarray, float, bool] | None:
+        """What a compiled visit of the live state reads, or None: Hebb's (``Hebbian``)."""
+        return None
+
     # -- batches ------------------------------------------------------------
 
     @abstractmethod
@@ -267,6 +271,10 @@ class Linear(Landscape):
 
     def flip_drift(self) -> float:
         return self._drift
+
+    def turned(self) -> None:
+        """Spins were turned over in place with ``a`` kept up to date (``visit_terms``)."""
+        self._a32 = self._norm = None
 
     _drift = math.inf
     _a32: np.ndarray | None = None

@@ -43,6 +43,19 @@ class Hebbian(Linear):
         np.multiply(dots, self._scale, out=self._a)
         self._a32 = self._norm = None
 
+    def visit_terms(self) -> tuple[np.ndarray, np.ndarray, float, bool]:
+        """What a compiled visit of the live state reads: ``(a, scale, K, exact)``.
+
+        ``a = d scale`` is the live one, to be updated in place with the overlaps
+        (``compiled_visits.visit_hebbian``, then ``turned``); ``exact`` says whether
+        every dE is an exact float64 sum (``exact_sums``).
+        """
+        if self._exact is None:
+            self._exact = exact_sums(self._scale, self._k, self.n)
+        return self._a, self._scale, self._k, self._exact
+
+    _exact: bool | None = None
+
     def coefficients(self, dots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         a = dots * (2.0 * self.strengths / self.n)
         k = np.full(dots.shape[0], -2.0 * self.strengths.sum() / self.n)
@@ -58,6 +71,32 @@ class Hebbian(Linear):
         """E = -sum c d^2 / (2N) + sum c / 2 for raw overlaps (B, P)."""
         c = self.strengths
         return -(dots**2 @ c) / (2 * self.n) + c.sum() / 2
+
+
+def exact_sums(scale: np.ndarray, k: float, n: int) -> bool:
+    """Whether Hebb's dE ``K + s_i sum_mu xi_mu,i d_mu scale_mu`` is exact in float64, always.
+
+    It is when every ``a_mu = d_mu scale_mu`` (``|d_mu| <= n``, a whole number) is an
+    exact product, every a and K are whole multiples of one power of two q, and the
+    largest sum ``n sum |scale| + |K|`` is under ``2^53 q``: then every partial sum in
+    any order is a float, and every way of adding gives the same number (strength 1
+    on a grid of 2^k spins, for one).
+    """
+    scale = np.asarray(scale, dtype=np.float64)
+    values = np.append(scale[scale != 0], [k] if k != 0 else [])
+    if not len(values):
+        return True
+    if not np.all(np.isfinite(values)):
+        return False
+    fraction, exponent = np.frexp(np.abs(values))  # |v| = fraction 2^exponent, 0.5 <= f < 1
+    whole = (fraction * 2.0**53).astype(np.int64)  # |v| = whole 2^(exponent - 53)
+    low = whole & -whole  # its lowest set bit: |v| = odd low 2^(exponent - 53)
+    odd = whole // low
+    q = math.ldexp(1.0, int((np.log2(low.astype(np.float64)) + exponent).min()) - 53)
+    scales = np.count_nonzero(scale)
+    if np.any(odd[:scales] * float(max(1, n)) >= 2.0**53):  # d scale would round
+        return False
+    return n * float(np.abs(scale).sum()) + abs(k) < 2.0**53 * q
 
 
 class PseudoInverse(Linear):
