@@ -115,6 +115,7 @@ def main() -> None:
     small = np.ascontiguousarray(patterns[:9, :64])
     compiled.patterns_times(small, np.ones(9, dtype=np.float32), np.empty(64, dtype=np.float32))
     compiled.patterns_dot(small, small[0], np.empty(9, dtype=np.int64))
+    compiled.all_spins(small)
     compiled.transpose_into(small, np.empty((64, 16), dtype=np.int8), 0, 9)
     kernels = time.perf_counter() - start
 

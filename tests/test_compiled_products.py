@@ -1,9 +1,10 @@
 """The compiled whole-grid kernels against plain numpy, on sizes that fit no block.
 
 ``compiled.patterns_times`` (a @ xi), ``compiled.transpose_into`` (the column
-store) and ``compiled.patterns_dot`` (xi s in integers), each compared with an
-independent numpy computation; the sizes are odd, or multiples of 8 with odd
-ranges of patterns, so that every branch of each kernel runs.
+store), ``compiled.patterns_dot`` (xi s in integers) and ``compiled.all_spins``
+(the imprint's check), each compared with an independent numpy computation; the
+sizes are odd, or multiples of 8 with odd ranges of patterns, so that every
+branch of each kernel runs.
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ import numpy as np
 import pytest
 
 from tui_hopfield.model import Network
-from tui_hopfield.model.compiled import PRODUCT_TILE, patterns_dot, patterns_times, transpose_into
+from tui_hopfield.model.compiled import (
+    PRODUCT_TILE,
+    all_spins,
+    patterns_dot,
+    patterns_times,
+    transpose_into,
+)
 from tui_hopfield.model.pattern_store import PatternStore
 
 SIZES = [(1, 1), (3, 5), (7, 13), (9, 37), (33, 64), (130, 72), (6, PRODUCT_TILE + 9)]
@@ -123,3 +130,16 @@ def test_many_imprints_give_the_overlaps_of_the_state():
     patterns = spins(rng, (13, 35))
     network.imprint_many(patterns, [f"m{k}" for k in range(13)])
     np.testing.assert_array_equal(network.dots, patterns.astype(np.int64) @ state)
+
+
+@pytest.mark.parametrize(("count", "n"), SIZES)
+def test_the_spins_check_finds_any_entry_that_is_not_a_spin(count, n):
+    rng = np.random.default_rng(count + 7 * n)
+    patterns = spins(rng, (count, n))
+    assert all_spins(patterns) and all_spins(patterns[:, ::2]) and all_spins(patterns[:0])
+    for value in (0, 2, -2, 127, -128):
+        where = (rng.integers(count), rng.integers(n))
+        wrong = patterns.copy()
+        wrong[where] = value
+        assert not all_spins(wrong)
+        assert all_spins(wrong) == bool(np.all((wrong == 1) | (wrong == -1)))

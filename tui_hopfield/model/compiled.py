@@ -181,3 +181,16 @@ def patterns_dot(  # pragma: no cover - compiled; run by every imprint test
         for j in range(row.shape[0]):
             total += np.int32(row[j]) * np.int32(state[j])
         out[k] = total
+
+
+@numba.njit(cache=True, nogil=True)
+def all_spins(patterns: np.ndarray) -> bool:  # pragma: no cover - compiled; every imprint
+    """Whether every entry of the int8 array (K, N) is +1 or -1: one pass, no temporary."""
+    for k in range(patterns.shape[0]):
+        row = patterns[k]
+        wrong = False
+        for j in range(row.shape[0]):
+            wrong |= (row[j] != 1) & (row[j] != -1)
+        if wrong:
+            return False
+    return True
