@@ -20,7 +20,10 @@ same process, taking turns, so that other work on the machine slows both alike:
   (Hebb's), which lays out the column store; the compiled kernels (numba) it and the
   products use are loaded first, on a small network, and timed on their own (once a
   process: importing numba and reading the kernels from its cache);
-- **peak RSS**: the process's resident high-water mark (``ru_maxrss``) after all of it.
+- **fresh memory**: allocating and filling 2 P N bytes once (imprint writes its rows and
+  its columns into that much fresh memory: first touches cost page faults), after all
+  else, so that it neither lends imprint recycled pages nor counts in the peak RSS;
+- **peak RSS**: the process's resident high-water mark (``ru_maxrss``) after the rest.
 
 Goals (issue 16): sync within 3x of the bandwidth bound for the products it makes, descend
 within 3x of sync, imprint of 3,277 patterns under 1 s, peak RSS under 1.5 GiB.
@@ -154,6 +157,13 @@ def main() -> None:
     network.set_state(cue)
     flips = descend(network, np.random.default_rng(0))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    # Imprint's floor: the bytes it must write into fresh memory (its rows and its
+    # columns, 2 P N), allocated and filled once, after the peak RSS is read.
+    start = time.perf_counter()
+    fresh = np.empty((2, p, N), dtype=np.int8)
+    fresh.fill(1)
+    touch = time.perf_counter() - start
+    del fresh
     bound = results["bandwidth"] * max(1, products)
     rows = [
         ("stream the int8 store once", results["bandwidth"], ""),
@@ -170,6 +180,7 @@ def main() -> None:
         (f"imprint {p} + learn", learn, ""),
         ("lay out columns", columns, ""),
         ("imprint total", imprint, "goal < 1 s" if p == 3277 else ""),
+        ("fill 2 P N bytes of fresh memory", touch, f"imprint is {imprint / touch:.2f}x this"),
         (
             "load the compiled kernels (once a process)",
             kernels,
@@ -193,6 +204,7 @@ def main() -> None:
                     "runs": times,
                     "imprint": {"learn": learn, "columns": columns},
                     "compiled": {"import": numba_import, "first_use": kernels},
+                    "fresh_fill": touch,
                     "peak_rss": rss,
                     "machine": machine_info(),
                 },
