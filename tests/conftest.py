@@ -15,7 +15,9 @@ from tui_hopfield.ui.magnets_screen import SPEEDS, MagnetsScreen
 
 # The laws' examples are the same on every run and machine (derandomized), so the suite
 # passes or fails alike everywhere; HYPOTHESIS_PROFILE=explore draws new ones, to hunt.
-settings.register_profile("default", derandomize=True, database=None)
+# No deadline: an example's time is the machine's (the first example that reaches a
+# compiled kernel also loads numba, about 0.4 s, or compiles it into numba's cache).
+settings.register_profile("default", derandomize=True, database=None, deadline=None)
 settings.register_profile("explore", max_examples=500)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 

@@ -724,9 +724,13 @@ def descend(network: Network, rng: np.random.Generator, max_rounds: int = 1000) 
             candidates_of = _Candidates(landscape)
         candidates, scale = candidates_of.find(network)
         flipped = []
+        state = network.state
         for index in rng.permutation(candidates).tolist():
-            if network.flip_energy(index) < -TIE * scale:
-                network.flip(index)
+            change = network.flip_energy(index)
+            if change < -TIE * scale:
+                # The field from the dE just computed (``Network.field``'s own formula):
+                # the same number, without a second O(P) dot per flip.
+                network.flip(index, int(state[index]) * change / 2)
                 flipped.append(index)
         flips += len(flipped)
         if not flipped:

@@ -36,7 +36,7 @@ from tui_hopfield.model.links import Links
 from tui_hopfield.model.names import unique_names
 from tui_hopfield.model.pattern_store import PatternStore
 from tui_hopfield.model.rules import Landscape, Rule
-from tui_hopfield.model.rules.kernels import CHUNK_BYTES, batches, chunks, pack_spins
+from tui_hopfield.model.rules.kernels import CHUNK_BYTES, batches, chunks
 
 RowEdit = tuple
 """An edit of the stored patterns that ``Network.restore_memories`` makes (an undo's)."""
@@ -316,13 +316,13 @@ class Network:
             self._strengths = faded(self._strengths, self.decay**added)
             self.links.decay(self.decay**added)
         new_rows = self._store.extend(xi)
-        dots = np.empty(added)
-        bits = pack_spins(self.state[None, :])[0]
-        for part in batches(added, max(1, CHUNK_BYTES // self.n)):
-            # xi . s = N - 2 (spins where they differ), counted in bits: exact, and
-            # about five times faster than a float32 product (16,000 at 256x256: 2 s).
-            differ = np.bitwise_count(pack_spins(new_rows[part]) ^ bits).sum(axis=1)
-            dots[part] = self.n - 2 * differ.astype(np.int64)
+        # xi . s in integers, compiled (numba, imported here only): each new row read once,
+        # exact; packing the rows into bits first took 0.23 s at 256x256 with 3,277.
+        from tui_hopfield.model.compiled import patterns_dot
+
+        counts = np.empty(added, dtype=np.int64)
+        patterns_dot(new_rows, self.state, counts)
+        dots = counts.astype(np.float64)
         self._names.extend(names)
         self._strengths = np.concatenate([self._strengths, new])
         self._dots = np.concatenate([self._dots, dots])

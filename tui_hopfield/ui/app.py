@@ -33,6 +33,7 @@ from tui_hopfield.model.paths import (
     recovery_files,
     recovery_path,
 )
+from tui_hopfield.model.preload import start as preload_compiled
 from tui_hopfield.model.store import Session, load, save
 from tui_hopfield.ui.actions import bindings_for
 from tui_hopfield.ui.autosave import WRITING
@@ -147,6 +148,9 @@ class HopfieldApp(TourRunner, PaletteApp[None]):
         # (widgets, styles, caches) and stalled a 256x256 recall for 30-200 ms
         # every ~350 ms; freezing them leaves collections the young objects only.
         self.call_after_refresh(gc.freeze)
+        # numba and the compiled kernels load in a thread once the screen is up, so that
+        # the first imprint does not wait for them on the event loop (0.7 to 1 s).
+        self.call_after_refresh(preload_compiled)
         self._apply_config()
         if self.start_tour:
             self.call_after_refresh(self.open_tour)
