@@ -43,6 +43,10 @@ def test_it_starts_once_a_process(monkeypatch):
 def test_loading_them_leaves_numba_ready():
     preload.load_compiled()
     assert "numba" in sys.modules and "tui_hopfield.model.compiled" in sys.modules
+    from tui_hopfield.model.compiled import sweep_fields
+    from tui_hopfield.model.compiled_visits import visit_hebbian
+
+    assert visit_hebbian.signatures and sweep_fields.signatures  # loaded, not just imported
 
 
 def test_importing_the_preloader_or_the_ui_imports_no_numba():

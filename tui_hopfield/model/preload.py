@@ -17,7 +17,7 @@ _started = threading.Event()
 
 
 def load_compiled() -> None:
-    """Import ``model.compiled`` and call each kernel once on tiny arrays.
+    """Import ``model.compiled`` and ``model.compiled_visits`` and call each kernel once.
 
     The arrays have the dtypes and layouts the engine passes (C-contiguous int8
     patterns, float32 and float64 sums), so that numba loads those very versions.
@@ -30,6 +30,19 @@ def load_compiled() -> None:
     compiled.patterns_dot(patterns, patterns[0], np.empty(9, dtype=np.int64))
     compiled.all_spins(patterns)
     compiled.transpose_into(patterns, np.empty((64, 16), dtype=np.int8), 0, 9)
+    # The recall's visits (``compiled_visits``) and the lab's sweeps (``batch``), through
+    # the very code that runs them, on a tiny network of two memories.
+    from tui_hopfield.model.batch import recall_async
+    from tui_hopfield.model.dynamics import Asynchronous
+    from tui_hopfield.model.network import Network
+
+    rng = np.random.default_rng(0)
+    network = Network(8, 8)
+    for k in range(2):
+        network.imprint(np.where(rng.random(64) < 0.5, -1, 1).astype(np.int8), f"p{k}")
+    network.set_state(-network.patterns[0])
+    Asynchronous(network, rng).run()
+    recall_async(network.landscape, network.patterns, rng, max_sweeps=2)
 
 
 def start() -> None:
