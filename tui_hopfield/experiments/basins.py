@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tui_hopfield.experiments.capacity import MAX_ALPHA, flipped_cues
+from tui_hopfield.experiments.checks import check_size
 from tui_hopfield.experiments.progress import Progress, Stop, report, stopping
 from tui_hopfield.experiments.recall import MODES, Recalled, dynamics_label, recall_cues
 from tui_hopfield.experiments.rows import Row
@@ -137,8 +138,7 @@ class BasinSettings:
         if self.memories is not None:
             object.__setattr__(self, "n", int(self.memories.patterns.shape[1]))
             object.__setattr__(self, "alphas", (len(self.memories.names) / self.n,))
-        if not MIN_N <= self.n <= MAX_N:
-            raise ModelError(f"the size N is from {MIN_N} to {MAX_N}, not {self.n}")
+        check_size(self.n, MIN_N, MAX_N)
         if not self.alphas:
             raise ModelError("give at least one load alpha")
         for alpha in self.alphas:

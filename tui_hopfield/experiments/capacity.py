@@ -42,6 +42,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
+from tui_hopfield.experiments.checks import check_size
 from tui_hopfield.experiments.progress import Progress, Stop
 from tui_hopfield.experiments.recall import MODES
 from tui_hopfield.experiments.rows import Row
@@ -152,8 +153,7 @@ class CapacitySettings:
     """``async`` (exact asynchronous dynamics) or ``sync`` (every spin at once)."""
 
     def __post_init__(self) -> None:
-        if not MIN_N <= self.n <= MAX_N:
-            raise ModelError(f"the size N is from {MIN_N} to {MAX_N}, not {self.n}")
+        check_size(self.n, MIN_N, MAX_N)
         if not self.alphas:
             raise ModelError("give at least one load alpha")
         if self.mode not in MODES:

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from tui_hopfield.experiments.checks import check_size
 from tui_hopfield.experiments.progress import Progress, Stop
 from tui_hopfield.experiments.rows import Row
 from tui_hopfield.experiments.trials import run_trials, trial_seeds
@@ -92,8 +93,7 @@ class ChainSettings:
     """Seed of the patterns, cues and visiting orders (None: a fresh one)."""
 
     def __post_init__(self) -> None:
-        if not MIN_N <= self.n <= MAX_N:
-            raise ModelError(f"the size N is from {MIN_N} to {MAX_N}, not {self.n}")
+        check_size(self.n, MIN_N, MAX_N)
         if not self.alphas or not self.lambdas:
             raise ModelError("give at least one load and one lambda")
         if not all(0 < alpha <= MAX_ALPHA for alpha in self.alphas):

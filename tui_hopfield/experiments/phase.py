@@ -34,6 +34,7 @@ from tui_hopfield.experiments.ags import (
     theory_phase,
     zero_temperature_capacity,
 )
+from tui_hopfield.experiments.checks import check_size
 from tui_hopfield.experiments.progress import Progress, Stop, report, stopping
 from tui_hopfield.experiments.rows import Row
 from tui_hopfield.model.errors import ModelError
@@ -104,8 +105,7 @@ class PhaseSettings:
     """Seed of the patterns, visiting orders and Glauber's coins (None: a fresh one)."""
 
     def __post_init__(self) -> None:
-        if not MIN_N <= self.n <= MAX_N:
-            raise ModelError(f"the size N is from {MIN_N} to {MAX_N}, not {self.n}")
+        check_size(self.n, MIN_N, MAX_N)
         if not self.alphas or not self.temperatures:
             raise ModelError("give at least one load and one temperature")
         if not all(0 < alpha <= MAX_ALPHA for alpha in self.alphas):

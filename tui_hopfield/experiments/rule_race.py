@@ -25,6 +25,7 @@ import numpy as np
 
 from tui_hopfield.experiments.basins import DEFAULT_NOISES, MAX_N, MIN_N
 from tui_hopfield.experiments.capacity import MAX_ALPHA, flipped_cues
+from tui_hopfield.experiments.checks import check_size
 from tui_hopfield.experiments.progress import Progress, Stop, report, stopping
 from tui_hopfield.experiments.recall import MODES, Recalled, dynamics_label, recall_cues
 from tui_hopfield.experiments.rows import Row
@@ -97,8 +98,7 @@ class RaceSettings:
             raise ModelError(f"a race has 2 to {MAX_RULES} rules, not {len(self.rules)}")
         if len({rule.label for rule in self.rules}) != len(self.rules):
             raise ModelError("every rule of a race comes once (with its settings)")
-        if not MIN_N <= self.n <= MAX_N:
-            raise ModelError(f"the size N is from {MIN_N} to {MAX_N}, not {self.n}")
+        check_size(self.n, MIN_N, MAX_N)
         if not 0 < self.alpha <= MAX_ALPHA:
             raise ModelError(f"the load alpha lies in (0, {MAX_ALPHA:g}], not {self.alpha:g}")
         if not self.noises or list(self.noises) != sorted(set(self.noises)):
