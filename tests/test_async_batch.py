@@ -65,7 +65,7 @@ def test_async_batch_recall_is_the_one_by_one_dynamics(rule, seed):
 @pytest.mark.parametrize("strength", [1.0, 2.5])
 def test_hebb_with_equal_strengths_is_exact_in_integers(strength):
     """Equal strengths take the integer path (int16 W, int32 fields): still the definition."""
-    from tui_hopfield.model.batch import _local_fields
+    from tui_hopfield.model.batch import _local_fields, couplings
 
     rng = np.random.default_rng(7)
     n, count = 61, 9
@@ -73,7 +73,9 @@ def test_hebb_with_equal_strengths_is_exact_in_integers(strength):
     landscape = Rule("hebbian").learn(patterns, np.full(count, strength))
     cues = patterns.copy()
     cues[rng.random(cues.shape) < 0.25] *= -1
-    weights, fields, tie = _local_fields(landscape, cues.copy(), 0.0)
+    given = couplings(landscape)
+    weights, tie = given.weights, given.tie
+    fields = _local_fields(landscape, cues.copy(), given)
     assert weights.dtype == np.int16 and fields.dtype == np.int32 and tie == 0.0
     # The integer fields are N / c times the landscape's own: dE = 2 s h c / N.
     expected = landscape.flip_energies(cues) * n / (2 * strength)

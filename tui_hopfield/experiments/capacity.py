@@ -47,10 +47,10 @@ from tui_hopfield.experiments.progress import Progress, Stop
 from tui_hopfield.experiments.recall import MODES
 from tui_hopfield.experiments.rows import Row
 from tui_hopfield.experiments.trials import run_trials, trial_seeds
-from tui_hopfield.model.batch import recall, recall_async
+from tui_hopfield.model.batch import Couplings, couplings, recall, recall_async
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.patterns import random_patterns
-from tui_hopfield.model.rules import Landscape, Rule
+from tui_hopfield.model.rules import Hebbian, Landscape, PseudoInverse, Rule, Storkey
 
 MIN_N, MAX_N = 16, 4096
 """The sizes a sweep accepts."""
@@ -353,9 +353,12 @@ def _measure(
     """Recall from the patterns and from flipped cues; add one trial to ``sums``."""
     if len(patterns) > max(MAX_CUES, settings.n):
         patterns = patterns[np.sort(rng.choice(len(patterns), MAX_CUES, replace=False))]
-    stored = _recalls(settings, landscape, patterns, patterns, rng)
+    # The quadratic rules' W, built once for both sets of asynchronous recalls.
+    quadratic = isinstance(landscape, Hebbian | PseudoInverse | Storkey)
+    given = couplings(landscape) if quadratic and settings.mode == "async" else None
+    stored = _recalls(settings, landscape, patterns, patterns, rng, given)
     cues = flipped_cues(patterns, settings.flip, rng)
-    cued = _recalls(settings, landscape, cues, patterns, rng)
+    cued = _recalls(settings, landscape, cues, patterns, rng, given)
     sums.trials += 1
     sums.overlap_stored += float(stored.overlaps.mean())
     sums.overlap_cued += float(cued.overlaps.mean())
@@ -389,8 +392,10 @@ def _recalls(
     cues: np.ndarray,
     patterns: np.ndarray,
     rng: np.random.Generator,
+    given: Couplings | None = None,
 ) -> Recalls:
-    """Recall from every cue; how each ended (``Recalls``)."""
+    """Recall from every cue; how each ended (``Recalls``). ``given``: the landscape's
+    ``batch.couplings`` (a quadratic rule's, asynchronous recall), else None."""
     count = len(cues)
     overlaps = np.empty(count)
     converged = np.zeros(count, dtype=bool)
@@ -399,7 +404,9 @@ def _recalls(
     for start in range(0, count, size):
         part = slice(start, start + size)
         if settings.mode == "async" and not settings.rule.continuous:
-            result = recall_async(landscape, cues[part], rng, max_sweeps=settings.max_steps)
+            result = recall_async(
+                landscape, cues[part], rng, max_sweeps=settings.max_steps, given=given
+            )
         else:
             result = recall(
                 landscape,

@@ -271,6 +271,7 @@ def recall_async(
     rng: np.random.Generator,
     *,
     max_sweeps: int = 50,
+    given: Couplings | None = None,
 ) -> BatchRecall:
     """Recall from each cue (B, N) of +-1 by exact asynchronous dynamics at T = 0.
 
@@ -285,8 +286,10 @@ def recall_async(
     The quadratic rules (Hebb, Storkey, the pseudo-inverse) keep each cue's
     local fields ``h = W s`` and visit the spins one by one in compiled code
     (``compiled.sweep_fields``): a visit is one compare, a turn one pass over
-    a row of W. The others are vectorized over the cues: the dE of a block of
-    ``ASYNC_BLOCK`` spins of the order comes from one product for every cue;
+    a row of W (``given``: the landscape's ``couplings``, when the caller
+    recalls on it more than once). The others are vectorized over the cues:
+    the dE of a block of ``ASYNC_BLOCK`` spins of the order comes from one
+    product for every cue;
     each cue then turns the first spin of the block that should turn, the
     block's other dE of that cue are recomputed from the overlaps, and so on
     until no cue has a spin left to turn in the block. Either way the result
@@ -299,15 +302,16 @@ def recall_async(
         raise ModelError(f"cues need {landscape.n} spins each, not {cues.shape[1]}")
     states = cues.astype(np.int8, copy=True)
     count, n = states.shape
-    tie = ASYNC_TIE * max(1.0, float(np.max(landscape.strengths, initial=1.0)))
     if isinstance(landscape, Hebbian | PseudoInverse | Storkey):
         from tui_hopfield.model.compiled import sweep_fields
 
-        weights, fields, tie = _local_fields(landscape, states, tie)
+        given = couplings(landscape) if given is None else given
+        fields = _local_fields(landscape, states, given)
 
         def sweep(active: np.ndarray, order: np.ndarray) -> np.ndarray:
-            return sweep_fields(states, fields, weights, active, order, tie)
+            return sweep_fields(states, fields, given.weights, active, order, given.tie)
     else:
+        tie = ASYNC_TIE * max(1.0, float(np.max(landscape.strengths, initial=1.0)))
         kernel = _AsyncKernel(landscape, states, tie)
 
         def sweep(active: np.ndarray, order: np.ndarray) -> np.ndarray:
@@ -329,21 +333,31 @@ def recall_async(
     return BatchRecall(states, steps, converged, np.zeros(count, dtype=bool))
 
 
-def _local_fields(
-    landscape: Hebbian | PseudoInverse | Storkey, states: np.ndarray, tie: float
-) -> tuple[np.ndarray, np.ndarray, float]:
-    """A quadratic rule's W (N, N), zero diagonal, the fields ``h = W s`` of ``states``, the tie.
+@dataclass(frozen=True)
+class Couplings:
+    """A quadratic rule's W for asynchronous batch recall (``couplings``), built once for
+    any number of ``recall_async`` calls on the same landscape."""
+
+    weights: np.ndarray
+    """W (N, N), zero diagonal: int16 (Hebb's ``xi^T xi``, equal strengths) or float64."""
+    tie: float
+    """A turn needs ``2 s h < -tie``."""
+
+
+def couplings(landscape: Hebbian | PseudoInverse | Storkey) -> Couplings:
+    """W of a quadratic rule, zero diagonal, and the tie its sums need.
 
     Hebb's rule with equal strengths c is exact in integers: ``W = N/c`` times
-    Hebb's, ``xi^T xi`` (int16: ``|W_ij| <= P``), ``h`` in int32, and a spin
-    turns when ``s h < 0`` (the smallest turn, ``dE = -2 c / N``, is far past
-    the tie). Otherwise W is float64: Hebb's ``xi^T diag(c) xi / N``, the
+    Hebb's, ``xi^T xi`` (int16: ``|W_ij| <= P``), the fields in int32, and a
+    spin turns when ``s h < 0`` (the smallest turn, ``dE = -2 c / N``, is far
+    past the tie). Otherwise W is float64: Hebb's ``xi^T diag(c) xi / N``, the
     pseudo-inverse's ``basis^T B basis`` with its rounding bound as the tie,
     Storkey's own weights. N^2 numbers: 128 MiB of float64 at the sweeps'
     largest N, 4096.
     """
     count, n = landscape.count, landscape.n
     strengths = landscape.strengths
+    tie = ASYNC_TIE * max(1.0, float(np.max(strengths, initial=1.0)))
     if isinstance(landscape, Hebbian):
         xi = landscape.patterns.astype(np.float32)
         equal = count and np.all(strengths == strengths[0]) and strengths[0] > 0
@@ -351,9 +365,7 @@ def _local_fields(
         if equal and count < 2**15 and count * n < 2**24:
             weights = xi.T @ xi
             np.fill_diagonal(weights, 0.0)
-            spins = states.astype(np.float32)
-            fields = (spins @ xi.T) @ xi - count * spins
-            return weights.astype(np.int16), fields.astype(np.int32), 0.0
+            return Couplings(weights.astype(np.int16), 0.0)
         xi = xi.astype(np.float64)
         weights = xi.T @ (xi * (strengths / n)[:, None])
     elif isinstance(landscape, PseudoInverse):
@@ -363,7 +375,18 @@ def _local_fields(
     else:
         weights = landscape.weights.astype(np.float64)
     np.fill_diagonal(weights, 0.0)
-    return weights, states.astype(np.float64) @ weights, tie
+    return Couplings(weights, tie)
+
+
+def _local_fields(
+    landscape: Hebbian | PseudoInverse | Storkey, states: np.ndarray, given: Couplings
+) -> np.ndarray:
+    """The fields ``h = W s`` of ``states`` (B, N) in W's terms: int32 or float64."""
+    if given.weights.dtype == np.int16:  # Hebb in integers: xi^T (xi s) - P s, exact
+        xi = landscape.patterns.astype(np.float32)
+        spins = states.astype(np.float32)
+        return ((spins @ xi.T) @ xi - landscape.count * spins).astype(np.int32)
+    return states.astype(np.float64) @ given.weights
 
 
 class _AsyncKernel:
