@@ -29,6 +29,8 @@ from tui_hopfield.model.rules.linear import exact_sums
 SIZES = ((5, 7), (3, 9), (7, 7), (1, 9), (4, 8), (8, 8), (2, 16))
 """Odd sizes (the sums round) and sizes of 2^k spins (exact with dyadic strengths)."""
 STRENGTHS = ("one", "dyadic", "random")
+FLOAT_SUMS = (dynamics._NO_UNITS, dynamics._NO_WIDE, np.zeros(1, np.int64), 0)
+"""``visit_hebbian``'s last arguments for its float64 sums (no int16 units)."""
 
 
 class Counted:
@@ -144,6 +146,58 @@ def test_any_hebbian_recall_in_any_batches_is_the_one_spin_recall(
     same_as_one_spin_at_a_time(network, seed, temperature, field, budgets)
 
 
+class Narrow:
+    """``visit_hebbian`` recording, at each call, how many overlaps its caller made wide."""
+
+    def __init__(self, kernel) -> None:
+        self.kernel = kernel
+        self.narrow_calls = 0
+        self.wide = set()
+
+    def __call__(self, *args):
+        units, wide_count = args[-4], args[-2]
+        self.narrow_calls += len(units) > 0
+        before = int(wide_count[0])
+        result = self.kernel(*args)
+        self.wide.update((before, int(wide_count[0])))
+        return result
+
+
+@pytest.mark.parametrize("limit", [0, 1, 3, 7, 32767])
+@pytest.mark.parametrize("temperature", [0.0, 0.4])
+def test_the_int16_units_and_the_wide_overlaps_make_the_one_spin_flips(
+    monkeypatch, limit, temperature
+):
+    # Strength 1 on 2^k spins: every sum is whole, read as int16 units plus the overlaps
+    # beyond the limit (``wide``). A small limit makes many overlaps wide and moves
+    # them across it at turns; the flips, energies and overlaps are the one-spin path's.
+    monkeypatch.setattr(compiled_visits, "NARROW", limit)
+    narrow = Narrow(compiled_visits.visit_hebbian)
+    monkeypatch.setattr(compiled_visits, "visit_hebbian", narrow)
+    made = 0
+    for seed, (rows, cols), count in ((1, (4, 8), 3), (2, (8, 8), 7), (3, (2, 16), 5)):
+        for pins, push in ((False, False), (True, True)):
+            network, field = hebbian(rows, cols, count, "one", seed, pins, push)
+            made += same_as_one_spin_at_a_time(
+                network, seed, temperature, field, [(None, None), (2, 7)]
+            )
+    assert made > 0 and narrow.narrow_calls > 0
+    if limit < 3:  # most overlaps are wide, and the count moved at turns
+        assert max(narrow.wide) > 1 and len(narrow.wide) > 2
+    if limit == 32767:  # the app's (NARROW): no overlap of 64 spins is that large
+        assert narrow.wide == {0}
+
+
+def test_narrow_units_splits_the_overlaps_at_the_limit():
+    assert np.iinfo(np.int16).max == compiled_visits.NARROW
+    dots = np.array([0.0, -3.0, 4.0, 32767.0, -32768.0, 65536.0, -2.0])
+    units, wide = np.empty(7, np.int16), np.empty(7, np.int64)
+    assert compiled_visits.narrow_units(dots, units, wide, 3) == 4
+    assert units.tolist() == [0, -3, 0, 0, 0, 0, -2] and wide[:4].tolist() == [2, 3, 4, 5]
+    assert compiled_visits.narrow_units(dots, units, wide, compiled_visits.NARROW) == 2
+    assert units.tolist() == [0, -3, 4, 32767, 0, 0, -2] and wide[:2].tolist() == [4, 5]
+
+
 def test_small_chunks_and_a_past_deadline_change_nothing(monkeypatch):
     monkeypatch.setattr(dynamics, "CHUNK_WORK", 1)
     monkeypatch.setattr(dynamics, "MIN_CHUNK", 5)  # chunks of 5 visits
@@ -245,7 +299,7 @@ def test_an_inexact_tie_is_handed_back_to_numpy():
             result = compiled_visits.visit_hebbian(
                 np.array([i]), 0, 1, state, network.live_overlaps(), a, landscape.columns,
                 scale, k, exact, dynamics._NO_PUSH, dynamics._NO_PINS, dynamics._NO_COINS, 0,
-                0.0, 1, *out, np.empty((1, network.count)),
+                0.0, 1, *out, np.empty((1, network.count)), *FLOAT_SUMS,
             )  # fmt: skip
             assert result == (0, 0, 0, compiled_visits.CHECK)
             assert np.array_equal(state, before[0]) and np.array_equal(network.dots, before[1])
@@ -272,7 +326,7 @@ def test_a_coin_at_its_edge_is_handed_back_to_numpy(temperature):
             result = compiled_visits.visit_hebbian(
                 np.array([i]), 0, 1, state, network.live_overlaps(), a, landscape.columns,
                 scale, k, exact, dynamics._NO_PUSH, dynamics._NO_PINS, np.array([coin]), 0,
-                temperature, 1, *out, np.empty((0, network.count)),
+                temperature, 1, *out, np.empty((0, network.count)), *FLOAT_SUMS,
             )  # fmt: skip
             assert result[3] == want
             if want == compiled_visits.LIMIT:  # turned over: put it back
@@ -284,6 +338,6 @@ def test_a_coin_at_its_edge_is_handed_back_to_numpy(temperature):
         result = compiled_visits.visit_hebbian(
             np.array([i]), 0, 1, state, network.live_overlaps(), a, landscape.columns,
             scale, k, exact, dynamics._NO_PUSH, dynamics._NO_PINS, np.array([p_keep]), 0,
-            temperature, 1, *out, np.empty((0, network.count)),
+            temperature, 1, *out, np.empty((0, network.count)), *FLOAT_SUMS,
         )  # fmt: skip
         assert result == (1, 0, 1, compiled_visits.END)

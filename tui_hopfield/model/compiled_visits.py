@@ -16,6 +16,14 @@ exactly the decisions of the one-spin path (``Linear.flip_energy``, numpy's dot)
   numbers, and ``a`` one product each, the same in any code), and the ``a`` before
   each is kept in ``history``: the caller computes the energy change from it in numpy.
 
+With every strength equal and every sum exact, the sums are whole numbers times one
+scale: ``sum_mu xi_mu,i d_mu``. The overlaps that fit 16 bits (all but the pattern
+or two the state is near) are kept as int16 ``units`` and the others listed in
+``wide``, so a visit reads its column of 8-bit entries against 16-bit numbers, which
+the compiler turns into ``pmaddwd`` (16 products an instruction), and asks the memory
+for the next visits' columns while it adds (``prefetch``): 1.4 to 1.9 us a visit at
+N = 65536 with 9,833 memories, where the float64 sums took 6.7.
+
 At T > 0 the Glauber coins are drawn by the caller, one per unpinned visit, in
 order; a visit whose coin lies too near its edge for the bound is handed back too.
 This module is imported only when a recall runs (numba takes about 0.3 s to import).
@@ -27,6 +35,9 @@ import math
 
 import numba
 import numpy as np
+from llvmlite import ir
+from numba.core import cgutils, types
+from numba.extending import intrinsic
 
 END = 0
 """``visit_hebbian`` visited every spin up to ``end``."""
@@ -36,6 +47,59 @@ CHECK = 2
 """The visit at the returned position is the caller's to make (exactly, in numpy)."""
 COIN_EDGE = 1e-6
 """A coin this close to 0 or 1 is the caller's to compare (``glauber_flip_probability``)."""
+NARROW = 32767
+"""The largest overlap kept in ``units`` (int16); larger ones are ``wide``."""
+PIECE = 1024
+"""Entries summed in int32 at a time (``PIECE * NARROW`` < 2^31); one prefetch a line."""
+AHEAD = 2
+"""How many visits ahead a column is fetched."""
+LINE = 64
+"""Bytes of a cache line."""
+
+
+@intrinsic
+def prefetch(typingctx, array, offset):  # pragma: no cover - compiled
+    """Ask the memory for the cache line of ``array[offset]`` (LLVM's prefetch, for reading)."""
+    signature = types.void(array, offset)
+
+    def codegen(context, builder, sig, args):
+        data = context.make_array(sig.args[0])(context, builder, args[0]).data
+        byte = ir.IntType(8).as_pointer()
+        pointer = builder.bitcast(builder.gep(data, [args[1]]), byte)
+        kind = ir.FunctionType(ir.VoidType(), [byte] + [ir.IntType(32)] * 3)
+        function = cgutils.get_or_insert_function(builder.module, kind, "llvm.prefetch.p0i8")
+        # read (0), keep in every cache level (3), data (1)
+        builder.call(function, [pointer] + [ir.Constant(ir.IntType(32), v) for v in (0, 3, 1)])
+        return context.get_dummy_value()
+
+    return signature, codegen
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _narrow_sum(column: np.ndarray, units: np.ndarray) -> int:  # pragma: no cover - compiled
+    """``column @ units`` for at most ``PIECE`` int8 and int16 entries, in int32 (pmaddwd)."""
+    total = np.int32(0)
+    for m in range(units.shape[0]):
+        total = np.int32(total + np.int32(column[m]) * np.int32(units[m]))
+    return total
+
+
+@numba.njit(cache=True, nogil=True)
+def narrow_units(  # pragma: no cover - compiled
+    dots: np.ndarray, units: np.ndarray, wide: np.ndarray, limit: int
+) -> int:
+    """Fill ``units`` with the overlaps within ``limit`` (0 elsewhere), ``wide`` with the rest's
+    indices; return how many are wide."""
+    count = 0
+    for m in range(dots.shape[0]):
+        d = dots[m]
+        if -limit <= d <= limit:
+            units[m] = np.int16(d)
+        else:
+            units[m] = 0
+            wide[count] = m
+            count += 1
+    return count
 
 
 @numba.njit(cache=True, nogil=True)
@@ -60,6 +124,10 @@ def visit_hebbian(  # pragma: no cover - compiled; run by every Hebbian recall t
     out_spin: np.ndarray,
     out_delta: np.ndarray,
     history: np.ndarray,
+    units: np.ndarray,
+    wide: np.ndarray,
+    wide_count: np.ndarray,
+    reach: int,
 ) -> tuple[int, int, int, int]:
     """Visit ``order[position:end]`` on Hebb's rule; return (position, flips, coins used, why).
 
@@ -71,6 +139,11 @@ def visit_hebbian(  # pragma: no cover - compiled; run by every Hebbian recall t
     ``limit`` flips are made; each one's index, new spin and energy change is written
     to ``out_*`` and, unless ``exact``, ``a`` before it to its row of ``history``
     (``limit`` rows at least). ``why`` is ``END``, ``LIMIT`` or ``CHECK``.
+
+    ``units`` (int16, P) non-empty says every strength is equal and every sum exact:
+    the sums are then ``scale[0] (units + wide overlaps) @ column``, with ``units`` and
+    the first ``wide_count[0]`` indices of ``wide`` as ``narrow_units`` makes them for
+    ``reach``; they are kept up to date at each turn.
     """
     p = a.shape[0]
     hot = temperature > 0.0
@@ -84,6 +157,8 @@ def visit_hebbian(  # pragma: no cover - compiled; run by every Hebbian recall t
             norm += abs(a[m])
             growth += 2.0 * abs(scale[m])
         bound = (2.0 * p + 8.0) * 2.0**-53 * norm
+    narrow = units.shape[0] > 0
+    unit = scale[0] if p else 0.0
     made = 0
     while position < end:
         i = order[position]
@@ -92,23 +167,35 @@ def visit_hebbian(  # pragma: no cover - compiled; run by every Hebbian recall t
             continue
         s = state[i]
         column = columns[i]
-        # Four sums side by side: any order is numpy's when exact, and within the bound.
-        acc0 = 0.0
-        acc1 = 0.0
-        acc2 = 0.0
-        acc3 = 0.0
-        m = 0
-        while m + 4 <= p:
-            acc0 += column[m] * a[m]
-            acc1 += column[m + 1] * a[m + 1]
-            acc2 += column[m + 2] * a[m + 2]
-            acc3 += column[m + 3] * a[m + 3]
-            m += 4
-        while m < p:
-            acc0 += column[m] * a[m]
-            m += 1
+        if narrow:  # whole numbers: exact in any order, and numpy's sum times the scale
+            coming = columns[order[min(position + AHEAD, end - 1)]]
+            whole = 0
+            for start in range(0, p, PIECE):
+                stop = min(start + PIECE, p)
+                for byte in range(start, stop, LINE):
+                    prefetch(coming, byte)
+                whole += _narrow_sum(column[start:stop], units[start:stop])
+            for w in range(wide_count[0]):
+                whole += column[wide[w]] * np.int64(dots[wide[w]])
+            field = whole * unit
+        else:  # four sums side by side: any order is numpy's when exact, else bounded
+            acc0 = 0.0
+            acc1 = 0.0
+            acc2 = 0.0
+            acc3 = 0.0
+            m = 0
+            while m + 4 <= p:
+                acc0 += column[m] * a[m]
+                acc1 += column[m + 1] * a[m + 1]
+                acc2 += column[m + 2] * a[m + 2]
+                acc3 += column[m + 3] * a[m + 3]
+                m += 4
+            while m < p:
+                acc0 += column[m] * a[m]
+                m += 1
+            field = (acc0 + acc1) + (acc2 + acc3)
         # The one-spin path's numbers, in its order: dE, h = s dE / 2, then the push.
-        delta_energy = k + s * ((acc0 + acc1) + (acc2 + acc3))
+        delta_energy = k + s * field
         h = s * delta_energy / 2
         total = h + push[i] if has_push else h
         x = s * total  # < 0: the spin turns at T = 0
@@ -146,9 +233,22 @@ def visit_hebbian(  # pragma: no cover - compiled; run by every Hebbian recall t
                 history[made, m] = a[m]
         change = 2.0 * s
         state[i] = -s
-        for m in range(p):
-            dots[m] -= column[m] * change
-            a[m] = dots[m] * scale[m]
+        if narrow:  # and the units; an overlap across the limit makes ``wide`` anew
+            crossed = 0
+            for m in range(p):
+                before = dots[m]
+                d = before - column[m] * change
+                dots[m] = d
+                a[m] = d * scale[m]
+                inside = -reach <= d <= reach
+                units[m] = np.int16(d) if inside else np.int16(0)
+                crossed += inside != (-reach <= before <= reach)
+            if crossed:
+                wide_count[0] = narrow_units(dots, units, wide, reach)
+        else:
+            for m in range(p):
+                dots[m] -= column[m] * change
+                a[m] = dots[m] * scale[m]
         if not exact:  # each |a_mu| grew by 2 |scale_mu| at most (and its rounding)
             norm = (norm + growth) * (1.0 + 2.0**-50)
             bound = (2.0 * p + 8.0) * 2.0**-53 * norm

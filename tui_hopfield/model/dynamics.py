@@ -133,6 +133,8 @@ COINS_PER_FLIP = 16
 _NO_PINS = np.zeros(0, dtype=bool)
 _NO_PUSH = np.zeros(0, dtype=np.float64)
 _NO_COINS = np.zeros(0, dtype=np.float64)
+_NO_UNITS = np.zeros(0, dtype=np.int16)
+_NO_WIDE = np.zeros(0, dtype=np.int64)
 
 
 class Asynchronous:
@@ -414,12 +416,18 @@ class Asynchronous:
         back are made here, exactly (``_turn_if``). A chunk cut short by the flips
         wanted or the deadline winds the generator back to the coins used.
         """
+        from tui_hopfield.model import compiled_visits
         from tui_hopfield.model.compiled_visits import CHECK, LIMIT, visit_hebbian
 
         network = self.network
         a, scale, k, exact = terms
         columns = landscape.columns
         state, dots = network.state, network.live_overlaps()
+        units, wide, wide_count, limit = _NO_UNITS, _NO_WIDE, np.zeros(1, np.int64), 0
+        if exact and len(scale) and bool(np.all(scale == scale[0])):  # whole sums
+            limit = compiled_visits.NARROW
+            units, wide = np.empty(len(dots), np.int16), np.empty(len(dots), np.int64)
+            wide_count[0] = compiled_visits.narrow_units(dots, units, wide, limit)
         order = self._order
         pins = _NO_PINS if self._pins is None else self._pins
         push = _NO_PUSH if self.push is None else np.asarray(self.push, dtype=np.float64)
@@ -449,10 +457,11 @@ class Asynchronous:
                 size = min(size, max(1, HISTORY_BYTES // (8 * len(a))))
             out_index, out_spin, out_delta, history = self._outputs(size, 0 if exact else len(a))
             while position < end:
-                limit = size if wanted is None else min(size, wanted - made)
+                most = size if wanted is None else min(size, wanted - made)
                 position, count, used, why = visit_hebbian(
                     order, position, end, state, dots, a, columns, scale, k, exact, push,
-                    pins, coins, used, temperature, limit, out_index, out_spin, out_delta, history,
+                    pins, coins, used, temperature, most, out_index, out_spin, out_delta, history,
+                    units, wide, wide_count, limit,
                 )  # fmt: skip
                 if count:
                     network.turned_in_place()
