@@ -22,7 +22,10 @@ CPU seconds of this process (``time.process_time``) per spin visit:
   and that both make the same flips;
 - naive (N = 1024): the classic dense loop ``s_i = sign(W[i] @ s)`` over W (N x N);
 - compiled (when numba is installed; the row is skipped otherwise): the same exact loop
-  as ours, one spin at a time, compiled, its compile time printed apart.
+  as ours, one spin at a time, compiled, its compile time printed apart;
+- stream (with numba): one compiled pass that reads every row of xi^T in order, the P
+  bytes a visit must read at least, per row: what reading them from memory costs at the
+  speed one core streams, a floor for any exact visit once the rows outgrow the cache.
 
 The goal (issue 16): ours at least 5x faster per visit than naive at N = 1024, and within
 3x of compiled at N = 65536. The machine, the BLAS threads and the load are printed.
@@ -217,6 +220,34 @@ def compiled_kernel() -> tuple[Callable | None, float | None]:
     return sweep, imported + (time.perf_counter() - started)
 
 
+def stream_kernel() -> Callable:
+    """A compiled pass over int8 rows (N, P) in order, summing their bytes: the floor."""
+    import numba
+
+    @numba.njit(cache=False)
+    def stream(columns):  # pragma: no cover - compiled
+        total = 0
+        for i in range(columns.shape[0]):
+            row = columns[i]
+            part = np.int32(0)
+            for m in range(row.shape[0]):
+                part = np.int32(part + row[m])
+            total += part
+        return total
+
+    stream(np.ones((2, 2), dtype=np.int8))
+    return stream
+
+
+def streamed(kernel: Callable, network: Network) -> dict:
+    """One pass of ``kernel`` over the column store: its CPU time, as N visits."""
+    columns = network.landscape.columns
+    start = time.process_time()
+    kernel(columns)
+    seconds = time.process_time() - start
+    return {"seconds": seconds, "visits": network.n}
+
+
 def compiled(
     kernel: Callable, network: Network, cue: np.ndarray, seed: int, max_sweeps: int
 ) -> dict:
@@ -284,6 +315,8 @@ def measure(
         sides["naive"] = lambda: naive(weights, cue, seed, max_sweeps)
     if kernel is not None:
         sides["compiled"] = lambda: compiled(kernel, network, cue, seed, max_sweeps)
+        stream = stream_kernel()
+        sides["stream"] = lambda: streamed(stream, network)
     runs: dict[str, list[dict]] = {name: [] for name in sides}
     for turn in range(turns):
         for name, side in sides.items():
@@ -316,6 +349,8 @@ def measure(
             np.array_equal(results["compiled"]["state"], mine["state"])
         )
         case["compiled_same_flips"] = results["compiled"]["flips"] == mine["flips"]
+    if "stream" in results:
+        case["ours_over_stream"] = per_visit(mine) / per_visit(results["stream"])
     return case
 
 
@@ -329,7 +364,7 @@ def report(cases: list[dict], compile_seconds: float | None, info: dict, turns: 
         f" {turns} turns), strengths {cases[0]['strengths'] if cases else '1'}:",
         "",
         f"{'N':>6} {'P':>5} {'visits':>8} {'flips':>6} {'ours':>8} {'today*':>8}"
-        f" {'ours*':>8} {'naive':>8} {'compiled':>9}  ratios",
+        f" {'ours*':>8} {'naive':>8} {'compiled':>9} {'stream':>7}  ratios",
     ]
     for case in cases:
         us = case["us_per_visit"]
@@ -342,15 +377,19 @@ def report(cases: list[dict], compile_seconds: float | None, info: dict, turns: 
             ratios.append(f"naive/ours {case['naive_over_ours']:.1f}x")
         if "ours_over_compiled" in case:
             ratios.append(f"ours/compiled {case['ours_over_compiled']:.2f}x")
+        if "ours_over_stream" in case:
+            ratios.append(f"ours/stream {case['ours_over_stream']:.1f}x")
         lines.append(
             f"{case['n']:>6} {case['p']:>5} {case['visits']:>8} {case['flips']:>6}"
             f" {cell('ours'):>8} {cell('today_prefix'):>8} {cell('ours_prefix'):>8}"
-            f" {cell('naive'):>8} {cell('compiled'):>9}  {', '.join(ratios)}"
+            f" {cell('naive'):>8} {cell('compiled'):>9} {cell('stream'):>7}"
+            f"  {', '.join(ratios)}"
         )
     lines.append("")
     lines.append(
         "* today and ours* over the first min(3N, --today-visits) visits from the cue (flip-heavy)"
-        "; ours, naive and compiled to the fixed point or --max-sweeps sweeps."
+        "; ours, naive and compiled to the fixed point or --max-sweeps sweeps; stream: one"
+        " pass over xi^T in order, per row (the bytes of a visit at one core's streaming speed)."
     )
     for case in cases:
         checks = [f"same flips as today's path: {case['today_same_flips']}"]
