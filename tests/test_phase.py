@@ -15,6 +15,7 @@ from tui_hopfield.experiments.ags import (
     retrieval_capacity,
     retrieval_line,
     retrieval_temperature,
+    solve_retrieval_line,
     spin_glass_temperature,
     theory_phase,
     zero_temperature_capacity,
@@ -52,6 +53,13 @@ def test_the_retrieval_line_ends_at_alpha_c_and_starts_at_t_one():
 def test_near_alpha_zero_the_line_falls_like_one_minus_1_95_sqrt_alpha(alpha):
     # AGS (1987): T_M(alpha) = 1 - 1.95 sqrt(alpha) + ... for small loads.
     assert retrieval_temperature(alpha) == pytest.approx(1 - 1.95 * math.sqrt(alpha), abs=0.01)
+
+
+def test_the_stored_retrieval_line_is_the_solved_one():
+    solved = solve_retrieval_line()
+    assert [t for _, t in solved] == [t for _, t in retrieval_line()]
+    assert [a for a, _ in retrieval_line()] == pytest.approx([a for a, _ in solved], rel=1e-9)
+    assert retrieval_line()[0][0] == pytest.approx(zero_temperature_capacity(), rel=1e-12)
 
 
 def test_the_retrieval_line_falls_as_the_load_grows():

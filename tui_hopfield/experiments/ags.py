@@ -108,11 +108,71 @@ def _alpha_of_overlap(beta: float, m: np.ndarray) -> np.ndarray:
     return np.where(valid, u * u * (1.0 - c) ** 2 / q, 0.0)
 
 
+def line_temperatures() -> list[float]:
+    """The temperatures of the retrieval line's points: 0, then ``LINE_POINTS`` from COLD to 1."""
+    return [0.0, *np.linspace(COLD, 1.0, LINE_POINTS).tolist()]
+
+
+RETRIEVAL_ALPHAS = (
+    0.13790556644154445,
+    0.13773170235662893,
+    0.1367487699638466,
+    0.1351511468111587,
+    0.13290157946029638,
+    0.1301806186725771,
+    0.12687536318291479,
+    0.12318495434170137,
+    0.11904170142320328,
+    0.11453583038161538,
+    0.10973553534845927,
+    0.10469226528302616,
+    0.09944431631095331,
+    0.09405855253812206,
+    0.08858822409531293,
+    0.08307446555448084,
+    0.07754833704128626,
+    0.07205551067546087,
+    0.06662505064743797,
+    0.06129319976154677,
+    0.05609140409873842,
+    0.051033501153602084,
+    0.04613929901393528,
+    0.0414399721111043,
+    0.0369391434866031,
+    0.032654662852002934,
+    0.0286015262044292,
+    0.024786307668839835,
+    0.021223155373059053,
+    0.017915432052169104,
+    0.014871114847441953,
+    0.012096978869413187,
+    0.009597279810684773,
+    0.007378445154417483,
+    0.005442935928176547,
+    0.0037954350803752032,
+    0.0024394342726695396,
+    0.0013781765714718428,
+    0.0006153183579929363,
+    0.00015458073365738224,
+    0.0,
+)
+"""alpha_M(T) at each of ``line_temperatures()``, as ``solve_retrieval_line`` finds them.
+
+Solving takes 1.2 to 1.6 s of numpy (55 million tanh), which the lab would pay on the
+app's event loop when it first draws its phase diagram; ``tests/test_phase.py`` solves
+the line again and checks it against these to 1e-9.
+"""
+
+
 @cache
 def retrieval_line() -> tuple[tuple[float, float], ...]:
     """The retrieval line as points (alpha_M(T), T), from (alpha_c, 0) to (0, 1)."""
-    temperatures = [0.0, *np.linspace(COLD, 1.0, LINE_POINTS).tolist()]
-    return tuple((retrieval_capacity(t), float(t)) for t in temperatures)
+    return tuple(zip(RETRIEVAL_ALPHAS, line_temperatures(), strict=True))
+
+
+def solve_retrieval_line() -> tuple[tuple[float, float], ...]:
+    """The retrieval line solved afresh (``retrieval_capacity`` at each temperature)."""
+    return tuple((retrieval_capacity(t), float(t)) for t in line_temperatures())
 
 
 def retrieval_temperature(alpha: float) -> float:
