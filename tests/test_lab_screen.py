@@ -235,3 +235,24 @@ async def test_the_studys_table_fits_80_columns(app):
         assert [str(column.label) for column in table.columns.values()][-1] == "E new"
         assert table.virtual_size.width <= table.scrollable_content_region.width
         assert table.max_scroll_x == 0  # every column, "E new" too, in full
+
+
+async def test_ctrl_pagedown_and_f5_move_between_the_tabs_even_from_a_field(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_lab(pilot)
+        tabs = screen.query_one(TabbedContent)
+        panes = [pane.id for pane in screen.query(TabPane)]
+        assert tabs.active == panes[0] == "capacity" and len(panes) >= 4
+        field = screen.query_one("#capacity-n", Input)
+        field.focus()
+        await pilot.pause()
+        before = field.value
+        for key, want in (("ctrl+pagedown", panes[1]), ("f6", panes[2]), ("f5", panes[1])):
+            await pilot.press(key)
+            await pilot.pause()
+            assert tabs.active == want, key
+        assert field.value == before  # the keys typed nothing into the field
+        await pilot.press("ctrl+pageup", "ctrl+pageup")  # round the first to the last
+        await pilot.pause()
+        assert tabs.active == panes[-1]
+        assert screen.experiment == panes[-1]

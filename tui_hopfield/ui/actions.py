@@ -641,6 +641,10 @@ ACTIONS: tuple[Action, ...] = (
     Action("lab.back", "escape", "back", "Back", "lab", footer=True),
     Action("lab.run", "ctrl+r", "run", "Run", "lab", footer=True, priority=True),
     Action("lab.stop", "ctrl+x", "stop", "Stop", "lab", footer=True, priority=True),
+    Action(
+        "lab.next-tab", "ctrl+pagedown,f6", "tab(1)", "Next tab", "lab", footer=True, priority=True
+    ),
+    Action("lab.previous-tab", "ctrl+pageup,f5", "tab(-1)", "Previous tab", "lab", priority=True),
     Action("boltzmann.back", "escape", "back", "Back", "boltzmann", footer=True),
     Action("boltzmann.train", "ctrl+r", "train", "Train", "boltzmann", footer=True, priority=True),
     Action("boltzmann.stop", "ctrl+x", "stop", "Stop", "boltzmann", footer=True, priority=True),

@@ -36,6 +36,7 @@ from textual.widgets import (
     Select,
     TabbedContent,
     TabPane,
+    Tabs,
 )
 from textual.worker import Worker, WorkerState
 
@@ -334,6 +335,19 @@ class LabScreen(Screen[None]):
     def experiment(self) -> str:
         """The experiment of the open tab: ``capacity``, ``reinforce``, ``basins`` or ``race``."""
         return self.query_one(TabbedContent).active or "capacity"
+
+    def action_tab(self, step: int) -> None:
+        """Open the next tab (``step`` 1) or the previous one (-1), round the ends.
+
+        The focus goes to the row of tabs first: a field keeping it in the pane left
+        would open that pane again (``TabbedContent`` follows the focus).
+        """
+        tabs = self.query_one(TabbedContent)
+        panes = [pane.id for pane in tabs.query(TabPane) if pane.id]
+        if panes:
+            here = panes.index(tabs.active) if tabs.active in panes else 0
+            tabs.query_one(Tabs).focus()
+            tabs.active = panes[(here + step) % len(panes)]
 
     def action_back(self) -> None:
         """Go back to the previous screen; a run goes on (see ``open_lab``)."""
