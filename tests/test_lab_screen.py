@@ -17,7 +17,7 @@ from textual.widgets import (
 )
 from textual.widgets.input import Selection
 
-from tui_hopfield.ui.lab_screen import ChartView, LabScreen
+from tui_hopfield.ui.lab_screen import LAB, ChartView, LabScreen
 from tui_hopfield.ui.magnets_screen import MagnetsScreen
 
 
@@ -256,3 +256,33 @@ async def test_ctrl_pagedown_and_f5_move_between_the_tabs_even_from_a_field(app)
         await pilot.pause()
         assert tabs.active == panes[-1]
         assert screen.experiment == panes[-1]
+
+
+async def test_the_first_opening_of_the_lab_says_so_before_it_builds(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        magnets = app.screen
+        assert isinstance(magnets, MagnetsScreen)
+
+        notices: list[tuple[str, bool]] = []  # each message, and whether the lab was built
+        notify = magnets.notify
+
+        def recorded(message, **options):
+            notices.append((message, app.is_screen_installed(LAB)))
+            return notify(message, **options)
+
+        def said() -> int:
+            return sum("Opening the lab" in message for message, _ in notices)
+
+        magnets.notify = recorded
+        magnets.action_lab()  # the message now, the lab's widgets after the next frame
+        assert app.screen is magnets and not app.is_screen_installed(LAB)
+        assert notices == [("Opening the lab\u2026", False)]
+        for _ in range(50):
+            await pilot.pause()
+            if isinstance(app.screen, LabScreen):
+                break
+        assert isinstance(app.screen, LabScreen) and said() == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        magnets.action_lab()  # made once: opened at once, nothing said
+        assert isinstance(app.screen, LabScreen) and said() == 1

@@ -61,7 +61,7 @@ class MemoryActions:
     def action_lab(self) -> None:
         """Open the lab: capacity, letting go, basin maps, the rule race and the phase diagram."""
         from tui_hopfield.ui.lab_phase import Here
-        from tui_hopfield.ui.lab_screen import open_lab
+        from tui_hopfield.ui.lab_screen import LAB, open_lab
 
         self._stop_recall()
         network = self.network
@@ -69,7 +69,14 @@ class MemoryActions:
         here = Here.of(
             network.effective_load, self.workspace.temperature, network.rule.label, strongest
         )
-        open_lab(self.app, seed=int(self.rng.integers(2**31)), here=here)  # the same lab
+        seed = int(self.rng.integers(2**31))
+        if self.app.is_screen_installed(LAB):
+            open_lab(self.app, seed=seed, here=here)  # the same lab
+            return
+        # Its first opening builds about 300 widgets (a second or so): say so, on screen
+        # before the work starts.
+        self.notify("Opening the lab\u2026", timeout=3)
+        self.call_after_refresh(open_lab, self.app, seed, here)
 
     def action_boltzmann(self) -> None:
         """Open the Boltzmann machine's screen: train it on the memories, recall, dream."""
