@@ -19,6 +19,7 @@ import statistics
 import time
 
 import numpy as np
+from engine import load_average, machine_info
 
 from tui_hopfield.model import Network
 from tui_hopfield.model.dynamics import Asynchronous
@@ -127,12 +128,19 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=40, help="frames measured")
     parser.add_argument("--sides", default="32,256", help="grid sides, comma separated")
     args = parser.parse_args()
+    before = load_average()
     for side in (int(text) for text in args.sides.split(",")):
         figures = measure(side, args.load, args.flips, args.frames)
         count = figures.pop("P")
         print(f"{side}x{side}, P = {count} (load {args.load:g}), {args.flips} flips a frame:")
         for name, value in figures.items():
             print(f"  {name:24s} {value:8.3f} ms")
+    machine = machine_info()
+    print(
+        f"Machine: {machine['cpu']}, {machine['cpus_usable']} usable CPUs; numpy"
+        f" {machine['numpy']}; BLAS threads {machine['blas_threads']}; load average {before}"
+        f" before, {machine['load_average']} after."
+    )
 
 
 if __name__ == "__main__":

@@ -198,7 +198,8 @@ def main() -> None:
     print()
     print(
         f"Code: {', '.join(codes)}. Machine: {machine['cpu']}, {machine['cpus_usable']}"
-        f" usable CPUs; Python {machine['python']}; {args.rounds} rounds taking turns;"
+        f" usable CPUs; Python {machine['python']}; BLAS threads {machine['blas_threads']};"
+        f" {args.rounds} rounds taking turns;"
         f" load average {load_before} before, {machine['load_average']} after; CPUs busy"
         f" with other work before: {busy_before}."
     )
