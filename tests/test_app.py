@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 
 import numpy as np
@@ -402,3 +403,17 @@ async def test_an_enter_in_the_forget_all_question_keeps_the_memories(app):
         await pilot.press("enter")
         await pilot.pause()
         assert app.network.count == 2 and isinstance(pilot.app.screen, MagnetsScreen)
+
+
+async def test_the_collector_is_on_again_once_the_app_is_on_screen(app):
+    # ``cli`` turns the garbage collector off for the start-up; the app turns it on.
+    gc.disable()
+    try:
+        async with app.run_test() as pilot:
+            for _ in range(20):
+                await pilot.pause()
+                if gc.isenabled():
+                    break
+            assert gc.isenabled()
+    finally:
+        gc.enable()

@@ -347,6 +347,12 @@ def _main(argv: list[str]) -> int:
     if "--version" in argv:  # as argparse's version action would, without the model
         print(f"tui-hopfield {__version__}")
         return 0
+    import gc
+
+    # Start-up makes long-lived objects only (modules, widgets, styles): the collector's
+    # passes over them took about a tenth of importing the UI. The app collects again
+    # once it is on screen (``HopfieldApp.on_mount``).
+    gc.disable()
     from tui_hopfield.config import read
     from tui_hopfield.model.paths import config_path
 

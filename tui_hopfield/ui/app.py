@@ -69,6 +69,13 @@ SCREENSHOT_WAITS = 20
 """Repaints a screenshot waits at most for the command palette to close."""
 
 
+def _settle_garbage() -> None:
+    """Keep what start-up made out of the collector's passes (``gc.freeze``), then let
+    it collect again."""
+    gc.freeze()
+    gc.enable()
+
+
 class HopfieldApp(TourRunner, PaletteApp[None]):
     """Brain magnets: a Hopfield network you can draw on, break and watch recall."""
 
@@ -147,7 +154,8 @@ class HopfieldApp(TourRunner, PaletteApp[None]):
         # Full garbage collections rescan every long-lived object start-up made
         # (widgets, styles, caches) and stalled a 256x256 recall for 30-200 ms
         # every ~350 ms; freezing them leaves collections the young objects only.
-        self.call_after_refresh(gc.freeze)
+        # (``cli`` turns the collector off for the start; it comes back on here.)
+        self.call_after_refresh(_settle_garbage)
         # numba and the compiled kernels load in a thread once the screen is up, so that
         # the first imprint does not wait for them on the event loop (0.7 to 1 s).
         self.call_after_refresh(preload_compiled)
