@@ -6,6 +6,7 @@ measured by ``benchmarks/startup.py``.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import subprocess
@@ -69,6 +70,25 @@ def test_other_options_still_reach_the_parser():
     result, modules = imported_by("-m", "tui_hopfield", "--help")
     assert result.returncode == 0, result.stderr
     assert "--temperature T" in result.stdout and "argparse" in modules
+
+
+@pytest.mark.parametrize(
+    "argv, status", [(["--config-path"], 0), (["--size", "1x1"], 2), (None, 1)]
+)
+def test_the_command_leaves_the_collector_on_whichever_way_it_ends(argv, status, tmp_path, capsys):
+    # It is off from the start to the app's first frame; a way out before the app keeps it on.
+    from tui_hopfield import cli
+
+    if argv is None:  # a session that is no session: the model refuses it
+        (tmp_path / "bad.hopfield").write_text("garbage")
+        argv = ["--load", str(tmp_path / "bad.hopfield")]
+    assert gc.isenabled()
+    try:
+        code = cli.main(argv)
+    except SystemExit as stop:  # argparse's usage error
+        code = stop.code
+    assert code == status
+    assert gc.isenabled()
 
 
 def test_the_version_is_written_once_and_pyproject_reads_it():

@@ -351,8 +351,16 @@ def _main(argv: list[str]) -> int:
 
     # Start-up makes long-lived objects only (modules, widgets, styles): the collector's
     # passes over them took about a tenth of importing the UI. The app collects again
-    # once it is on screen (``HopfieldApp.on_mount``).
+    # once it is on screen (``HopfieldApp.on_mount``), and so does every other way out.
     gc.disable()
+    try:
+        return _start_app(argv)
+    finally:
+        gc.enable()
+
+
+def _start_app(argv: list[str]) -> int:
+    """Parse the app's options, read the config and the session, and run the app."""
     from tui_hopfield.config import read
     from tui_hopfield.model.paths import config_path
 
