@@ -1,0 +1,177 @@
+"""The pattern store's own buffers: mapped in small pages, faulted in with one call.
+
+``pattern_store.fresh_bytes`` and ``prefault`` (Linux: a private mapping, then
+``MADV_POPULATE_WRITE``), and the store built on them: with the threshold
+lowered so that even a tiny store maps its buffers, every stored array is still
+exactly what plain numpy makes (the rows as given, the columns their transpose),
+through imprints, edits, copies and learning; the column buffer is as wide as
+the columns when laid out from none (or as ``reserve`` asked), not as the rows'
+spare room.
+"""
+
+from __future__ import annotations
+
+import mmap
+import sys
+
+import numpy as np
+import pytest
+
+from tui_hopfield.model import Network
+from tui_hopfield.model import pattern_store as store_module
+from tui_hopfield.model.pattern_store import PatternStore, fresh_bytes, prefault
+
+linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux mappings")
+
+
+def populates() -> bool:
+    """Whether this kernel knows ``MADV_POPULATE_WRITE`` (Linux 5.14 on)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    probe = mmap.mmap(-1, mmap.PAGESIZE, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    try:
+        probe.madvise(store_module.MADV_POPULATE_WRITE)
+    except OSError:
+        return False
+    finally:
+        probe.close()
+    return True
+
+
+def spins(rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
+    return np.where(rng.random(shape) < 0.5, 1, -1).astype(np.int8)
+
+
+def mapping_of(array: np.ndarray) -> mmap.mmap | None:
+    """The mapping under a ``fresh_bytes`` array, or None."""
+    base = array.base
+    while isinstance(base, (np.ndarray, memoryview)):
+        base = base.obj if isinstance(base, memoryview) else base.base
+    return base if isinstance(base, mmap.mmap) else None
+
+
+def resident_kib(array: np.ndarray) -> int:
+    """The resident size of the mapping that holds ``array``, from /proc/self/smaps."""
+    address = np.frombuffer(mapping_of(array), dtype=np.int8).ctypes.data
+    with open("/proc/self/smaps") as smaps:
+        inside = False
+        for line in smaps:
+            head = line.split()[0]
+            if "-" in head and not head.endswith(":"):
+                low, high = (int(part, 16) for part in head.split("-"))
+                inside = low <= address < high
+            elif inside and head == "Rss:":
+                return int(line.split()[1])
+    raise AssertionError("the mapping is not in /proc/self/smaps")
+
+
+@pytest.fixture
+def mapped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every store buffer, however small, mapped by ``fresh_bytes``."""
+    monkeypatch.setattr(store_module, "FRESH_BYTES", 0)
+
+
+@linux
+def test_a_large_buffer_is_a_writable_mapping_of_its_own():
+    shape = (3, store_module.FRESH_BYTES // 3 + 1)
+    array = fresh_bytes(shape)
+    assert array.shape == shape and array.dtype == np.int8 and array.flags.writeable
+    assert mapping_of(array) is not None and len(mapping_of(array)) == array.nbytes
+    small = fresh_bytes((3, 5))
+    assert mapping_of(small) is None and small.flags.owndata
+
+
+@pytest.mark.skipif(not populates(), reason="a kernel without MADV_POPULATE_WRITE")
+def test_prefault_brings_in_the_pages_asked_for_and_changes_nothing(mapped):
+    page = mmap.PAGESIZE
+    array = fresh_bytes((64, page))
+    before = resident_kib(array)
+    prefault(array[8:], 0, 4 * page)  # a view: its own offsets, whole pages
+    assert resident_kib(array) - before == 4 * page // 1024
+    prefault(array, 3 * page + 1, 3 * page + 2)  # the page that holds them
+    assert resident_kib(array) - before == 5 * page // 1024
+    np.testing.assert_array_equal(array, np.zeros_like(array))
+    array[10] = 7
+    prefault(array, 0, array.nbytes)
+    assert resident_kib(array) - before == 64 * page // 1024
+    assert (array[10] == 7).all() and not array[11:].any() and not array[:10].any()
+
+
+def test_prefault_leaves_a_numpy_array_alone():
+    array = np.arange(12, dtype=np.int8).reshape(3, 4)
+    prefault(array, 0, array.nbytes)
+    np.testing.assert_array_equal(array, np.arange(12, dtype=np.int8).reshape(3, 4))
+
+
+@pytest.mark.parametrize("n", [35, 64])
+def test_mapped_store_holds_what_numpy_would_through_every_edit(mapped, n):
+    rng = np.random.default_rng(n)
+    store = PatternStore(n)
+    kept: list[np.ndarray] = []
+
+    def check(which: PatternStore, expected: np.ndarray) -> None:
+        np.testing.assert_array_equal(which.rows, expected)
+        np.testing.assert_array_equal(which.columns, np.ascontiguousarray(expected.T))
+
+    for count in (1, 5, 9, 2):
+        for pattern in spins(rng, (count, n)):
+            store.append(pattern)
+            kept.append(pattern)
+        check(store, np.array(kept))
+        extra = spins(rng, (count + 6, n))
+        store.extend(extra)
+        kept.extend(extra)
+        check(store, np.array(kept))
+    store.remove(0)
+    del kept[0]
+    pattern = spins(rng, (1, n))[0]
+    store.insert(4, pattern)
+    kept.insert(4, pattern)
+    check(store, np.array(kept))
+    store.reserve(len(kept) + 40)
+    extra = spins(rng, (30, n))
+    store.extend(extra)
+    copy = store.copy()
+    check(copy, np.concatenate([np.array(kept), extra]))
+    copy.extend(extra[:3])
+    check(copy, np.concatenate([np.array(kept), extra, extra[:3]]))
+    check(store, np.concatenate([np.array(kept), extra]))
+    if sys.platform.startswith("linux"):
+        assert mapping_of(store._rows) is not None and mapping_of(store._columns) is not None
+
+
+def test_mapped_network_imprints_the_same_arrays_as_plain_numpy(mapped):
+    rng = np.random.default_rng(9)
+    patterns = spins(rng, (37, 48))
+    state = spins(rng, (1, 48))[0]
+    network = Network(6, 8)
+    network.set_state(state)
+    network.imprint_many(patterns, [f"m{k}" for k in range(37)])
+    landscape = network.landscape
+    np.testing.assert_array_equal(network.patterns, patterns)
+    np.testing.assert_array_equal(landscape.patterns, patterns)
+    np.testing.assert_array_equal(landscape.columns, np.ascontiguousarray(patterns.T))
+    assert landscape.columns.dtype == np.int8
+    np.testing.assert_array_equal(network.dots, patterns.astype(np.int64) @ state)
+
+
+@pytest.mark.parametrize("threshold", [0, None])
+def test_columns_laid_out_from_none_are_as_wide_as_the_columns(monkeypatch, threshold):
+    if threshold is not None:
+        monkeypatch.setattr(store_module, "FRESH_BYTES", threshold)
+    rng = np.random.default_rng(3)
+    store = PatternStore(16)
+    store.extend(spins(rng, (30, 16)))  # rows: room for 30 + 30 // 8, 40 in words
+    assert store._rows.shape[0] == 40
+    assert store.columns.shape == (16, 30)
+    assert store._columns.shape[1] == 32  # whole words, no more
+    store.append(spins(rng, (1, 16))[0])
+    store.append(spins(rng, (1, 16))[0])
+    assert store.columns.shape == (16, 32) and store._columns.shape[1] == 32
+    store.append(spins(rng, (1, 16))[0])  # past the width: it takes the rows' room
+    assert store.columns.shape == (16, 33) and store._columns.shape[1] == 40
+    reserved = PatternStore(16)
+    reserved.reserve(50)
+    reserved.extend(spins(rng, (30, 16)))
+    assert reserved.columns.shape == (16, 30)
+    assert reserved._columns.shape[1] == 56  # what reserve asked for, in words
