@@ -17,7 +17,7 @@ import sys
 import numpy as np
 import pytest
 
-from tui_hopfield.model import Network
+from tui_hopfield.model import Network, compiled
 from tui_hopfield.model import pattern_store as store_module
 from tui_hopfield.model.pattern_store import PatternStore, fresh_bytes, prefault
 
@@ -175,3 +175,60 @@ def test_columns_laid_out_from_none_are_as_wide_as_the_columns(monkeypatch, thre
     reserved.extend(spins(rng, (30, 16)))
     assert reserved.columns.shape == (16, 30)
     assert reserved._columns.shape[1] == 56  # what reserve asked for, in words
+
+
+@pytest.mark.parametrize(
+    ("count", "n", "first"),
+    [(200, 64, 0), (203, 40, 5), (230, 24, 67), (150, 15, 3), (200, 8, 64)],
+)
+def test_two_threads_transpose_exactly_what_one_does(monkeypatch, count, n, first):
+    monkeypatch.setattr(store_module, "SPLIT_BYTES", 1)
+    monkeypatch.setattr(store_module, "_cores", lambda: 2)
+    started: list[str] = []
+    real = store_module.threading.Thread
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        started.append(kwargs.get("name", ""))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store_module.threading, "Thread", counted)
+    rng = np.random.default_rng(count + n)
+    rows = rng.integers(-128, 128, (count, n)).astype(np.int8)
+    width = -(-count // 8) * 8 + (3 if n % 8 else 0)  # bytes only where N is not words
+    columns = np.zeros((n, width), dtype=np.int8)
+    store_module.transpose(rows, columns, first, count)
+    expected = np.zeros((n, width), dtype=np.int8)
+    expected[:, first:count] = rows[first:count].T
+    np.testing.assert_array_equal(columns, expected)
+    assert started == ["transpose"]  # the second half ran in a thread of its own
+
+
+def test_a_failing_second_half_raises_in_the_caller(monkeypatch):
+    monkeypatch.setattr(store_module, "SPLIT_BYTES", 1)
+    monkeypatch.setattr(store_module, "_cores", lambda: 2)
+    real = compiled.transpose_into
+    halves: list[tuple[int, int]] = []
+
+    def failing(rows, columns, first, last):  # type: ignore[no-untyped-def]
+        halves.append((first, last))
+        if first:
+            raise RuntimeError("the second half failed")
+        real(rows, columns, first, last)
+
+    monkeypatch.setattr(compiled, "transpose_into", failing)
+    rows = np.ones((256, 16), dtype=np.int8)
+    with pytest.raises(RuntimeError, match="second half"):
+        store_module.transpose(rows, np.zeros((16, 256), dtype=np.int8), 0, 256)
+    assert sorted(halves) == [(0, 128), (128, 256)]
+
+
+def test_the_store_lays_out_a_large_batch_in_two_threads(monkeypatch):
+    monkeypatch.setattr(store_module, "SPLIT_BYTES", 1)
+    monkeypatch.setattr(store_module, "_cores", lambda: 2)
+    rng = np.random.default_rng(5)
+    patterns = spins(rng, (300, 72))
+    store = PatternStore(72)
+    store.extend(patterns[:7])
+    np.testing.assert_array_equal(store.columns, patterns[:7].T)
+    store.extend(patterns[7:])
+    np.testing.assert_array_equal(store.columns, np.ascontiguousarray(patterns.T))
