@@ -24,7 +24,8 @@ same process, taking turns, so that other work on the machine slows both alike:
   its columns into that much fresh memory: first touches cost page faults), after all
   else, so that it neither lends imprint recycled pages nor counts in the peak RSS; both
   as numpy allocates (huge pages, a fault a page) and as the store does
-  (``pattern_store.fresh_bytes``: small pages, faulted in with one call, ``prefault``).
+  (``pattern_store.fresh_bytes``: P N bytes in small pages and P N in huge ones, each
+  faulted in with one call, ``prefault``).
   On a virtual machine whose host backs memory as the guest first touches it, how much
   of that is fresh to the host too varies from run to run;
 - **peak RSS**: the process's resident high-water mark (``ru_maxrss``) after the rest.
@@ -170,11 +171,12 @@ def main() -> None:
     # Imprint's floor: the bytes it must write into fresh memory (its rows and its
     # columns, 2 P N), allocated and filled once, after the peak RSS is read.
     start = time.perf_counter()
-    fresh = fresh_bytes((2, p, N))
-    prefault(fresh, 0, fresh.nbytes)
-    fresh.fill(1)
+    for huge in (False, True):  # the rows in small pages, the columns in huge ones
+        fresh = fresh_bytes((p, N), huge=huge)
+        prefault(fresh, 0, fresh.nbytes)
+        fresh.fill(1)
+        del fresh
     touch = time.perf_counter() - start
-    del fresh
     start = time.perf_counter()
     fresh = np.empty((2, p, N), dtype=np.int8)
     fresh.fill(1)

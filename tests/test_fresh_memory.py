@@ -1,7 +1,9 @@
-"""The pattern store's own buffers: mapped in small pages, faulted in with one call.
+"""The pattern store's own buffers: mapped by it, faulted in with one call.
 
-``pattern_store.fresh_bytes`` and ``prefault`` (Linux: a private mapping, then
-``MADV_POPULATE_WRITE``), and the store built on them: with the threshold
+``pattern_store.fresh_bytes`` and ``prefault`` (Linux: a private mapping, in
+small pages for the rows and huge ones for the columns, then
+``MADV_POPULATE_WRITE``), ``pattern_store.transpose`` in two threads, and the
+store built on them: with the threshold
 lowered so that even a tiny store maps its buffers, every stored array is still
 exactly what plain numpy makes (the rows as given, the columns their transpose),
 through imprints, edits, copies and learning; the column buffer is as wide as
@@ -50,8 +52,8 @@ def mapping_of(array: np.ndarray) -> mmap.mmap | None:
     return base if isinstance(base, mmap.mmap) else None
 
 
-def resident_kib(array: np.ndarray) -> int:
-    """The resident size of the mapping that holds ``array``, from /proc/self/smaps."""
+def smaps_field(array: np.ndarray, field: str) -> int:
+    """A field of the mapping that holds ``array``, from /proc/self/smaps (``Rss`` in KiB)."""
     address = np.frombuffer(mapping_of(array), dtype=np.int8).ctypes.data
     with open("/proc/self/smaps") as smaps:
         inside = False
@@ -60,9 +62,23 @@ def resident_kib(array: np.ndarray) -> int:
             if "-" in head and not head.endswith(":"):
                 low, high = (int(part, 16) for part in head.split("-"))
                 inside = low <= address < high
-            elif inside and head == "Rss:":
+            elif inside and head == f"{field}:":
                 return int(line.split()[1])
-    raise AssertionError("the mapping is not in /proc/self/smaps")
+    raise AssertionError(f"no {field} for the mapping in /proc/self/smaps")
+
+
+def resident_kib(array: np.ndarray) -> int:
+    """The resident size of the mapping that holds ``array``."""
+    return smaps_field(array, "Rss")
+
+
+def huge_pages_on() -> bool:
+    """Whether this kernel gives huge pages to a mapping that asks (``madvise`` or ``always``)."""
+    try:
+        with open("/sys/kernel/mm/transparent_hugepage/enabled") as setting:
+            return "[never]" not in setting.read()
+    except OSError:
+        return False
 
 
 @pytest.fixture
@@ -79,6 +95,9 @@ def test_a_large_buffer_is_a_writable_mapping_of_its_own():
     assert mapping_of(array) is not None and len(mapping_of(array)) == array.nbytes
     small = fresh_bytes((3, 5))
     assert mapping_of(small) is None and small.flags.owndata
+    if huge_pages_on():  # small pages by default, huge ones when asked
+        assert smaps_field(array, "THPeligible") == 0
+        assert smaps_field(fresh_bytes(shape, huge=True), "THPeligible") == 1
 
 
 @pytest.mark.skipif(not populates(), reason="a kernel without MADV_POPULATE_WRITE")
@@ -138,6 +157,19 @@ def test_mapped_store_holds_what_numpy_would_through_every_edit(mapped, n):
     check(store, np.concatenate([np.array(kept), extra]))
     if sys.platform.startswith("linux"):
         assert mapping_of(store._rows) is not None and mapping_of(store._columns) is not None
+
+
+@pytest.mark.skipif(not huge_pages_on(), reason="a kernel without transparent huge pages")
+def test_rows_are_in_small_pages_and_columns_in_huge_ones(mapped):
+    rng = np.random.default_rng(2)
+    store = PatternStore(4096)
+    store.extend(spins(rng, (1100, 4096)))  # 4.5 MB each way: whole huge pages inside
+    copy = store.copy()
+    assert store.columns.shape == (4096, 1100) and copy.columns.shape == (4096, 1100)
+    assert smaps_field(store._rows, "THPeligible") == 0
+    assert smaps_field(copy._rows, "THPeligible") == 0
+    assert smaps_field(store._columns, "THPeligible") == 1
+    assert smaps_field(copy._columns, "THPeligible") == 1
 
 
 def test_mapped_network_imprints_the_same_arrays_as_plain_numpy(mapped):
