@@ -116,6 +116,27 @@ def test_prefault_brings_in_the_pages_asked_for_and_changes_nothing(mapped):
     assert (array[10] == 7).all() and not array[11:].any() and not array[:10].any()
 
 
+@pytest.mark.skipif(not populates(), reason="a kernel without MADV_POPULATE_WRITE")
+def test_prefault_goes_a_block_at_a_time_and_covers_the_whole_range(mapped, monkeypatch):
+    page = mmap.PAGESIZE
+    monkeypatch.setattr(store_module, "PREFAULT_BLOCK_BYTES", 3 * page)
+    calls: list[tuple[int, int]] = []
+    real = mmap.mmap.madvise
+
+    class Counted(mmap.mmap):
+        def madvise(self, option, start=0, length=None):  # type: ignore[no-untyped-def]
+            if option == store_module.MADV_POPULATE_WRITE:
+                calls.append((start, length))
+            return real(self, option, start, length if length is not None else len(self) - start)
+
+    monkeypatch.setattr(store_module.mmap, "mmap", Counted)
+    array = fresh_bytes((40, page))
+    before = resident_kib(array)
+    prefault(array, page + 5, 11 * page)  # pages 1 to 10
+    assert calls == [(page * at, page * length) for at, length in ((1, 3), (4, 3), (7, 3), (10, 1))]
+    assert resident_kib(array) - before == 10 * page // 1024
+
+
 def test_prefault_leaves_a_numpy_array_alone():
     array = np.arange(12, dtype=np.int8).reshape(3, 4)
     prefault(array, 0, array.nbytes)

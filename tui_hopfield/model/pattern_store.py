@@ -41,6 +41,9 @@ COPY_BLOCK_BYTES = 8 * 2**20
 FRESH_BYTES = 16 * 2**20
 """Buffers from this size on are mapped by ``fresh_bytes`` (smaller ones by numpy)."""
 
+PREFAULT_BLOCK_BYTES = 8 * 2**20
+"""Bytes ``prefault`` faults in a call (each holds the interpreter's lock)."""
+
 MADV_POPULATE_WRITE = 23
 """Linux's advice (5.14 on) to fault pages in for writing now (``mmap`` does not name it)."""
 
@@ -70,9 +73,10 @@ def fresh_bytes(shape: tuple[int, ...], huge: bool = False) -> np.ndarray:
 def prefault(array: np.ndarray, start: int, stop: int) -> None:
     """Fault in the pages of bytes ``start:stop`` of ``array`` (a ``fresh_bytes`` buffer).
 
-    One call instead of a fault per page (``MADV_POPULATE_WRITE``); the contents
-    do not change (fresh pages are zeros). Does nothing for a buffer numpy
-    allocated, or where the kernel does not know the advice.
+    One call a block (``PREFAULT_BLOCK_BYTES``) instead of a fault per page
+    (``MADV_POPULATE_WRITE``); the contents do not change (fresh pages are
+    zeros). Does nothing for a buffer numpy allocated, or where the kernel does
+    not know the advice.
     """
     buffer = array.base
     while isinstance(buffer, (np.ndarray, memoryview)):  # frombuffer: a view of the mapping
@@ -81,8 +85,13 @@ def prefault(array: np.ndarray, start: int, stop: int) -> None:
         return
     offset = array.ctypes.data - np.frombuffer(buffer, dtype=np.int8).ctypes.data
     first = offset + start - (offset + start) % mmap.PAGESIZE
+    end = min(offset + stop, len(buffer))
+    # A block at a time: the call holds the interpreter's lock, and a worker's
+    # prefault must not stop the event loop's thread for all of it.
+    block = max(mmap.PAGESIZE, PREFAULT_BLOCK_BYTES // mmap.PAGESIZE * mmap.PAGESIZE)
     with contextlib.suppress(OSError, ValueError):  # an older kernel: faults as written
-        buffer.madvise(MADV_POPULATE_WRITE, first, min(offset + stop, len(buffer)) - first)
+        for at in range(first, end, block):
+            buffer.madvise(MADV_POPULATE_WRITE, at, min(block, end - at))
 
 
 SPLIT_BYTES = 32 * 2**20
