@@ -22,7 +22,12 @@ same process, taking turns, so that other work on the machine slows both alike:
   process: importing numba and reading the kernels from its cache);
 - **fresh memory**: allocating and filling 2 P N bytes once (imprint writes its rows and
   its columns into that much fresh memory: first touches cost page faults), after all
-  else, so that it neither lends imprint recycled pages nor counts in the peak RSS;
+  else, so that it neither lends imprint recycled pages nor counts in the peak RSS; both
+  as numpy allocates (huge pages, a fault a page) and as the store does
+  (``pattern_store.fresh_bytes``: P N bytes in small pages and P N in huge ones, each
+  faulted in with one call, ``prefault``).
+  On a virtual machine whose host backs memory as the guest first touches it, how much
+  of that is fresh to the host too varies from run to run;
 - **peak RSS**: the process's resident high-water mark (``ru_maxrss``) after the rest.
 
 Goals (issue 16): sync within 3x of the bandwidth bound for the products it makes, descend
@@ -50,6 +55,7 @@ from tui_hopfield.model.batch import recall  # noqa: E402
 from tui_hopfield.model.blas import blas_threads  # noqa: E402
 from tui_hopfield.model.dynamics import descend  # noqa: E402
 from tui_hopfield.model.network import Network  # noqa: E402
+from tui_hopfield.model.pattern_store import fresh_bytes, prefault  # noqa: E402
 from tui_hopfield.model.rules import Linear  # noqa: E402
 
 SIDE = 256
@@ -165,9 +171,16 @@ def main() -> None:
     # Imprint's floor: the bytes it must write into fresh memory (its rows and its
     # columns, 2 P N), allocated and filled once, after the peak RSS is read.
     start = time.perf_counter()
+    for huge in (False, True):  # the rows in small pages, the columns in huge ones
+        fresh = fresh_bytes((p, N), huge=huge)
+        prefault(fresh, 0, fresh.nbytes)
+        fresh.fill(1)
+        del fresh
+    touch = time.perf_counter() - start
+    start = time.perf_counter()
     fresh = np.empty((2, p, N), dtype=np.int8)
     fresh.fill(1)
-    touch = time.perf_counter() - start
+    touch_numpy = time.perf_counter() - start
     del fresh
     bound = results["bandwidth"] * max(1, products)
     rows = [
@@ -187,7 +200,12 @@ def main() -> None:
         (f"imprint {p} + learn", learn, ""),
         ("lay out columns", columns, ""),
         ("imprint total", imprint, f"goal < 1 s: {met(imprint < 1)}" if p == 3277 else ""),
-        ("fill 2 P N bytes of fresh memory", touch, f"imprint is {imprint / touch:.2f}x this"),
+        (
+            "fill 2 P N fresh bytes as the store does",
+            touch,
+            f"imprint is {imprint / touch:.2f}x this",
+        ),
+        ("fill 2 P N fresh bytes as numpy allocates", touch_numpy, ""),
         (
             "load the compiled kernels (once a process)",
             kernels,
@@ -212,6 +230,7 @@ def main() -> None:
                     "imprint": {"learn": learn, "columns": columns},
                     "compiled": {"import": numba_import, "first_use": kernels},
                     "fresh_fill": touch,
+                    "fresh_fill_numpy": touch_numpy,
                     "peak_rss": rss,
                     "machine": machine_info(),
                 },
