@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+from textual._compositor import Compositor
+from textual.widget import Widget
 
 from tui_hopfield.ui import recall_runner
 from tui_hopfield.ui.app import HopfieldApp
+from tui_hopfield.ui.line_compositor import LineCompositor
 from tui_hopfield.ui.magnets_screen import SPEEDS
 from tui_hopfield.ui.recall_runner import PANEL_FPS, TRACE_FPS, TRACE_LENGTH
 from tui_hopfield.ui.status_bar import StatusBar
@@ -91,3 +94,40 @@ async def test_the_status_bar_chooses_its_wording_once_for_energies_of_one_width
         bar._texts.clear()
         bar._plans.clear()
         assert bar.render() == kept and len(plans) == 2
+
+
+async def test_a_frame_draws_only_the_widgets_under_its_changes_and_writes_what_textual_would(
+    monkeypatch,
+):
+    app = HopfieldApp(64, 64, seed=1)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = app.magnets
+        await pilot.press("1", "2", "3", "1", "b")
+        await pilot.pause()
+        compositor = screen._compositor
+        assert isinstance(compositor, LineCompositor)
+        bar = screen.query_one(StatusBar)
+        # The grid (left) and the status bar (bottom) change in one frame: their bounding
+        # box holds the side panel, whose widgets did not change.
+        app.network.set_state(-app.network.state)
+        screen.grid.refresh_spins(range(0, 64 * 64, 97))
+        bar.refresh()
+        compositor.update_widgets({screen.grid, bar})
+        regions = set(compositor._dirty_regions)
+        drawn: set[Widget] = set()
+        render_lines = Widget.render_lines
+
+        def counted(widget, crop):
+            drawn.add(widget)
+            return render_lines(widget, crop)
+
+        monkeypatch.setattr(Widget, "render_lines", counted)
+        ours = compositor.render_partial_update()
+        ours_drawn, drawn = drawn, set()
+        compositor._dirty_regions = set(regions)
+        textuals = Compositor.render_partial_update(compositor)
+        assert {screen.grid, bar} <= ours_drawn
+        assert screen.memory_list in drawn and screen.memory_list not in ours_drawn
+        assert len(ours_drawn) < len(drawn)
+        # What reaches the terminal is the same, byte for byte.
+        assert ours.render_segments(app.console) == textuals.render_segments(app.console)
