@@ -19,6 +19,7 @@ inside any changed span, so none of its cells would have been written).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import pairwise
 from typing import cast
 
 from textual._compositor import ChopsUpdate, Compositor
@@ -74,31 +75,53 @@ class LineCompositor(Compositor):
     def _render_chops(
         self, crop: Region, is_rendered_line: Callable[[int], bool]
     ) -> Sequence[Mapping[int, Strip]]:
-        """Textual's ``_render_chops``, but in a partial update a widget's strip is cut
-        only on the lines where a changed span crosses the widget."""
+        """Textual's ``_render_chops``, but in a partial update only the chops (the pieces
+        of a line between widgets' edges) that a changed span overlaps are filled, each
+        from the front-most widget there; a widget whose such chops on a line are filled
+        already (the containers behind the grid) is not cut there."""
         line_spans = self._line_spans
         if line_spans is None:
             return super()._render_chops(crop, is_rendered_line)
         cuts = self.cuts
         chops: list[dict[int, Strip | None]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
+        needed: dict[int, set[int]] = {}
+        for y, ranges in line_spans.items():
+            line_cuts = cuts[y]
+            needed[y] = {
+                cut
+                for cut, end in pairwise(line_cuts)
+                if any(x1 < end and x2 > cut for x1, x2 in ranges)
+            }
         intersection = Region.intersection
         for region, clip, strips in self._get_renders(crop):
             render_region = intersection(region, clip)
             render_x = render_region.x
-            end_x = render_x + render_region.width
             first_cut, last_cut = render_region.column_span
             for y, strip in zip(render_region.line_range, strips, strict=False):
-                ranges = line_spans.get(y)
-                if ranges is None or not any(x1 < end_x and x2 > render_x for x1, x2 in ranges):
+                wanted = needed.get(y)
+                if not wanted:
                     continue
                 chops_line = chops[y]
                 final_cuts = [cut for cut in cuts[y] if last_cut >= cut >= first_cut]
-                cut_strips = strip.divide([cut - render_x for cut in final_cuts[1:]])
                 get_chops_line = chops_line.get
+                if all(get_chops_line(cut) is not None for cut in final_cuts if cut in wanted):
+                    continue  # nothing changed here, or the widgets in front hide it
+                cut_strips = strip.divide([cut - render_x for cut in final_cuts[1:]])
                 for cut, cut_strip in zip(final_cuts, cut_strips, strict=False):
                     if get_chops_line(cut) is None:
                         chops_line[cut] = cut_strip
+        # Textual's update writes an empty piece where a chop starts at a span's end: the
+        # same here, so what is written is the same, byte for byte.
+        for y, ranges in line_spans.items():
+            chops_line = chops[y]
+            for _, x2 in ranges:
+                if x2 in chops_line and chops_line[x2] is None:
+                    chops_line[x2] = _EMPTY
         return cast("Sequence[Mapping[int, Strip]]", chops)
+
+
+_EMPTY = Strip([], 0)
+"""An empty piece of a line."""
 
 
 def _crossed(
