@@ -24,8 +24,9 @@ TRACE_FPS = 10
 samples costs a few milliseconds); it shows the last samples when the recall ends."""
 PANEL_FPS = 10
 """Updates of the side panel and the status bar per second at most while recalling. They
-get a frame of their own: the grid's changes of that turn wait for the next frame (but at
-the end of the recall, which shows both), so no frame draws the grid and the panels."""
+get a frame of their own: the grid's changes of that turn wait for the next frame (at the
+end of the recall the panels wait a frame instead), so no frame draws the grid and the
+panels."""
 
 
 class RecallRunner:
@@ -94,6 +95,9 @@ class RecallRunner:
         finished = False
         stepped = False
         try:
+            # The start's labels get a frame of their own; so does the grid's last change
+            # (below): a recall that ends in its first turn never draws grid and panels at once.
+            await asyncio.sleep(1 / FPS)
             while not finished and workspace.dynamics is dynamics:
                 now = monotonic()
                 speed = SPEEDS[workspace.speed_index]
@@ -140,13 +144,16 @@ class RecallRunner:
                 panels = behind and (finished or stepped or now - shown >= 1 / PANEL_FPS)
                 if finished or stepped or not panels:  # else the grid waits a frame
                     held = self._show_grid(held, modern)
-                if panels:
+                if panels and not finished:  # at the end, the panels wait a frame too
                     shown, behind = now, False
                     self._show_panels()
-                    if finished or now - traced >= 1 / TRACE_FPS:
+                    if now - traced >= 1 / TRACE_FPS:
                         traced = now
                         self.trace.data = list(self._trace)
-                if not finished:
+                if finished:
+                    await asyncio.sleep(1 / FPS)
+                    finished = workspace.dynamics is dynamics  # else an edit came meanwhile
+                else:
                     pause = step_seconds(speed) if stepped else 1 / FPS
                     stepped = False
                     await asyncio.sleep(max(0.0, pause - (monotonic() - now)))
