@@ -23,7 +23,8 @@ the app allows there, is 16,384), from one of them with 20 % of its spins flippe
 
 - frames: each run of the screen's update timer (``Screen._on_timer_update``, the
   compositor drawing what changed), their mean, 95th percentile and longest, and
-  the share of the recall's wall time they took;
+  the share of the recall's wall time they took; and the three longest, with what
+  each drew (the ids of the widgets that changed, and LAYOUT for a layout);
 - the recall worker's own turns (each frame's flips and the panels' updates
   before it yields), longest and mean, and the longest gap of the event loop;
 - flips per second in the app, beside the flips per second of the same recall's
@@ -229,16 +230,25 @@ async def recall_under_load(
         screen = app.magnets
         await pilot.pause()
         screen.speed_index = SPEEDS.index(0)
+        for _ in range(20):  # the speed's label drawn (a layout) before the recall starts
+            await pilot.pause()
+            if not (screen._layout_required or screen._dirty_widgets):
+                break
         timer = screen._update_timer  # Textual 8.2.8: the timer that draws each frame
         draw = timer._callback
         frames: list[float] = []
         frames_cpu: list[float] = []  # this thread's CPU time: less swayed by a busy machine
+        drawn: list[str] = []  # what each frame drew: the widgets that changed, and a layout
 
         def timed_frame() -> None:
+            what = sorted({widget.id or type(widget).__name__ for widget in screen._dirty_widgets})
+            if screen._layout_required:
+                what.insert(0, "LAYOUT")
             start, cpu = time.perf_counter(), time.thread_time()
             draw()
             frames.append(time.perf_counter() - start)
             frames_cpu.append(time.thread_time() - cpu)
+            drawn.append(" ".join(what))
 
         timer._callback = timed_frame
         # The recall worker's drawing work: what it hands the panels each frame.
@@ -285,6 +295,7 @@ async def recall_under_load(
         timer._callback = draw
         frames_during = frames[:]
         del frames_cpu[len(frames_during) :]
+        longest = sorted(range(len(frames_during)), key=frames_during.__getitem__)[-3:]
         # The generator alone: the same recall's events from the same cue, in this process,
         # recorded as the app records them, but not drawn.
         workspace = screen.workspace
@@ -325,6 +336,10 @@ async def recall_under_load(
         "recall_seconds": elapsed,
         "recall_finished": done,
         "flips": flipped,
+        "longest_frames": [
+            {"ms": frames_during[k] * 1000, "cpu_ms": frames_cpu[k] * 1000, "drew": drawn[k]}
+            for k in reversed(longest)
+        ],
     }
 
 
@@ -465,6 +480,11 @@ def load_main(args: argparse.Namespace) -> None:
         frame = row["frame_ms_max"]
         met = "met" if frame <= FRAME_GOAL_MS else "NOT met"
         print(f"goal: no frame over {FRAME_GOAL_MS} ms ({where}): longest {frame:.1f} ms, {met}")
+        for longest in row["longest_frames"]:
+            print(
+                f"  a longest frame: {longest['ms']:.1f} ms ({longest['cpu_ms']:.1f} CPU),"
+                f" drew {longest['drew']}"
+            )
         rate = row["flips_per_second"]
         met = "met" if rate >= FLIPS_GOAL else "NOT met"
         print(f"goal: instant recall at {FLIPS_GOAL:,} flips/s ({where}): {rate:,.0f}, {met}")

@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pytest
+from textual._compositor import Compositor
+from textual.widget import Widget
 
 from tui_hopfield.ui import recall_runner
 from tui_hopfield.ui.app import HopfieldApp
+from tui_hopfield.ui.line_compositor import LineCompositor
 from tui_hopfield.ui.magnets_screen import SPEEDS
 from tui_hopfield.ui.recall_runner import PANEL_FPS, TRACE_FPS, TRACE_LENGTH
 from tui_hopfield.ui.status_bar import StatusBar
@@ -91,3 +95,102 @@ async def test_the_status_bar_chooses_its_wording_once_for_energies_of_one_width
         bar._texts.clear()
         bar._plans.clear()
         assert bar.render() == kept and len(plans) == 2
+
+
+async def test_a_frame_draws_only_the_widgets_under_its_changes_and_writes_what_textual_would(
+    monkeypatch,
+):
+    app = HopfieldApp(64, 64, seed=1)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = app.magnets
+        await pilot.press("1", "2", "3", "1", "b")
+        await pilot.pause()
+        compositor = screen._compositor
+        assert isinstance(compositor, LineCompositor)
+        bar = screen.query_one(StatusBar)
+        # The grid (left) and the status bar (bottom) change in one frame: their bounding
+        # box holds the side panel, whose widgets did not change.
+        app.network.set_state(-app.network.state)
+        screen.grid.refresh_spins(range(0, 64 * 64, 97))
+        bar.refresh()
+        compositor.update_widgets({screen.grid, bar})
+        regions = set(compositor._dirty_regions)
+        drawn: set[Widget] = set()
+        render_lines = Widget.render_lines
+
+        def counted(widget, crop):
+            drawn.add(widget)
+            return render_lines(widget, crop)
+
+        monkeypatch.setattr(Widget, "render_lines", counted)
+        ours = compositor.render_partial_update()
+        ours_drawn, drawn = drawn, set()
+        compositor._dirty_regions = set(regions)
+        textuals = Compositor.render_partial_update(compositor)
+        assert {screen.grid, bar} <= ours_drawn
+        assert screen.memory_list in drawn and screen.memory_list not in ours_drawn
+        assert len(ours_drawn) < len(drawn)
+        # What reaches the terminal is the same, byte for byte.
+        assert ours.render_segments(app.console) == textuals.render_segments(app.console)
+
+
+def stale_lines(grid) -> list[int]:
+    """The lines of the grid's cache that no longer show its spins (rebuilt to compare)."""
+    kept = dict(grid._lines)
+    grid._lines.clear()
+    for y in range(grid.size.height):
+        grid.render_line(y)
+    return [line for line, strip in kept.items() if list(grid._lines[line]) != list(strip)]
+
+
+@pytest.mark.parametrize("stop", ["by hand", "at the end"])
+async def test_the_panels_have_frames_of_their_own_and_the_grid_changes_they_held_are_shown(
+    monkeypatch, stop
+):
+    clock = [0.0]
+
+    def ticking() -> float:
+        clock[0] += 0.001
+        return clock[0]
+
+    monkeypatch.setattr(recall_runner, "monotonic", ticking)
+    app = HopfieldApp(48, 48, seed=1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.magnets
+        await pilot.press("1", "2", "3", "1", "b")
+        screen.speed_index = SPEEDS.index(1000)
+        turns: list[tuple[float, str]] = []  # the recall's clock (one value a turn), what
+        refresh_spins, show_network = screen.grid.refresh_spins, screen.memory_list.show_network
+
+        def grid_turn(indices) -> None:
+            turns.append((clock[0], "grid"))
+            refresh_spins(indices)
+
+        def panel_turn(network) -> None:
+            if screen.recalling:
+                turns.append((clock[0], "panels"))
+                if stop == "by hand" and [kind for _, kind in turns].count("panels") == 3:
+                    screen.action_recall()  # stops it with this turn's flips held back
+            show_network(network)
+
+        screen.grid.refresh_spins = grid_turn
+        screen.memory_list.show_network = panel_turn
+        await pilot.press("r")
+        for _ in range(2000):
+            if not screen.recalling:
+                break
+            await pilot.pause(0.01)
+        assert not screen.recalling
+        await pilot.pause()
+        kinds: dict[float, set[str]] = {}
+        for when, kind in turns:
+            kinds.setdefault(when, set()).add(kind)
+        assert [kind for _, kind in turns].count("panels") >= 3
+        # The panels have turns (so frames) of their own: no turn gives the grid its changes
+        # and shows the panels, but the last (which shows the end).
+        last = turns[-1][0]
+        assert all(len(kind) == 1 for when, kind in kinds.items() if when != last)
+        # Nothing held back is lost: every line of the grid shows the spins, and the
+        # memory list the overlaps, as they are.
+        assert stale_lines(screen.grid) == []
+        assert np.allclose(screen.memory_list.rows.overlaps, screen.network.overlaps())

@@ -42,6 +42,7 @@ from tui_hopfield.ui.autosave import PeriodicAutosave
 from tui_hopfield.ui.fit_text import fit_phrases
 from tui_hopfield.ui.job_runner import JobRunner
 from tui_hopfield.ui.learning_actions import LearningActions
+from tui_hopfield.ui.line_compositor import LineCompositor
 from tui_hopfield.ui.memory_actions import MemoryActions
 from tui_hopfield.ui.memory_list import MemoryList
 from tui_hopfield.ui.message_line import MessageLine
@@ -165,6 +166,7 @@ class MagnetsScreen(
         session_path: Path | None = None,
     ):
         super().__init__()
+        self._compositor = LineCompositor()  # a frame draws only the widgets under its changes
         self.workspace = Workspace(
             network, rng, temperature, mode, pictures, saved=saved, path=session_path
         )

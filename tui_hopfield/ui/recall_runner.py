@@ -23,9 +23,10 @@ TRACE_FPS = 10
 """Redraws of the energy sparkline per second at most while recalling (drawing its
 samples costs a few milliseconds); it shows the last samples when the recall ends."""
 PANEL_FPS = 10
-"""Updates of the side panel and the status bar per second at most while recalling; the
-grid shows every frame. A frame that changes the grid alone redraws only the grid: one
-that also changes a panel across the screen has Textual draw every widget between them."""
+"""Updates of the side panel and the status bar per second at most while recalling. They
+get a frame of their own: the grid's changes of that turn wait for the next frame (at the
+end of the recall the panels wait a frame instead), so no frame draws the grid and the
+panels."""
 
 
 class RecallRunner:
@@ -90,9 +91,13 @@ class RecallRunner:
         traced = 0.0  # when the sparkline was last given the samples
         shown = 0.0  # when the panels last showed the network
         behind = False  # the grid moved since the panels last showed it
+        held: list[int] = []  # the grid's changes held back from a frame of the panels
         finished = False
         stepped = False
         try:
+            # The start's labels get a frame of their own; so does the grid's last change
+            # (below): a recall that ends in its first turn never draws grid and panels at once.
+            await asyncio.sleep(1 / FPS)
             while not finished and workspace.dynamics is dynamics:
                 now = monotonic()
                 speed = SPEEDS[workspace.speed_index]
@@ -133,23 +138,28 @@ class RecallRunner:
                     if monotonic() > deadline:
                         break
                 flips += len(changed)
-                if modern:
-                    self.grid.show_values(network.values)
-                elif changed:
-                    self.grid.refresh_spins(changed)
+                held.extend(changed)
                 hot = not modern and dynamics.temperature > 0
                 behind = behind or bool(changed) or stepped or hot
-                if behind and (finished or stepped or now - shown >= 1 / PANEL_FPS):
+                panels = behind and (finished or stepped or now - shown >= 1 / PANEL_FPS)
+                if finished or stepped or not panels:  # else the grid waits a frame
+                    held = self._show_grid(held, modern)
+                if panels and not finished:  # at the end, the panels wait a frame too
                     shown, behind = now, False
                     self._show_panels()
-                    if finished or now - traced >= 1 / TRACE_FPS:
+                    if now - traced >= 1 / TRACE_FPS:
                         traced = now
                         self.trace.data = list(self._trace)
-                if not finished:
+                if finished:
+                    await asyncio.sleep(1 / FPS)
+                    finished = workspace.dynamics is dynamics  # else an edit came meanwhile
+                else:
                     pause = step_seconds(speed) if stepped else 1 / FPS
                     stepped = False
                     await asyncio.sleep(max(0.0, pause - (monotonic() - now)))
         finally:
+            if workspace.network is network:  # else an edit brought another (and showed it)
+                self._show_grid(held, modern)
             if behind:
                 self._show_panels()
             self.trace.data = self._trace[-TRACE_LENGTH:]
@@ -171,6 +181,16 @@ class RecallRunner:
         )
         if self._job is None:  # else the memories are being copied: no learning from this use
             self._apply(workspace.learn_from_use())
+
+    def _show_grid(self, changed: list[int], modern: bool) -> list[int]:
+        """The grid shows the network now: ``changed`` (flat indices) are the spins that
+        changed since it last did (a modern network's values are all shown again). Returns
+        an empty list, for the changes to come."""
+        if modern:
+            self.grid.show_values(self.workspace.network.values)
+        elif changed:
+            self.grid.refresh_spins(changed)
+        return []
 
     def _show_panels(self) -> None:
         """The side panel, the lower view and the status bar show the network now."""
