@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from textual._compositor import Compositor
+from textual.geometry import Region
 from textual.widget import Widget
 
 from tui_hopfield.ui import recall_runner
@@ -194,3 +195,33 @@ async def test_the_panels_have_frames_of_their_own_and_the_grid_changes_they_hel
         # memory list the overlaps, as they are.
         assert stale_lines(screen.grid) == []
         assert np.allclose(screen.memory_list.rows.overlaps, screen.network.overlaps())
+
+
+@pytest.mark.parametrize("tour", [False, True])
+async def test_any_changed_regions_reach_the_terminal_as_textual_would_write_them(tour):
+    # Random sets of changed rectangles anywhere on the screen (over the grid, the side
+    # panel, the tour's panel, the status bar and the footer, and between them): the line
+    # compositor's partial update writes the very bytes of Textual's own.
+    app = HopfieldApp(32, 32, seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1", "2", "b")
+        if tour:
+            await pilot.press("ctrl+n")
+        await pilot.pause()
+        screen = app.magnets
+        compositor = screen._compositor
+        assert isinstance(compositor, LineCompositor)
+        width, height = compositor.size
+        rng = np.random.default_rng(7)
+        for _ in range(60):
+            regions = set()
+            for _ in range(int(rng.integers(1, 6))):
+                x, y = int(rng.integers(0, width)), int(rng.integers(0, height))
+                w = int(rng.integers(1, width - x + 1))
+                h = int(rng.integers(1, min(6, height - y) + 1))
+                regions.add(Region(x, y, w, h))
+            compositor._dirty_regions = set(regions)
+            ours = compositor.render_partial_update()
+            compositor._dirty_regions = set(regions)
+            textuals = Compositor.render_partial_update(compositor)
+            assert ours.render_segments(app.console) == textuals.render_segments(app.console)
