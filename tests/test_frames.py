@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 
 import numpy as np
@@ -225,3 +226,52 @@ async def test_any_changed_regions_reach_the_terminal_as_textual_would_write_the
             compositor._dirty_regions = set(regions)
             textuals = Compositor.render_partial_update(compositor)
             assert ours.render_segments(app.console) == textuals.render_segments(app.console)
+
+
+async def test_a_recall_postpones_full_collections_to_one_a_minute_and_restores_the_collector(
+    monkeypatch,
+):
+    clock = [0.0]
+
+    def ticking() -> float:
+        clock[0] += 0.001
+        return clock[0]
+
+    monkeypatch.setattr(recall_runner, "monotonic", ticking)
+    monkeypatch.setattr(recall_runner, "FULL_COLLECTION_EVERY", 0.5)  # of the ticking clock
+    before = gc.get_threshold()
+    app = HopfieldApp(48, 48, seed=1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.magnets
+        await pilot.press("1", "2", "3", "1", "b")
+        screen.speed_index = SPEEDS.index(1000)  # many frames of a few flips
+        during: list[tuple[int, int, int]] = []
+        full: list[float] = []
+
+        def watch(phase, info) -> None:
+            if phase == "start" and info["generation"] == 2:
+                full.append(clock[0])
+
+        show_network = screen.memory_list.show_network
+
+        def panel_turn(network) -> None:
+            if screen.recalling:  # not the summing up after it
+                during.append(gc.get_threshold())
+            show_network(network)
+
+        screen.memory_list.show_network = panel_turn
+        gc.callbacks.append(watch)
+        try:
+            await pilot.press("r")
+            for _ in range(2000):
+                if not screen.recalling:
+                    break
+                await pilot.pause(0.01)
+        finally:
+            gc.callbacks.remove(watch)
+        assert not screen.recalling
+        assert during and all(t[2] == recall_runner._POSTPONED for t in during)
+        assert during[0][:2] == before[:2]
+        span = clock[0]
+        assert 1 <= len(full) <= span / 0.5 + 1  # the recall's own, one each 0.5 of its clock
+    assert gc.get_threshold() == before

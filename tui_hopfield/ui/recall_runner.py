@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from time import monotonic
 
 from textual import work
@@ -27,6 +28,15 @@ PANEL_FPS = 10
 get a frame of their own: the grid's changes of that turn wait for the next frame (at the
 end of the recall the panels wait a frame instead), so no frame draws the grid and the
 panels."""
+
+
+FULL_COLLECTION_EVERY = 60.0
+"""Seconds of recall between two full garbage collections at most. The collector's own
+full collections came every few seconds of an instant recall at 256x256 and each took a
+frame of 15 to 50 ms; during a recall it makes only the young generations' (under a
+millisecond), and a full one this often keeps what a long recall leaves in cycles bounded."""
+_POSTPONED = 2**30
+"""The oldest generation's threshold while recalling: the collector never reaches it."""
 
 
 class RecallRunner:
@@ -94,12 +104,18 @@ class RecallRunner:
         held: list[int] = []  # the grid's changes held back from a frame of the panels
         finished = False
         stepped = False
+        thresholds = gc.get_threshold()
+        gc.set_threshold(thresholds[0], thresholds[1], _POSTPONED)
+        collected = monotonic()
         try:
             # The start's labels get a frame of their own; so does the grid's last change
             # (below): a recall that ends in its first turn never draws grid and panels at once.
             await asyncio.sleep(1 / FPS)
             while not finished and workspace.dynamics is dynamics:
                 now = monotonic()
+                if now - collected >= FULL_COLLECTION_EVERY:
+                    collected = now
+                    gc.collect()
                 speed = SPEEDS[workspace.speed_index]
                 credit = min(credit + speed * (now - last), 1 + speed / FPS * 2)
                 last = now
@@ -158,20 +174,23 @@ class RecallRunner:
                     stepped = False
                     await asyncio.sleep(max(0.0, pause - (monotonic() - now)))
         finally:
-            if workspace.network is network:  # else an edit brought another (and showed it)
-                self._show_grid(held, modern)
-            if behind:
-                self._show_panels()
-            self.trace.data = self._trace[-TRACE_LENGTH:]
-            recall_button.label = "r recall"
-            if workspace.dynamics is dynamics:
-                workspace.stop_recall()
-            if not finished:  # stopped by hand or by an edit
-                self.trace_title.update(
-                    f"energy {start_energy:.0f} \u2192 {self._trace[-1]:.0f}:"
-                    f" stopped after {flips} flip{'s' if flips != 1 else ''}",
-                    layout=False,
-                )
+            try:
+                if workspace.network is network:  # else an edit brought another (and showed it)
+                    self._show_grid(held, modern)
+                if behind:
+                    self._show_panels()
+                self.trace.data = self._trace[-TRACE_LENGTH:]
+                recall_button.label = "r recall"
+                if workspace.dynamics is dynamics:
+                    workspace.stop_recall()
+                if not finished:  # stopped by hand or by an edit
+                    self.trace_title.update(
+                        f"energy {start_energy:.0f} \u2192 {self._trace[-1]:.0f}:"
+                        f" stopped after {flips} flip{'s' if flips != 1 else ''}",
+                        layout=False,
+                    )
+            finally:
+                gc.set_threshold(*thresholds)
         if not finished:
             return  # an edit dropped the dynamics: the edit named the state
         self._apply(workspace.finish_recall(dynamics))
