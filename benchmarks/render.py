@@ -349,7 +349,12 @@ async def recall_under_load(
         "recall_finished": done,
         "flips": flipped,
         "longest_frames": [
-            {"ms": frames_during[k] * 1000, "cpu_ms": frames_cpu[k] * 1000, "drew": drawn[k]}
+            {
+                "ms": frames_during[k] * 1000,
+                "cpu_ms": frames_cpu[k] * 1000,
+                "drew": drawn[k],
+                "frame": k,
+            }
             for k in reversed(longest)
         ],
     }
@@ -502,7 +507,7 @@ def load_main(args: argparse.Namespace) -> None:
         for longest in row["longest_frames"]:
             print(
                 f"  a longest frame: {longest['ms']:.1f} ms ({longest['cpu_ms']:.1f} CPU),"
-                f" drew {longest['drew']}"
+                f" frame {longest['frame'] + 1} of the recall, drew {longest['drew']}"
             )
         rate = row["flips_per_second"]
         met = "met" if rate >= FLIPS_GOAL else "NOT met"

@@ -275,3 +275,39 @@ async def test_a_recall_postpones_full_collections_to_one_a_minute_and_restores_
         span = clock[0]
         assert 1 <= len(full) <= span / 0.5 + 1  # the recall's own, one each 0.5 of its clock
     assert gc.get_threshold() == before
+
+
+async def test_a_bounded_frame_redraws_that_many_lines_on_screen_in_turn_and_loses_none():
+    app = HopfieldApp(64, 64, seed=1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        grid = app.magnets.grid
+        height = grid.size.height
+        refreshed: list[np.ndarray] = []
+        refresh_spins = grid.refresh_spins
+
+        def counted(indices) -> None:
+            refreshed.append(np.asarray(indices))
+            refresh_spins(indices)
+
+        grid.refresh_spins = counted
+        every = np.arange(64 * 64)
+        _, pad_y = grid._padding
+
+        def screen_lines(indices) -> set[int]:
+            lines = (indices // 64 * grid.zoom) // 2 + pad_y - grid.scroll_offset.y
+            return {int(y) for y in lines if 0 <= y < height}
+
+        assert len(screen_lines(every)) > 10
+        left, start, turns = every, 0, 0
+        while len(left):
+            turns += 1
+            left = grid.refresh_some_spins(left, 10, start)
+            assert len(screen_lines(refreshed[-1])) <= 10
+            start = (start + 10) % height
+        assert turns == -(-len(screen_lines(every)) // 10)  # ten lines a turn, none twice
+        assert sorted(np.concatenate(refreshed).tolist()) == every.tolist()  # none lost
+        # From another line the turn starts there: the lines below it come first.
+        refreshed.clear()
+        grid.refresh_some_spins(every, 3, 7)
+        assert screen_lines(refreshed[-1]) == {7, 8, 9}

@@ -343,6 +343,32 @@ class SpinGrid(SpinPainting, ScrollView, can_focus=True):
         for region in regions:
             self.refresh(region)
 
+    def refresh_some_spins(self, indices: np.ndarray, lines: int, start: int) -> np.ndarray:
+        """``refresh_spins`` for the spins on ``lines`` of the lines on screen at most;
+        return the indices left for later.
+
+        The lines are taken in turn from screen line ``start`` (modulo the lines on
+        screen), so that changes everywhere come through; spins off screen are
+        refreshed at once (they cost nothing to draw).
+        """
+        indices = np.asarray(indices, dtype=np.int64).reshape(-1)
+        height = self.size.height
+        if not indices.size or height <= 0:
+            return indices[:0]
+        _, pad_y = self._padding
+        rows = indices // self.cols
+        on_screen = (rows * self.zoom) // 2 + pad_y - self.scroll_offset.y  # a spin's top line
+        shown = (on_screen >= 0) & (on_screen < height)
+        screen_lines = np.unique(on_screen[shown])
+        if len(screen_lines) <= lines:
+            self.refresh_spins(indices)
+            return indices[:0]
+        turn = (screen_lines - start) % height  # the order of the turn, from ``start``
+        now = screen_lines[np.argsort(turn, kind="stable")[:lines]]
+        taken = ~shown | np.isin(on_screen, now)
+        self.refresh_spins(indices[taken])
+        return indices[~taken]
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._forget_styles()
