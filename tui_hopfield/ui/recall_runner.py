@@ -106,7 +106,7 @@ class RecallRunner:
         flips = 0
         credit = 0.0
         last = monotonic()
-        traced = 0.0  # when the sparkline was last given the samples
+        traced = last  # when the sparkline was last given the samples (the start shows them)
         sparkline = False  # it is due, in the next frame that is not the panels'
         shown = 0.0  # when the panels last showed the network
         behind = False  # the grid moved since the panels last showed it
@@ -168,7 +168,9 @@ class RecallRunner:
                 behind = behind or bool(changed) or stepped or hot
                 panels = behind and (finished or stepped or now - shown >= 1 / PANEL_FPS)
                 if finished or stepped or not panels:  # else the grid waits a frame
-                    held = self._show_grid(held, modern, bounded=not stepped)
+                    # Half the lines in the sparkline's frame: its drawing is the other half.
+                    lines = GRID_LINES // 2 if sparkline and not panels else GRID_LINES
+                    held = self._show_grid(held, modern, bounded=not stepped, lines=lines)
                 if panels and not finished:  # at the end, the panels wait a frame too
                     shown, behind = now, False
                     self._show_panels()
@@ -214,17 +216,19 @@ class RecallRunner:
         if self._job is None:  # else the memories are being copied: no learning from this use
             self._apply(workspace.learn_from_use())
 
-    def _show_grid(self, changed: list[int], modern: bool, bounded: bool = False) -> list[int]:
+    def _show_grid(
+        self, changed: list[int], modern: bool, bounded: bool = False, lines: int = GRID_LINES
+    ) -> list[int]:
         """The grid shows the network now: ``changed`` (flat indices) are the spins that
         changed since it last did (a modern network's values are all shown again). Returns
         the changes left for a later frame: none, unless ``bounded``, when the grid draws
-        ``GRID_LINES`` of its lines on screen at most, in turn."""
+        ``lines`` of its lines on screen at most, in turn."""
         if modern:
             self.grid.show_values(self.workspace.network.values)
         elif changed and bounded:
             start = self._grid_turn
-            self._grid_turn = (start + GRID_LINES) % max(1, self.grid.size.height)
-            return self.grid.refresh_some_spins(np.array(changed), GRID_LINES, start).tolist()
+            self._grid_turn = (start + lines) % max(1, self.grid.size.height)
+            return self.grid.refresh_some_spins(np.array(changed), lines, start).tolist()
         elif changed:
             self.grid.refresh_spins(changed)
         return []
