@@ -11,6 +11,7 @@ from textual._compositor import Compositor
 from textual.geometry import Region
 from textual.widget import Widget
 
+from tests.conftest import finish_recall
 from tui_hopfield.ui import recall_runner
 from tui_hopfield.ui.app import HopfieldApp
 from tui_hopfield.ui.line_compositor import LineCompositor
@@ -19,11 +20,9 @@ from tui_hopfield.ui.recall_runner import PANEL_FPS, TRACE_FPS, TRACE_LENGTH
 from tui_hopfield.ui.status_bar import StatusBar
 
 
-async def test_the_sparkline_and_the_panels_are_redrawn_at_most_a_few_times_a_second(
-    monkeypatch,
-):
-    # A clock that moves a millisecond each time the recall reads it: a frame of flips
-    # takes some tens of those, whatever the machine's speed.
+def ticking_clock(monkeypatch) -> list[float]:
+    """The recall's clock made one that moves a millisecond each time it is read (a frame of
+    flips takes some tens of those, whatever the machine's speed); its time is ``[0]``."""
     clock = [0.0]
 
     def ticking() -> float:
@@ -31,6 +30,13 @@ async def test_the_sparkline_and_the_panels_are_redrawn_at_most_a_few_times_a_se
         return clock[0]
 
     monkeypatch.setattr(recall_runner, "monotonic", ticking)
+    return clock
+
+
+async def test_the_sparkline_and_the_panels_are_redrawn_at_most_a_few_times_a_second(
+    monkeypatch,
+):
+    clock = ticking_clock(monkeypatch)
     app = HopfieldApp(48, 48, seed=1)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.magnets
@@ -54,12 +60,7 @@ async def test_the_sparkline_and_the_panels_are_redrawn_at_most_a_few_times_a_se
         screen.memory_list.show_network = counted_panel
         screen.watch(screen.trace, "data", lambda data: given.append(clock[0]), init=False)
         await pilot.press("r")
-        for _ in range(2000):
-            if not screen.recalling:
-                break
-            await pilot.pause(0.01)
-        assert not screen.recalling
-        await pilot.pause()
+        await finish_recall(pilot, timeout=120)
         assert len(frames) > 10
         # The grid every frame; the sparkline at most TRACE_FPS a second of the recall's
         # clock and the panels at most PANEL_FPS (and each once more at the end).
@@ -149,13 +150,7 @@ def stale_lines(grid) -> list[int]:
 async def test_the_panels_have_frames_of_their_own_and_the_grid_changes_they_held_are_shown(
     monkeypatch, stop
 ):
-    clock = [0.0]
-
-    def ticking() -> float:
-        clock[0] += 0.001
-        return clock[0]
-
-    monkeypatch.setattr(recall_runner, "monotonic", ticking)
+    clock = ticking_clock(monkeypatch)
     app = HopfieldApp(48, 48, seed=1)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.magnets
@@ -178,12 +173,7 @@ async def test_the_panels_have_frames_of_their_own_and_the_grid_changes_they_hel
         screen.grid.refresh_spins = grid_turn
         screen.memory_list.show_network = panel_turn
         await pilot.press("r")
-        for _ in range(2000):
-            if not screen.recalling:
-                break
-            await pilot.pause(0.01)
-        assert not screen.recalling
-        await pilot.pause()
+        await finish_recall(pilot, timeout=120)
         kinds: dict[float, set[str]] = {}
         for when, kind in turns:
             kinds.setdefault(when, set()).add(kind)
@@ -231,13 +221,7 @@ async def test_any_changed_regions_reach_the_terminal_as_textual_would_write_the
 async def test_a_recall_postpones_full_collections_to_one_a_minute_and_restores_the_collector(
     monkeypatch,
 ):
-    clock = [0.0]
-
-    def ticking() -> float:
-        clock[0] += 0.001
-        return clock[0]
-
-    monkeypatch.setattr(recall_runner, "monotonic", ticking)
+    clock = ticking_clock(monkeypatch)
     monkeypatch.setattr(recall_runner, "FULL_COLLECTION_EVERY", 0.5)  # of the ticking clock
     before = gc.get_threshold()
     app = HopfieldApp(48, 48, seed=1)
@@ -263,10 +247,7 @@ async def test_a_recall_postpones_full_collections_to_one_a_minute_and_restores_
         gc.callbacks.append(watch)
         try:
             await pilot.press("r")
-            for _ in range(2000):
-                if not screen.recalling:
-                    break
-                await pilot.pause(0.01)
+            await finish_recall(pilot, timeout=120)
         finally:
             gc.callbacks.remove(watch)
         assert not screen.recalling
