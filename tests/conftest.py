@@ -40,6 +40,21 @@ async def finish_recall(pilot, timeout: float = 20.0) -> None:
     await pilot.pause()
 
 
+async def open_the_lab(pilot, timeout: float = 60.0):
+    """Run the main screen's lab action and wait until the lab is on screen (its first
+    opening shows a notice for a moment before it builds); return it."""
+    from tui_hopfield.ui.lab_screen import LabScreen
+
+    pilot.app.magnets.action_lab()
+    waited = 0.0
+    while not isinstance(pilot.app.screen, LabScreen) and waited < timeout:
+        await pilot.pause(0.05)
+        waited += 0.05
+    assert isinstance(pilot.app.screen, LabScreen), "the lab did not open"
+    await pilot.pause()
+    return pilot.app.screen
+
+
 async def wait_for_jobs(pilot) -> None:
     """Wait until the work running in workers (saving, opening, a rule) has landed.
 

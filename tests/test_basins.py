@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 from textual.widgets import DataTable, Input, Select, TabbedContent
 
+from tests.conftest import open_the_lab
 from tui_hopfield import cli
 from tui_hopfield.experiments.basins import (
     BasinSettings,
@@ -304,9 +305,7 @@ async def test_the_lab_measures_the_apps_own_memories(app):
         pictures = random_patterns(2, network.n, np.random.default_rng(4))
         network.imprint(pictures[0], "first")
         network.imprint(pictures[1], "second")
-        magnets.action_lab()
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_the_lab(pilot)
         assert isinstance(screen, LabScreen)
         screen.query_one(TabbedContent).active = "basins"
         await pilot.pause()

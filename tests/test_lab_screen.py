@@ -17,6 +17,7 @@ from textual.widgets import (
 )
 from textual.widgets.input import Selection
 
+from tests.conftest import open_the_lab
 from tui_hopfield.ui.lab_screen import LAB, ChartView, LabScreen
 from tui_hopfield.ui.magnets_screen import MagnetsScreen
 
@@ -177,9 +178,7 @@ async def test_leaving_the_lab_keeps_the_run_and_coming_back_shows_it(app):
     async with app.run_test(size=(100, 36)) as pilot:
         magnets = app.screen
         assert isinstance(magnets, MagnetsScreen)
-        magnets.action_lab()
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_the_lab(pilot)
         assert isinstance(screen, LabScreen)
         seed = screen.query_one("#capacity-seed", Input).value
         screen.query_one("#capacity-n", Input).value = "200"
@@ -277,8 +276,8 @@ async def test_the_first_opening_of_the_lab_says_so_before_it_builds(app):
         magnets.action_lab()  # the message now, the lab's widgets after the next frame
         assert app.screen is magnets and not app.is_screen_installed(LAB)
         assert notices == [("Opening the lab\u2026", False)]
-        for _ in range(50):
-            await pilot.pause()
+        for _ in range(1200):
+            await pilot.pause(0.05)
             if isinstance(app.screen, LabScreen):
                 break
         assert isinstance(app.screen, LabScreen) and said() == 1

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from tests.conftest import open_the_lab
 from tui_hopfield.experiments import cli
 from tui_hopfield.experiments.ags import (
     retrieval_capacity,
@@ -215,9 +216,7 @@ async def test_the_lab_runs_the_phase_diagram_and_marks_the_apps_point(app):
         assert isinstance(magnets, MagnetsScreen)
         await pilot.press("1", "2", "3")
         magnets.temperature = 0.3
-        magnets.action_lab()
-        await pilot.pause()
-        lab = pilot.app.screen
+        lab = await open_the_lab(pilot)
         assert isinstance(lab, LabScreen)
         assert lab.here == Here(3 / 1024, 0.3, "hebbian")
         here_text = str(lab.query_one("#phase-here").render())

@@ -273,3 +273,23 @@ async def test_a_lesson_done_on_the_machines_screen_gives_no_toast_over_its_pane
         await pilot.press("b")
         await moves(pilot, app, 1)
         assert [n for n in app._notifications if "Tour: done" in n.message]
+
+
+async def test_leaving_the_tour_gives_the_controls_their_room_back_at_80x24():
+    app = HopfieldApp(32, 32, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        magnets = app.magnets
+        await pilot.press("1", "2", "3")
+        await pilot.pause()
+        controls = magnets.query_one("#controls")
+        before = (controls.styles.max_height, controls.region.height)
+        assert before[1] >= 5  # the buttons, temperature, speed, learning, energy
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: magnets.query(TourPanel), "the tour's panel")
+        await pilot.pause()
+        assert controls.region.height < before[1]  # the tour took room from them
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: not magnets.query(TourPanel), "the panel gone")
+        for _ in range(10):
+            await pilot.pause()
+        assert (controls.styles.max_height, controls.region.height) == before

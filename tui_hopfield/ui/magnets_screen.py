@@ -416,10 +416,10 @@ class MagnetsScreen(
             board.styles.width, board.styles.height = "1fr", "100%"
             side_height, side_width = size.height, found.side
             controls.styles.max_height = max(side_height // 2, side_height - MEMORY_LINES)
-        tours = self.query("#tour")
+        tours = [tour for tour in self.query("#tour") if tour.display]  # not one leaving
         if tours:  # the guided tour's panel, above the controls (``tour_panel``)
             tour_lines = max(5, min(side_height // 2 + 2, side_height - MEMORY_LINES - 3))
-            tours.first().styles.max_height = tour_lines
+            tours[0].styles.max_height = tour_lines
             if found.place != "below":
                 tall = side_height // 3 if side_height >= COMPACT_HEIGHT else 3
                 controls.styles.max_height = max(tall, side_height - tour_lines - MEMORY_LINES)

@@ -13,6 +13,9 @@ from tui_hopfield.ui.picture_prompt import PicturePrompt
 from tui_hopfield.ui.prompts import ConfirmPrompt
 from tui_hopfield.ui.text_prompt import TextPrompt
 
+LAB_NOTICE_SECONDS = 0.1
+"""How long "Opening the lab…" is on screen before the lab's first build (which holds the
+event loop for a second or so) begins."""
 BACKGROUND_COST = 2e7
 """Multiply-adds of learning past which an edit of the memories learns in a worker
 (about 50 ms on a laptop's core)."""
@@ -73,10 +76,10 @@ class MemoryActions:
         if self.app.is_screen_installed(LAB):
             open_lab(self.app, seed=seed, here=here)  # the same lab
             return
-        # Its first opening builds about 300 widgets (a second or so): say so, on screen
-        # before the work starts.
+        # Its first opening builds about 300 widgets (a second or so): say so, and start
+        # once the message is on screen (a few frames later).
         self.notify("Opening the lab\u2026", timeout=3)
-        self.call_after_refresh(open_lab, self.app, seed, here)
+        self.set_timer(LAB_NOTICE_SECONDS, lambda: open_lab(self.app, seed, here))
 
     def action_boltzmann(self) -> None:
         """Open the Boltzmann machine's screen: train it on the memories, recall, dream."""

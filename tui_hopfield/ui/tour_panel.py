@@ -144,6 +144,7 @@ class TourRunner:
             self._tour_timer = None
         for screen in self.screen_stack:
             for panel in screen.query(TourPanel):
+                panel.display = False  # gone for the arrangement now, removed after
                 panel.remove()
             _arranged(screen)
 
