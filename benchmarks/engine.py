@@ -15,7 +15,7 @@ both sides timed taking turns, so that other work on the machine slows both alik
 - ours: ``Network.imprint`` for each pattern, then the landscape learned from them
   (``network.landscape``); synchronous recall by the engine's batch path
   (``batch.recall(landscape, cue[None, :])``); asynchronous recall two ways, the headless
-  block descent ``dynamics.descend`` and the spin-by-spin ``Asynchronous`` sweeps the app
+  block descent ``descent.descend`` and the spin-by-spin ``Asynchronous`` sweeps the app
   animates;
 - reference, "the classic blog code": ``W`` summed in float64 from ``np.outer(p, p)`` in a
   Python loop, divided by N, diagonal zeroed; recall synchronously with ``s = sign(W @ s)``
@@ -62,7 +62,8 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from tui_hopfield.model.batch import recall  # noqa: E402
-from tui_hopfield.model.dynamics import Asynchronous, Flip, Progress, SweepDone, descend  # noqa: E402
+from tui_hopfield.model.descent import descend  # noqa: E402
+from tui_hopfield.model.dynamics import Asynchronous, Flip, Progress, SweepDone  # noqa: E402
 from tui_hopfield.model.network import Network  # noqa: E402
 from tui_hopfield.model.patterns import flip_fraction, random_spins  # noqa: E402
 
@@ -416,7 +417,7 @@ def ours_sync(
 
 
 def ours_descend(network: Network, cue: np.ndarray, rng: np.random.Generator) -> dict[str, Any]:
-    """Asynchronous T = 0 descent in blocks (``dynamics.descend``), from setting the cue on."""
+    """Asynchronous T = 0 descent in blocks (``descent.descend``), from setting the cue on."""
     start = time.perf_counter()
     network.set_state(cue)
     flips = descend(network, rng)

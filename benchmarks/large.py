@@ -15,7 +15,7 @@ same process, taking turns, so that other work on the machine slows both alike:
   of every pattern with a state cannot read less. A synchronous recall is compared with
   that pass times the number of whole-grid products it made (counted, not assumed);
 - **sync recall**: ``batch.recall(landscape, cue)``;
-- **descend**: ``dynamics.descend`` (asynchronous, T = 0, headless), compared with sync;
+- **descend**: ``descent.descend`` (asynchronous, T = 0, headless), compared with sync;
 - **imprint**: ``Network.imprint_many`` of the P patterns plus learning the landscape
   (Hebb's), which lays out the column store; the compiled kernels (numba) it and the
   products use are loaded first, on a small network, and timed on their own (once a
@@ -53,7 +53,7 @@ from engine import cpu_busy, machine_info  # noqa: E402
 
 from tui_hopfield.model.batch import recall  # noqa: E402
 from tui_hopfield.model.blas import blas_threads  # noqa: E402
-from tui_hopfield.model.dynamics import descend  # noqa: E402
+from tui_hopfield.model.descent import descend  # noqa: E402
 from tui_hopfield.model.network import Network  # noqa: E402
 from tui_hopfield.model.pattern_store import fresh_bytes, prefault  # noqa: E402
 from tui_hopfield.model.rules import Linear  # noqa: E402

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui_hopfield.model import Network
-from tui_hopfield.model import dynamics as dynamics_module
-from tui_hopfield.model.dynamics import descend
+from tui_hopfield.model import descent as descent_module
+from tui_hopfield.model.descent import descend
 from tui_hopfield.model.patterns import random_spins
 from tui_hopfield.model.rules import Linear, Rule
 
@@ -77,7 +77,7 @@ def test_the_last_round_checks_a_few_spins_only_and_ends_at_a_fixed_point(monkey
     assert dense_flip_energies(network).min() >= -1e-9
     # With the shortcut switched off every round is a full product, from the same seed:
     # both are valid descents; each ends at a fixed point of W.
-    monkeypatch.setattr(dynamics_module, "NEAR", -1.0)
+    monkeypatch.setattr(descent_module, "NEAR", -1.0)
     network.set_state(cue)
     descend(network, np.random.default_rng(5))
     assert dense_flip_energies(network).min() >= -1e-9

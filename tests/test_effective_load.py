@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from tui_hopfield.model import Network
-from tui_hopfield.model.dynamics import settle
+from tui_hopfield.model.descent import settle
 from tui_hopfield.model.workspace import Workspace
 from tui_hopfield.ui.app import HopfieldApp
 from tui_hopfield.ui.status_bar import StatusBar

@@ -8,10 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui_hopfield.model import batch
-from tui_hopfield.model.dynamics import Asynchronous, Flip, Retrieval, Synchronous, descend
+from tui_hopfield.model.descent import descend
+from tui_hopfield.model.dynamics import Asynchronous, Flip
 from tui_hopfield.model.network import ModelError, Network
 from tui_hopfield.model.patterns import random_spins
 from tui_hopfield.model.rules import Rule
+from tui_hopfield.model.steps import Retrieval, Synchronous
 from tui_hopfield.model.workspace import Workspace
 
 RULES = [

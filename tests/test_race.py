@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tui_hopfield.model.dynamics import Asynchronous, Retrieval, Synchronous
+from tui_hopfield.model.dynamics import Asynchronous
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.network import Network
 from tui_hopfield.model.noise import flip_fraction, random_patterns
 from tui_hopfield.model.patterns import library
 from tui_hopfield.model.race import Entrant, Race
 from tui_hopfield.model.rules import Rule
+from tui_hopfield.model.steps import Retrieval, Synchronous
 
 
 def cue(load: float, seed: int, rows: int = 16) -> Network:

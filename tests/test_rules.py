@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 from tui_hopfield.model import Asynchronous, Flip, ModelError, Network
 from tui_hopfield.model.batch import recall, two_cycle
-from tui_hopfield.model.dynamics import Retrieval, Synchronous, descend
+from tui_hopfield.model.descent import descend
 from tui_hopfield.model.patterns import random_spins
 from tui_hopfield.model.rules import PseudoInverse, Rule, Storkey, parse_degree
+from tui_hopfield.model.steps import Retrieval, Synchronous
 
 RULES = [
     Rule("hebbian"),

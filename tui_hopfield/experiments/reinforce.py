@@ -7,7 +7,7 @@ companion: its new memory is imprinted the first time and reinforced every
 time after (``Network.reinforce``), by ``weight`` each time. After each round
 (and once before the first, round 0) every scene is probed: recall starts
 from its place, with ``noise`` of it flipped and random spins where the
-companion would be, and runs to a fixed point (``dynamics.descend``, the
+companion would be, and runs to a fixed point (``descent.descend``, the
 app's asynchronous zero-temperature recall; the modern network's retrieval
 for the modern rule), or for ``sync_steps`` synchronous steps ``s = sign(W s)``.
 
@@ -68,10 +68,11 @@ import numpy as np
 from tui_hopfield.experiments.progress import Progress, Stop, report, stopping
 from tui_hopfield.experiments.rows import Row
 from tui_hopfield.experiments.scenes import Scene, shared_companions
-from tui_hopfield.model.dynamics import Retrieval, descend, sync_flips
+from tui_hopfield.model.descent import descend
 from tui_hopfield.model.errors import ModelError
 from tui_hopfield.model.network import Network
 from tui_hopfield.model.rules import Rule
+from tui_hopfield.model.steps import Retrieval, sync_flips
 
 MAX_ROUNDS = 10_000
 """The most rounds a study runs."""

@@ -10,7 +10,8 @@ from __future__ import annotations
 TYPE_CHECKING = False  # not typing's: importing typing costs what a start should not
 if TYPE_CHECKING:
     from tui_hopfield.model.analysis import Kind, Verdict, classify
-    from tui_hopfield.model.dynamics import Asynchronous, Flip, Progress, SweepDone, settle
+    from tui_hopfield.model.descent import settle
+    from tui_hopfield.model.dynamics import Asynchronous, Flip, Progress, SweepDone
     from tui_hopfield.model.network import CAPACITY, Memory, ModelError, Network
     from tui_hopfield.model.patterns import Picture, PictureError, library, load_picture
 
@@ -22,7 +23,7 @@ _HOMES = {
     "Flip": "dynamics",
     "Progress": "dynamics",
     "SweepDone": "dynamics",
-    "settle": "dynamics",
+    "settle": "descent",
     "CAPACITY": "network",
     "Memory": "network",
     "ModelError": "network",

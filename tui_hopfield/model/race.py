@@ -22,18 +22,11 @@ import numpy as np
 from tui_hopfield.model.analysis import Kind, classify
 from tui_hopfield.model.anatomy import anatomy
 from tui_hopfield.model.changes import MODES, plural
-from tui_hopfield.model.dynamics import (
-    Asynchronous,
-    Event,
-    Flip,
-    Progress,
-    Retrieval,
-    Step,
-    Synchronous,
-)
+from tui_hopfield.model.dynamics import Asynchronous, Event, Flip, Progress, Step
 from tui_hopfield.model.errors import Check, ModelError, Report
 from tui_hopfield.model.network import Network
 from tui_hopfield.model.rules import Rule
+from tui_hopfield.model.steps import Retrieval, Synchronous
 
 MIN_RACERS, MAX_RACERS = 2, 4
 """How many racers a race has."""

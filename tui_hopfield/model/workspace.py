@@ -34,7 +34,6 @@ from tui_hopfield.model.changes import (
     clamp_temperature,
     plural,
 )
-from tui_hopfield.model.dynamics import Retrieval
 from tui_hopfield.model.history import (
     GridMemento,
     History,
@@ -57,6 +56,7 @@ from tui_hopfield.model.patterns import (
 )
 from tui_hopfield.model.recording import KEPT, Cursor, Recording
 from tui_hopfield.model.rules import Rule
+from tui_hopfield.model.steps import Retrieval
 from tui_hopfield.model.store import Session
 from tui_hopfield.model.workspace_recall import BoltzmannRun, Dynamics, RecallMixin, RecallOutcome
 from tui_hopfield.model.workspace_replay import ReplayMixin

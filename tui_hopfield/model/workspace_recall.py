@@ -15,10 +15,11 @@ from tui_hopfield.model.anatomy import anatomy
 from tui_hopfield.model.boltzmann import Boltzmann
 from tui_hopfield.model.chain import Chain
 from tui_hopfield.model.changes import NOTHING, Change, plural
-from tui_hopfield.model.dynamics import Asynchronous, Event, Flips, Retrieval, Synchronous
+from tui_hopfield.model.dynamics import Asynchronous, Event, Flips
 from tui_hopfield.model.history import GridMemento, LearningMemento, MemoriesMemento, Step
 from tui_hopfield.model.network import ModelError
 from tui_hopfield.model.recording import Recording, record_flips, recorded
+from tui_hopfield.model.steps import Retrieval, Synchronous
 
 Dynamics = Asynchronous | Synchronous | Retrieval
 """The dynamics a recall runs: one spin at a time, the whole grid, or the modern retrieval."""
