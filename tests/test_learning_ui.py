@@ -277,7 +277,11 @@ async def test_ctrl_e_opens_the_lab_and_escape_comes_back(app):
     from tui_hopfield.ui.magnets_screen import MagnetsScreen
 
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("ctrl+e")
+        await pilot.press("ctrl+e")  # its first opening: the notice, then the lab
+        for _ in range(1200):
+            if isinstance(pilot.app.screen, LabScreen):
+                break
+            await pilot.pause(0.05)
         assert isinstance(pilot.app.screen, LabScreen)
         await pilot.press("escape")
         assert isinstance(pilot.app.screen, MagnetsScreen)
